@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from resources.sitemaps import SITEMAPS
+
+admin.site.site_header = "Administration du hub"
+admin.site.site_title = "Administration du hub"
+admin.site.index_title = "Contenus et vocabulaires"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    path("", include("resources.urls")),
+]

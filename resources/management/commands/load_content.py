@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from resources.content_loader import content_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les vocabulaires et les fiches livrés dans fixtures/. Ne crée que ce qui manque "
+        "(sans écraser les modifications faites dans l’administration), sauf avec --update."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--update", action="store_true", help="Réécrit aussi les contenus déjà présents.")
+
+    def handle(self, *args, update=False, **options):
+        created = content_load(update=update)
+        self.stdout.write(f"{created['vocabulaires']} valeurs de vocabulaire et {created['fiches']} fiches créées.")

@@ -1,0 +1,133 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from resources.markdown import render_markdown
+from resources.models.vocabulary import (
+    ActionObjective,
+    ActorKind,
+    ActorProfile,
+    Component,
+    Domain,
+    Economy,
+    EntryDoor,
+    Impact,
+    Lever,
+    ReferentielPart,
+    Region,
+    Tool,
+)
+
+
+class FicheQuerySet(models.QuerySet):
+    def published(self):
+        """Fiches every visitor may read."""
+        return self.filter(status=Fiche.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published fiches, plus drafts for staff (who preview them at their public address)."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def for_cards(self):
+        """What a fiche card shows: its levers, in one extra query."""
+        return self.prefetch_related("levers")
+
+
+class Fiche(models.Model):
+    class Family(models.TextChoices):
+        ACTION = "action", "Action"
+        ACTEUR = "acteur", "Acteurs"
+        REPERE = "repere", "Repères"
+        METHODE = "methode", "Méthode"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Brouillon"
+        PUBLISHED = "published", "Publiée"
+
+    family = models.CharField("famille", max_length=10, choices=Family.choices)
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField("identifiant d’adresse", max_length=200, unique=True)
+    chapeau = models.TextField("chapeau", help_text="Le résumé affiché sur les cartes et en tête de fiche.")
+    body = models.TextField("corps (Markdown)", blank=True, help_text="Titres avec ## ; le HTML brut est filtré.")
+    body_html = models.TextField(editable=False, blank=True)
+
+    objectives = models.ManyToManyField(ActionObjective, blank=True, related_name="fiches", verbose_name="objectifs")
+    levers = models.ManyToManyField(Lever, blank=True, related_name="fiches", verbose_name="leviers")
+    components = models.ManyToManyField(Component, blank=True, related_name="fiches", verbose_name="composantes")
+    actor_profiles = models.ManyToManyField(
+        ActorProfile, blank=True, related_name="fiches", verbose_name="profils d’acteurs"
+    )
+    actor_kinds = models.ManyToManyField(ActorKind, blank=True, related_name="fiches", verbose_name="types d’acteurs")
+    regions = models.ManyToManyField(Region, blank=True, related_name="fiches", verbose_name="régions")
+    domains = models.ManyToManyField(Domain, blank=True, related_name="fiches", verbose_name="domaines")
+    entry_doors = models.ManyToManyField(EntryDoor, blank=True, related_name="fiches", verbose_name="portes d’entrée")
+    impacts = models.ManyToManyField(Impact, blank=True, related_name="fiches", verbose_name="impacts")
+    referentiel_parts = models.ManyToManyField(
+        ReferentielPart, blank=True, related_name="fiches", verbose_name="parties du référentiel"
+    )
+    economies = models.ManyToManyField(Economy, blank=True, related_name="fiches", verbose_name="économies")
+    tools = models.ManyToManyField(Tool, blank=True, related_name="fiches", verbose_name="outils cités")
+    related = models.ManyToManyField("self", blank=True, verbose_name="fiches liées")
+    tags = TaggableManager("mots-clés", blank=True, help_text="Séparés par des virgules.")
+
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+    last_reviewed = models.DateField("dernière relecture", null=True, blank=True)
+
+    objects = FicheQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fiche"
+        verbose_name_plural = "fiches"
+        ordering = ["-published_at", "title"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="fiche_status_published_idx"),
+            models.Index(fields=["status", "family"], name="fiche_status_family_idx"),
+            models.Index(fields=["status", "title"], name="fiche_status_title_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Only the fiche's own derived fields: the slug and the rendered body.
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        self.body_html = render_markdown(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("resources:fiche_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class FicheSource(models.Model):
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document de référence"
+        WEB = "web", "Page web"
+        INFERENCE = "inference", "Déduction de la rédaction (à confirmer)"
+
+    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="sources")
+    label = models.CharField("intitulé", max_length=400)
+    url = models.URLField("adresse", max_length=500, blank=True)
+    kind = models.CharField("nature", max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "source"
+        verbose_name_plural = "sources"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.label

@@ -1,0 +1,48 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from resources.models import Component, Fiche, Lever
+from resources.vocabularies import VOCABULARIES
+
+
+class StaticPagesSitemap(Sitemap):
+    def items(self):
+        return [
+            "resources:home", "resources:referentiel", "resources:fiche_list", "resources:accessibility",
+            "resources:legal", "resources:site_map",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class FicheSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Fiche.objects.published().order_by("slug")
+
+    def lastmod(self, fiche):
+        return fiche.updated_at
+
+
+class LeverSitemap(Sitemap):
+    def items(self):
+        return list(Lever.objects.all()) + list(Component.objects.select_related("lever"))
+
+
+class VocabularySitemap(Sitemap):
+    def items(self):
+        values = []
+        for kind in VOCABULARIES:
+            if kind.prefix:
+                values.extend(kind.model.objects.all())
+        return values
+
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "fiches": FicheSitemap,
+    "leviers": LeverSitemap,
+    "vocabulaires": VocabularySitemap,
+}

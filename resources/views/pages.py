@@ -1,0 +1,51 @@
+"""Editorial pages: home, référentiel, legal and help pages."""
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import render
+
+from resources.models import Economy, Fiche, Impact, Lever, ReferentielPart, Component
+
+
+def _levers_with_components():
+    return Lever.objects.prefetch_related(Prefetch("components", queryset=Component.objects.order_by("order")))
+
+
+def home(request):
+    family_counts = dict(
+        Fiche.objects.published().values_list("family").annotate(n=Count("id")).values_list("family", "n")
+    )
+    ctx = {
+        "levers": _levers_with_components(),
+        "families": [(value, label, family_counts.get(value, 0)) for value, label in Fiche.Family.choices],
+        "latest": Fiche.objects.published().for_cards()[:3],
+    }
+    return render(request, "resources/home.html", ctx)
+
+
+def referentiel(request):
+    ctx = {
+        "parts": ReferentielPart.objects.all(),
+        "impacts": Impact.objects.all(),
+        "economies": Economy.objects.all(),
+        "levers": _levers_with_components(),
+    }
+    return render(request, "resources/referentiel.html", ctx)
+
+
+def accessibility(request):
+    return render(request, "pages/accessibilite.html")
+
+
+def legal(request):
+    return render(request, "pages/mentions_legales.html")
+
+
+def site_map(request):
+    from resources.vocabularies import VOCABULARIES
+
+    kinds = [kind for kind in VOCABULARIES if kind.prefix]
+    return render(request, "pages/plan_du_site.html", {"levers": _levers_with_components(), "kinds": kinds})
+
+
+def parcours_placeholder(request):
+    return render(request, "pages/parcours.html")

@@ -1,0 +1,50 @@
+"""Pages of the levers, their components and every other vocabulary value."""
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from resources.models import Component, Fiche, Lever
+from resources.pagination import paginate
+from resources.vocabularies import BY_PREFIX
+
+PER_PAGE = 12
+
+
+def _published_fiches_of(value):
+    return value.fiches.published().for_cards()
+
+
+def lever_detail(request, slug):
+    lever = get_object_or_404(Lever, slug=slug)
+    components = lever.components.annotate(n=Count("fiches", filter=Q(fiches__status=Fiche.Status.PUBLISHED)))
+    page = paginate(request, _published_fiches_of(lever), PER_PAGE)
+    return render(request, "resources/lever_detail.html", {"lever": lever, "components": components, "page": page})
+
+
+def component_detail(request, lever_slug, slug):
+    component = get_object_or_404(Component.objects.select_related("lever"), slug=slug, lever__slug=lever_slug)
+    siblings = component.lever.components.exclude(pk=component.pk)
+    page = paginate(request, _published_fiches_of(component), PER_PAGE)
+    ctx = {"component": component, "lever": component.lever, "siblings": siblings, "page": page}
+    return render(request, "resources/component_detail.html", ctx)
+
+
+def _kind_or_404(prefix):
+    try:
+        return BY_PREFIX[prefix]
+    except KeyError:
+        raise Http404("Vocabulaire inconnu.") from None
+
+
+def vocabulary_index(request, kind):
+    kind = _kind_or_404(kind)
+    values = kind.model.objects.annotate(n=Count("fiches", filter=Q(fiches__status=Fiche.Status.PUBLISHED)))
+    return render(request, "resources/vocabulary_index.html", {"kind": kind, "values": values})
+
+
+def vocabulary_detail(request, kind, slug):
+    kind = _kind_or_404(kind)
+    value = get_object_or_404(kind.model, slug=slug)
+    page = paginate(request, _published_fiches_of(value), PER_PAGE)
+    return render(request, "resources/vocabulary_detail.html", {"kind": kind, "value": value, "page": page})

@@ -1,0 +1,55 @@
+"""The registry of vocabularies: how each one is named, filtered and browsed.
+
+One entry per vocabulary. ``param`` is the GET parameter of the fiche list, ``field`` the Fiche
+many-to-many, ``prefix`` the address of its pages (``None`` for levers and components, which have
+their own pages).
+"""
+
+from dataclasses import dataclass
+
+from resources import models as m
+
+
+@dataclass(frozen=True)
+class VocabularyKind:
+    model: type
+    param: str
+    field: str
+    title: str
+    singular: str
+    intro: str
+
+    @property
+    def prefix(self):
+        return self.model.url_prefix
+
+
+VOCABULARIES = (
+    VocabularyKind(m.ActionObjective, "objectif", "objectives", "Objectifs d’action", "Objectif",
+                   "Les objectifs prioritaires auxquels répondent les fiches ACTIONS."),
+    VocabularyKind(m.Lever, "levier", "levers", "Leviers", "Levier",
+                   "Les trois leviers du modèle socio-économique."),
+    VocabularyKind(m.Component, "composante", "components", "Composantes des leviers", "Composante",
+                   "Les briques de chaque levier."),
+    VocabularyKind(m.ActorProfile, "profil", "actor_profiles", "Profils d’acteurs de l’écosystème", "Profil",
+                   "Les dix profils d’acteurs qui composent l’écosystème de l’intérêt général."),
+    VocabularyKind(m.ActorKind, "acteur", "actor_kinds", "Types d’acteurs des fiches ACTEURS", "Type d’acteur",
+                   "Les quatre familles d’acteurs dont les pratiques sont décrites par une fiche ACTEURS."),
+    VocabularyKind(m.Region, "region", "regions", "Régions", "Région",
+                   "Les treize régions métropolitaines analysées par l’Observatoire des partenariats."),
+    VocabularyKind(m.Domain, "domaine", "domains", "Domaines (fragilités)", "Domaine",
+                   "Les seize fragilités étudiées par l’Observatoire des partenariats."),
+    VocabularyKind(m.EntryDoor, "porte", "entry_doors", "Portes d’entrée de la boussole ODD 17", "Porte d’entrée",
+                   "Les huit façons d’entrer dans la boussole de l’ODD 17, décrites par les fiches MÉTHODES."),
+    VocabularyKind(m.Impact, "impact", "impacts", "Impacts", "Impact",
+                   "Les trois impacts d’un modèle socio-économique bien articulé."),
+    VocabularyKind(m.ReferentielPart, "partie", "referentiel_parts", "Parties du référentiel", "Partie",
+                   "Les trois parties du référentiel « Modèles socio-économiques d’intérêt général »."),
+    VocabularyKind(m.Economy, "economie", "economies", "Économies de la vision systémique", "Économie",
+                   "Les sept économies de la vision systémique."),
+    VocabularyKind(m.Tool, "outil", "tools", "Outils et ressources", "Outil",
+                   "Les outils, publications et plateformes cités par le référentiel et la boîte à outils ODD 17."),
+)
+
+BY_PREFIX = {kind.prefix: kind for kind in VOCABULARIES if kind.prefix}
+BY_FIELD = {kind.field: kind for kind in VOCABULARIES}

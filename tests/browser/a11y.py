@@ -1,0 +1,20 @@
+"""Run axe-core (WCAG 2.1 A and AA rules) on the page a Playwright page shows."""
+
+from pathlib import Path
+
+AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+def axe_violations(page):
+    """The list of violations (id, impact, help, first nodes); empty when the page passes."""
+    page.add_script_tag(path=str(AXE_PATH))
+    return page.evaluate(_RUN, WCAG_TAGS)

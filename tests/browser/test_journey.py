@@ -1,0 +1,66 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.a11y import axe_violations
+
+
+def test_visitor_goes_from_home_to_a_filtered_list_through_a_lever_a_fiche_and_a_chip(page):
+    page.goto("/")
+    expect(page.locator("h1")).to_contain_text("modèle socio-économique")
+
+    page.get_by_role("link", name="Richesses humaines", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/leviers/richesses-humaines/$"))
+    expect(page.locator("h1")).to_have_text("Richesses humaines")
+
+    page.locator(".hub-card__title a").first.click()
+    expect(page).to_have_url(re.compile(r"/fiches/[a-z0-9-]+/$"))
+    fiche_title = page.locator("h1").inner_text()
+
+    chip = page.locator(".hub-fiche__aside a.hub-chip", has_text="Richesses humaines").first
+    chip.click()
+    expect(page).to_have_url(re.compile(r"/fiches/\?levier=richesses-humaines$"))
+    expect(page.locator(".hub-chip--removable")).to_contain_text("Richesses humaines")
+    expect(page.locator(".hub-card__title a", has_text=fiche_title)).to_have_count(1)
+    assert page.console_errors == []
+
+
+def test_keyboard_user_skips_to_content_and_filters_by_family(page):
+    page.goto("/fiches/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Aller au contenu")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#contenu$"))
+
+    checkbox = page.get_by_label("Méthode", exact=True)
+    checkbox.focus()
+    page.keyboard.press("Space")
+    expect(checkbox).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Appliquer")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"famille=methode"))
+    expect(page.locator(".hub-results__count")).to_have_text("8 fiches")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/referentiel/",
+        "/leviers/financement/",
+        "/leviers/alliances/alliances-de-moyens/",
+        "/fiches/",
+        "/fiches/?famille=acteur&region=occitanie",
+        "/fiches/equilibrer-son-modele-socio-economique/",
+        "/portes-d-entree/",
+        "/accessibilite/",
+        "/page-inconnue/",
+    ],
+)
+def test_axe_finds_no_wcag_violation(audit_page, path):
+    audit_page.goto(path)
+    assert axe_violations(audit_page) == []

@@ -1,0 +1,38 @@
+import pytest
+from django.test import Client
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous visitor, with a browser of their own (never shares cookies with staff_client)."""
+    return Client()
+
+
+@pytest.fixture
+def learner(django_user_model):
+    return django_user_model.objects.create_user(username="alice", email="alice@example.org", password="pw-alice-123")
+
+
+@pytest.fixture
+def other_learner(django_user_model):
+    return django_user_model.objects.create_user(username="bob", email="bob@example.org", password="pw-bob-123")
+
+
+@pytest.fixture
+def staff(django_user_model):
+    """A staff member with every permission on content (as the editorial team has)."""
+    return django_user_model.objects.create_superuser(
+        username="charlie", email="charlie@example.org", password="pw-charlie-123"
+    )
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client

@@ -1,0 +1,52 @@
+"""Plain builders of test objects: defaults plus overrides, no factory library."""
+
+from itertools import count
+
+from django.utils import timezone
+
+from resources import models as m
+
+_seq = count(1)
+
+
+def make_lever(**overrides):
+    n = next(_seq)
+    fields = {"slug": f"levier-{n}", "label": f"Levier {n}", "question": "Quelle question ?", "theme": "rh"}
+    fields.update(overrides)
+    return m.Lever.objects.create(**fields)
+
+
+def make_component(lever=None, **overrides):
+    n = next(_seq)
+    fields = {"slug": f"composante-{n}", "label": f"Composante {n}", "lever": lever or make_lever()}
+    fields.update(overrides)
+    return m.Component.objects.create(**fields)
+
+
+def make_vocabulary(model, **overrides):
+    n = next(_seq)
+    fields = {"slug": f"valeur-{n}", "label": f"Valeur {n}"}
+    if model is m.Tool:
+        fields["kind"] = m.Tool.Kind.GUIDE
+    fields.update(overrides)
+    return model.objects.create(**fields)
+
+
+def make_fiche(*, levers=(), sources=(), **overrides):
+    n = next(_seq)
+    fields = {
+        "title": f"Fiche numéro {n}",
+        "slug": f"fiche-{n}",
+        "family": m.Fiche.Family.ACTION,
+        "chapeau": "Un chapeau qui résume la fiche.",
+        "body": "## Une partie\n\nDu texte **utile**.",
+        "status": m.Fiche.Status.PUBLISHED,
+        "published_at": timezone.now(),
+    }
+    fields.update(overrides)
+    fiche = m.Fiche.objects.create(**fields)
+    if levers:
+        fiche.levers.set(levers)
+    for label in sources:
+        fiche.sources.create(label=label, url="https://example.org/source", kind="web")
+    return fiche

@@ -1,0 +1,108 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hub.env import env_bool, env_int, env_list, parse_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bool_reader_accepts_the_usual_spellings(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "Yes")
+    assert env_bool("X_FLAG", False) is True
+    monkeypatch.setenv("X_FLAG", "off")
+    assert env_bool("X_FLAG", True) is False
+
+
+def test_bool_reader_rejects_garbage_and_names_the_variable(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "peut-être")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env_bool("X_FLAG", False)
+
+
+def test_missing_bool_gives_the_default(monkeypatch):
+    monkeypatch.delenv("X_FLAG", raising=False)
+    assert env_bool("X_FLAG", True) is True
+
+
+def test_list_reader_splits_and_trims(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", " a.fr, b.fr ,,")
+    assert env_list("X_HOSTS", []) == ["a.fr", "b.fr"]
+
+
+def test_empty_list_is_refused(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", " , ")
+    with pytest.raises(ImproperlyConfigured, match="X_HOSTS"):
+        env_list("X_HOSTS", [])
+
+
+def test_int_reader_names_the_variable(monkeypatch):
+    monkeypatch.setenv("X_AGE", "soixante")
+    with pytest.raises(ImproperlyConfigured, match="X_AGE"):
+        env_int("X_AGE", 0)
+
+
+def test_sqlite_url_is_relative_to_the_project():
+    db = parse_database_url("sqlite:///db.sqlite3", base_dir=Path("/srv/hub"))
+    assert db == {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/hub/db.sqlite3"}
+
+
+def test_sqlite_url_with_four_slashes_is_absolute():
+    assert parse_database_url("sqlite:////var/hub.db", base_dir=Path("/srv"))["NAME"] == "/var/hub.db"
+
+
+def test_postgres_url_is_parsed_with_credentials_and_options():
+    db = parse_database_url("postgres://hub:s%40cret@db.local:5433/hub_prod?sslmode=require", base_dir=Path("/"))
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "hub", "s@cret", "db.local", "5433", "hub_prod"
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://root@localhost/hub", "postgres://localhost:5432/", "postgres://h:port/db", "sqlite:///", "nonsense"]
+)
+def test_bad_database_urls_are_refused_with_the_variable_named(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        parse_database_url(url, base_dir=Path("/"))
+
+
+def _start_django(**env):
+    """Import the real settings in a fresh interpreter, as gunicorn would at start."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='hub.settings'; django.setup()"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_start_without_secret_key_fails_naming_it():
+    result = _start_django(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="hub.example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_start_without_allowed_hosts_fails_naming_it():
+    result = _start_django(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_start_with_a_bad_debug_value_fails_naming_it():
+    result = _start_django(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG" in result.stderr
+
+
+def test_production_start_with_good_values_succeeds():
+    result = _start_django(
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="hub.example.org",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/hub",
+    )
+    assert result.returncode == 0, result.stderr
