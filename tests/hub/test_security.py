@@ -39,3 +39,9 @@ def test_admin_is_closed_to_a_logged_in_non_staff_user(learner_client):
     response = learner_client.get("/admin/resources/fiche/")
     assert response.status_code == 302
     assert "/admin/login/" in response.headers["Location"]
+
+
+def test_favicon_request_is_redirected_to_the_static_icon(visitor, db):
+    response = visitor.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("img/favicon.svg")
