@@ -58,6 +58,12 @@ for _kind in VOCABULARIES:
         admin.site.register(_kind.model, VocabularyAdmin)
 
 
+@admin.register(m.Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["__str__"]
+    search_fields = ["terms"]
+
+
 class FicheSourceInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
     model = m.FicheSource
@@ -83,6 +89,11 @@ class FicheAdmin(admin.ModelAdmin):
         ("Classement", {"fields": [kind.field for kind in VOCABULARIES]}),
         ("Fiches liées", {"fields": ["related"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Tags are saved with the related objects: copy them into the searchable text now.
+        form.instance.sync_tags_text()
 
     @admin.action(description="Publier les fiches sélectionnées")
     def publish(self, request, queryset):

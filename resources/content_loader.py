@@ -72,6 +72,7 @@ def _load_fiche(fiche_file, update):
             model = dict(VOCABULARY_TABLES)[table]
             getattr(fiche, key).set(model.objects.filter(slug__in=meta.get(key, [])))
         fiche.tags.set(meta.get("tags", []), clear=True)
+        fiche.sync_tags_text()
         fiche.sources.all().delete()
         m.FicheSource.objects.bulk_create(
             m.FicheSource(fiche=fiche, order=index, label=s["label"], url=s.get("url", ""), kind=s["kind"])
@@ -89,6 +90,9 @@ def content_load(*, update=False):
         for row in vocabularies.get(table, []):
             _, was_created = _upsert(model, {"slug": row["slug"]}, _vocabulary_defaults(table, row), update)
             created["vocabulaires"] += was_created
+    for row in vocabularies.get("synonym", []):
+        _, was_created = m.Synonym.objects.get_or_create(terms=row["terms"])
+        created["vocabulaires"] += was_created
     fiche_files, report = content_files.check_all()
     problems = {slug: errors for slug, errors in report.items() if errors}
     if problems:

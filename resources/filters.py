@@ -1,71 +1,108 @@
-"""The FilterSet of the fiche list: one facet per vocabulary, values OR-ed inside a facet, facets AND-ed."""
+"""The FilterSet of the fiche list: one facet per vocabulary, values OR-ed inside a facet, facets AND-ed,
+a text query, and a sort order. Each facet filters with one ``EXISTS`` (no join, no ``DISTINCT``)."""
 
 import django_filters
 from django import forms
-from taggit.models import Tag
+from django.db.models import Exists, OuterRef
+from taggit.models import Tag, TaggedItem
 
 from resources.models import Fiche
+from resources.search import prepare_query, search_fiches
 from resources.vocabularies import VOCABULARIES
 
 # Beyond this many values in one facet, the request is refused (400) rather than sent to the database.
 MAX_VALUES_PER_FACET = 30
+SORTS = {
+    "pertinence": ("-rank", "-published_at", "pk"),
+    "recent": ("-published_at", "pk"),
+    "titre": ("search_title", "pk"),
+}
+SORT_LABELS = {"pertinence": "Pertinence", "recent": "Plus récentes", "titre": "Titre (A → Z)"}
+
+
+class VocabularyFilter(django_filters.ModelMultipleChoiceFilter):
+    """Fiches linked to any of the chosen values of one vocabulary (validated by slug)."""
+
+    def __init__(self, *, relation, **kwargs):
+        self.relation = relation
+        super().__init__(to_field_name="slug", **kwargs)
+
+    @property
+    def through(self):
+        field = Fiche._meta.get_field(self.relation)
+        return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        through, own, target = self.through
+        links = through.objects.filter(**{f"{own}_id": OuterRef("pk"), f"{target}__in": value})
+        return qs.filter(Exists(links))
+
+
+class TagFilter(django_filters.ModelMultipleChoiceFilter):
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(Exists(fiche_tagged_items().filter(object_id=OuterRef("pk"), tag__in=value)))
+
+
+def fiche_tagged_items():
+    """Taggit's rows for fiches (joined on the content type's natural key: no extra query)."""
+    return TaggedItem.objects.filter(content_type__app_label="resources", content_type__model="fiche")
 
 
 class BaseFicheFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_query", label="Rechercher dans les fiches")
     famille = django_filters.MultipleChoiceFilter(
-        field_name="family",
-        choices=Fiche.Family.choices,
-        widget=forms.CheckboxSelectMultiple,
-        label="Famille",
+        field_name="family", choices=Fiche.Family.choices, widget=forms.CheckboxSelectMultiple, label="Famille"
     )
-    tag = django_filters.ModelMultipleChoiceFilter(
-        field_name="tags__slug", queryset=Tag.objects.all(), to_field_name="slug", label="Mot-clé", distinct=True
-    )
+    tag = TagFilter(queryset=Tag.objects.all(), to_field_name="slug", label="Mot-clé")
+    tri = django_filters.ChoiceFilter(choices=list(SORT_LABELS.items()), method="filter_sort", label="Trier par")
 
     class Meta:
         model = Fiche
         fields = []
 
+    def filter_query(self, queryset, name, value):
+        # Parsed once (the synonyms cost a query): the facet counts apply this filter again.
+        if getattr(self, "_parsed_text", None) != value:
+            self.parsed_query, self._parsed_text = prepare_query(value), value
+        return search_fiches(queryset, self.parsed_query) if self.parsed_query else queryset
 
-def _vocabulary_filter(kind):
-    return django_filters.ModelMultipleChoiceFilter(
-        field_name=f"{kind.field}__slug",
-        queryset=kind.model.objects.all(),
-        to_field_name="slug",
-        label=kind.singular,
-        distinct=True,
-    )
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied last, in sort_key(), once every filter is known
+
+    @property
+    def has_query(self):
+        return bool(getattr(self, "parsed_query", None))
+
+    def sort_key(self):
+        chosen = getattr(self.form, "cleaned_data", {}).get("tri")
+        if chosen == "pertinence" and not self.has_query:
+            chosen = None
+        return chosen or ("pertinence" if self.has_query else "recent")
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_sorted_qs"):
+            self._sorted_qs = super().qs.order_by(*SORTS[self.sort_key()])
+        return self._sorted_qs
 
 
 FicheFilter = type(
     "FicheFilter",
     (BaseFicheFilter,),
-    {kind.param: _vocabulary_filter(kind) for kind in VOCABULARIES} | {"__module__": __name__},
+    {
+        kind.param: VocabularyFilter(relation=kind.field, queryset=kind.model.objects.all(), label=kind.singular)
+        for kind in VOCABULARIES
+    }
+    | {"__module__": __name__},
 )
-FILTER_PARAMS = tuple(FicheFilter.base_filters)
+FILTER_PARAMS = tuple(name for name in FicheFilter.base_filters if name not in {"q", "tri"})
+SINGLE_VALUE_PARAMS = ("q", "tri", "page")
 
 
 def oversized_facets(querydict):
     """Names of the parameters that carry more values than anyone would pick by hand."""
     return [name for name in FILTER_PARAMS if len(querydict.getlist(name)) > MAX_VALUES_PER_FACET]
-
-
-def active_filters(filterset):
-    """(param, value slug, label) for every valid value in use, to show and link the active filters."""
-    if not filterset.is_bound or not hasattr(filterset.form, "cleaned_data"):
-        return []
-    family_labels = dict(Fiche.Family.choices)
-    active = []
-    for name, value in filterset.form.cleaned_data.items():
-        for item in value or []:
-            if name == "famille":
-                active.append((name, item, family_labels[item]))
-            else:
-                label = item.name if name == "tag" else item.label
-                active.append((name, item.slug, label))
-    return active
-
-
-def invalid_filters(filterset):
-    """(param, message) for each parameter whose values were ignored."""
-    return [(name, " ".join(errors)) for name, errors in filterset.form.errors.items()]

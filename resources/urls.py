@@ -1,12 +1,13 @@
 from django.urls import path
 
-from resources.views import catalogue, pages, vocabulary
+from resources.views import catalogue, pages, search, vocabulary
 
 app_name = "resources"
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("referentiel/", pages.referentiel, name="referentiel"),
+    path("recherche/", search.search, name="search"),
     path("fiches/", catalogue.fiche_list, name="fiche_list"),
     path("fiches/<slug:slug>/", catalogue.fiche_detail, name="fiche_detail"),
     path("leviers/<slug:slug>/", vocabulary.lever_detail, name="lever_detail"),

@@ -1,4 +1,4 @@
-from resources.models.fiche import Fiche, FicheSource
+from resources.models.fiche import Fiche, FicheSource, Synonym
 from resources.models.vocabulary import (
     ActionObjective,
     ActorKind,
@@ -31,6 +31,7 @@ __all__ = [
     "Provenance",
     "ReferentielPart",
     "Region",
+    "Synonym",
     "Tool",
     "Vocabulary",
 ]

@@ -1,10 +1,16 @@
+import html
+
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from resources.markdown import render_markdown
+from resources.search import FicheSearchVector
+from resources.text import fold_words
 from resources.models.vocabulary import (
     ActionObjective,
     ActorKind,
@@ -54,6 +60,14 @@ class Fiche(models.Model):
     chapeau = models.TextField("chapeau", help_text="Le résumé affiché sur les cartes et en tête de fiche.")
     body = models.TextField("corps (Markdown)", blank=True, help_text="Titres avec ## ; le HTML brut est filtré.")
     body_html = models.TextField(editable=False, blank=True)
+    # Derived copies for searching (see resources.search): plain body, tag names, folded text for SQLite.
+    body_text = models.TextField(editable=False, blank=True)
+    tags_text = models.CharField(editable=False, blank=True, max_length=1000)
+    search_title = models.CharField(editable=False, blank=True, max_length=200)
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = models.GeneratedField(
+        expression=FicheSearchVector(), output_field=SearchVectorField(), db_persist=True, editable=False
+    )
 
     objectives = models.ManyToManyField(ActionObjective, blank=True, related_name="fiches", verbose_name="objectifs")
     levers = models.ManyToManyField(Lever, blank=True, related_name="fiches", verbose_name="leviers")
@@ -96,20 +110,54 @@ class Fiche(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Only the fiche's own derived fields: the slug and the rendered body.
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self):
+        """Set the fiche's own derived fields (slug, rendered body, search copies); touches nothing else."""
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         self.body_html = render_markdown(self.body)
+        self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
+        self.search_title = fold_words(self.title)
+        self.search_text = fold_words(f"{self.title} {self.chapeau} {self.tags_text} {self.body_text}")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("resources:fiche_detail", kwargs={"slug": self.slug})
 
+    def sync_tags_text(self):
+        """Copy the tag names into the fiche's searchable text; call after changing tags (one UPDATE)."""
+        self.tags_text = ", ".join(sorted(self.tags.names()))[:1000]
+        self.save(update_fields=["tags_text", "search_text"])
+
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+
+class Synonym(models.Model):
+    """Expressions that mean the same thing: a search for one also finds the others."""
+
+    terms = models.CharField(
+        "expressions équivalentes",
+        max_length=300,
+        unique=True,
+        help_text="Séparées par des virgules, par exemple « MSE, modèle socio-économique ».",
+    )
+
+    class Meta:
+        verbose_name = "synonyme de recherche"
+        verbose_name_plural = "synonymes de recherche"
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms.replace(",", " ⇄")
+
+    @property
+    def folded_terms(self):
+        return [fold_words(term) for term in self.terms.split(",") if fold_words(term)]
 
 
 class FicheSource(models.Model):

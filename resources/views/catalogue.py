@@ -1,33 +1,28 @@
-"""The fiche list and the fiche detail page."""
+"""The fiche list (faceted, searchable) and the fiche detail page."""
 
 from django.core.exceptions import BadRequest
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 
-from resources.filters import FicheFilter, active_filters, invalid_filters, oversized_facets
+from resources.catalogue import build_catalogue
+from resources.filters import oversized_facets
 from resources.models import Component, Fiche
-from resources.pagination import paginate
 
-PER_PAGE = 12
+# Sent by static/js/catalogue.js: answer with the results partial only.
+PARTIAL_HEADER = "HTTP_X_HUB_PARTIAL"
 
 
 def fiche_list(request):
     too_many = oversized_facets(request.GET)
     if too_many:
         raise BadRequest(f"Trop de valeurs pour le filtre {', '.join(too_many)}.")
-    filterset = FicheFilter(request.GET, queryset=Fiche.objects.published().for_cards())
-    page = paginate(request, filterset.qs, PER_PAGE)
-    ignored = invalid_filters(filterset)
-    query = request.GET.copy()
-    query.pop("page", None)
-    ctx = {
-        "filterset": filterset,
-        "page": page,
-        "active": active_filters(filterset),
-        "ignored": ignored,
-        "query_without_page": query.urlencode(),
-    }
-    return render(request, "resources/fiche_list.html", ctx, status=400 if ignored else 200)
+    catalogue = build_catalogue(request)
+    partial = request.META.get(PARTIAL_HEADER) == "1"
+    template = "resources/_results.html" if partial else "resources/fiche_list.html"
+    response = render(request, template, {"catalogue": catalogue}, status=400 if catalogue.ignored else 200)
+    patch_vary_headers(response, ["X-Hub-Partial"])
+    return response
 
 
 def fiche_detail(request, slug):

@@ -30,7 +30,10 @@ def test_every_family_is_covered_as_the_foundation_requires():
 
 def test_every_shipped_value_has_a_description():
     vocabularies = content_files.load_vocabularies()
-    empty = [row["slug"] for rows in vocabularies.values() for row in rows if not row["description"].strip()]
+    empty = [
+        row["slug"] for table, rows in vocabularies.items() if table != "synonym"
+        for row in rows if not row["description"].strip()
+    ]
     assert empty == []
 
 

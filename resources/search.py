@@ -1,0 +1,256 @@
+"""Full-text search of the fiches, and of the référentiel's other pages.
+
+PostgreSQL: a weighted ``tsvector`` kept by the database (``Fiche.search_vector``, a generated column on
+the ``hub_french`` configuration: unaccent then French stemming), a GIN index, ``websearch`` queries,
+``ts_rank`` and ``ts_headline``. SQLite: the folded copies ``search_title`` / ``search_text`` matched with
+``LIKE`` (titles first). The one ``connection.vendor`` branch of each step is in this module.
+"""
+
+import html
+import operator
+import re
+from functools import reduce
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import Expression
+from django.utils.safestring import mark_safe
+
+from resources.query import expand_synonyms, parse_query
+from resources.text import fold, fold_words
+
+SEARCH_CONFIG = "hub_french"
+EXCERPT_LENGTH = 220
+
+
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+class FicheSearchVector(Expression):
+    """Expression of the generated column ``search_vector``: title A, chapeau and tags B, body C.
+
+    On SQLite the column only holds an empty string: searching there uses the folded copies.
+    Migrations cannot see a change of this SQL: changing it needs a hand-written AlterField migration.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            return "''", []
+        parts = [("title", "A"), ("chapeau", "B"), ("tags_text", "B"), ("body_text", "C")]
+        # Hyphens read as spaces, as in the parsed query: « socio-économique » is two adjacent words.
+        sql = " || ".join(
+            f"setweight(to_tsvector('public.{SEARCH_CONFIG}'::regconfig, "
+            f"translate(COALESCE(\"{column}\", ''), '-‑', '  ')), '{weight}')"
+            for column, weight in parts
+        )
+        return sql, []
+
+
+def synonym_groups():
+    """Folded groups of equivalent expressions, from the Synonym table (one query)."""
+    from resources.models import Synonym
+
+    return [group for group in (s.folded_terms for s in Synonym.objects.all()) if len(group) > 1]
+
+
+def prepare_query(raw):
+    """Parse the typed text and widen it with the synonyms."""
+    return expand_synonyms(parse_query(raw), synonym_groups())
+
+
+def _stem(word):
+    # SQLite has no stemmer: a plural « bénévoles » must still find « bénévole ».
+    return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
+
+
+def _sqlite_term_q(term):
+    text = term.text if term.is_phrase else _stem(term.text)
+    condition = Q(search_text__contains=text)
+    return ~condition if term.negated else condition
+
+
+def _sqlite_filter(queryset, parsed):
+    condition = Q()
+    for group in parsed.groups:
+        positives = [t for t in group if not t.negated]
+        negatives = [t for t in group if t.negated]
+        for term in negatives:
+            condition &= _sqlite_term_q(term)
+        if positives:
+            either = Q()
+            for term in positives:
+                either |= _sqlite_term_q(term)
+            condition &= either
+    first_words = [_stem(w) for w in parsed.positive_words()]
+    title_hits = Case(
+        *[When(search_title__contains=word, then=Value(1)) for word in first_words[:5]],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.filter(condition).annotate(rank=title_hits)
+
+
+def _postgres_query(parsed):
+    """One websearch query per OR-group, AND-ed: « a OR b c » means (a OR b) AND c, as on SQLite
+    (a single websearch_to_tsquery would read it a OR (b AND c))."""
+    queries = [
+        SearchQuery(" OR ".join(term.websearch() for term in group), search_type="websearch", config=SEARCH_CONFIG)
+        for group in parsed.groups
+    ]
+    return reduce(operator.and_, queries)
+
+
+def search_fiches(queryset, parsed):
+    """Fiches matching the parsed query, annotated with ``rank`` (higher is better)."""
+    if not parsed:
+        return queryset.none()
+    if is_postgres():
+        query = _postgres_query(parsed)
+        return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    return _sqlite_filter(queryset, parsed)
+
+
+def matching_ids_subquery(model_queryset, parsed):
+    """``Exists`` test used by the facet counts: is this fiche among the matches?"""
+    return Exists(search_fiches(model_queryset.filter(pk=OuterRef("pk")), parsed))
+
+
+_MARK = re.compile(r"&lt;mark&gt;|&lt;/mark&gt;")
+
+
+def _python_excerpt(text, words):
+    folded = fold(text)
+    positions = [folded.find(w) for w in words if w and folded.find(w) >= 0]
+    start = max(min(positions) - 60, 0) if positions else 0
+    excerpt = text[start:start + EXCERPT_LENGTH]
+    folded_excerpt = folded[start:start + EXCERPT_LENGTH]
+    spans = []
+    for word in words:
+        for match in re.finditer(re.escape(word), folded_excerpt):
+            spans.append((match.start(), match.end()))
+    out, cursor = [], 0
+    for begin, end in sorted(spans):
+        if begin < cursor:
+            continue
+        out.append(html.escape(excerpt[cursor:begin]))
+        out.append(f"<mark>{html.escape(excerpt[begin:end])}</mark>")
+        cursor = end
+    out.append(html.escape(excerpt[cursor:]))
+    prefix = "… " if start else ""
+    suffix = " …" if start + EXCERPT_LENGTH < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def excerpts(fiches, parsed):
+    """{fiche pk: safe HTML excerpt with <mark>} for the fiches of one page (one query on PostgreSQL)."""
+    from resources.models import Fiche
+
+    pks = [fiche.pk for fiche in fiches]
+    if not pks or not parsed:
+        return {}
+    if is_postgres():
+        rows = Fiche.objects.filter(pk__in=pks).annotate(
+            excerpt=SearchHeadline(
+                "body_text", _postgres_query(parsed), config=SEARCH_CONFIG, start_sel="<mark>", stop_sel="</mark>",
+                max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ",
+            )
+        ).values_list("pk", "excerpt")
+        # ts_headline returns the document's own text: escape it, then restore only our <mark> tags.
+        return {pk: mark_safe(_MARK.sub(lambda m: m.group(0).replace("&lt;", "<").replace("&gt;", ">"),
+                                        html.escape(text))) for pk, text in rows}
+    words = [_stem(w) for w in parsed.positive_words()]
+    return {fiche.pk: mark_safe(_python_excerpt(fiche.body_text, words)) for fiche in fiches}
+
+
+def _trigrams(word):
+    padded = f"  {word} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a, b):
+    """pg_trgm's similarity(), in Python: shared trigrams over all trigrams."""
+    ta, tb = _trigrams(a), _trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+def _candidate_words(parsed):
+    """{folded word: word as written} from the catalogue: close titles (trigram index on PostgreSQL), tags,
+    vocabulary labels."""
+    from taggit.models import Tag
+
+    from resources.models import Fiche
+    from resources.vocabularies import VOCABULARIES
+
+    texts = []
+    titles = Fiche.objects.published()
+    if is_postgres():
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        typed = " ".join(parsed.positive_words())
+        with connection.cursor() as cursor:
+            # The default 0.6 misses ordinary typos (« subventoins »); 0.3 is pg_trgm's similarity default.
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', false)")
+        titles = titles.filter(search_title__trigram_word_similar=typed).annotate(
+            sim=TrigramWordSimilarity(typed, "search_title")
+        ).order_by("-sim")
+    texts.extend(titles.values_list("title", flat=True)[:50])
+    texts.extend(Tag.objects.values_list("name", flat=True)[:500])
+    for kind in VOCABULARIES:
+        texts.extend(kind.model.objects.values_list("label", flat=True))
+    words = {}
+    for text in texts:
+        for word in re.findall(r"\w{3,}", text.lower()):
+            words.setdefault(fold(word), word)
+    return words
+
+
+def suggest(parsed):
+    """« Vouliez-vous dire … ? »: the query with each unknown word replaced by the closest known one."""
+    typed = parsed.positive_words()
+    if not typed:
+        return None
+    candidates = _candidate_words(parsed)
+    corrected, changed = [], False
+    for word in typed:
+        if word in candidates or len(word) < 3:
+            corrected.append(candidates.get(word, word))
+            continue
+        best = max(candidates, key=lambda c: similarity(word, c), default=None)
+        if best and similarity(word, best) >= 0.3:
+            corrected.append(candidates[best])
+            changed = True
+        else:
+            corrected.append(word)
+    return " ".join(corrected) if changed else None
+
+
+def search_pages(parsed, limit=8):
+    """Levers, components and vocabulary values whose label or description match (small tables, in Python)."""
+    from resources.models import Component
+    from resources.vocabularies import VOCABULARIES
+
+    if not parsed:
+        return []
+    words = [_stem(w) for w in parsed.positive_words()]
+    results = []
+    for kind in VOCABULARIES:
+        rows = kind.model.objects.all()
+        if kind.model is Component:
+            rows = rows.select_related("lever")
+        for value in rows:
+            title, text = fold_words(value.label), fold_words(f"{value.label} {value.description}")
+            if all(word in text for word in words):
+                score = sum(word in title for word in words)
+                results.append((score, kind, value))
+    results.sort(key=lambda item: -item[0])
+    return [(kind, value) for _, kind, value in results[:limit]]
+
+
+__all__ = [
+    "FicheSearchVector", "excerpts", "matching_ids_subquery", "prepare_query", "search_fiches", "search_pages",
+    "similarity", "suggest",
+]

@@ -1,0 +1,31 @@
+"""Folding of French text for accent- and case-insensitive matching, the same in Python and in stored copies."""
+
+import unicodedata
+
+# Apostrophes and dashes separate words, like spaces: « l’équipe » holds the word « equipe ».
+_SEPARATORS = {"’": " ", "'": " ", "‘": " ", "-": " ", "–": " ", "—": " "}
+_FOLDED = {}
+
+
+def _fold_char(char):
+    if char in _SEPARATORS:
+        return " "
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).lower()
+    # One character for one: a match found in the folded text maps back to the original by index.
+    return base if len(base) == 1 else (char.lower() if len(char.lower()) == 1 else char)
+
+
+def fold(text):
+    """« L’Île-de-France ÉTÉ » -> « l ile de france ete », of the same length as the input."""
+    out = []
+    for char in text or "":
+        folded = _FOLDED.get(char)
+        if folded is None:
+            folded = _FOLDED.setdefault(char, _fold_char(char))
+        out.append(folded)
+    return "".join(out)
+
+
+def fold_words(text):
+    """fold() with runs of whitespace collapsed: the form stored for searching."""
+    return " ".join(fold(text).split())
