@@ -15,7 +15,7 @@ MAX_VALUES_PER_FACET = 30
 SORTS = {
     "pertinence": ("-rank", "-published_at", "pk"),
     "recent": ("-published_at", "pk"),
-    "titre": ("search_title", "pk"),
+    "titre": ("sort_title", "pk"),
 }
 SORT_LABELS = {"pertinence": "Pertinence", "recent": "Plus récentes", "titre": "Titre (A → Z)"}
 

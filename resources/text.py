@@ -29,3 +29,8 @@ def fold(text):
 def fold_words(text):
     """fold() with runs of whitespace collapsed: the form stored for searching."""
     return " ".join(fold(text).split())
+
+
+def sort_key(text):
+    """Letters and digits only, folded: the alphabetical order a French reader expects."""
+    return "".join(char for char in fold(text) if char.isalnum())[:200]

@@ -10,7 +10,7 @@ from taggit.managers import TaggableManager
 
 from resources.markdown import render_markdown
 from resources.search import FicheSearchVector
-from resources.text import fold_words
+from resources.text import fold_words, sort_key
 from resources.models.vocabulary import (
     ActionObjective,
     ActorKind,
@@ -64,6 +64,8 @@ class Fiche(models.Model):
     body_text = models.TextField(editable=False, blank=True)
     tags_text = models.CharField(editable=False, blank=True, max_length=1000)
     search_title = models.CharField(editable=False, blank=True, max_length=200)
+    # Title reduced to letters and digits: « l’étude » sorts as « letude », after « la base » as in French.
+    sort_title = models.CharField(editable=False, blank=True, max_length=200)
     search_text = models.TextField(editable=False, blank=True)
     search_vector = models.GeneratedField(
         expression=FicheSearchVector(), output_field=SearchVectorField(), db_persist=True, editable=False
@@ -103,7 +105,7 @@ class Fiche(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="fiche_status_published_idx"),
             models.Index(fields=["status", "family"], name="fiche_status_family_idx"),
-            models.Index(fields=["status", "title"], name="fiche_status_title_idx"),
+            models.Index(fields=["status", "sort_title"], name="fiche_status_sort_title_idx"),
         ]
 
     def __str__(self):
@@ -120,6 +122,7 @@ class Fiche(models.Model):
         self.body_html = render_markdown(self.body)
         self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
         self.search_title = fold_words(self.title)
+        self.sort_title = sort_key(self.title)
         self.search_text = fold_words(f"{self.title} {self.chapeau} {self.tags_text} {self.body_text}")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()

@@ -26,23 +26,12 @@ def test_visitor_goes_from_home_to_a_filtered_list_through_a_lever_a_fiche_and_a
     assert page.console_errors == []
 
 
-def test_keyboard_user_skips_to_content_and_filters_by_family(page):
+def test_keyboard_user_skips_to_content(page):
     page.goto("/fiches/")
     page.keyboard.press("Tab")
-    skip = page.locator(":focus")
-    expect(skip).to_have_text("Aller au contenu")
+    expect(page.locator(":focus")).to_have_text("Aller au contenu")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#contenu$"))
-
-    checkbox = page.get_by_label("Méthode", exact=True)
-    checkbox.focus()
-    page.keyboard.press("Space")
-    expect(checkbox).to_be_checked()
-    page.keyboard.press("Tab")
-    expect(page.locator(":focus")).to_have_text("Appliquer")
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"famille=methode"))
-    expect(page.locator(".hub-results__count")).to_have_text("8 fiches")
     assert page.console_errors == []
 
 

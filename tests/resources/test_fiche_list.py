@@ -129,9 +129,11 @@ def test_active_filters_are_removable_chips_and_clear_all(visitor):
 
 
 def test_sort_by_title_ignores_accents_and_case(visitor):
-    for title in ["Zéro déchet", "équilibrer son modèle", "Alliances", "Financer"]:
+    for title in ["Zéro déchet", "équilibrer son modèle", "Alliances", "Financer", "L’étude", "La base"]:
         make_fiche(title=title)
-    assert titles(visitor.get("/fiches/?tri=titre")) == ["Alliances", "équilibrer son modèle", "Financer", "Zéro déchet"]
+    assert titles(visitor.get("/fiches/?tri=titre")) == [
+        "Alliances", "équilibrer son modèle", "Financer", "La base", "L’étude", "Zéro déchet"
+    ]
 
 
 def test_default_sort_is_most_recent_first(visitor):
