@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve install-test clean
+.PHONY: run test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,19 @@ test: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Search and catalogue benchmark on PostgreSQL with 20,000 synthetic fiches (not part of `make test`).
+BENCH_DB ?= hub_bench
+BENCH_URL := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_ENV := DATABASE_URL=$(BENCH_URL) DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=testserver \
+	DJANGO_SECRET_KEY=bench-only-7c1e5a9b3d2f4e6a8c0b1d3f5e7a9c2b4d6f8e0a1c3e5b7d9f
+BENCH_FICHES ?= 20000
+BENCH_REQUESTS ?= 200
+
+.PHONY: bench-search
+bench-search: $(VENV)/.installed
+	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $(BENCH_DB)" -c "CREATE DATABASE $(BENCH_DB)"
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BENCH_ENV) $(BIN)/python manage.py seed_demo --fiches $(BENCH_FICHES)
+	psql -h 127.0.0.1 -U postgres -q -d $(BENCH_DB) -c "VACUUM ANALYZE"
+	$(BENCH_ENV) $(BIN)/python manage.py bench_search --requests $(BENCH_REQUESTS) --output docs/benchmarks.md

@@ -148,3 +148,6 @@ LOGGING = {
 }
 
 SITE_NAME = "Le hub des modèles socio-économiques"
+
+# Facet counts may lag a content change by this many seconds (resources.facet_index): one query saved a page.
+FACET_INDEX_VERSION_TTL = env_int("HUB_FACET_INDEX_TTL", 2)

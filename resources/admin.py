@@ -97,12 +97,13 @@ class FicheAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publier les fiches sélectionnées")
     def publish(self, request, queryset):
-        count = queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
-        updated = queryset.update(status=m.Fiche.Status.PUBLISHED)
+        now = timezone.now()
+        count = queryset.filter(published_at__isnull=True).update(published_at=now)
+        updated = queryset.update(status=m.Fiche.Status.PUBLISHED, updated_at=now)
         self.message_user(request, f"{updated} fiche(s) publiée(s), dont {count} pour la première fois.",
                           messages.SUCCESS)
 
     @admin.action(description="Dépublier les fiches sélectionnées (repasser en brouillon)")
     def unpublish(self, request, queryset):
-        updated = queryset.update(status=m.Fiche.Status.DRAFT)
+        updated = queryset.update(status=m.Fiche.Status.DRAFT, updated_at=timezone.now())
         self.message_user(request, f"{updated} fiche(s) repassée(s) en brouillon.", messages.SUCCESS)

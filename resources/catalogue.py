@@ -1,22 +1,18 @@
 """The fiche catalogue: filtered and sorted results, facets with counts, active filters, what was ignored.
 
 Counts follow standard faceted semantics: each option counts the published fiches it would give with the
-*other* active filters (and the text query) applied. Each facet costs two queries (its options and one
-aggregate of its many-to-many table), whatever the catalogue size.
+*other* active filters (and the text query) applied, from the bitmaps of resources.facet_index; the panel adds two
+queries (vocabulary options, tag names), whatever the catalogue size.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import CharField, Value
 from taggit.models import Tag
 
-from resources.filters import (
-    SINGLE_VALUE_PARAMS,
-    SORT_LABELS,
-    FicheFilter,
-    fiche_tagged_items,
-)
+from resources.facet_index import facet_counts
+from resources.filters import SINGLE_VALUE_PARAMS, SORT_LABELS, FicheFilter
 from resources.models import Fiche
 from resources.pagination import paginate
 from resources.search import excerpts
@@ -73,58 +69,41 @@ def _selected(filterset, name):
     return list(getattr(filterset.form, "cleaned_data", {}).get(name) or [])
 
 
-def _queryset_without(filterset, excluded):
-    """The published fiches with every valid filter applied but ``excluded`` (and no sorting)."""
-    cleaned = getattr(filterset.form, "cleaned_data", {})
-    queryset = Fiche.objects.published()
-    for name, filter_ in filterset.filters.items():
-        if name in (excluded, "tri") or cleaned.get(name) in (None, "", []):
-            continue
-        queryset = filter_.filter(queryset, cleaned[name])
-    return queryset.order_by()
-
-
-def _counts(name, queryset):
-    ids = queryset.values("pk")
-    if name == "famille":
-        rows = queryset.values("family").annotate(n=Count("pk")).values_list("family", "n")
-        return dict(rows)
-    if name == "tag":
-        rows = (
-            fiche_tagged_items().filter(object_id__in=ids).values("tag_id").annotate(n=Count("pk"))
-            .order_by("-n").values_list("tag_id", "n")
-        )
-        return dict(rows[:200])
-    through, own, target = filterset_filter(name).through
-    rows = through.objects.filter(**{f"{own}_id__in": ids}).values(f"{target}_id").annotate(n=Count("pk"))
-    return dict(rows.values_list(f"{target}_id", "n"))
-
-
-def filterset_filter(name):
-    return FicheFilter.base_filters[name]
-
-
-def _options(name, counts, selected):
+def _options(name, counts, selected, values):
     if name == "famille":
         return [Option(value, label, counts.get(value, 0), value in selected) for value, label in Fiche.Family.choices]
+    chosen_ids = {value.pk for value in selected}
     if name == "tag":
-        chosen_ids = {tag.pk for tag in selected}
         top = [tag_id for tag_id, _ in sorted(counts.items(), key=lambda item: -item[1])[:TAG_OPTIONS]]
         tags = Tag.objects.filter(pk__in=set(top) | chosen_ids).order_by("name")
         return [Option(tag.slug, tag.name, counts.get(tag.pk, 0), tag.pk in chosen_ids) for tag in tags]
-    chosen_ids = {value.pk for value in selected}
-    kind = BY_FIELD[filterset_filter(name).relation]
-    return [
-        Option(value.slug, value.label, counts.get(value.pk, 0), value.pk in chosen_ids)
-        for value in kind.model.objects.all()
+    return [Option(slug, label, counts.get(pk, 0), pk in chosen_ids) for pk, slug, label in values]
+
+
+def _facets(filterset, counts):
+    values = vocabulary_options([name for name in FACETS if name not in ("famille", "tag")])
+    facets = []
+    for name in FACETS:
+        selected = _selected(filterset, name)
+        legend = "Famille de fiches" if name == "famille" else filterset.filters[name].label
+        options = _options(name, counts[name], selected, values.get(name, []))
+        facets.append(Facet(name, legend, options, is_open=name in OPEN_BY_DEFAULT or bool(selected)))
+    return facets
+
+
+def vocabulary_options(names):
+    """{facet name: [(pk, slug, label)]} for the given vocabulary facets, in one UNION query."""
+    parts = [
+        BY_FIELD[FicheFilter.base_filters[name].relation].model.objects.order_by().values_list(
+            Value(name, output_field=CharField()), "pk", "slug", "label", "order"
+        )
+        for name in names
     ]
-
-
-def _facet(filterset, name):
-    selected = _selected(filterset, name)
-    counts = _counts(name, _queryset_without(filterset, name))
-    legend = "Famille de fiches" if name == "famille" else filterset.filters[name].label
-    return Facet(name, legend, _options(name, counts, selected), is_open=name in OPEN_BY_DEFAULT or bool(selected))
+    options = {name: [] for name in names}
+    if parts:
+        for name, pk, slug, label, order in sorted(parts[0].union(*parts[1:], all=True), key=lambda r: (r[4], r[3])):
+            options[name].append((pk, slug, label))
+    return options
 
 
 def _active_pairs(filterset):
@@ -170,7 +149,8 @@ def _ignored(request, filterset):
 def build_catalogue(request):
     filterset = FicheFilter(request.GET, queryset=Fiche.objects.published().for_cards())
     results = filterset.qs  # validates the form and runs the text query parser
-    page = paginate(request, results, PER_PAGE)
+    counts, total = facet_counts(filterset, FACETS)
+    page = paginate(request, results, PER_PAGE, count=total)
     page.object_list = list(page.object_list)
     parsed = getattr(filterset, "parsed_query", None)
     found = excerpts(page.object_list, parsed) if parsed else {}
@@ -182,7 +162,7 @@ def build_catalogue(request):
     return Catalogue(
         filterset=filterset,
         page=page,
-        facets=[_facet(filterset, name) for name in FACETS],
+        facets=_facets(filterset, counts),
         chips=_chips(pairs, requested_sort),
         ignored=_ignored(request, filterset),
         sort=filterset.sort_key(),

@@ -13,7 +13,7 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import Expression
 from django.utils.safestring import mark_safe
 
@@ -112,11 +112,6 @@ def search_fiches(queryset, parsed):
         query = _postgres_query(parsed)
         return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
     return _sqlite_filter(queryset, parsed)
-
-
-def matching_ids_subquery(model_queryset, parsed):
-    """``Exists`` test used by the facet counts: is this fiche among the matches?"""
-    return Exists(search_fiches(model_queryset.filter(pk=OuterRef("pk")), parsed))
 
 
 _MARK = re.compile(r"&lt;mark&gt;|&lt;/mark&gt;")
@@ -251,6 +246,6 @@ def search_pages(parsed, limit=8):
 
 
 __all__ = [
-    "FicheSearchVector", "excerpts", "matching_ids_subquery", "prepare_query", "search_fiches", "search_pages",
+    "FicheSearchVector", "excerpts", "prepare_query", "search_fiches", "search_pages",
     "similarity", "suggest",
 ]

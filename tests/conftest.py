@@ -1,6 +1,16 @@
 import pytest
 from django.test import Client
 
+from resources.facet_index import reset_index
+
+
+@pytest.fixture(autouse=True)
+def fresh_facet_index():
+    """Each test starts without the per-process facet index of the previous one."""
+    reset_index()
+    yield
+    reset_index()
+
 
 @pytest.fixture
 def visitor():

@@ -104,7 +104,9 @@ class Fiche(models.Model):
         ordering = ["-published_at", "title"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="fiche_status_published_idx"),
-            models.Index(fields=["status", "family"], name="fiche_status_family_idx"),
+            # Covering: the catalogue version (resources.facet_index) is read from the index alone.
+            models.Index(fields=["status"], include=["id", "updated_at"], name="fiche_status_covering_idx"),
+            models.Index(fields=["status", "family"], include=["id"], name="fiche_status_family_idx"),
             models.Index(fields=["status", "sort_title"], name="fiche_status_sort_title_idx"),
         ]
 

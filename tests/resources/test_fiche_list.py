@@ -309,3 +309,25 @@ def test_list_query_count_with_every_facet_active_is_the_same_for_10_and_500_fic
     assert with_10 == with_500
     with django_assert_max_num_queries(40):
         visitor.get(EVERY_FACET)
+
+
+def test_bitmap_counts_agree_with_the_database(visitor):
+    lever_a, lever_b = make_lever(slug="a"), make_lever(slug="b")
+    regions = [make_vocabulary(Region, slug=f"r{i}") for i in range(3)]
+    for index in range(40):
+        fiche = make_fiche(
+            title=f"Fiche {'bénévoles' if index % 3 else 'subventions'} {index}",
+            family=Fiche.Family.values[index % 4],
+            levers=[lever_a if index % 2 else lever_b],
+            status=Fiche.Status.DRAFT if index % 11 == 0 else Fiche.Status.PUBLISHED,
+        )
+        fiche.regions.add(regions[index % 3])
+    for url in ["/fiches/", "/fiches/?levier=a", "/fiches/?levier=a&region=r1&famille=action",
+                "/fiches/?q=bénévoles&region=r2", "/fiches/?famille=repere&famille=acteur&levier=b"]:
+        catalogue = visitor.get(url).context["catalogue"]
+        assert catalogue.page.paginator.count == catalogue.filterset.qs.count(), url
+        regions_facet = {o.value: o.count for o in next(f for f in catalogue.facets if f.name == "region").options}
+        for slug, count in regions_facet.items():
+            others = visitor.get(url + ("&" if "?" in url else "?") + f"region={slug}").context["catalogue"]
+            if "region=" not in url:
+                assert others.filterset.qs.count() == count, (url, slug)

@@ -1,0 +1,145 @@
+"""Facet counts from bitmaps, the way search engines count facets.
+
+The published catalogue is loaded once into a ``FacetIndex``: one Python integer per facet value, whose
+bit *i* says whether the *i*-th published fiche carries that value. A count under any combination of
+filters is then a few ``&`` and one ``bit_count()``, microseconds, whatever the catalogue size. The index
+is kept per process and rebuilt when the catalogue's version changes (number of published fiches, last
+update, highest id), checked with one cheap query per request.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from resources.models import Fiche
+
+TAG_LIMIT = 200
+
+
+@dataclass
+class FacetIndex:
+    version: tuple
+    positions: dict = field(default_factory=dict)  # fiche pk -> bit position
+    everything: int = 0
+    postings: dict = field(default_factory=dict)  # facet name -> {value key -> bitmap}
+
+    def bits_of(self, pks):
+        bits = 0
+        positions = self.positions
+        for pk in pks:
+            position = positions.get(pk)
+            if position is not None:
+                bits |= 1 << position
+        return bits
+
+
+_lock = threading.Lock()
+_current = {"index": None, "version": None, "checked": 0.0}
+
+
+def catalogue_version():
+    """Changes whenever a fiche is published, unpublished, deleted, created or saved (one query).
+
+    Read again at most every ``FACET_INDEX_VERSION_TTL`` seconds: counts may lag a change by that much.
+    """
+    ttl = getattr(settings, "FACET_INDEX_VERSION_TTL", 0)
+    now = time.monotonic()
+    if _current["version"] is None or now - _current["checked"] >= ttl:
+        row = Fiche.objects.published().aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
+        _current["version"], _current["checked"] = (row["n"], row["last"], row["top"]), now
+    return _current["version"]
+
+
+def _bitmap(positions_list):
+    if not positions_list:
+        return 0
+    buffer = bytearray(max(positions_list) // 8 + 1)
+    for position in positions_list:
+        buffer[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _build(version, filters):
+    from resources.filters import fiche_tagged_items
+
+    published = Fiche.objects.published()
+    rows = list(published.order_by("pk").values_list("pk", "family"))
+    index = FacetIndex(version=version, positions={pk: i for i, (pk, _) in enumerate(rows)})
+    index.everything = (1 << len(rows)) - 1
+    by_value = {}
+    for position, (_, family) in enumerate(rows):
+        by_value.setdefault(family, []).append(position)
+    index.postings["famille"] = {key: _bitmap(value) for key, value in by_value.items()}
+    ids = published.values("pk")
+    for name, filter_ in filters.items():
+        if name in ("famille", "q", "tri"):
+            continue
+        if name == "tag":
+            pairs = fiche_tagged_items().filter(object_id__in=ids).values_list("object_id", "tag_id")
+        else:
+            through, own, target = filter_.through
+            pairs = through.objects.filter(**{f"{own}_id__in": ids}).values_list(f"{own}_id", f"{target}_id")
+        by_value = {}
+        for fiche_pk, value in pairs.iterator(chunk_size=10_000):
+            position = index.positions.get(fiche_pk)  # None: published after the first read
+            if position is not None:
+                by_value.setdefault(value, []).append(position)
+        index.postings[name] = {key: _bitmap(value) for key, value in by_value.items()}
+    return index
+
+
+def current_index(filters):
+    """The index of the catalogue as it is now: one version query, a rebuild only after a change."""
+    version = catalogue_version()
+    index = _current["index"]
+    if index is None or index.version != version:
+        with _lock:
+            index = _current["index"]
+            if index is None or index.version != version:
+                index = _current["index"] = _build(version, filters)
+    return index
+
+
+def reset_index():
+    """Forget the index and its version (tests, or after a bulk change that keeps the version)."""
+    _current.update(index=None, version=None, checked=0.0)
+
+
+def _selected_bits(index, name, values):
+    postings = index.postings.get(name, {})
+    bits = 0
+    for value in values:
+        bits |= postings.get(value if name == "famille" else value.pk, 0)
+    return bits
+
+
+def facet_counts(filterset, names):
+    """({facet name: {value key: count}}, total): each option counted with every *other* active filter
+    applied; ``total`` is the number of fiches with every filter applied."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    index = current_index(filterset.filters)
+    base = index.everything
+    if cleaned.get("q"):
+        matched = filterset.filters["q"].filter(Fiche.objects.published(), cleaned["q"])
+        base &= index.bits_of(matched.order_by().values_list("pk", flat=True))
+    active = {
+        name: _selected_bits(index, name, cleaned[name])
+        for name in filterset.filters if name not in ("q", "tri") and cleaned.get(name)
+    }
+    counts = {}
+    everything_applied = base
+    for bits in active.values():
+        everything_applied &= bits
+    for name in names:
+        scope = base
+        for other, bits in active.items():
+            if other != name:
+                scope &= bits
+        facet = {key: (bits & scope).bit_count() for key, bits in index.postings.get(name, {}).items()}
+        counts[name] = {key: n for key, n in facet.items() if n or name != "tag"}
+        if name == "tag":
+            counts[name] = dict(sorted(counts[name].items(), key=lambda item: -item[1])[:TAG_LIMIT])
+    return counts, everything_applied.bit_count()
