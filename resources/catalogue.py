@@ -6,8 +6,10 @@ queries (vocabulary options, tag names), whatever the catalogue size.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import CharField, Value
 from taggit.models import Tag
 
@@ -91,18 +93,27 @@ def _facets(filterset, counts):
     return facets
 
 
-def vocabulary_options(names):
-    """{facet name: [(pk, slug, label)]} for the given vocabulary facets, in one UNION query."""
+@lru_cache(maxsize=8)
+def _vocabulary_options_sql(names):
+    """The UNION of the facets' vocabulary tables, compiled once: its shape never changes, its rows do."""
     parts = [
         BY_FIELD[FicheFilter.base_filters[name].relation].model.objects.order_by().values_list(
             Value(name, output_field=CharField()), "pk", "slug", "label", "order"
         )
         for name in names
     ]
+    return parts[0].union(*parts[1:], all=True).query.sql_with_params()
+
+
+def vocabulary_options(names):
+    """{facet name: [(pk, slug, label)]} for the given vocabulary facets, in one UNION query."""
+    sql, params = _vocabulary_options_sql(tuple(names))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     options = {name: [] for name in names}
-    if parts:
-        for name, pk, slug, label, order in sorted(parts[0].union(*parts[1:], all=True), key=lambda r: (r[4], r[3])):
-            options[name].append((pk, slug, label))
+    for name, pk, slug, label, order in sorted(rows, key=lambda row: (row[4], row[3])):
+        options[name].append((pk, slug, label))
     return options
 
 
@@ -135,19 +146,30 @@ def _chips(pairs, sort):
 
 def _ignored(request, filterset):
     messages = [(name, " ".join(errors)) for name, errors in filterset.form.errors.items()]
+    if any("\x00" in value for _, values in request.GET.lists() for value in values):
+        messages.append(("NUL", "caractères nuls retirés de l’adresse."))
     for name in SINGLE_VALUE_PARAMS:
         if len(request.GET.getlist(name)) > 1:
-            messages.append((name, "paramètre répété : seule la dernière valeur a été prise en compte."))
+            messages.append((name, "paramètre répété\u00a0: seule la dernière valeur a été prise en compte."))
     parsed = getattr(filterset, "parsed_query", None)
     if parsed is not None and parsed.truncated:
-        messages.append(("q", "recherche trop longue : seuls les 200 premiers caractères ont été utilisés."))
+        messages.append(("q", "recherche trop longue\u00a0: seuls les 200 premiers caractères ont été utilisés."))
     if filterset.form.cleaned_data.get("tri") == "pertinence" and not filterset.has_query:
-        messages.append(("tri", "le tri par pertinence demande une recherche : tri par date appliqué."))
+        messages.append(("tri", "le tri par pertinence demande une recherche\u00a0: tri par date appliqué."))
     return messages
 
 
+def _without_nul_bytes(querydict):
+    """A copy of the query without NUL characters (PostgreSQL refuses them in any string)."""
+    cleaned = querydict.copy()
+    for name, values in querydict.lists():
+        cleaned.setlist(name, [value.replace("\x00", "") for value in values])
+    return cleaned
+
+
 def build_catalogue(request):
-    filterset = FicheFilter(request.GET, queryset=Fiche.objects.published().for_cards())
+    data = _without_nul_bytes(request.GET)
+    filterset = FicheFilter(data, queryset=Fiche.objects.published().for_cards())
     results = filterset.qs  # validates the form and runs the text query parser
     counts, total = facet_counts(filterset, FACETS)
     page = paginate(request, results, PER_PAGE, count=total)

@@ -24,30 +24,54 @@ CONTEXTS = ["en milieu rural", "dans une association employeuse", "avec une coll
             "dans le champ de la santé", "autour de l’insertion", "dans un quartier prioritaire",
             "avec des entreprises locales", "à l’échelle régionale", "pour une petite structure",
             "en temps de crise", "sur trois ans"]
-SENTENCES = [
-    "L’équilibre du modèle socio-économique repose sur les richesses humaines, le financement et les alliances.",
-    "Chaque organisation doit trouver son propre barycentre entre ces trois leviers.",
-    "Les besoins augmentent alors que les ressources se raréfient : l’effet ciseau impose de se transformer.",
-    "Un diagnostic partagé avec la gouvernance permet de choisir une trajectoire réaliste.",
-    "Les partenaires publics et privés attendent des indicateurs simples de performance et d’impact.",
-    "La mutualisation de locaux ou d’outils réduit les coûts et crée des liens durables.",
-    "Le bénévolat de compétences complète l’action des salariés sans s’y substituer.",
-    "Une collectivité peut devenir un allié de moyens autant qu’un financeur.",
-    "La confiance se construit par la valorisation des résultats auprès de chacun.",
-    "L’innovation naît souvent de l’anticipation des besoins du territoire.",
-    "Les fondations soutiennent volontiers les phases d’expérimentation et d’essaimage.",
-    "Les revenus d’activité sécurisent le budget sans détourner la structure de sa mission.",
-]
 TAGS = ["bénévolat", "gouvernance", "mécénat", "territoire", "coopération", "subventions", "mutualisation",
         "innovation", "évaluation", "insertion", "santé", "jeunesse", "ruralité", "numérique", "formation",
         "financement participatif", "tiers-lieu", "essaimage", "stratégie", "diagnostic", "partenariat",
         "économie sociale", "fondation", "collectivité", "entreprise", "impact", "confiance", "performance"]
+NOUNS = ["projet", "budget", "équipe", "conseil d’administration", "bénévolat", "partenariat", "mécène",
+         "commune", "département", "quartier", "réseau", "fédération", "chantier", "atelier", "diagnostic",
+         "convention", "cotisation", "adhérent", "formation", "tiers-lieu", "local", "véhicule", "logiciel",
+         "comptabilité", "trésorerie", "évaluation", "indicateur", "calendrier", "gouvernance", "plaidoyer",
+         "communication", "essaimage", "expérimentation", "prototype", "emploi", "insertion", "jeunesse", "santé",
+         "culture", "sport", "alimentation", "mobilité", "logement", "numérique", "environnement", "précarité",
+         "handicap", "vieillissement", "solidarité", "coopérative", "fondation", "entreprise", "collectivité",
+         "université", "laboratoire", "média", "investisseur", "banque", "assureur", "mutuelle"]
+ADJECTIVES = ["local", "régional", "durable", "partagé", "innovant", "solide", "fragile", "pluriannuel",
+              "collectif", "citoyen", "public", "privé", "hybride", "frugal", "ambitieux", "progressif"]
+VERBS_INF = ["consolider", "sécuriser", "diversifier", "ouvrir", "structurer", "animer", "évaluer", "financer",
+             "mutualiser", "former", "recruter", "fidéliser", "documenter", "négocier", "planifier", "tester"]
+TEMPLATES = [
+    "Pour {verb} le {noun} {adj}, la structure s’appuie sur {component}.",
+    "En {region}, plusieurs acteurs du domaine « {domain} » ont choisi de {verb} leur {noun}.",
+    "Le levier {lever} répond ici à une question simple : comment {verb} sans fragiliser le {noun} ?",
+    "Les {profile} jouent un rôle clé : ils aident à {verb} un {noun} {adj}.",
+    "L’objectif « {objective} » guide chaque décision du {noun}.",
+    "L’outil « {tool} » sert de point d’appui pour {verb} le {noun}.",
+    "Dans l’{economy}, la valeur créée par le {noun} se mesure autrement.",
+    "Un {noun} {adj} permet de {verb} les ressources sans alourdir le {noun2}.",
+    "La gouvernance discute chaque année du {noun} et de sa place dans le modèle.",
+    "Il faut du temps pour {verb} un {noun} : trois ans sont souvent nécessaires.",
+]
 
 
-def _body(rng):
+def _sentence(rng, values):
+    def label(field, default):
+        chosen = values.get(field) or []
+        return rng.choice(chosen).label.lower() if chosen else default
+
+    return rng.choice(TEMPLATES).format(
+        verb=rng.choice(VERBS_INF), noun=rng.choice(NOUNS), noun2=rng.choice(NOUNS), adj=rng.choice(ADJECTIVES),
+        component=label("components", "ses partenaires"), region=label("regions", "région"),
+        domain=label("domains", "solidarité"), lever=label("levers", "financement"),
+        profile=label("actor_profiles", "associations"), objective=label("objectives", "agir ensemble"),
+        tool=label("tools", "boîte à outils"), economy=label("economies", "économie de proximité"),
+    )
+
+
+def _body(rng, values):
     sections = []
     for heading in ("Enjeux", "Démarche", "Points de vigilance"):
-        paragraph = " ".join(rng.sample(SENTENCES, 4))
+        paragraph = " ".join(_sentence(rng, values) for _ in range(4))
         sections.append(f"## {heading}\n\n{paragraph}")
     return "\n\n".join(sections)
 
@@ -69,20 +93,20 @@ def demo_seed(count, *, seed=2019):
     for index in range(count):
         title = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(CONTEXTS)}"
         fiche_tags = _pick(rng, tags, 2, 4)
+        chosen = {field: _pick(rng, pool, 0 if field not in ("levers", "domains") else 1, 2)
+                  for field, pool in values.items()}
         fiche = Fiche(
             slug=f"{DEMO_PREFIX}{index:06d}",
             title=title,
             family=rng.choice(Fiche.Family.values),
-            chapeau=" ".join(rng.sample(SENTENCES, 2)),
-            body=_body(rng),
+            chapeau=" ".join(_sentence(rng, chosen) for _ in range(2)),
+            body=_body(rng, chosen),
             status=Fiche.Status.PUBLISHED if rng.random() < 0.95 else Fiche.Status.DRAFT,
             published_at=now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)),
             tags_text=", ".join(tag.name for tag in fiche_tags),
         )
         fiche.derive_fields()
         fiches.append(fiche)
-        chosen = {field: _pick(rng, pool, 0 if field not in ("levers", "domains") else 1, 2)
-                  for field, pool in values.items()}
         links.append((chosen, fiche_tags))
     Fiche.objects.bulk_create(fiches, batch_size=1000)
     created = {fiche.slug: fiche.pk for fiche in Fiche.objects.filter(slug__startswith=DEMO_PREFIX)}

@@ -27,13 +27,8 @@ class FacetIndex:
     postings: dict = field(default_factory=dict)  # facet name -> {value key -> bitmap}
 
     def bits_of(self, pks):
-        bits = 0
         positions = self.positions
-        for pk in pks:
-            position = positions.get(pk)
-            if position is not None:
-                bits |= 1 << position
-        return bits
+        return _bitmap([positions[pk] for pk in pks if pk in positions])
 
 
 _lock = threading.Lock()

@@ -4,7 +4,7 @@ a text query, and a sort order. Each facet filters with one ``EXISTS`` (no join,
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from taggit.models import Tag, TaggedItem
 
 from resources.models import Fiche
@@ -55,6 +55,12 @@ def fiche_tagged_items():
     return TaggedItem.objects.filter(content_type_id=Subquery(fiche_type))
 
 
+class FicheFilterForm(forms.Form):
+    def clean(self):
+        # Chosen values as plain lists: testing an empty queryset for truth runs the ORM each time.
+        return {name: list(value) if isinstance(value, QuerySet) else value for name, value in super().clean().items()}
+
+
 class BaseFicheFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_query", label="Rechercher dans les fiches")
     famille = django_filters.MultipleChoiceFilter(
@@ -67,6 +73,7 @@ class BaseFicheFilter(django_filters.FilterSet):
     class Meta:
         model = Fiche
         fields = []
+        form = FicheFilterForm
 
     def filter_query(self, queryset, name, value):
         # Parsed once (the synonyms cost a query): the facet counts apply this filter again.

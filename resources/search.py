@@ -9,7 +9,7 @@ the ``hub_french`` configuration: unaccent then French stemming), a GIN index, `
 import html
 import operator
 import re
-from functools import reduce
+from functools import lru_cache, reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
@@ -158,7 +158,8 @@ def excerpts(fiches, parsed):
         return {pk: mark_safe(_MARK.sub(lambda m: m.group(0).replace("&lt;", "<").replace("&gt;", ">"),
                                         html.escape(text))) for pk, text in rows}
     words = [_stem(w) for w in parsed.positive_words()]
-    return {fiche.pk: mark_safe(_python_excerpt(fiche.body_text, words)) for fiche in fiches}
+    texts = Fiche.objects.filter(pk__in=pks).values_list("pk", "body_text")  # cards defer the body
+    return {pk: mark_safe(_python_excerpt(text, words)) for pk, text in texts}
 
 
 def _trigrams(word):
@@ -172,77 +173,119 @@ def similarity(a, b):
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
-def _candidate_words(parsed):
-    """{folded word: word as written} from the catalogue: close titles (trigram index on PostgreSQL), tags,
-    vocabulary labels."""
+_lexicon = {"version": None, "words": {}}
+
+
+def _lexicon_words():
+    """{folded word: (word as written, trigrams)} of titles, tags and vocabulary labels.
+
+    Built once per catalogue version (see resources.facet_index) and kept in the process.
+    """
     from taggit.models import Tag
 
+    from resources.facet_index import catalogue_version
     from resources.models import Fiche
     from resources.vocabularies import VOCABULARIES
 
-    texts = []
-    titles = Fiche.objects.published()
-    if is_postgres():
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        typed = " ".join(parsed.positive_words())
-        with connection.cursor() as cursor:
-            # The default 0.6 misses ordinary typos (« subventoins »); 0.3 is pg_trgm's similarity default.
-            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', false)")
-        titles = titles.filter(search_title__trigram_word_similar=typed).annotate(
-            sim=TrigramWordSimilarity(typed, "search_title")
-        ).order_by("-sim")
-    texts.extend(titles.values_list("title", flat=True)[:50])
-    texts.extend(Tag.objects.values_list("name", flat=True)[:500])
-    for kind in VOCABULARIES:
-        texts.extend(kind.model.objects.values_list("label", flat=True))
-    words = {}
-    for text in texts:
-        for word in re.findall(r"\w{3,}", text.lower()):
-            words.setdefault(fold(word), word)
-    return words
+    version = catalogue_version()
+    if _lexicon["version"] != version:
+        texts = list(Fiche.objects.published().values_list("title", flat=True).iterator(chunk_size=5000))
+        texts.extend(Tag.objects.values_list("name", flat=True))
+        for kind in VOCABULARIES:
+            texts.extend(kind.model.objects.values_list("label", flat=True))
+        words = {}
+        for text in texts:
+            for word in re.findall(r"\w{3,}", text.lower()):
+                folded = fold(word)
+                if folded not in words:
+                    words[folded] = (word, _trigrams(folded))
+        _lexicon.update(version=version, words=words)
+    return _lexicon["words"]
 
 
 def suggest(parsed):
-    """« Vouliez-vous dire … ? »: the query with each unknown word replaced by the closest known one."""
+    """« Vouliez-vous dire … ? »: each unknown word replaced by the most similar known one (trigrams)."""
     typed = parsed.positive_words()
     if not typed:
         return None
-    candidates = _candidate_words(parsed)
+    lexicon = _lexicon_words()
     corrected, changed = [], False
     for word in typed:
-        if word in candidates or len(word) < 3:
-            corrected.append(candidates.get(word, word))
+        if word in lexicon or len(word) < 3:
+            corrected.append(lexicon[word][0] if word in lexicon else word)
             continue
-        best = max(candidates, key=lambda c: similarity(word, c), default=None)
-        if best and similarity(word, best) >= 0.3:
-            corrected.append(candidates[best])
+        grams = _trigrams(word)
+        best, best_score = None, 0.0
+        for folded, (written, other) in lexicon.items():
+            if abs(len(folded) - len(word)) > 3:
+                continue
+            score = len(grams & other) / len(grams | other)
+            if score > best_score:
+                best, best_score = written, score
+        if best and best_score >= 0.3:
+            corrected.append(best)
             changed = True
         else:
             corrected.append(word)
     return " ".join(corrected) if changed else None
 
 
-def search_pages(parsed, limit=8):
-    """Levers, components and vocabulary values whose label or description match (small tables, in Python)."""
+@lru_cache(maxsize=1)
+def _vocabulary_rows_sql():
+    """The UNION of every vocabulary table, compiled once: its shape never changes, its rows do."""
+    from django.db.models import CharField, F
+    from django.db.models import Value as V
+
     from resources.models import Component
+    from resources.vocabularies import VOCABULARIES
+
+    parts = []
+    for kind in VOCABULARIES:
+        # A component's address holds its lever's slug; other values only their own.
+        parent = F("lever__slug") if kind.model is Component else V("", output_field=CharField())
+        parts.append(kind.model.objects.order_by().values_list(
+            V(kind.field, output_field=CharField()), "slug", "label", "description", parent
+        ))
+    return parts[0].union(*parts[1:], all=True).query.sql_with_params()
+
+
+def _vocabulary_rows():
+    sql, params = _vocabulary_rows_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def search_pages(parsed, limit=8):
+    """[(kind, label, url, description)] of levers, components and vocabulary values whose label or
+    description match: one UNION query over the small vocabulary tables, matched in Python so that
+    accents fold the same on both databases."""
+    from django.urls import reverse
+
+    from resources.models import Component, Lever
     from resources.vocabularies import VOCABULARIES
 
     if not parsed:
         return []
     words = [_stem(w) for w in parsed.positive_words()]
+    scored = []
+    for field, slug, label, description, parent in _vocabulary_rows():
+        title, text = fold_words(label), fold_words(f"{label} {description}")
+        if all(word in text for word in words):
+            scored.append((-sum(word in title for word in words), label, field, slug, description, parent))
+    scored.sort()
+    kinds = {kind.field: kind for kind in VOCABULARIES}
     results = []
-    for kind in VOCABULARIES:
-        rows = kind.model.objects.all()
+    for _, label, field, slug, description, parent in scored[:limit]:
+        kind = kinds[field]
         if kind.model is Component:
-            rows = rows.select_related("lever")
-        for value in rows:
-            title, text = fold_words(value.label), fold_words(f"{value.label} {value.description}")
-            if all(word in text for word in words):
-                score = sum(word in title for word in words)
-                results.append((score, kind, value))
-    results.sort(key=lambda item: -item[0])
-    return [(kind, value) for _, kind, value in results[:limit]]
+            url = reverse("resources:component_detail", kwargs={"lever_slug": parent, "slug": slug})
+        elif kind.model is Lever:
+            url = reverse("resources:lever_detail", kwargs={"slug": slug})
+        else:
+            url = reverse("resources:vocabulary_detail", kwargs={"kind": kind.prefix, "slug": slug})
+        results.append((kind, label, url, description))
+    return results
 
 
 __all__ = [

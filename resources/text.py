@@ -1,6 +1,7 @@
 """Folding of French text for accent- and case-insensitive matching, the same in Python and in stored copies."""
 
 import unicodedata
+from functools import lru_cache
 
 # Apostrophes and dashes separate words, like spaces: « l’équipe » holds the word « equipe ».
 _SEPARATORS = {"’": " ", "'": " ", "‘": " ", "-": " ", "–": " ", "—": " "}
@@ -26,8 +27,12 @@ def fold(text):
     return "".join(out)
 
 
+@lru_cache(maxsize=8192)
 def fold_words(text):
-    """fold() with runs of whitespace collapsed: the form stored for searching."""
+    """fold() with runs of whitespace collapsed: the form stored for searching.
+
+    Memoised: the search folds the same vocabulary labels and descriptions on every request.
+    """
     return " ".join(fold(text).split())
 
 

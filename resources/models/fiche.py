@@ -27,6 +27,9 @@ from resources.models.vocabulary import (
 )
 
 
+CARD_FIELDS = ("pk", "family", "title", "slug", "chapeau", "status", "published_at")
+
+
 class FicheQuerySet(models.QuerySet):
     def published(self):
         """Fiches every visitor may read."""
@@ -39,8 +42,9 @@ class FicheQuerySet(models.QuerySet):
         return self.published()
 
     def for_cards(self):
-        """What a fiche card shows: its levers, in one extra query."""
-        return self.prefetch_related("levers")
+        """What a fiche card shows, and only that (the long texts stay in the database); levers in one
+        extra query."""
+        return self.only(*CARD_FIELDS).prefetch_related("levers")
 
 
 class Fiche(models.Model):

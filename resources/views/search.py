@@ -1,5 +1,8 @@
 """The site-wide search page: fiches first, then the référentiel's other pages."""
 
+from dataclasses import dataclass
+
+from django.db.models import Count, Window
 from django.shortcuts import render
 
 from resources.models import Fiche
@@ -9,26 +12,49 @@ from resources.search import excerpts, prepare_query, search_fiches, search_page
 FICHE_RESULTS = 10
 
 
+@dataclass
+class SearchHit:
+    kicker: str
+    title: str
+    url: str
+    summary: str
+
+
+def _referentiel_hits(parsed):
+    return [
+        SearchHit(kind.singular, label, url, description) for kind, label, url, description in search_pages(parsed)
+    ]
+
+
+# The sections shown after the fiches: (id, heading, function parsed query -> [SearchHit]).
+# Another kind of page (parcours steps…) joins the search by adding one line here.
+SECTIONS = [
+    ("res-pages", "Leviers, composantes et vocabulaires", _referentiel_hits),
+]
+
+
 def search(request):
     raw = request.GET.get("q", "")
     parsed = prepare_query(raw)
-    fiches, total, pages, suggestion = [], 0, [], None
+    fiches, total, sections, suggestion = [], 0, [], None
     if parsed:
-        matches = search_fiches(Fiche.objects.published().for_cards(), parsed).order_by("-rank", "-published_at", "pk")
-        total = matches.count()
+        matches = search_fiches(Fiche.objects.published().for_cards(), parsed).annotate(
+            total=Window(Count("pk"))  # the count in the same pass as the ranking
+        ).order_by("-rank", "-published_at", "pk")
         fiches = list(matches[:FICHE_RESULTS])
+        total = fiches[0].total if fiches else 0
         found = excerpts(fiches, parsed)
         for fiche in fiches:
             fiche.excerpt = found.get(fiche.pk)
-        pages = search_pages(parsed)
-        if not total and not pages:
+        sections = [(anchor, heading, hits(parsed)) for anchor, heading, hits in SECTIONS]
+        if not total and not any(found for _, _, found in sections):
             suggestion = suggest(parsed)
     ctx = {
         "query": parsed.raw.strip(),
         "parsed": parsed,
         "fiches": fiches,
         "total": total,
-        "pages": pages,
+        "sections": sections,
         "suggestion": suggestion,
         "truncated": parsed.truncated,
         "max_length": MAX_QUERY_LENGTH,

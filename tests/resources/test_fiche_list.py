@@ -331,3 +331,11 @@ def test_bitmap_counts_agree_with_the_database(visitor):
             others = visitor.get(url + ("&" if "?" in url else "?") + f"region={slug}").context["catalogue"]
             if "region=" not in url:
                 assert others.filterset.qs.count() == count, (url, slug)
+
+
+@pytest.mark.parametrize("param", ["region", "tag", "famille", "q", "tri", "composante"])
+def test_nul_bytes_in_any_parameter_are_removed_and_said(visitor, param):
+    make_fiche(title="Toujours là")
+    response = visitor.get(f"/fiches/?{param}=ab%00c")
+    assert response.status_code == 400
+    assert "caractères nuls retirés" in response.content.decode()

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from resources.models import Fiche
 
@@ -46,7 +45,8 @@ class Command(BaseCommand):
         for label, url, target in SCENARIOS:
             for _ in range(10):  # warm-up: connection, caches, plans
                 client.get(url)
-            with CaptureQueriesContext(connection) as queries:
+            queries = []
+            with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
                 status = client.get(url).status_code
             timings = []
             for _ in range(requests):

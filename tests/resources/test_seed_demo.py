@@ -1,0 +1,25 @@
+import pytest
+from django.core.management import call_command
+
+from resources.models import Fiche
+from resources.vocabularies import VOCABULARIES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_deterministic_and_spread_over_every_vocabulary():
+    call_command("seed_demo", fiches=60, stdout=None)
+    first = list(Fiche.objects.filter(slug__startswith="demo-").order_by("slug").values_list("title", "body"))
+    call_command("seed_demo", fiches=60, stdout=None)
+    second = list(Fiche.objects.filter(slug__startswith="demo-").order_by("slug").values_list("title", "body"))
+    assert len(first) == 60 and first == second
+    demo = Fiche.objects.filter(slug__startswith="demo-")
+    for kind in VOCABULARIES:
+        assert demo.filter(**{f"{kind.field}__isnull": False}).exists(), kind.field
+    assert demo.filter(tags__isnull=False).exists()
+    assert all(fiche.body_html.startswith("<h2>") and fiche.search_text for fiche in demo)
+
+
+def test_seed_demo_refuses_absurd_sizes():
+    with pytest.raises(Exception, match="--fiches"):
+        call_command("seed_demo", fiches=-1)
