@@ -2,8 +2,9 @@
 
 PostgreSQL: a weighted ``tsvector`` kept by the database (``Fiche.search_vector``, a generated column on
 the ``hub_french`` configuration: unaccent then French stemming), a GIN index, ``websearch`` queries,
-``ts_rank`` and ``ts_headline``. SQLite: the folded copies ``search_title`` / ``search_text`` matched with
-``LIKE`` (titles first). The one ``connection.vendor`` branch of each step is in this module.
+``ts_rank``. SQLite: the folded copies ``search_title`` / ``search_text`` matched with
+``LIKE`` (titles first). Excerpts with <mark> are cut in Python on both. The one ``connection.vendor``
+branch of each step is in this module.
 """
 
 import html
@@ -11,7 +12,7 @@ import operator
 import re
 from functools import lru_cache, reduce
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import Expression
@@ -22,6 +23,8 @@ from resources.text import fold, fold_words
 
 SEARCH_CONFIG = "hub_french"
 EXCERPT_LENGTH = 220
+# Not highlighted in excerpts: marking every « des » of a phrase search helps nobody.
+STOP_WORDS = frozenset("les des une pour par avec dans sur aux est son ses leur leurs qui que ont sont".split())
 
 
 def is_postgres():
@@ -114,9 +117,6 @@ def search_fiches(queryset, parsed):
     return _sqlite_filter(queryset, parsed)
 
 
-_MARK = re.compile(r"&lt;mark&gt;|&lt;/mark&gt;")
-
-
 def _python_excerpt(text, words):
     folded = fold(text)
     positions = [folded.find(w) for w in words if w and folded.find(w) >= 0]
@@ -125,7 +125,8 @@ def _python_excerpt(text, words):
     folded_excerpt = folded[start:start + EXCERPT_LENGTH]
     spans = []
     for word in words:
-        for match in re.finditer(re.escape(word), folded_excerpt):
+        # From the start of a word to its end: « benevole » marks the whole « bénévoles ».
+        for match in re.finditer(rf"(?<!\w){re.escape(word)}\w*", folded_excerpt):
             spans.append((match.start(), match.end()))
     out, cursor = [], 0
     for begin, end in sorted(spans):
@@ -141,23 +142,17 @@ def _python_excerpt(text, words):
 
 
 def excerpts(fiches, parsed):
-    """{fiche pk: safe HTML excerpt with <mark>} for the fiches of one page (one query on PostgreSQL)."""
+    """{fiche pk: safe HTML excerpt with <mark>} for the fiches of one page (one query).
+
+    Built in Python from the folded body on both databases: PostgreSQL's ts_headline re-parses every body
+    and cost more than the whole rest of the search page.
+    """
     from resources.models import Fiche
 
     pks = [fiche.pk for fiche in fiches]
     if not pks or not parsed:
         return {}
-    if is_postgres():
-        rows = Fiche.objects.filter(pk__in=pks).annotate(
-            excerpt=SearchHeadline(
-                "body_text", _postgres_query(parsed), config=SEARCH_CONFIG, start_sel="<mark>", stop_sel="</mark>",
-                max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ",
-            )
-        ).values_list("pk", "excerpt")
-        # ts_headline returns the document's own text: escape it, then restore only our <mark> tags.
-        return {pk: mark_safe(_MARK.sub(lambda m: m.group(0).replace("&lt;", "<").replace("&gt;", ">"),
-                                        html.escape(text))) for pk, text in rows}
-    words = [_stem(w) for w in parsed.positive_words()]
+    words = [_stem(w) for w in parsed.positive_words() if len(w) > 2 and w not in STOP_WORDS]
     texts = Fiche.objects.filter(pk__in=pks).values_list("pk", "body_text")  # cards defer the body
     return {pk: mark_safe(_python_excerpt(text, words)) for pk, text in texts}
 

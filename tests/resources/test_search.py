@@ -153,3 +153,10 @@ def test_postgres_configuration_stems_and_removes_accents():
         cursor.execute("SELECT to_tsvector('public.hub_french', 'Les bénévoles') @@ "
                        "websearch_to_tsquery('public.hub_french', 'benevole')")
         assert cursor.fetchone()[0] is True
+
+
+def test_excerpts_do_not_highlight_short_words_of_a_phrase(visitor):
+    make_fiche(title="Moyens", body="Une alliance de moyens partage des outils de gestion.")
+    html = visitor.get("/recherche/", {"q": '"alliance de moyens"'}).content.decode()
+    assert "<mark>alliance</mark>" in html and "<mark>moyens</mark>" in html
+    assert "<mark>de</mark>" not in html
