@@ -121,6 +121,9 @@ def _python_excerpt(text, words):
     folded = fold(text)
     positions = [folded.find(w) for w in words if w and folded.find(w) >= 0]
     start = max(min(positions) - 60, 0) if positions else 0
+    if start:  # begin on a whole word
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < min(positions) else start
     excerpt = text[start:start + EXCERPT_LENGTH]
     folded_excerpt = folded[start:start + EXCERPT_LENGTH]
     spans = []
