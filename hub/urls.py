@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.templatetags.static import static
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import TemplateView
 
 from resources.sitemaps import SITEMAPS
+from resources.views import pages
 
 admin.site.site_header = "Administration du hub"
 admin.site.site_title = "Administration du hub"
@@ -14,7 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Browsers ask for /favicon.ico on pages that declare no icon (the admin).
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", pages.favicon),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("", include("resources.urls")),
 ]

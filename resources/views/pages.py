@@ -1,7 +1,9 @@
 """Editorial pages: home, référentiel, legal and help pages."""
 
 from django.db.models import Count, Prefetch
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from resources.models import Economy, Fiche, Impact, Lever, ReferentielPart, Component
 
@@ -45,6 +47,11 @@ def site_map(request):
 
     kinds = [kind for kind in VOCABULARIES if kind.prefix]
     return render(request, "pages/plan_du_site.html", {"levers": _levers_with_components(), "kinds": kinds})
+
+
+def favicon(request):
+    # Resolved per request: the hashed static name is only known once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def parcours_placeholder(request):
