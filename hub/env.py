@@ -1,7 +1,6 @@
 """Strict readers of environment variables: a bad value stops the start with a message naming it."""
 
 import os
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured

@@ -112,7 +112,7 @@ def vocabulary_options(names):
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     options = {name: [] for name in names}
-    for name, pk, slug, label, order in sorted(rows, key=lambda row: (row[4], row[3])):
+    for name, pk, slug, label, _order in sorted(rows, key=lambda row: (row[4], row[3])):
         options[name].append((pk, slug, label))
     return options
 

@@ -116,13 +116,13 @@ def demo_seed(count, *, seed=2019):
         target = Fiche._meta.get_field(field).m2m_reverse_field_name()
         through.objects.bulk_create(
             [through(**{f"{own}_id": created[fiche.slug], f"{target}_id": value.pk})
-             for fiche, (chosen, _) in zip(fiches, links) for value in chosen[field]],
+             for fiche, (chosen, _) in zip(fiches, links, strict=True) for value in chosen[field]],
             batch_size=5000,
         )
     content_type = ContentType.objects.get_for_model(Fiche)
     TaggedItem.objects.bulk_create(
         [TaggedItem(content_type=content_type, object_id=created[fiche.slug], tag=tag)
-         for fiche, (_, fiche_tags) in zip(fiches, links) for tag in fiche_tags],
+         for fiche, (_, fiche_tags) in zip(fiches, links, strict=True) for tag in fiche_tags],
         batch_size=5000,
     )
     if connection.vendor == "postgresql":

@@ -165,10 +165,13 @@ def _trigrams(word):
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
+def _shared_ratio(grams_a, grams_b):
+    return len(grams_a & grams_b) / len(grams_a | grams_b) if grams_a and grams_b else 0.0
+
+
 def similarity(a, b):
     """pg_trgm's similarity(), in Python: shared trigrams over all trigrams."""
-    ta, tb = _trigrams(a), _trigrams(b)
-    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+    return _shared_ratio(_trigrams(a), _trigrams(b))
 
 
 _lexicon = {"version": None, "words": {}}
@@ -217,7 +220,7 @@ def suggest(parsed):
         for folded, (written, other) in lexicon.items():
             if abs(len(folded) - len(word)) > 3:
                 continue
-            score = len(grams & other) / len(grams | other)
+            score = _shared_ratio(grams, other)
             if score > best_score:
                 best, best_score = written, score
         if best and best_score >= 0.3:

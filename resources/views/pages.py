@@ -5,7 +5,8 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 
-from resources.models import Economy, Fiche, Impact, Lever, ReferentielPart, Component
+from resources.models import Component, Economy, Fiche, Impact, Lever, ReferentielPart
+from resources.vocabularies import VOCABULARIES
 
 
 def _levers_with_components():
@@ -43,8 +44,6 @@ def legal(request):
 
 
 def site_map(request):
-    from resources.vocabularies import VOCABULARIES
-
     kinds = [kind for kind in VOCABULARIES if kind.prefix]
     return render(request, "pages/plan_du_site.html", {"levers": _levers_with_components(), "kinds": kinds})
 

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from resources.models import Component, Fiche, Synonym
+from resources.models import Fiche, Synonym
 from resources.search import prepare_query, search_fiches, similarity, suggest
 from tests.factories import make_component, make_fiche, make_lever
 

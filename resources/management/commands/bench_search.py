@@ -46,7 +46,12 @@ class Command(BaseCommand):
             for _ in range(10):  # warm-up: connection, caches, plans
                 client.get(url)
             queries = []
-            with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+
+            def count_query(execute, sql, *args, log=queries):
+                log.append(sql)
+                return execute(sql, *args)
+
+            with connection.execute_wrapper(count_query):
                 status = client.get(url).status_code
             timings = []
             for _ in range(requests):
