@@ -23,3 +23,14 @@ def test_seed_demo_is_deterministic_and_spread_over_every_vocabulary():
 def test_seed_demo_refuses_absurd_sizes():
     with pytest.raises(Exception, match="--fiches"):
         call_command("seed_demo", fiches=-1)
+
+
+def test_bench_search_measures_every_scenario_and_writes_the_table(tmp_path):
+    call_command("seed_demo", fiches=30, stdout=None)
+    output = tmp_path / "benchmarks.md"
+    call_command("bench_search", requests=2, output=str(output), stdout=None)
+    table = output.read_text(encoding="utf-8")
+    for scenario in ("Liste sans filtre", "Liste, trois facettes (avec comptes)", "Recherche, un mot",
+                     "Recherche, une expression", "Recherche avec une faute de frappe"):
+        assert f"| {scenario} |" in table
+    assert "| 200 |" in table and "| 500 |" not in table
