@@ -71,6 +71,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hub.context_processors.site",
             ],
+            # « 0 fiche » in every template: Django's pluralize would say « 0 fiches ».
+            "builtins": ["resources.templatetags.french"],
         },
     },
 ]

@@ -10,12 +10,12 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import CharField, Value
+from django.db.models import CharField, ExpressionWrapper, F, IntegerField, Value
 from taggit.models import Tag
 
 from resources.facet_index import facet_counts
 from resources.filters import SINGLE_VALUE_PARAMS, SORT_LABELS, FicheFilter
-from resources.models import Fiche
+from resources.models import Component, Fiche
 from resources.pagination import paginate
 from resources.search import excerpts
 from resources.vocabularies import BY_FIELD
@@ -65,6 +65,7 @@ class Catalogue:
     query: str = ""
     requested_sort: str = ""
     query_string: str = ""
+    hidden_filters: list = None  # active filters without a facet in the panel, kept when it is submitted
 
 
 def _selected(filterset, name):
@@ -96,12 +97,14 @@ def _facets(filterset, counts):
 @lru_cache(maxsize=8)
 def _vocabulary_options_sql(names):
     """The UNION of the facets' vocabulary tables, compiled once: its shape never changes, its rows do."""
-    parts = [
-        BY_FIELD[FicheFilter.base_filters[name].relation].model.objects.order_by().values_list(
-            Value(name, output_field=CharField()), "pk", "slug", "label", "order"
-        )
-        for name in names
-    ]
+    parts = []
+    for name in names:
+        model = BY_FIELD[FicheFilter.base_filters[name].relation].model
+        # Components are listed lever by lever, as everywhere else.
+        order = F("lever__order") * 1000 + F("order") if model is Component else F("order")
+        parts.append(model.objects.order_by().values_list(
+            Value(name, output_field=CharField()), "pk", "slug", "label", ExpressionWrapper(order, IntegerField())
+        ))
     return parts[0].union(*parts[1:], all=True).query.sql_with_params()
 
 
@@ -154,8 +157,9 @@ def _ignored(request, filterset):
     parsed = getattr(filterset, "parsed_query", None)
     if parsed is not None and parsed.truncated:
         messages.append(("q", "recherche trop longue\u00a0: seuls les 200 premiers caractères ont été utilisés."))
-    if filterset.form.cleaned_data.get("tri") == "pertinence" and not filterset.has_query:
-        messages.append(("tri", "le tri par pertinence demande une recherche\u00a0: tri par date appliqué."))
+    if filterset.form.cleaned_data.get("q") and not filterset.has_query:
+        messages.append(("q", "la recherche ne contient aucun mot à chercher (seulement des exclusions ou des "
+                              "signes)\u00a0: elle a été ignorée."))
     return messages
 
 
@@ -171,15 +175,18 @@ def build_catalogue(request):
     data = _without_nul_bytes(request.GET)
     filterset = FicheFilter(data, queryset=Fiche.objects.published().for_cards())
     results = filterset.qs  # validates the form and runs the text query parser
-    counts, total = facet_counts(filterset, FACETS)
-    page = paginate(request, results, PER_PAGE, count=total)
+    counts, _ = facet_counts(filterset, FACETS)
+    # The list is counted in SQL: the facet index may lag a change by a moment, the results never do.
+    page = paginate(request, results, PER_PAGE)
     page.object_list = list(page.object_list)
     parsed = getattr(filterset, "parsed_query", None)
     found = excerpts(page.object_list, parsed) if parsed else {}
     for fiche in page.object_list:
         fiche.excerpt = found.get(fiche.pk)
     pairs = _active_pairs(filterset)
-    requested_sort = request.GET.get("tri") if "tri" not in filterset.form.errors else None
+    requested_sort = filterset.form.cleaned_data.get("tri") or None
+    if requested_sort == "pertinence" and not filterset.has_query:
+        requested_sort = None  # nothing to rank: the list falls back to the date, silently
     query_params = [(name, value) for name, value, _ in pairs] + ([("tri", requested_sort)] if requested_sort else [])
     return Catalogue(
         filterset=filterset,
@@ -192,4 +199,5 @@ def build_catalogue(request):
         query=getattr(filterset.form, "cleaned_data", {}).get("q") or "",
         requested_sort=requested_sort or "",
         query_string=urlencode(query_params),
+        hidden_filters=[(name, value) for name, value, _ in pairs if name not in FACETS and name != "q"],
     )

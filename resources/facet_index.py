@@ -36,15 +36,21 @@ _current = {"index": None, "version": None, "checked": 0.0}
 
 
 def catalogue_version():
-    """Changes whenever a fiche is published, unpublished, deleted, created or saved (one query).
+    """Changes whenever a fiche is published, unpublished, deleted, created or saved, or a tag is put on or
+    taken off a fiche (two queries).
 
     Read again at most every ``FACET_INDEX_VERSION_TTL`` seconds: counts may lag a change by that much.
     """
+    from resources.filters import fiche_tagged_items
+
     ttl = getattr(settings, "FACET_INDEX_VERSION_TTL", 0)
     now = time.monotonic()
     if _current["version"] is None or now - _current["checked"] >= ttl:
         row = Fiche.objects.published().aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
-        _current["version"], _current["checked"] = (row["n"], row["last"], row["top"]), now
+        # Tags can change from taggit's own admin, without touching any fiche.
+        tags = fiche_tagged_items().aggregate(n=Count("pk"), top=Max("pk"))
+        _current["version"] = (row["n"], row["last"], row["top"], tags["n"], tags["top"])
+        _current["checked"] = now
     return _current["version"]
 
 

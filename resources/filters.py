@@ -57,8 +57,12 @@ def fiche_tagged_items():
 
 class FicheFilterForm(forms.Form):
     def clean(self):
-        # Chosen values as plain lists: testing an empty queryset for truth runs the ORM each time.
-        return {name: list(value) if isinstance(value, QuerySet) else value for name, value in super().clean().items()}
+        # Chosen values as plain lists without repeats: testing an empty queryset for truth runs the ORM
+        # each time, and « famille=action&famille=action » must give one chip.
+        return {
+            name: list(dict.fromkeys(value)) if isinstance(value, (QuerySet, list)) else value
+            for name, value in super().clean().items()
+        }
 
 
 class BaseFicheFilter(django_filters.FilterSet):
@@ -67,13 +71,21 @@ class BaseFicheFilter(django_filters.FilterSet):
         field_name="family", choices=Fiche.Family.choices, widget=forms.CheckboxSelectMultiple, label="Famille",
         distinct=False,  # a column of the fiche itself: no join, so no duplicate to remove
     )
-    tag = TagFilter(queryset=Tag.objects.all(), to_field_name="slug", label="Mot-clé")
+    tag = TagFilter(queryset=Tag.objects.none(), to_field_name="slug", label="Mot-clé")
     tri = django_filters.ChoiceFilter(choices=list(SORT_LABELS.items()), method="filter_sort", label="Trier par")
 
     class Meta:
         model = Fiche
         fields = []
         form = FicheFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only tags of published fiches exist for visitors: a draft's tag is an unknown value.
+        published = Fiche.objects.published().values("pk")
+        self.filters["tag"].queryset = self.form.fields["tag"].queryset = Tag.objects.filter(
+            pk__in=fiche_tagged_items().filter(object_id__in=published).values("tag_id")
+        )
 
     def filter_query(self, queryset, name, value):
         # Parsed once (the synonyms cost a query): the facet counts apply this filter again.

@@ -10,6 +10,7 @@ branch of each step is in this module.
 import html
 import operator
 import re
+import time
 from functools import lru_cache, reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -72,7 +73,7 @@ def _stem(word):
 
 def _sqlite_term_q(term):
     text = term.text if term.is_phrase else _stem(term.text)
-    condition = Q(search_text__contains=text)
+    condition = Q(search_text__contains=f" {text}")  # from the start of a word, like a stemmer
     return ~condition if term.negated else condition
 
 
@@ -90,7 +91,7 @@ def _sqlite_filter(queryset, parsed):
             condition &= either
     first_words = [_stem(w) for w in parsed.positive_words()]
     title_hits = Case(
-        *[When(search_title__contains=word, then=Value(1)) for word in first_words[:5]],
+        *[When(search_title__contains=f" {word}", then=Value(1)) for word in first_words[:5]],
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -175,6 +176,7 @@ def similarity(a, b):
 
 
 _lexicon = {"version": None, "words": {}}
+LEXICON_MAX_AGE = 300  # seconds
 
 
 def _lexicon_words():
@@ -185,19 +187,23 @@ def _lexicon_words():
     from taggit.models import Tag
 
     from resources.facet_index import catalogue_version
+    from resources.filters import fiche_tagged_items
     from resources.models import Fiche
     from resources.vocabularies import VOCABULARIES
 
-    version = catalogue_version()
+    # Vocabulary labels change without changing the catalogue version: rebuilt every few minutes too.
+    version = (catalogue_version(), int(time.monotonic() // LEXICON_MAX_AGE))
     if _lexicon["version"] != version:
-        texts = list(Fiche.objects.published().values_list("title", flat=True).iterator(chunk_size=5000))
-        texts.extend(Tag.objects.values_list("name", flat=True))
+        published = Fiche.objects.published()
+        texts = list(published.values_list("title", flat=True).iterator(chunk_size=5000))
+        used = fiche_tagged_items().filter(object_id__in=published.values("pk")).values("tag_id")
+        texts.extend(Tag.objects.filter(pk__in=used).values_list("name", flat=True))
         for kind in VOCABULARIES:
             texts.extend(kind.model.objects.values_list("label", flat=True))
         words = {}
         for text in texts:
             for word in re.findall(r"\w{3,}", text.lower()):
-                folded = fold(word)
+                folded = fold_words(word)
                 if folded not in words:
                     words[folded] = (word, _trigrams(folded))
         _lexicon.update(version=version, words=words)

@@ -32,10 +32,15 @@ def fold_words(text):
     """fold() with runs of whitespace collapsed: the form stored for searching.
 
     Memoised: the search folds the same vocabulary labels and descriptions on every request.
+    Ligatures open up (« cœur » -> « coeur »), as PostgreSQL's unaccent does.
     """
-    return " ".join(fold(text).split())
+    return " ".join(_open_ligatures(fold(text)).split())
 
 
 def sort_key(text):
     """Letters and digits only, folded: the alphabetical order a French reader expects."""
-    return "".join(char for char in fold(text) if char.isalnum())[:200]
+    return "".join(char for char in _open_ligatures(fold(text)) if char.isalnum())[:200]
+
+
+def _open_ligatures(text):
+    return text.replace("œ", "oe").replace("æ", "ae")

@@ -32,8 +32,8 @@ def backfill_search_copies(apps, schema_editor):
         tags = TaggedItem.objects.filter(content_type=content_type, object_id=fiche.pk)
         fiche.tags_text = ", ".join(sorted(tags.values_list("tag__name", flat=True)))[:1000]
         fiche.body_text = " ".join(html.unescape(strip_tags(render_markdown(fiche.body))).split())
-        fiche.search_title = fold_words(fiche.title)
-        fiche.search_text = fold_words(f"{fiche.title} {fiche.chapeau} {fiche.tags_text} {fiche.body_text}")
+        fiche.search_title = " " + fold_words(fiche.title)
+        fiche.search_text = " " + fold_words(f"{fiche.title} {fiche.chapeau} {fiche.tags_text} {fiche.body_text}")
         fiche.save(update_fields=["tags_text", "body_text", "search_title", "search_text"])
 
 

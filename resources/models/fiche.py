@@ -127,9 +127,10 @@ class Fiche(models.Model):
             self.slug = slugify(self.title)[:200]
         self.body_html = render_markdown(self.body)
         self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
-        self.search_title = fold_words(self.title)
+        # Leading spaces: on SQLite « contains " art" » then matches at the start of a word only.
+        self.search_title = " " + fold_words(self.title)
         self.sort_title = sort_key(self.title)
-        self.search_text = fold_words(f"{self.title} {self.chapeau} {self.tags_text} {self.body_text}")
+        self.search_text = " " + fold_words(f"{self.title} {self.chapeau} {self.tags_text} {self.body_text}")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
@@ -139,7 +140,7 @@ class Fiche(models.Model):
     def sync_tags_text(self):
         """Copy the tag names into the fiche's searchable text; call after changing tags (one UPDATE)."""
         self.tags_text = ", ".join(sorted(self.tags.names()))[:1000]
-        self.save(update_fields=["tags_text", "search_text"])
+        self.save(update_fields=["tags_text", "search_text", "updated_at"])
 
     @property
     def is_published(self):

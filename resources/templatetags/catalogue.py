@@ -2,8 +2,9 @@
 slowest part of the catalogue page."""
 
 from django import template
-from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
+
+from resources.templatetags.french import pluriel
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ def _option(name, option):
         name, option.value, name, option.value,
         " checked" if option.checked else "",
         " disabled" if empty else "",
-        name, option.value, option.label, option.count, pluralize(option.count),
+        name, option.value, option.label, option.count, pluriel(option.count),
     )
 
 

@@ -49,9 +49,20 @@
         if (push) {
           window.history.pushState({ catalogue: true }, "", url);
         }
-        var target = (focusedId && document.getElementById(focusedId)) || document.getElementById("nombre-resultats");
+        var results = document.getElementById("resultats");
+        if (results && results.dataset.title) {
+          document.title = results.dataset.title;
+        }
+        // A live region that stays in the page: one inserted with the new results would not be read.
+        var announce = document.getElementById("catalogue-annonce");
+        var count = document.getElementById("nombre-resultats");
+        if (announce && count) {
+          announce.textContent = count.textContent;
+        }
+        var previous = focusedId && document.getElementById(focusedId);
+        var target = previous && !previous.disabled ? previous : count;
         if (target) {
-          target.focus({ preventScroll: !!focusedId });
+          target.focus({ preventScroll: target === previous });
         }
         root.removeAttribute("aria-busy");
       })

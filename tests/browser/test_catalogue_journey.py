@@ -25,6 +25,8 @@ def test_keyboard_only_search_then_narrow_with_two_facets_remove_a_chip_and_open
     page.keyboard.press("Space")
     expect(page).to_have_url(re.compile(r"famille=action"))
     expect(page.locator("#f-famille-action")).to_be_focused()
+    expect(page.locator("#catalogue-annonce")).to_contain_text("fiche")
+    expect(page).to_have_title(re.compile(r"«\u00a0alliances\u00a0» dans les fiches"))
     tab_to(page, "#f-levier-alliances")
     page.keyboard.press("Space")
     expect(page).to_have_url(re.compile(r"famille=action.*levier=alliances|levier=alliances.*famille=action"))

@@ -155,11 +155,52 @@ def test_relevance_is_the_default_with_a_query_and_puts_title_matches_first(visi
     assert titles(response) == ["Mobiliser des bénévoles", "Un autre sujet"]
 
 
-def test_relevance_without_a_query_falls_back_to_date_and_says_so(visitor):
-    make_fiche()
-    response = visitor.get("/fiches/?tri=pertinence")
+def test_relevance_without_a_query_falls_back_to_date_silently(visitor):
+    make_vocabulary(Region, slug="bretagne", label="Bretagne")
+    make_fiche(title="Alliance")
+    response = visitor.get("/fiches/?tri=pertinence&q=alliance&region=bretagne")
+    search_chip = next(c for c in response.context["catalogue"].chips if c.label.startswith("Recherche"))
+    assert "tri=pertinence" in search_chip.remove_url
+    without_query = visitor.get("/fiches/" + search_chip.remove_url)
+    assert without_query.status_code == 200
+    assert without_query.context["catalogue"].sort == "recent"
+    assert "pertinence" not in without_query.context["catalogue"].query_string
+
+
+def test_a_query_of_only_exclusions_is_ignored_with_a_message(visitor):
+    make_fiche(title="Subventions publiques")
+    response = visitor.get("/fiches/?q=-subvention")
     assert response.status_code == 400
-    assert "le tri par pertinence demande une recherche" in response.content.decode()
+    assert "aucun mot à chercher" in response.content.decode()
+
+
+def test_filters_without_a_facet_survive_applying_the_panel(visitor):
+    from resources.models import Tool
+
+    make_vocabulary(Tool, slug="etude", label="Étude")
+    html = visitor.get("/fiches/?outil=etude&famille=action").content.decode()
+    panel = html[html.index('<form id="hub-facets"'):]
+    panel = panel[:panel.index("</form>")]
+    assert '<input type="hidden" name="outil" value="etude">' in panel
+    assert '<input type="hidden" name="famille"' not in panel  # a checkbox of the panel carries it
+
+
+def test_repeated_values_give_one_chip(visitor):
+    response = visitor.get("/fiches/?famille=action&famille=action")
+    assert [chip.label for chip in response.context["catalogue"].chips] == ["Action"]
+
+
+def test_tags_used_only_by_drafts_are_unknown_values(visitor):
+    make_fiche(status=Fiche.Status.DRAFT).tags.add("confidentiel")
+    response = visitor.get("/fiches/?tag=confidentiel")
+    assert response.status_code == 400
+    assert "confidentiel" not in [chip.label for chip in response.context["catalogue"].chips]
+
+
+def test_zero_and_one_take_the_singular(visitor):
+    assert ">0 fiche</h2>" in visitor.get("/fiches/").content.decode()
+    make_fiche()
+    assert ">1 fiche</h2>" in visitor.get("/fiches/").content.decode()
 
 
 def test_pagination_keeps_every_parameter(visitor):
@@ -339,3 +380,11 @@ def test_nul_bytes_in_any_parameter_are_removed_and_said(visitor, param):
     response = visitor.get(f"/fiches/?{param}=ab%00c")
     assert response.status_code == 400
     assert "caractères nuls retirés" in response.content.decode()
+
+
+def test_component_options_are_listed_lever_by_lever(visitor):
+    first, second = make_lever(slug="premier", order=1), make_lever(slug="second", order=2)
+    make_component(lever=second, slug="du-second", order=1)
+    make_component(lever=first, slug="du-premier", order=5)
+    response = visitor.get("/fiches/")
+    assert list(facet(response, "composante")) == ["du-premier", "du-second"]

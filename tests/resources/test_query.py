@@ -14,7 +14,7 @@ def test_case_and_accents_fold_to_one_form(text):
 def test_folding_keeps_the_length_so_excerpts_map_back():
     text = "L’Île-de-France œuvre"
     assert len(fold(text)) == len(text)
-    assert fold_words(text) == "l ile de france œuvre"
+    assert fold_words(text) == "l ile de france oeuvre"
 
 
 @pytest.mark.parametrize(

@@ -160,3 +160,23 @@ def test_excerpts_do_not_highlight_short_words_of_a_phrase(visitor):
     html = visitor.get("/recherche/", {"q": '"alliance de moyens"'}).content.decode()
     assert "<mark>alliance</mark>" in html and "<mark>moyens</mark>" in html
     assert "<mark>de</mark>" not in html
+
+
+def test_words_match_from_their_start_on_both_databases():
+    make_fiche(slug="partenariat", title="Un partenariat durable", body="Signé en 2017.")
+    assert found("art") == []
+    assert found("17") == []
+    assert found("partenariat") == ["partenariat"]
+    assert found("durable -art") == ["partenariat"]
+
+
+def test_ligatures_fold_like_postgresql_unaccent():
+    make_fiche(slug="coeur", title="Au cœur de l’œuvre collective")
+    assert found("coeur") == ["coeur"]
+    assert found("OEUVRE") == ["coeur"]
+
+
+def test_draft_tags_never_reach_suggestions():
+    make_fiche(title="Publiée").tags.add("ouverture")
+    make_fiche(status=Fiche.Status.DRAFT).tags.add("fusionconfidentielle")
+    assert suggest(prepare_query("fusionconfidentiele")) is None
