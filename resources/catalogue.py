@@ -6,19 +6,16 @@ queries (vocabulary options, tag names), whatever the catalogue size.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.db import connection
-from django.db.models import CharField, ExpressionWrapper, F, IntegerField, Value
 from taggit.models import Tag
 
 from resources.facet_index import facet_counts
 from resources.filters import SINGLE_VALUE_PARAMS, SORT_LABELS, FicheFilter
-from resources.models import Component, Fiche
+from resources.models import Fiche
 from resources.pagination import paginate
 from resources.search import excerpts
-from resources.vocabularies import BY_FIELD
+from resources.vocabularies import vocabulary_rows
 
 PER_PAGE = 12
 TAG_OPTIONS = 15
@@ -94,29 +91,13 @@ def _facets(filterset, counts):
     return facets
 
 
-@lru_cache(maxsize=8)
-def _vocabulary_options_sql(names):
-    """The UNION of the facets' vocabulary tables, compiled once: its shape never changes, its rows do."""
-    parts = []
-    for name in names:
-        model = BY_FIELD[FicheFilter.base_filters[name].relation].model
-        # Components are listed lever by lever, as everywhere else.
-        order = F("lever__order") * 1000 + F("order") if model is Component else F("order")
-        parts.append(model.objects.order_by().values_list(
-            Value(name, output_field=CharField()), "pk", "slug", "label", ExpressionWrapper(order, IntegerField())
-        ))
-    return parts[0].union(*parts[1:], all=True).query.sql_with_params()
-
-
 def vocabulary_options(names):
-    """{facet name: [(pk, slug, label)]} for the given vocabulary facets, in one UNION query."""
-    sql, params = _vocabulary_options_sql(tuple(names))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    """{facet name: [(pk, slug, label)]} for the given vocabulary facets (one query for them all)."""
+    param_of = {FicheFilter.base_filters[name].relation: name for name in names}
     options = {name: [] for name in names}
-    for name, pk, slug, label, _order in sorted(rows, key=lambda row: (row[4], row[3])):
-        options[name].append((pk, slug, label))
+    for row in vocabulary_rows():
+        if row.field in param_of:
+            options[param_of[row.field]].append((row.pk, row.slug, row.label))
     return options
 
 
@@ -175,7 +156,7 @@ def build_catalogue(request):
     data = _without_nul_bytes(request.GET)
     filterset = FicheFilter(data, queryset=Fiche.objects.published().for_cards())
     results = filterset.qs  # validates the form and runs the text query parser
-    counts, _ = facet_counts(filterset, FACETS)
+    counts = facet_counts(filterset, FACETS)
     # The list is counted in SQL: the facet index may lag a change by a moment, the results never do.
     page = paginate(request, results, PER_PAGE)
     page.object_list = list(page.object_list)

@@ -118,8 +118,7 @@ def _selected_bits(index, name, values):
 
 
 def facet_counts(filterset, names):
-    """({facet name: {value key: count}}, total): each option counted with every *other* active filter
-    applied; ``total`` is the number of fiches with every filter applied."""
+    """{facet name: {value key: count}}: each option counted with every *other* active filter applied."""
     cleaned = getattr(filterset.form, "cleaned_data", {})
     index = current_index(filterset.filters)
     base = index.everything
@@ -131,9 +130,6 @@ def facet_counts(filterset, names):
         for name in filterset.filters if name not in ("q", "tri") and cleaned.get(name)
     }
     counts = {}
-    everything_applied = base
-    for bits in active.values():
-        everything_applied &= bits
     for name in names:
         scope = base
         for other, bits in active.items():
@@ -143,4 +139,4 @@ def facet_counts(filterset, names):
         counts[name] = {key: n for key, n in facet.items() if n or name != "tag"}
         if name == "tag":
             counts[name] = dict(sorted(counts[name].items(), key=lambda item: -item[1])[:TAG_LIMIT])
-    return counts, everything_applied.bit_count()
+    return counts

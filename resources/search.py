@@ -11,7 +11,7 @@ import html
 import operator
 import re
 import time
-from functools import lru_cache, reduce
+from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
@@ -237,32 +237,6 @@ def suggest(parsed):
     return " ".join(corrected) if changed else None
 
 
-@lru_cache(maxsize=1)
-def _vocabulary_rows_sql():
-    """The UNION of every vocabulary table, compiled once: its shape never changes, its rows do."""
-    from django.db.models import CharField, F
-    from django.db.models import Value as V
-
-    from resources.models import Component
-    from resources.vocabularies import VOCABULARIES
-
-    parts = []
-    for kind in VOCABULARIES:
-        # A component's address holds its lever's slug; other values only their own.
-        parent = F("lever__slug") if kind.model is Component else V("", output_field=CharField())
-        parts.append(kind.model.objects.order_by().values_list(
-            V(kind.field, output_field=CharField()), "slug", "label", "description", parent
-        ))
-    return parts[0].union(*parts[1:], all=True).query.sql_with_params()
-
-
-def _vocabulary_rows():
-    sql, params = _vocabulary_rows_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def search_pages(parsed, limit=8):
     """[(kind, label, url, description)] of levers, components and vocabulary values whose label or
     description match: one UNION query over the small vocabulary tables, matched in Python so that
@@ -270,16 +244,17 @@ def search_pages(parsed, limit=8):
     from django.urls import reverse
 
     from resources.models import Component, Lever
-    from resources.vocabularies import VOCABULARIES
+    from resources.vocabularies import VOCABULARIES, vocabulary_rows
 
     if not parsed:
         return []
     words = [_stem(w) for w in parsed.positive_words()]
     scored = []
-    for field, slug, label, description, parent in _vocabulary_rows():
-        title, text = fold_words(label), fold_words(f"{label} {description}")
+    for row in vocabulary_rows():
+        title, text = fold_words(row.label), fold_words(f"{row.label} {row.description}")
         if all(word in text for word in words):
-            scored.append((-sum(word in title for word in words), label, field, slug, description, parent))
+            scored.append((-sum(word in title for word in words), row.label, row.field, row.slug,
+                           row.description, row.lever_slug))
     scored.sort()
     kinds = {kind.field: kind for kind in VOCABULARIES}
     results = []

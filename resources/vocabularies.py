@@ -6,6 +6,10 @@ their own pages).
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import CharField, ExpressionWrapper, F, IntegerField, Value
 
 from resources import models as m
 
@@ -53,3 +57,39 @@ VOCABULARIES = (
 
 BY_PREFIX = {kind.prefix: kind for kind in VOCABULARIES if kind.prefix}
 BY_FIELD = {kind.field: kind for kind in VOCABULARIES}
+
+
+@dataclass(frozen=True)
+class VocabularyRow:
+    field: str  # the Fiche many-to-many, as in VocabularyKind.field
+    pk: int
+    slug: str
+    label: str
+    description: str
+    lever_slug: str  # a component's lever (its address holds it); "" for other values
+    position: int  # display order; components lever by lever
+
+
+@lru_cache(maxsize=1)
+def _union_sql():
+    """The UNION of every vocabulary table, compiled once: its shape never changes, its rows do."""
+    parts = []
+    for kind in VOCABULARIES:
+        if kind.model is m.Component:
+            lever_slug, position = F("lever__slug"), F("lever__order") * 1000 + F("order")
+        else:
+            lever_slug, position = Value("", output_field=CharField()), F("order")
+        parts.append(kind.model.objects.order_by().values_list(
+            Value(kind.field, output_field=CharField()), "pk", "slug", "label", "description", lever_slug,
+            ExpressionWrapper(position, IntegerField()),
+        ))
+    return parts[0].union(*parts[1:], all=True).query.sql_with_params()
+
+
+def vocabulary_rows():
+    """Every value of every vocabulary, in one query, sorted by vocabulary then display order."""
+    sql, params = _union_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [VocabularyRow(*row) for row in cursor.fetchall()]
+    return sorted(rows, key=lambda row: (row.field, row.position, row.label))
