@@ -16,5 +16,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that declare no icon (the admin).
     path("favicon.ico", pages.favicon),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    # Before resources: its last patterns catch any /<prefix>/ for the vocabulary pages.
+    path("", include("parcours.urls")),
     path("", include("resources.urls")),
 ]

@@ -77,7 +77,9 @@ def _sqlite_term_q(term):
     return ~condition if term.negated else condition
 
 
-def _sqlite_filter(queryset, parsed):
+def folded_text_condition(parsed):
+    """The query as a Q over a ``search_text`` field holding folded words after a leading space
+    (fiches, parcours steps): matched from the start of words, the same on both databases."""
     condition = Q()
     for group in parsed.groups:
         positives = [t for t in group if not t.negated]
@@ -89,6 +91,11 @@ def _sqlite_filter(queryset, parsed):
             for term in positives:
                 either |= _sqlite_term_q(term)
             condition &= either
+    return condition
+
+
+def _sqlite_filter(queryset, parsed):
+    condition = folded_text_condition(parsed)
     first_words = [_stem(w) for w in parsed.positive_words()]
     title_hits = Case(
         *[When(search_title__contains=f" {word}", then=Value(1)) for word in first_words[:5]],
@@ -271,6 +278,6 @@ def search_pages(parsed, limit=8):
 
 
 __all__ = [
-    "FicheSearchVector", "excerpts", "prepare_query", "search_fiches", "search_pages",
+    "FicheSearchVector", "excerpts", "folded_text_condition", "prepare_query", "search_fiches", "search_pages",
     "similarity", "suggest",
 ]

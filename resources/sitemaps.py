@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from parcours.sitemaps import ParcoursSitemap
 from resources.models import Component, Fiche, Lever
 from resources.vocabularies import VOCABULARIES
 
@@ -9,7 +10,7 @@ class StaticPagesSitemap(Sitemap):
     def items(self):
         return [
             "resources:home", "resources:referentiel", "resources:fiche_list", "resources:accessibility",
-            "resources:legal", "resources:site_map",
+            "resources:legal", "resources:site_map", "parcours:list",
         ]
 
     def location(self, item):
@@ -45,4 +46,5 @@ SITEMAPS = {
     "fiches": FicheSitemap,
     "leviers": LeverSitemap,
     "vocabulaires": VocabularySitemap,
+    "parcours": ParcoursSitemap,
 }

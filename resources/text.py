@@ -44,3 +44,13 @@ def sort_key(text):
 
 def _open_ligatures(text):
     return text.replace("œ", "oe").replace("æ", "ae")
+
+
+def duration_label(minutes):
+    """« 45 min », « 2 h », « 1 h 05 »: how a French reader writes a duration (narrow no-break spaces)."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}\u202fmin"
+    if not rest:
+        return f"{hours}\u202fh"
+    return f"{hours}\u202fh\u202f{rest:02d}"

@@ -15,7 +15,6 @@ urlpatterns = [
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("mentions-legales/", pages.legal, name="legal"),
     path("plan-du-site/", pages.site_map, name="site_map"),
-    path("parcours/", pages.parcours_placeholder, name="parcours"),
     # Last: the generic vocabulary pages (/regions/, /domaines/…); unknown prefixes give the 404.
     path("<slug:kind>/", vocabulary.vocabulary_index, name="vocabulary_index"),
     path("<slug:kind>/<slug:slug>/", vocabulary.vocabulary_detail, name="vocabulary_detail"),

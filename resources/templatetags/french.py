@@ -1,6 +1,8 @@
-"""French plural: 0 and 1 take the singular (« 0 fiche », « 1 fiche », « 2 fiches »). A template builtin."""
+"""French plural (« 0 fiche », « 1 fiche », « 2 fiches ») and durations. A template builtin."""
 
 from django import template
+
+from resources.text import duration_label
 
 register = template.Library()
 
@@ -9,5 +11,14 @@ register = template.Library()
 def pluriel(count, suffix="s"):
     try:
         return suffix if abs(int(count)) > 1 else ""
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def duree(minutes):
+    """« 45 min », « 2 h », « 1 h 30 »."""
+    try:
+        return duration_label(int(minutes))
     except (TypeError, ValueError):
         return ""

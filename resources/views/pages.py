@@ -5,6 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 
+from parcours.models import Parcours
 from resources.models import Component, Economy, Fiche, Impact, Lever, ReferentielPart
 from resources.vocabularies import VOCABULARIES
 
@@ -45,13 +46,10 @@ def legal(request):
 
 def site_map(request):
     kinds = [kind for kind in VOCABULARIES if kind.prefix]
-    return render(request, "pages/plan_du_site.html", {"levers": _levers_with_components(), "kinds": kinds})
+    ctx = {"levers": _levers_with_components(), "kinds": kinds, "all_parcours": Parcours.objects.only("title", "slug")}
+    return render(request, "pages/plan_du_site.html", ctx)
 
 
 def favicon(request):
     # Resolved per request: the hashed static name is only known once collectstatic has run.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
-
-
-def parcours_placeholder(request):
-    return render(request, "pages/parcours.html")

@@ -26,10 +26,17 @@ def _referentiel_hits(parsed):
     ]
 
 
+def _step_hits(parsed):
+    from parcours.search import search_steps
+
+    return [SearchHit(f"Parcours « {parcours} »", title, url, objective) for parcours, title, url, objective in search_steps(parsed)]
+
+
 # The sections shown after the fiches: (id, heading, function parsed query -> [SearchHit]).
 # Another kind of page (parcours steps…) joins the search by adding one line here.
 SECTIONS = [
     ("res-pages", "Leviers, composantes et vocabulaires", _referentiel_hits),
+    ("res-etapes", "Étapes des parcours", _step_hits),
 ]
 
 

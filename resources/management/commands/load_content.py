@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand
 
+from parcours.content_loader import parcours_load
 from resources.content_loader import content_load
 
 
 class Command(BaseCommand):
     help = (
-        "Charge les vocabulaires et les fiches livrés dans fixtures/. Ne crée que ce qui manque "
+        "Charge les vocabulaires, les fiches et les parcours livrés dans fixtures/. Ne crée que ce qui manque "
         "(sans écraser les modifications faites dans l’administration), sauf avec --update."
     )
 
@@ -14,4 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, update=False, **options):
         created = content_load(update=update)
-        self.stdout.write(f"{created['vocabulaires']} valeurs de vocabulaire et {created['fiches']} fiches créées.")
+        parcours = parcours_load(update=update)
+        self.stdout.write(
+            f"{created['vocabulaires']} valeurs de vocabulaire, {created['fiches']} fiches, "
+            f"{parcours['parcours']} parcours et {parcours['étapes']} étapes créés."
+        )

@@ -1,0 +1,75 @@
+"""Staff edit the parcours and their steps; people's progress and notes never appear here."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from parcours.models import Parcours, Step
+from parcours.stats import parcours_stats
+
+INFERRED_TITLES = (
+    "Les intitulés d’étapes livrés sont déduits par la rédaction du hub (la source ne les publie pas) : "
+    "ils restent modifiables, et leur provenance dit s’ils ont été confirmés."
+)
+
+
+class StepInline(admin.StackedInline):
+    model = Step
+    fields = [("order", "title", "provenance"), ("slug", "depth", "minutes"), "objective", "questions", "body", "fiches"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["fiches"]
+    ordering = ["order", "pk"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Parcours)
+class ParcoursAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "order", "stats_link"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [StepInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "order", "summary", "audience", "source_url"],
+                "description": INFERRED_TITLES}),
+    ]
+
+    @admin.display(description="Statistiques")
+    def stats_link(self, obj):
+        return format_html('<a href="{}">Voir les statistiques</a>', reverse("admin:parcours_parcours_stats", args=[obj.pk]))
+
+    def get_urls(self):
+        stats = self.admin_site.admin_view(self.stats_view)
+        return [path("<int:pk>/statistiques/", stats, name="parcours_parcours_stats"), *super().get_urls()]
+
+    def stats_view(self, request, pk):
+        parcours = get_object_or_404(Parcours, pk=pk)
+        if not self.has_view_permission(request, parcours):
+            raise PermissionDenied
+        ctx = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "parcours": parcours,
+            "title": f"Statistiques : {parcours.title}",
+            **parcours_stats(parcours),
+        }
+        return TemplateResponse(request, "admin/parcours/parcours/stats.html", ctx)
+
+
+@admin.register(Step)
+class StepAdmin(admin.ModelAdmin):
+    list_display = ["title", "parcours", "order", "depth", "minutes", "provenance"]
+    list_filter = ["parcours", "depth", "provenance"]
+    list_select_related = ["parcours"]
+    search_fields = ["title", "objective"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["fiches"]
+    fields = [
+        "parcours", ("order", "depth", "minutes"), "title", "provenance", "slug", "objective", "questions", "body", "fiches",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs.setdefault("help_texts", {})["provenance"] = INFERRED_TITLES
+        return super().get_form(request, obj, **kwargs)

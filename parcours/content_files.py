@@ -1,0 +1,73 @@
+"""Read the shipped parcours: ``fixtures/parcours/parcours.toml`` and one Markdown file per step.
+
+Pure Python like ``resources.content_files``; ``python3 -m parcours.content_files`` checks them.
+"""
+
+import re
+import sys
+import tomllib
+
+from resources.content_files import FICHES_DIR, FIXTURES_DIR, iter_fiches, parse_fiche
+
+PARCOURS_DIR = FIXTURES_DIR / "parcours"
+PARCOURS_FILE = PARCOURS_DIR / "parcours.toml"
+STEP_KEYS = {"title", "order", "depth", "minutes", "objective", "fiches", "questions", "provenance"}
+DEPTHS = ("", "decouverte", "approfondissement", "fondamentaux")
+KINDS = ("pedagogique", "methodologique")
+
+
+def load_parcours(path=PARCOURS_FILE):
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)["parcours"]
+
+
+def iter_steps(slug, directory=PARCOURS_DIR):
+    """Step files of one parcours in order; the slug drops the « 01- » prefix of the file name."""
+    steps = []
+    for path in sorted((directory / slug).glob("*.md")):
+        step = parse_fiche(path)
+        step.slug = re.sub(r"^\d+-", "", step.slug)
+        steps.append(step)
+    return steps
+
+
+def check_step(step, fiche_slugs):
+    meta, problems = step.meta, []
+    if missing := STEP_KEYS - meta.keys():
+        problems.append(f"missing keys: {sorted(missing)}")
+    if unknown := meta.keys() - STEP_KEYS:
+        problems.append(f"unknown keys: {sorted(unknown)}")
+    if meta.get("depth") not in DEPTHS:
+        problems.append(f"depth must be one of {DEPTHS}")
+    if not 2 <= len(meta.get("questions", [])) <= 4:
+        problems.append("a step has 2 to 4 questions")
+    for slug in meta.get("fiches", []):
+        if slug not in fiche_slugs:
+            problems.append(f"fiches: no fiche {slug!r}")
+    if not 200 <= step.word_count <= 600:
+        problems.append(f"body of {step.word_count} words (200 to 500 expected)")
+    return problems
+
+
+def check_all():
+    fiche_slugs = {fiche.slug for fiche in iter_fiches(FICHES_DIR)}
+    report = {}
+    for parcours in load_parcours():
+        if parcours.get("kind") not in KINDS:
+            report[parcours["slug"]] = [f"kind must be one of {KINDS}"]
+        for step in iter_steps(parcours["slug"]):
+            report[f"{parcours['slug']}/{step.slug}"] = check_step(step, fiche_slugs)
+    return report
+
+
+def main():
+    report = check_all()
+    for name, problems in report.items():
+        print(f"{'OK ' if not problems else 'ERR'} {name}")
+        for problem in problems:
+            print(f"      - {problem}")
+    return 1 if any(report.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

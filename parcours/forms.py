@@ -1,0 +1,128 @@
+"""Forms of the parcours and of the accounts, with French labels and messages."""
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models.functions import Lower
+
+from parcours.models import Profile, Status
+from parcours.models.progress import NOTE_MAX_LENGTH
+from resources.models import ActorProfile, Region
+
+
+class StatusForm(forms.Form):
+    statut = forms.ChoiceField(choices=Status.choices)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="Mes notes",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=f"Visibles par vous seul·e, en texte simple ({NOTE_MAX_LENGTH} caractères au plus).",
+        error_messages={
+            "max_length": "Vos notes dépassent %(limit_value)d caractères (%(show_value)d saisis) : "
+            "raccourcissez-les ou répartissez-les entre les étapes."
+        },
+    )
+
+
+def _normalise_email(value):
+    return (value or "").strip().lower()
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(label="Adresse e-mail", max_length=150, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    display_name = forms.CharField(
+        label="Nom et prénom (facultatif)",
+        max_length=150,
+        required=False,
+        help_text="Affiché sur vos attestations de parcours.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self):
+        email = _normalise_email(self.cleaned_data["email"])
+        users = get_user_model().objects.annotate(lower_email=Lower("email"))
+        if users.filter(lower_email=email).exists() or users.filter(username=email).exists():
+            raise forms.ValidationError("Un compte existe déjà avec cette adresse : connectez-vous ou réinitialisez votre mot de passe.")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif password1:
+            candidate = get_user_model()(username=cleaned.get("email", ""), email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    """Log in with the e-mail address (accounts made by the hub use it as their username)."""
+
+    username = forms.CharField(
+        label="Adresse e-mail", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    error_messages = {
+        "invalid_login": "Adresse e-mail ou mot de passe incorrect. Vérifiez la saisie (majuscules comprises pour le mot de passe).",
+        "inactive": "Ce compte est désactivé.",
+    }
+
+    def clean_username(self):
+        value = self.cleaned_data["username"].strip()
+        matches = list(
+            get_user_model().objects.annotate(lower_email=Lower("email"))
+            .filter(lower_email=value.lower()).values_list("username", flat=True)[:2]
+        )
+        # Staff accounts created with createsuperuser may have a username of their own.
+        return matches[0] if len(matches) == 1 else value.lower() if "@" in value else value
+
+
+class ProfileForm(forms.ModelForm):
+    display_name = forms.CharField(
+        label="Nom et prénom", max_length=150, required=False, help_text="Affiché sur vos attestations."
+    )
+    actor_profile = forms.ModelChoiceField(
+        ActorProfile.objects.all(), required=False, label="Type d’organisation", empty_label="Non renseigné"
+    )
+    region = forms.ModelChoiceField(Region.objects.all(), required=False, label="Région", empty_label="Non renseignée")
+
+    class Meta:
+        model = Profile
+        fields = ["display_name", "actor_profile", "region"]
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Votre mot de passe, pour confirmer",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Mot de passe incorrect : votre compte n’a pas été supprimé.")
+        return password

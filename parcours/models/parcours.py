@@ -1,0 +1,128 @@
+"""The parcours and their ordered steps (editorial content, edited by staff)."""
+
+import html
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from resources.markdown import render_markdown
+from resources.models import Fiche, Provenance
+from resources.text import fold_words
+
+MIN_QUESTIONS, MAX_QUESTIONS = 2, 4
+# Addresses under a parcours that a step slug would shadow (see parcours/urls.py).
+RESERVED_STEP_SLUGS = {"commencer", "attestation"}
+
+
+class Depth(models.TextChoices):
+    """Cumulative levels of a parcours: « approfondissement » includes every « découverte » step."""
+
+    NONE = "", "Toutes les étapes"
+    DECOUVERTE = "decouverte", "Découverte"
+    APPROFONDISSEMENT = "approfondissement", "Approfondissement"
+    FONDAMENTAUX = "fondamentaux", "Fondamentaux"
+
+    @classmethod
+    def rank(cls, value):
+        return [choice.value for choice in cls].index(value)
+
+    @classmethod
+    def levels(cls):
+        return [choice for choice in cls if choice.value]
+
+
+class Parcours(models.Model):
+    class Kind(models.TextChoices):
+        PEDAGOGIQUE = "pedagogique", "Parcours pédagogique"
+        METHODOLOGIQUE = "methodologique", "Parcours méthodologique"
+
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField("identifiant d’adresse", max_length=100, unique=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    summary = models.TextField("résumé")
+    audience = models.TextField("public visé", blank=True)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+    source_url = models.URLField("adresse de la source", blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "parcours"
+        verbose_name_plural = "parcours"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("parcours:detail", kwargs={"slug": self.slug})
+
+
+class Step(models.Model):
+    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="steps", verbose_name="parcours")
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+    title = models.CharField(
+        "titre",
+        max_length=200,
+        help_text="Les intitulés livrés sont déduits par la rédaction (non publiés par la source) : "
+        "modifiez-les librement et passez la provenance à « confirmée » une fois vérifiés.",
+    )
+    provenance = models.CharField(
+        "provenance de l’intitulé", max_length=12, choices=Provenance.choices, default=Provenance.TO_CONFIRM
+    )
+    slug = models.SlugField("identifiant d’adresse", max_length=100)
+    objective = models.TextField("objectif", help_text="Une phrase : ce que la personne saura faire à la fin.")
+    body = models.TextField("contenu (Markdown)", help_text="Titres avec ## ; le HTML brut est filtré.")
+    body_html = models.TextField(editable=False, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+    minutes = models.PositiveSmallIntegerField("durée estimée (minutes)")
+    depth = models.CharField(
+        "niveau",
+        max_length=20,
+        choices=Depth.choices,
+        blank=True,
+        help_text="Le premier niveau qui contient l’étape (les niveaux sont cumulatifs). "
+        "Vide pour un parcours sans niveaux.",
+    )
+    questions = models.TextField(
+        "questions de réflexion", help_text=f"De {MIN_QUESTIONS} à {MAX_QUESTIONS} questions, une par ligne."
+    )
+    fiches = models.ManyToManyField(Fiche, blank=True, related_name="steps", verbose_name="fiches liées")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "étape"
+        verbose_name_plural = "étapes"
+        constraints = [models.UniqueConstraint(fields=["parcours", "slug"], name="step_unique_slug_per_parcours")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        """Reads self.parcours: select_related it."""
+        return reverse("parcours:step", kwargs={"slug": self.parcours.slug, "step_slug": self.slug})
+
+    @property
+    def question_list(self):
+        return [line.strip() for line in self.questions.splitlines() if line.strip()]
+
+    @property
+    def is_title_confirmed(self):
+        return self.provenance == Provenance.CONFIRMED
+
+    def clean(self):
+        errors = {}
+        count = len(self.question_list)
+        if not MIN_QUESTIONS <= count <= MAX_QUESTIONS:
+            errors["questions"] = f"Une étape compte de {MIN_QUESTIONS} à {MAX_QUESTIONS} questions ({count} saisies)."
+        if self.slug in RESERVED_STEP_SLUGS:
+            errors["slug"] = f"« {self.slug} » est réservé par le site : choisissez un autre identifiant."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
+        # Leading space: « contains " art" » matches at the start of a word only (resources.search).
+        self.search_text = " " + fold_words(f"{self.title} {self.objective} {body_text}")
+        super().save(*args, **kwargs)

@@ -1,0 +1,65 @@
+"""What one person did in a parcours: the depth they chose and, per step, a status and private notes."""
+
+from django.conf import settings
+from django.db import models
+
+from parcours.models.parcours import Depth, Parcours, Step
+
+NOTE_MAX_LENGTH = 5000
+
+
+class Status(models.TextChoices):
+    A_FAIRE = "a_faire", "À faire"
+    EN_COURS = "en_cours", "En cours"
+    TERMINEE = "terminee", "Terminée"
+    NON_CONCERNEE = "non_concernee", "Non concernée"
+
+    @classmethod
+    def done(cls):
+        """Statuses that count as finished for the percentage, « Reprendre » and the attestation."""
+        return {cls.TERMINEE, cls.NON_CONCERNEE}
+
+    @classmethod
+    def advancement(cls, value):
+        """How far a status goes: the most advanced one wins when two progressions are merged."""
+        return [cls.A_FAIRE, cls.EN_COURS, cls.NON_CONCERNEE, cls.TERMINEE].index(value)
+
+
+class Enrolment(models.Model):
+    """A person following a parcours, at the depth they chose."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="enrolments")
+    depth = models.CharField("niveau", max_length=20, choices=Depth.choices, blank=True)
+    started_at = models.DateTimeField("commencé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "inscription à un parcours"
+        constraints = [models.UniqueConstraint(fields=["user", "parcours"], name="enrolment_unique_per_user")]
+
+
+class StepProgress(models.Model):
+    """One row per person and step (a database constraint): the status, its dates and the private notes.
+
+    Deleting a step deletes its rows, so percentages only ever count the steps that exist.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_progress")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.A_FAIRE)
+    note = models.TextField("notes personnelles", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField("terminée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "progression"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "step"], name="progress_unique_per_user_and_step"),
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="progress_known_status"),
+        ]
+        # The funnel in admin counts rows per step and status.
+        indexes = [models.Index(fields=["step", "status"], name="progress_step_status")]
+
+    def __str__(self):
+        return f"{self.step} : {self.get_status_display()}"

@@ -1,0 +1,44 @@
+"""Reads of the parcours pages: a fixed number of queries whatever the number of steps or people."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from parcours.models import Parcours, Step
+from resources.models import Fiche
+
+# What the outline needs: the long texts stay in the database.
+OUTLINE_FIELDS = ["id", "parcours_id", "order", "title", "slug", "minutes", "depth", "provenance"]
+
+
+def outline_steps(parcours):
+    steps = list(Step.objects.filter(parcours=parcours).only(*OUTLINE_FIELDS))
+    for step in steps:
+        step.parcours = parcours  # step.get_absolute_url() then costs no query
+    return steps
+
+
+def parcours_with_steps(slug):
+    """(parcours, ordered steps) or 404."""
+    parcours = get_object_or_404(Parcours, slug=slug)
+    return parcours, outline_steps(parcours)
+
+
+def step_in(steps, step_slug):
+    """The step of this parcours with this slug, or 404 (a slug of another parcours is a 404 too)."""
+    for step in steps:
+        if step.slug == step_slug:
+            return step
+    raise Http404("Étape inconnue")
+
+
+def step_content(step):
+    """The full step, its linked published fiches as cards (two queries)."""
+    fiches = Fiche.objects.published().for_cards().order_by("sort_title")
+    return Step.objects.prefetch_related(Prefetch("fiches", queryset=fiches)).get(pk=step.pk)
+
+
+def all_parcours_with_steps():
+    """Every parcours with its outline steps, in two queries."""
+    steps = Step.objects.only(*OUTLINE_FIELDS)
+    return list(Parcours.objects.prefetch_related(Prefetch("steps", queryset=steps)))

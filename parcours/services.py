@@ -1,0 +1,125 @@
+"""Writes that touch a person's progress, notes, enrolments and saved fiches.
+
+Every write is a single upsert on the (user, step) or (user, parcours) unique constraint, so a
+double-click or two tabs can never create a second row: the database settles the race.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from parcours.models import Depth, Enrolment, Parcours, SavedFiche, Status, Step, StepProgress
+from resources.models import Fiche
+
+
+def default_depth_for(step):
+    """The depth a person is enrolled at when they act on a step before choosing one: the first level
+    that contains the step."""
+    levels = [level.value for level in Depth.levels()]
+    if not step.depth:
+        return Depth.NONE.value
+    return step.depth if step.depth in levels else levels[0]
+
+
+def _ensure_enrolment(*, user, step):
+    Enrolment.objects.bulk_create(
+        [Enrolment(user=user, parcours_id=step.parcours_id, depth=default_depth_for(step))],
+        ignore_conflicts=True,
+    )
+
+
+def enrolment_set_depth(*, user, parcours, depth):
+    Enrolment.objects.bulk_create(
+        [Enrolment(user=user, parcours=parcours, depth=depth)],
+        update_conflicts=True,
+        unique_fields=["user", "parcours"],
+        update_fields=["depth"],
+    )
+
+
+@transaction.atomic
+def progress_set_status(*, user, step, status):
+    status = Status(status)
+    completed_at = timezone.now() if status == Status.TERMINEE else None
+    _ensure_enrolment(user=user, step=step)
+    StepProgress.objects.bulk_create(
+        [StepProgress(user=user, step=step, status=status, completed_at=completed_at)],
+        update_conflicts=True,
+        unique_fields=["user", "step"],
+        update_fields=["status", "completed_at", "updated_at"],
+    )
+
+
+@transaction.atomic
+def progress_set_note(*, user, step, note):
+    _ensure_enrolment(user=user, step=step)
+    StepProgress.objects.bulk_create(
+        [StepProgress(user=user, step=step, note=note)],
+        update_conflicts=True,
+        unique_fields=["user", "step"],
+        update_fields=["note", "updated_at"],
+    )
+
+
+def fiche_set_saved(*, user, fiche, saved):
+    if saved:
+        SavedFiche.objects.bulk_create([SavedFiche(user=user, fiche=fiche)], ignore_conflicts=True)
+    else:
+        SavedFiche.objects.filter(user=user, fiche=fiche).delete()
+
+
+def merge_notes(kept, incoming):
+    """Both notes survive a merge: the account's first, then the visitor's, unless one contains the other."""
+    kept, incoming = kept.strip(), incoming.strip()
+    if not incoming or incoming in kept:
+        return kept
+    if not kept or kept in incoming:
+        return incoming
+    return f"{kept}\n\n---\n\n{incoming}"
+
+
+@transaction.atomic
+def progress_merge_session(*, user, data):
+    """Fold a visitor's session progress (``parcours.tracking.SessionTracker`` layout) into an account.
+
+    The most advanced status wins, notes are both kept, steps deleted meanwhile are ignored.
+    Returns the number of steps merged.
+    """
+    if not data:
+        return 0
+    incoming = {int(key): value for key, value in data.get("steps", {}).items() if str(key).isdigit()}
+    steps = {step.pk: step for step in Step.objects.filter(pk__in=incoming)}
+    rows = {row.step_id: row for row in StepProgress.objects.select_for_update().filter(user=user, step__in=steps)}
+    now = timezone.now()
+    new_rows, changed = [], []
+    for step_id, step in steps.items():
+        status = incoming[step_id].get("status", Status.A_FAIRE)
+        status = status if status in Status.values else Status.A_FAIRE
+        note = str(incoming[step_id].get("note", ""))
+        row = rows.get(step_id)
+        if row is None:
+            completed = now if status == Status.TERMINEE else None
+            new_rows.append(StepProgress(user=user, step=step, status=status, note=note, completed_at=completed))
+            continue
+        if Status.advancement(status) > Status.advancement(row.status):
+            row.status = status
+            row.completed_at = now if status == Status.TERMINEE else None
+        row.note = merge_notes(row.note, note)
+        row.updated_at = now
+        changed.append(row)
+    StepProgress.objects.bulk_create(new_rows)
+    StepProgress.objects.bulk_update(changed, ["status", "completed_at", "note", "updated_at"])
+    depths = {int(key): value for key, value in data.get("depths", {}).items() if str(key).isdigit()}
+    for step in steps.values():
+        depths.setdefault(step.parcours_id, default_depth_for(step))
+    existing = set(Parcours.objects.filter(pk__in=depths).values_list("pk", flat=True))
+    Enrolment.objects.bulk_create(
+        [Enrolment(user=user, parcours_id=pk, depth=depth) for pk, depth in depths.items()
+         if pk in existing and depth in Depth.values],
+        ignore_conflicts=True,
+    )
+    saved = [pk for pk in data.get("saved", []) if isinstance(pk, int)]
+    SavedFiche.objects.bulk_create(
+        [SavedFiche(user=user, fiche_id=pk) for pk in Fiche.objects.filter(pk__in=saved).values_list("pk", flat=True)],
+        ignore_conflicts=True,
+    )
+    return len(steps)

@@ -1,0 +1,147 @@
+"""Where a person's progress lives: in the database for an account, in the session for a visitor.
+
+Views ask ``tracker_for(request)`` and never care which one they got; the session's content is merged
+into the account at sign-up or log-in (``parcours.services.progress_merge_session``).
+"""
+
+from dataclasses import dataclass
+
+from parcours import services
+from parcours.models import Enrolment, SavedFiche, Status, StepProgress
+
+SESSION_KEY = "hub_parcours"
+
+
+@dataclass(frozen=True)
+class StepState:
+    status: str = Status.A_FAIRE
+    note: str = ""
+
+    @property
+    def is_done(self):
+        return self.status in Status.done()
+
+    @property
+    def status_label(self):
+        return Status(self.status).label
+
+    @property
+    def is_started(self):
+        return self.status != Status.A_FAIRE or bool(self.note)
+
+
+NOT_STARTED = StepState()
+
+
+class UserTracker:
+    is_anonymous = False
+
+    def __init__(self, user):
+        self.user = user
+
+    def states(self, steps):
+        """{step id: StepState} for these steps, in one query; missing steps are « à faire »."""
+        rows = StepProgress.objects.filter(user=self.user, step__in=[step.pk for step in steps])
+        return {step_id: StepState(status, note) for step_id, status, note in rows.values_list("step", "status", "note")}
+
+    def all_states(self):
+        """Every step this person touched: {step id: StepState}."""
+        rows = StepProgress.objects.filter(user=self.user).values_list("step", "status", "note")
+        return {step_id: StepState(status, note) for step_id, status, note in rows}
+
+    def depths(self):
+        """{parcours id: chosen depth}."""
+        return dict(Enrolment.objects.filter(user=self.user).values_list("parcours", "depth"))
+
+    def depth(self, parcours):
+        return self.depths().get(parcours.pk)
+
+    def choose_depth(self, parcours, depth):
+        services.enrolment_set_depth(user=self.user, parcours=parcours, depth=depth)
+
+    def set_status(self, step, status):
+        services.progress_set_status(user=self.user, step=step, status=status)
+
+    def set_note(self, step, note):
+        services.progress_set_note(user=self.user, step=step, note=note)
+
+    def saved_fiche_ids(self):
+        return list(SavedFiche.objects.filter(user=self.user).values_list("fiche", flat=True))
+
+    def is_saved(self, fiche):
+        return SavedFiche.objects.filter(user=self.user, fiche=fiche).exists()
+
+    def save_fiche(self, fiche, saved):
+        services.fiche_set_saved(user=self.user, fiche=fiche, saved=saved)
+
+
+class SessionTracker:
+    """The same verbs over the visitor's session: {"steps": {id: {status, note}}, "depths": {…}, "saved": […]}.
+
+    Keys are strings because the session is serialised as JSON.
+    """
+
+    is_anonymous = True
+
+    def __init__(self, session):
+        self.session = session
+
+    def _data(self, create=False):
+        data = self.session.get(SESSION_KEY)
+        if data is None and create:
+            data = self.session[SESSION_KEY] = {"steps": {}, "depths": {}, "saved": []}
+        return data or {"steps": {}, "depths": {}, "saved": []}
+
+    def _write(self):
+        self.session.modified = True
+
+    def states(self, steps):
+        stored = self._data()["steps"]
+        wanted = {str(step.pk) for step in steps}
+        return {int(key): StepState(**value) for key, value in stored.items() if key in wanted}
+
+    def all_states(self):
+        return {int(key): StepState(**value) for key, value in self._data()["steps"].items()}
+
+    def depths(self):
+        return {int(key): value for key, value in self._data()["depths"].items()}
+
+    def depth(self, parcours):
+        return self._data()["depths"].get(str(parcours.pk))
+
+    def choose_depth(self, parcours, depth):
+        self._data(create=True)["depths"][str(parcours.pk)] = depth
+        self._write()
+
+    def _step(self, step):
+        data = self._data(create=True)
+        data["depths"].setdefault(str(step.parcours_id), services.default_depth_for(step))
+        return data["steps"].setdefault(str(step.pk), {"status": Status.A_FAIRE.value, "note": ""})
+
+    def set_status(self, step, status):
+        self._step(step)["status"] = str(status)
+        self._write()
+
+    def set_note(self, step, note):
+        self._step(step)["note"] = note
+        self._write()
+
+    def saved_fiche_ids(self):
+        return list(self._data()["saved"])
+
+    def is_saved(self, fiche):
+        return fiche.pk in self._data()["saved"]
+
+    def save_fiche(self, fiche, saved):
+        ids = self._data(create=True)["saved"]
+        if saved and fiche.pk not in ids:
+            ids.insert(0, fiche.pk)
+        elif not saved and fiche.pk in ids:
+            ids.remove(fiche.pk)
+        self._write()
+
+
+def tracker_for(request):
+    if request.user.is_authenticated:
+        return UserTracker(request.user)
+    return SessionTracker(request.session)

@@ -1,0 +1,103 @@
+"""Accounts: sign-up, log-in (both merge the visitor's session progress), account page, deletion."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from parcours.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm
+from parcours.models import Profile
+from parcours.services import progress_merge_session
+from parcours.tracking import SESSION_KEY
+
+
+def _safe_next(request, fallback="parcours:dashboard"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse_lazy(fallback)
+
+
+def _merge_visitor_progress(request, user):
+    """Called right after login(): Django keeps the session's data when it cycles the key."""
+    merged = progress_merge_session(user=user, data=request.session.pop(SESSION_KEY, None))
+    if merged:
+        messages.info(request, f"Votre progression sur cet appareil a été ajoutée à votre compte ({merged} étape{'s' if merged > 1 else ''}).")
+
+
+@sensitive_post_parameters("password1", "password2")
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("parcours:dashboard")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            with transaction.atomic():
+                user = get_user_model().objects.create_user(
+                    username=email, email=email, password=form.cleaned_data["password1"]
+                )
+                Profile.objects.create(user=user, display_name=form.cleaned_data["display_name"])
+        except IntegrityError:
+            form.add_error("email", "Un compte existe déjà avec cette adresse.")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            _merge_visitor_progress(request, user)
+            messages.success(request, "Bienvenue ! Votre compte est créé et vous êtes connecté·e.")
+            return redirect(_safe_next(request))
+    status = 400 if form.errors else 200
+    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request, "parcours:dashboard")}, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _merge_visitor_progress(self.request, form.get_user())
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+@login_required
+def account(request):
+    profile, _ = Profile.objects.get_or_create(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Votre profil est enregistré.")
+            return redirect("parcours:account")
+    return render(request, "accounts/account.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@sensitive_post_parameters("password")
+def account_delete(request):
+    form = AccountDeleteForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user.delete()  # cascades to the profile, enrolments, progress, notes and saved fiches
+        messages.success(request, "Votre compte et toutes les données qui s’y rattachaient ont été supprimés.")
+        return redirect("resources:home")
+    return render(request, "accounts/account_delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, "Vous êtes déconnecté·e.")
+    return redirect("resources:home")

@@ -1,0 +1,135 @@
+"""The parcours pages: list, outline, steps, status and notes, attestation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from parcours import selectors
+from parcours.forms import NoteForm, StatusForm
+from parcours.models import Depth, Status
+from parcours.outline import available_depths, build_outline, depth_durations, resolve_depth
+from parcours.tracking import tracker_for
+
+
+def _outline(request, parcours, steps, requested=None):
+    tracker = tracker_for(request)
+    depth = resolve_depth(steps, requested, tracker.depth(parcours))
+    if depth is None:
+        raise BadRequest("Niveau inconnu pour ce parcours.")
+    return build_outline(parcours, steps, tracker.states(steps), depth)
+
+
+def parcours_list(request):
+    tracker = tracker_for(request)
+    states, depths = tracker.all_states(), tracker.depths()
+    cards = []
+    for parcours in selectors.all_parcours_with_steps():
+        steps = list(parcours.steps.all())
+        depth = resolve_depth(steps, None, depths.get(parcours.pk))
+        cards.append((build_outline(parcours, steps, states, depth), available_depths(steps)))
+    return render(request, "parcours/parcours_list.html", {"cards": cards})
+
+
+def parcours_detail(request, slug):
+    parcours, steps = selectors.parcours_with_steps(slug)
+    outline = _outline(request, parcours, steps, request.GET.get("niveau"))
+    ctx = {"outline": outline, "depths": depth_durations(steps), "parcours": parcours}
+    return render(request, "parcours/parcours_detail.html", ctx)
+
+
+@require_POST
+def parcours_start(request, slug):
+    """« Commencer » / « Reprendre »: remember the depth, then go to the first step not done."""
+    parcours, steps = selectors.parcours_with_steps(slug)
+    if not steps:
+        raise Http404("Ce parcours n’a pas encore d’étape.")
+    depth = resolve_depth(steps, request.POST.get("niveau", ""))
+    if depth is None:
+        raise BadRequest("Niveau inconnu pour ce parcours.")
+    tracker = tracker_for(request)
+    tracker.choose_depth(parcours, depth)
+    outline = build_outline(parcours, steps, tracker.states(steps), depth)
+    target = outline.resume or outline.depth_steps[0]
+    return redirect("parcours:step", slug=parcours.slug, step_slug=target.step.slug)
+
+
+def _step_page(request, parcours, steps, step, note_form=None, status=200):
+    outline = _outline(request, parcours, steps)
+    current = next(item for item in outline.steps if item.step.pk == step.pk)
+    previous, following = outline.neighbours(step)
+    ctx = {
+        "parcours": parcours,
+        "outline": outline,
+        "current": current,
+        "step": selectors.step_content(step),
+        "previous": previous,
+        "following": following,
+        "note_form": note_form or NoteForm(initial={"note": current.state.note}),
+        "statuses": Status,
+        "anonymous": tracker_for(request).is_anonymous,
+    }
+    return render(request, "parcours/step_detail.html", ctx, status=status)
+
+
+def step_detail(request, slug, step_slug):
+    parcours, steps = selectors.parcours_with_steps(slug)
+    return _step_page(request, parcours, steps, selectors.step_in(steps, step_slug))
+
+
+@require_POST
+def step_status(request, slug, step_slug):
+    parcours, steps = selectors.parcours_with_steps(slug)
+    step = selectors.step_in(steps, step_slug)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("Statut inconnu.")
+    status = Status(form.cleaned_data["statut"])
+    tracker_for(request).set_status(step, status)
+    messages.success(request, f"Étape « {step.title} » : {status.label.lower()}.")
+    if status in Status.done():
+        outline = _outline(request, parcours, steps)
+        _, following = outline.neighbours(step)
+        if following is not None:
+            return redirect("parcours:step", slug=parcours.slug, step_slug=following.step.slug)
+        return redirect(f"{parcours.get_absolute_url()}#progression")
+    return redirect("parcours:step", slug=parcours.slug, step_slug=step.slug)
+
+
+@require_POST
+def step_note(request, slug, step_slug):
+    parcours, steps = selectors.parcours_with_steps(slug)
+    step = selectors.step_in(steps, step_slug)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _step_page(request, parcours, steps, step, note_form=form, status=400)
+    tracker_for(request).set_note(step, form.cleaned_data["note"])
+    messages.success(request, "Vos notes sont enregistrées.")
+    return redirect(f"{step.get_absolute_url()}#notes")
+
+
+@login_required
+def attestation(request, slug, niveau=""):
+    """Only the person who finished the depth sees their attestation: anyone else gets a 404."""
+    parcours, steps = selectors.parcours_with_steps(slug)
+    levels = [level.value for level in available_depths(steps)]
+    if niveau not in (levels or [""]):
+        raise Http404("Niveau inconnu pour ce parcours.")
+    outline = _outline(request, parcours, steps, niveau)
+    if not outline.is_finished:
+        raise Http404("Parcours non terminé à ce niveau.")
+    profile = getattr(request.user, "profile", None)
+    finished_on = request.user.step_progress.filter(step__in=steps).order_by("-updated_at").values_list(
+        "updated_at", flat=True
+    ).first()
+    ctx = {
+        "outline": outline,
+        "parcours": parcours,
+        "name": (profile.display_name if profile else "") or request.user.email or request.user.get_username(),
+        "finished_on": finished_on or timezone.now(),
+        "depth": Depth(niveau) if niveau else None,
+    }
+    return render(request, "parcours/attestation.html", ctx)

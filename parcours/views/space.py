@@ -1,0 +1,90 @@
+"""« Mon espace »: parcours in progress and finished, notes and their export, saved fiches, suggestions."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from parcours import selectors
+from parcours.models import Profile
+from parcours.notes_export import NOTE_FORMATS, notes_document
+from parcours.outline import build_outline, resolve_depth
+from parcours.tracking import tracker_for
+from resources.models import Fiche
+
+SUGGESTIONS = 6
+
+
+def _my_parcours(tracker):
+    """[(outline, {step id: note})] of every parcours this person started, from 4 queries."""
+    states, depths = tracker.all_states(), tracker.depths()
+    mine = []
+    for parcours in selectors.all_parcours_with_steps():
+        steps = list(parcours.steps.all())
+        outline = build_outline(parcours, steps, states, resolve_depth(steps, None, depths.get(parcours.pk)))
+        if outline.is_started or parcours.pk in depths:
+            mine.append(outline)
+    return mine
+
+
+def _suggestions(user, excluded):
+    """Published fiches for the person's kind of organisation or region, best matches first."""
+    if not user.is_authenticated:
+        return None, []
+    profile = Profile.objects.filter(user=user).select_related("actor_profile", "region").first()
+    if profile is None or not (profile.actor_profile_id or profile.region_id):
+        return profile, []
+    fiches = (
+        Fiche.objects.published().for_cards().exclude(pk__in=excluded)
+        .annotate(score=Count("actor_profiles", filter=Q(actor_profiles=profile.actor_profile_id), distinct=True)
+                  + Count("regions", filter=Q(regions=profile.region_id), distinct=True))
+        .filter(score__gt=0).order_by("-score", "-published_at", "pk")
+    )
+    return profile, list(fiches[:SUGGESTIONS])
+
+
+def dashboard(request):
+    tracker = tracker_for(request)
+    outlines = _my_parcours(tracker)
+    saved_ids = tracker.saved_fiche_ids()
+    saved = {f.pk: f for f in Fiche.objects.published().for_cards().filter(pk__in=saved_ids)}
+    profile, suggestions = _suggestions(request.user, saved_ids)
+    ctx = {
+        "in_progress": [outline for outline in outlines if not outline.is_finished],
+        "finished": [outline for outline in outlines if outline.is_finished],
+        "notes": [(outline, item) for outline in outlines for item in outline.steps if item.state.note],
+        "saved": [saved[pk] for pk in saved_ids if pk in saved],
+        "profile": profile,
+        "suggestions": suggestions,
+        "anonymous": tracker.is_anonymous,
+    }
+    return render(request, "parcours/dashboard.html", ctx)
+
+
+def notes_export(request, extension):
+    if extension not in NOTE_FORMATS:
+        raise Http404("Format inconnu")
+    outlines = _my_parcours(tracker_for(request))
+    content_type, body = notes_document(outlines, extension, timezone.localdate())
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="mes-notes-hub.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def fiche_save(request, slug):
+    fiche = get_object_or_404(Fiche.objects.published().only("pk", "slug", "title"), slug=slug)
+    saved = request.POST.get("action") != "retirer"
+    tracker_for(request).save_fiche(fiche, saved)
+    if saved:
+        messages.success(request, f"Fiche « {fiche.title} » sauvegardée dans Mon espace.")
+    else:
+        messages.success(request, f"Fiche « {fiche.title} » retirée de Mon espace.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = fiche.get_absolute_url()
+    return redirect(target)
