@@ -50,3 +50,41 @@ def make_fiche(*, levers=(), sources=(), **overrides):
     for label in sources:
         fiche.sources.create(label=label, url="https://example.org/source", kind="web")
     return fiche
+
+
+def make_parcours(*, steps=0, depths=(), **overrides):
+    """A parcours with ``steps`` steps; ``depths`` gives each step's depth in order (cycled if shorter)."""
+    from parcours.models import Parcours
+
+    n = next(_seq)
+    fields = {
+        "title": f"Parcours {n}",
+        "slug": f"parcours-{n}",
+        "kind": Parcours.Kind.PEDAGOGIQUE,
+        "summary": "Un parcours pour apprendre.",
+        "order": n,
+    }
+    fields.update(overrides)
+    parcours = Parcours.objects.create(**fields)
+    for index in range(steps):
+        depth = depths[index % len(depths)] if depths else ""
+        make_step(parcours, order=index + 1, depth=depth)
+    return parcours
+
+
+def make_step(parcours, **overrides):
+    from parcours.models import Step
+
+    n = next(_seq)
+    fields = {
+        "parcours": parcours,
+        "title": f"Étape numéro {n}",
+        "slug": f"etape-{n}",
+        "order": n,
+        "objective": "Savoir faire quelque chose.",
+        "body": "## Une partie\n\nDu contenu **utile** sur les bénévoles.",
+        "minutes": 30,
+        "questions": "Première question ?\nSeconde question ?",
+    }
+    fields.update(overrides)
+    return Step.objects.create(**fields)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from parcours.content_loader import parcours_load
 from resources.content_loader import content_load
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,6 +50,7 @@ def browser():
 def shipped_site(live_server, transactional_db):
     """The live server with the real shipped content."""
     content_load()
+    parcours_load()
     return live_server
 
 

@@ -1,0 +1,220 @@
+import html as html_lib
+
+import pytest
+from django.test import Client
+
+from parcours.models import Enrolment, Status, StepProgress
+from parcours.services import progress_set_note, progress_set_status
+from tests.factories import make_fiche, make_parcours, make_step
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    """The page as a reader sees it: entities such as &#8239; decoded."""
+    return html_lib.unescape(response.content.decode())
+
+
+@pytest.fixture
+def qualifier():
+    """Four steps over two cumulative levels: découverte (1, 2) then approfondissement (3, 4)."""
+    parcours = make_parcours(slug="qualifier", title="Qualifier son modèle")
+    for order, depth in enumerate(["decouverte", "decouverte", "approfondissement", "approfondissement"], 1):
+        make_step(parcours, order=order, slug=f"etape-{order}", title=f"Étape {order} du parcours", depth=depth)
+    return parcours
+
+
+def test_visitor_reads_the_parcours_list_and_page_without_an_account(visitor, qualifier):
+    assert "Qualifier son modèle" in visitor.get("/parcours/").content.decode()
+    page = visitor.get("/parcours/qualifier/")
+    assert page.status_code == 200
+    assert page.context["outline"].depth == "decouverte"
+    assert "Commencer au niveau découverte" in page.content.decode()
+
+
+def test_parcours_page_shows_the_time_of_each_level_and_of_the_chosen_one(visitor, qualifier):
+    html = text(visitor.get("/parcours/qualifier/?niveau=approfondissement"))
+    assert "1\u202fh" in html and "2\u202fh" in html
+    assert "0 sur 4 étapes (0\u202f%)" in html
+
+
+def test_unknown_level_gives_400(visitor, qualifier):
+    assert visitor.get("/parcours/qualifier/?niveau=expert").status_code == 400
+    assert visitor.post("/parcours/qualifier/commencer/", {"niveau": "expert"}).status_code == 400
+
+
+def test_unknown_parcours_or_step_gives_404(visitor, qualifier):
+    other = make_parcours(steps=1)
+    foreign = other.steps.get()
+    assert visitor.get("/parcours/inconnu/").status_code == 404
+    assert visitor.get("/parcours/qualifier/inconnue/").status_code == 404
+    assert visitor.get(f"/parcours/qualifier/{foreign.slug}/").status_code == 404
+    assert visitor.post(f"/parcours/qualifier/{foreign.slug}/statut/", {"statut": "terminee"}).status_code == 404
+
+
+def test_commencer_records_the_level_and_opens_the_first_step(learner_client, learner, qualifier):
+    response = learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
+    assert response["Location"] == "/parcours/qualifier/etape-1/"
+    assert Enrolment.objects.get(user=learner).depth == "approfondissement"
+
+
+def test_marquer_comme_terminee_is_one_click_and_goes_to_the_next_step(learner_client, learner, qualifier):
+    response = learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
+    assert response["Location"] == "/parcours/qualifier/etape-2/"
+    row = StepProgress.objects.get(user=learner)
+    assert row.status == Status.TERMINEE and row.completed_at is not None
+
+
+def test_finishing_the_last_step_of_the_level_returns_to_the_parcours(learner_client, qualifier):
+    learner_client.post("/parcours/qualifier/commencer/", {"niveau": "decouverte"})
+    learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
+    response = learner_client.post("/parcours/qualifier/etape-2/statut/", {"statut": "non_concernee"})
+    assert response["Location"] == "/parcours/qualifier/#progression"
+    html = text(learner_client.get("/parcours/qualifier/"))
+    assert "2 sur 2 étapes (100\u202f%)" in html
+    assert "/parcours/qualifier/attestation/decouverte/" in html
+
+
+def test_reprendre_goes_to_the_first_step_neither_done_nor_skipped(learner_client, learner, qualifier):
+    steps = list(qualifier.steps.all())
+    learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
+    progress_set_status(user=learner, step=steps[0], status=Status.TERMINEE)
+    progress_set_status(user=learner, step=steps[1], status=Status.EN_COURS)
+    progress_set_status(user=learner, step=steps[2], status=Status.TERMINEE)
+    page = learner_client.get("/parcours/qualifier/").content.decode()
+    assert "Reprendre" in page and "Commencer" not in page
+    response = learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
+    assert response["Location"] == "/parcours/qualifier/etape-2/"
+
+
+def test_status_changes_only_by_post(learner_client, qualifier):
+    assert learner_client.get("/parcours/qualifier/etape-1/statut/").status_code == 405
+    assert learner_client.get("/parcours/qualifier/etape-1/notes/").status_code == 405
+    assert learner_client.get("/parcours/qualifier/commencer/").status_code == 405
+    assert not StepProgress.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["fini", "", "TERMINEE", "terminee\x00"])
+def test_unknown_status_gives_400_and_writes_nothing(learner_client, qualifier, value):
+    assert learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": value}).status_code == 400
+    assert not StepProgress.objects.exists()
+
+
+def test_status_form_is_refused_without_csrf_token(learner, qualifier):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    assert client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"}).status_code == 403
+    assert client.post("/parcours/qualifier/etape-1/notes/", {"note": "x"}).status_code == 403
+    assert not StepProgress.objects.exists()
+
+
+def test_step_page_forms_carry_the_csrf_token(learner_client, qualifier):
+    html = learner_client.get("/parcours/qualifier/etape-1/").content.decode()
+    assert html.count('name="csrfmiddlewaretoken"') >= 3  # notes, status, log-out
+
+
+def test_double_click_on_terminee_keeps_one_row(learner_client, learner, qualifier):
+    for _ in range(3):
+        learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
+    assert StepProgress.objects.filter(user=learner).count() == 1
+
+
+def test_note_is_saved_escaped_and_shown_back(learner_client, learner, qualifier):
+    note = "Nos bénévoles <script>alert('x')</script> & partenaires"
+    response = learner_client.post("/parcours/qualifier/etape-1/notes/", {"note": note})
+    assert response["Location"] == "/parcours/qualifier/etape-1/#notes"
+    html = learner_client.get("/parcours/qualifier/etape-1/").content.decode()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; partenaires" in html
+    assert "<script>alert" not in html
+    assert StepProgress.objects.get(user=learner).note == note
+
+
+def test_too_long_note_gives_a_clear_error_and_saves_nothing(learner_client, learner, qualifier):
+    response = learner_client.post("/parcours/qualifier/etape-1/notes/", {"note": "x" * 5001})
+    assert response.status_code == 400
+    assert "dépassent 5000 caractères" in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not StepProgress.objects.exists()
+
+
+def test_note_keeps_the_status(learner_client, learner, qualifier):
+    learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
+    learner_client.post("/parcours/qualifier/etape-1/notes/", {"note": "Après coup"})
+    row = StepProgress.objects.get(user=learner)
+    assert (row.status, row.note) == (Status.TERMINEE, "Après coup")
+
+
+def test_visitor_progress_lives_in_the_session_only(visitor, qualifier):
+    visitor.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
+    visitor.post("/parcours/qualifier/etape-2/notes/", {"note": "Une idée"})
+    assert not StepProgress.objects.exists()
+    html = text(visitor.get("/parcours/qualifier/"))
+    assert "1 sur 2 étapes (50\u202f%)" in html
+    assert "Une idée" in visitor.get("/parcours/qualifier/etape-2/").content.decode()
+
+
+def test_a_person_only_ever_sees_their_own_status_and_notes(client, learner, other_learner, qualifier):
+    step = qualifier.steps.first()
+    progress_set_status(user=learner, step=step, status=Status.TERMINEE)
+    progress_set_note(user=learner, step=step, note="Note privée d’Alice")
+    client.force_login(other_learner)
+    html = client.get("/parcours/qualifier/etape-1/").content.decode()
+    assert "Note privée d’Alice" not in html
+    assert "0 sur 2 étapes" in html
+    assert "0 sur 2 étapes" in client.get("/parcours/qualifier/").content.decode()
+
+
+def test_step_page_shows_objective_questions_fiches_and_neighbours(visitor, qualifier):
+    step = qualifier.steps.get(slug="etape-2")
+    fiche = make_fiche(title="Mobiliser des bénévoles")
+    draft = make_fiche(title="Brouillon caché", status="draft")
+    step.fiches.set([fiche, draft])
+    html = visitor.get("/parcours/qualifier/etape-2/").content.decode()
+    assert "Savoir faire quelque chose." in html
+    assert "Première question ?" in html and "Seconde question ?" in html
+    assert "Mobiliser des bénévoles" in html and "Brouillon caché" not in html
+    assert 'href="/parcours/qualifier/etape-1/" rel="prev"' in html
+    assert 'href="/parcours/qualifier/etape-3/" rel="next"' not in html  # beyond the découverte level
+    assert 'aria-current="step"' in html
+
+
+def test_step_beyond_the_chosen_level_is_still_readable_with_all_neighbours(visitor, qualifier):
+    html = visitor.get("/parcours/qualifier/etape-3/").content.decode()
+    assert 'href="/parcours/qualifier/etape-2/" rel="prev"' in html
+    assert 'href="/parcours/qualifier/etape-4/" rel="next"' in html
+    assert "hors de votre niveau" in html
+
+
+def test_parcours_without_levels_counts_every_step(visitor):
+    parcours = make_parcours(slug="trajectoire", steps=3, kind="methodologique")
+    page = visitor.get("/parcours/trajectoire/")
+    assert page.context["outline"].total == 3
+    assert visitor.get("/parcours/trajectoire/?niveau=decouverte").status_code == 400
+    assert parcours.steps.count() == 3
+
+
+def _grow(parcours, learner, other_learner, count):
+    for index in range(count):
+        step = make_step(parcours, order=100 + index, depth="approfondissement")
+        step.fiches.add(make_fiche())
+        for user in (learner, other_learner):
+            progress_set_status(user=user, step=step, status=Status.TERMINEE)
+            progress_set_note(user=user, step=step, note="Une note")
+
+
+@pytest.mark.parametrize("path", ["/parcours/", "/parcours/qualifier/", "/parcours/qualifier/etape-1/"])
+def test_query_count_does_not_grow_with_steps_or_people(
+    learner_client, learner, other_learner, qualifier, django_assert_max_num_queries, path
+):
+    learner_client.get(path)  # warm the session and any per-process cache
+    with django_assert_max_num_queries(10) as small:
+        assert learner_client.get(path).status_code == 200
+    _grow(qualifier, learner, other_learner, 12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert learner_client.get(path).status_code == 200
+
+
+def test_visitor_step_page_costs_a_fixed_number_of_queries(visitor, qualifier, django_assert_max_num_queries):
+    visitor.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
+    with django_assert_max_num_queries(6):
+        assert visitor.get("/parcours/qualifier/etape-2/").status_code == 200
