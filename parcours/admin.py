@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from parcours.models import Parcours, Step
 from parcours.stats import parcours_stats
+from resources.admin import HTTPS_URLS
 
 INFERRED_TITLES = (
     "Les intitulés d’étapes livrés sont déduits par la rédaction du hub (la source ne les publie pas) : "
@@ -28,6 +29,7 @@ class StepInline(admin.StackedInline):
 
 @admin.register(Parcours)
 class ParcoursAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "kind", "order", "stats_link"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [StepInline]

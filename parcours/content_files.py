@@ -44,7 +44,7 @@ def check_step(step, fiche_slugs):
     for slug in meta.get("fiches", []):
         if slug not in fiche_slugs:
             problems.append(f"fiches: no fiche {slug!r}")
-    if not 200 <= step.word_count <= 600:
+    if not 200 <= step.word_count <= 500:
         problems.append(f"body of {step.word_count} words (200 to 500 expected)")
     return problems
 

@@ -39,7 +39,7 @@ def enrolment_set_depth(*, user, parcours, depth):
 @transaction.atomic
 def progress_set_status(*, user, step, status):
     status = Status(status)
-    completed_at = timezone.now() if status == Status.TERMINEE else None
+    completed_at = timezone.now() if status in Status.done() else None
     _ensure_enrolment(user=user, step=step)
     StepProgress.objects.bulk_create(
         [StepProgress(user=user, step=step, status=status, completed_at=completed_at)],
@@ -77,6 +77,17 @@ def merge_notes(kept, incoming):
     return f"{kept}\n\n---\n\n{incoming}"
 
 
+def _by_id(mapping):
+    """{int id: value} from a JSON object keyed by ids; keys that are not plain integers are dropped."""
+    if not isinstance(mapping, dict):
+        return {}
+    result = {}
+    for key, value in mapping.items():
+        if isinstance(key, str) and key.isascii() and key.isdigit():
+            result[int(key)] = value
+    return result
+
+
 @transaction.atomic
 def progress_merge_session(*, user, data):
     """Fold a visitor's session progress (``parcours.tracking.SessionTracker`` layout) into an account.
@@ -84,31 +95,33 @@ def progress_merge_session(*, user, data):
     The most advanced status wins, notes are both kept, steps deleted meanwhile are ignored.
     Returns the number of steps merged.
     """
-    if not data:
+    if not isinstance(data, dict):
         return 0
-    incoming = {int(key): value for key, value in data.get("steps", {}).items() if str(key).isdigit()}
+    incoming = {
+        key: value for key, value in _by_id(data.get("steps")).items() if isinstance(value, dict)
+    }
     steps = {step.pk: step for step in Step.objects.filter(pk__in=incoming)}
-    rows = {row.step_id: row for row in StepProgress.objects.select_for_update().filter(user=user, step__in=steps)}
+    # Rows first (a concurrent merge or a click in another tab may insert them too), then lock and merge:
+    # two merges of the same session serialise on the row locks and the second changes nothing.
+    StepProgress.objects.bulk_create(
+        [StepProgress(user=user, step=step) for step in steps.values()], ignore_conflicts=True
+    )
+    rows = StepProgress.objects.select_for_update().filter(user=user, step__in=steps)
     now = timezone.now()
-    new_rows, changed = [], []
-    for step_id, step in steps.items():
-        status = incoming[step_id].get("status", Status.A_FAIRE)
-        status = status if status in Status.values else Status.A_FAIRE
-        note = str(incoming[step_id].get("note", ""))
-        row = rows.get(step_id)
-        if row is None:
-            completed = now if status == Status.TERMINEE else None
-            new_rows.append(StepProgress(user=user, step=step, status=status, note=note, completed_at=completed))
-            continue
+    changed = []
+    for row in rows:
+        status = incoming[row.step_id].get("status")
+        status = status if isinstance(status, str) and status in Status.values else Status.A_FAIRE
+        note = incoming[row.step_id].get("note")
+        note = note if isinstance(note, str) else ""
         if Status.advancement(status) > Status.advancement(row.status):
             row.status = status
-            row.completed_at = now if status == Status.TERMINEE else None
+            row.completed_at = now if status in Status.done() else None
         row.note = merge_notes(row.note, note)
         row.updated_at = now
         changed.append(row)
-    StepProgress.objects.bulk_create(new_rows)
     StepProgress.objects.bulk_update(changed, ["status", "completed_at", "note", "updated_at"])
-    depths = {int(key): value for key, value in data.get("depths", {}).items() if str(key).isdigit()}
+    depths = _by_id(data.get("depths"))
     for step in steps.values():
         depths.setdefault(step.parcours_id, default_depth_for(step))
     existing = set(Parcours.objects.filter(pk__in=depths).values_list("pk", flat=True))
@@ -117,7 +130,8 @@ def progress_merge_session(*, user, data):
          if pk in existing and depth in Depth.values],
         ignore_conflicts=True,
     )
-    saved = [pk for pk in data.get("saved", []) if isinstance(pk, int)]
+    saved = data.get("saved")
+    saved = [pk for pk in saved if type(pk) is int] if isinstance(saved, list) else []
     SavedFiche.objects.bulk_create(
         [SavedFiche(user=user, fiche_id=pk) for pk in Fiche.objects.filter(pk__in=saved).values_list("pk", flat=True)],
         ignore_conflicts=True,

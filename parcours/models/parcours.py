@@ -114,7 +114,8 @@ class Step(models.Model):
         errors = {}
         count = len(self.question_list)
         if not MIN_QUESTIONS <= count <= MAX_QUESTIONS:
-            errors["questions"] = f"Une étape compte de {MIN_QUESTIONS} à {MAX_QUESTIONS} questions ({count} saisies)."
+            typed = f"{count} saisie" if count <= 1 else f"{count} saisies"
+            errors["questions"] = f"Une étape compte de {MIN_QUESTIONS} à {MAX_QUESTIONS} questions ({typed})."
         if self.slug in RESERVED_STEP_SLUGS:
             errors["slug"] = f"« {self.slug} » est réservé par le site : choisissez un autre identifiant."
         if errors:

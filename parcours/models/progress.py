@@ -50,7 +50,8 @@ class StepProgress(models.Model):
     note = models.TextField("notes personnelles", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    completed_at = models.DateTimeField("terminée le", null=True, blank=True)
+    # Set when the step is closed (terminée or non concernée): the date printed on the attestation.
+    completed_at = models.DateTimeField("close le", null=True, blank=True)
 
     class Meta:
         verbose_name = "progression"

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,10 +48,10 @@ def parcours_start(request, slug):
     parcours, steps = selectors.parcours_with_steps(slug)
     if not steps:
         raise Http404("Ce parcours n’a pas encore d’étape.")
-    depth = resolve_depth(steps, request.POST.get("niveau", ""))
+    tracker = tracker_for(request)
+    depth = resolve_depth(steps, request.POST.get("niveau"), tracker.depth(parcours))
     if depth is None:
         raise BadRequest("Niveau inconnu pour ce parcours.")
-    tracker = tracker_for(request)
     tracker.choose_depth(parcours, depth)
     outline = build_outline(parcours, steps, tracker.states(steps), depth)
     target = outline.resume or outline.depth_steps[0]
@@ -111,6 +112,11 @@ def step_note(request, slug, step_slug):
     return redirect(f"{step.get_absolute_url()}#notes")
 
 
+def _finished_on(user, steps):
+    """When the depth was finished: the last step closed (terminée or non concernée), not a later note."""
+    return user.step_progress.filter(step__in=steps).aggregate(closed=Max("completed_at"))["closed"]
+
+
 @login_required
 def attestation(request, slug, niveau=""):
     """Only the person who finished the depth sees their attestation: anyone else gets a 404."""
@@ -122,9 +128,7 @@ def attestation(request, slug, niveau=""):
     if not outline.is_finished:
         raise Http404("Parcours non terminé à ce niveau.")
     profile = getattr(request.user, "profile", None)
-    finished_on = request.user.step_progress.filter(step__in=steps).order_by("-updated_at").values_list(
-        "updated_at", flat=True
-    ).first()
+    finished_on = _finished_on(request.user, [item.step for item in outline.depth_steps])
     ctx = {
         "outline": outline,
         "parcours": parcours,

@@ -106,3 +106,27 @@ def test_production_start_with_good_values_succeeds():
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/hub",
     )
     assert result.returncode == 0, result.stderr
+
+
+def _email_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_"))}
+    clean.update(env)
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='hub.settings'; django.setup();"
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_development_prints_password_reset_emails_to_the_console():
+    assert _email_settings(DJANGO_DEBUG="1")[0] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_production_sends_email_through_the_smtp_server_of_the_environment():
+    backend, host, port, tls = _email_settings(
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="hub.example.org",
+        EMAIL_HOST="smtp.example.org", EMAIL_PORT="465", EMAIL_USE_TLS="0",
+    )
+    assert (backend, host, port, tls) == ("django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", "465", "False")

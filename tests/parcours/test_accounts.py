@@ -236,7 +236,8 @@ def test_password_reset_link_works_only_once(visitor, learner):
     visitor.post("/compte/mot-de-passe-oublie/", {"email": "alice@example.org"})
     link = re.search(r"http://testserver(/compte/reinitialisation/\S+/)", mail.outbox[0].body).group(1)
     page = visitor.get(link, follow=True)
-    visitor.post(page.redirect_chain[-1][0], {"new_password1": "nouveau-secret-42", "new_password2": "nouveau-secret-42"})
+    new_password = {"new_password1": "nouveau-secret-42", "new_password2": "nouveau-secret-42"}
+    visitor.post(page.redirect_chain[-1][0], new_password)
     again = Client().get(link, follow=True)
     assert "Ce lien n’est plus valable" in again.content.decode()
 

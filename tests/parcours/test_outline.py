@@ -127,8 +127,8 @@ def test_depths_are_cumulative(depth, expected):
 
 
 def test_depth_includes_is_cumulative():
-    découverte, approfondissement, fondamentaux = steps("decouverte", "approfondissement", "fondamentaux")
-    assert depth_includes("fondamentaux", découverte)
+    discovery, approfondissement, fondamentaux = steps("decouverte", "approfondissement", "fondamentaux")
+    assert depth_includes("fondamentaux", discovery)
     assert depth_includes("approfondissement", approfondissement)
     assert not depth_includes("decouverte", approfondissement)
     assert not depth_includes("approfondissement", fondamentaux)
@@ -441,7 +441,6 @@ def test_an_unknown_depth_is_a_bad_request(person, levelled):
 
 
 def test_the_page_shows_the_cumulative_durations_of_the_levels(person, levelled):
-    parcours, steps_ = levelled
     Step.objects.filter(slug="n4").update(minutes=480)
     response = person.get("/parcours/a-niveaux/")
     assert [minutes for _, minutes in response.context["depths"]] == [60, 90, 570]

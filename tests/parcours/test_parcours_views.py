@@ -218,3 +218,11 @@ def test_visitor_step_page_costs_a_fixed_number_of_queries(visitor, qualifier, d
     visitor.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
     with django_assert_max_num_queries(6):
         assert visitor.get("/parcours/qualifier/etape-2/").status_code == 200
+
+
+def test_commencer_without_a_level_keeps_the_chosen_one_or_takes_the_first(learner_client, learner, qualifier):
+    assert learner_client.post("/parcours/qualifier/commencer/").status_code == 302
+    assert Enrolment.objects.get(user=learner).depth == "decouverte"
+    learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
+    learner_client.post("/parcours/qualifier/commencer/")
+    assert Enrolment.objects.get(user=learner).depth == "approfondissement"

@@ -47,12 +47,18 @@ def test_a_second_status_updates_the_same_row(learner):
     assert second.updated_at >= first.updated_at
 
 
-@pytest.mark.parametrize("status", ["a_faire", "en_cours", "non_concernee"])
-def test_leaving_terminee_clears_the_completion_date(learner, status):
+@pytest.mark.parametrize("status", ["a_faire", "en_cours"])
+def test_reopening_a_step_clears_its_closing_date(learner, status):
     step = make_step(make_parcours())
     services.progress_set_status(user=learner, step=step, status="terminee")
     services.progress_set_status(user=learner, step=step, status=status)
     assert row(learner, step).completed_at is None
+
+
+def test_non_concernee_closes_the_step_with_a_date_as_terminee_does(learner):
+    step = make_step(make_parcours())
+    services.progress_set_status(user=learner, step=step, status="non_concernee")
+    assert row(learner, step).completed_at is not None
 
 
 def test_the_same_status_twice_keeps_one_row(learner):

@@ -144,14 +144,14 @@ def test_every_step_page_answers_for_a_visitor(shipped, visitor):
     assert failing == []
 
 
-@pytest.mark.parametrize("url", [
-    "/parcours/",
-    "/parcours/qualifier-son-modele/",
-    "/parcours/qualifier-son-modele/?niveau=fondamentaux",
-    "/parcours/trajectoire-socio-economique/",
-])
-def test_the_parcours_pages_answer_for_a_visitor(shipped, visitor, url):
-    assert visitor.get(url).status_code == 200
+def test_the_parcours_pages_answer_for_a_visitor(shipped, visitor):
+    urls = [
+        "/parcours/",
+        "/parcours/qualifier-son-modele/",
+        "/parcours/qualifier-son-modele/?niveau=fondamentaux",
+        "/parcours/trajectoire-socio-economique/",
+    ]
+    assert {url: visitor.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)
 
 
 def test_the_levels_are_shown_with_their_cumulative_durations(shipped, visitor):
