@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "taggit",
     "resources",
     "parcours",
+    "diagnostic",
 ]
 
 MIDDLEWARE = [

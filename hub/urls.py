@@ -18,5 +18,6 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     # Before resources: its last patterns catch any /<prefix>/ for the vocabulary pages.
     path("", include("parcours.urls")),
+    path("", include("diagnostic.urls")),
     path("", include("resources.urls")),
 ]

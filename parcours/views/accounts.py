@@ -11,6 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from diagnostic.ownership import SESSION_KEY as DIAGNOSTIC_SESSION_KEY
+from diagnostic.ownership import session_ids
+from diagnostic.services import diagnostic_claim_session
 from parcours.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm
 from parcours.models import Profile
 from parcours.services import progress_merge_session
@@ -29,6 +32,12 @@ def _merge_visitor_progress(request, user):
     merged = progress_merge_session(user=user, data=request.session.pop(SESSION_KEY, None))
     if merged:
         messages.info(request, f"Votre progression sur cet appareil a été ajoutée à votre compte ({merged} étape{'s' if merged > 1 else ''}).")
+    claimed = diagnostic_claim_session(user=user, ids=session_ids(request.session))
+    request.session.pop(DIAGNOSTIC_SESSION_KEY, None)
+    if claimed == 1:
+        messages.info(request, "Votre diagnostic « Mon modèle socio-économique » a été rattaché à votre compte.")
+    elif claimed:
+        messages.info(request, f"Vos {claimed} diagnostics « Mon modèle socio-économique » ont été rattachés à votre compte.")
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from diagnostic.ownership import organisations_for
 from parcours import selectors
 from parcours.models import Profile
 from parcours.notes_export import NOTE_FORMATS, notes_document
@@ -60,6 +61,7 @@ def dashboard(request):
         "profile": profile,
         "suggestions": suggestions,
         "anonymous": tracker.is_anonymous,
+        "organisations": list(organisations_for(request).only("pk", "name", "updated_at")),
     }
     return render(request, "parcours/dashboard.html", ctx)
 

@@ -1,0 +1,97 @@
+"""The organisation and its yearly figures, as French-language forms."""
+
+from django import forms
+
+from diagnostic.models import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, Organisation, Snapshot
+from diagnostic.numbers import FrenchNumberField
+from resources.models import ActorProfile, Region
+
+# (legend, hint, fields) shown as one fieldset each.
+GROUPS = [
+    ("Richesses humaines", "Les personnes qui font vivre le projet, sur l’année.",
+     ["salaried_fte", "volunteers_count", "volunteer_hours", "service_civique_months", "intern_months", "skills_days"]),
+    ("Financement : subventions", "Montants en euros reçus sur l’année.",
+     ["subsidies_state", "subsidies_local", "subsidies_europe"]),
+    ("Financement : générosité et investissement sociétal", "Montants en euros sur l’année.",
+     ["gifts_companies", "gifts_foundations", "gifts_individuals", "crowdfunding", "societal_investment"]),
+    ("Financement : cotisations et revenus d’activité", "Montants en euros sur l’année.",
+     ["membership_fees", "revenue_public_procurement", "revenue_sales", "revenue_training", "revenue_advice",
+      "revenue_pay_what_you_can", "other_income"]),
+    ("Alliances", "Partenariats actifs dans l’année, et valeur estimée des apports en nature.",
+     ["partnerships_positioning", "partnerships_production", "partnerships_means",
+      "in_kind_premises", "in_kind_equipment", "in_kind_services"]),
+]
+INTEGER_FIELDS = {"volunteers_count", "partnerships_positioning", "partnerships_production", "partnerships_means"}
+
+
+class OrganisationForm(forms.ModelForm):
+    actor_profile = forms.ModelChoiceField(
+        ActorProfile.objects.all(), required=False, label="Type d’organisation", empty_label="Non renseigné"
+    )
+    region = forms.ModelChoiceField(Region.objects.all(), required=False, label="Région", empty_label="Non renseignée")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "actor_profile", "region"]
+        labels = {"name": "Nom de l’organisation"}
+        error_messages = {"name": {"required": "Indiquez le nom de l’organisation.", "max_length": "200 caractères au plus."}}
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Indiquez le nom de l’organisation.")
+        return name
+
+
+class SnapshotForm(forms.ModelForm):
+    """One year of figures; empty boxes count as zero, but a year with nothing at all is refused."""
+
+    year = forms.IntegerField(
+        label="Année",
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        error_messages={
+            "required": "Indiquez l’année.",
+            "invalid": "Saisissez une année en chiffres, par exemple 2025.",
+            "min_value": f"L’année doit être comprise entre {MIN_YEAR} et {MAX_YEAR}.",
+            "max_value": f"L’année doit être comprise entre {MIN_YEAR} et {MAX_YEAR}.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 4}),
+    )
+
+    class Meta:
+        model = Snapshot
+        fields = ["year", *Snapshot.figure_fields()]
+
+    def __init__(self, *args, organisation, is_target=False, **kwargs):
+        self.organisation, self.is_target = organisation, is_target
+        super().__init__(*args, **kwargs)
+        for name in Snapshot.figure_fields():
+            model_field = Snapshot._meta.get_field(name)
+            integer = name in INTEGER_FIELDS
+            limit = 10**7 if name == "salaried_fte" else 10**9 if integer else MAX_AMOUNT
+            self.fields[name] = FrenchNumberField(
+                label=model_field.verbose_name[:1].upper() + model_field.verbose_name[1:],
+                max_value=limit, integer=integer,
+            )
+        if is_target:
+            self.fields["year"].label = "Année visée"
+
+    def groups(self):
+        return [(legend, hint, [self[name] for name in names]) for legend, hint, names in GROUPS]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        same = Snapshot.objects.filter(organisation=self.organisation, is_target=False, year=year)
+        if not self.is_target and same.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"Les chiffres de {year} existent déjà : modifiez-les plutôt que d’en ajouter.")
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        figures = [cleaned.get(name) for name in Snapshot.figure_fields()]
+        if not self.errors and not any(figures):
+            raise forms.ValidationError(
+                "Tous les chiffres sont à zéro : renseignez au moins un levier pour calculer votre équilibre."
+            )
+        return cleaned

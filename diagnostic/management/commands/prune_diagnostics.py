@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from diagnostic.services import UNCLAIMED_DAYS, diagnostic_prune_unclaimed
+
+
+class Command(BaseCommand):
+    help = (
+        f"Supprime les diagnostics créés sans compte et inchangés depuis {UNCLAIMED_DAYS} jours "
+        "(leur session a expiré : personne ne peut plus les ouvrir). À lancer chaque jour."
+    )
+
+    def handle(self, *args, **options):
+        deleted = diagnostic_prune_unclaimed()
+        self.stdout.write(f"{deleted} lignes de diagnostic supprimées.")

@@ -1,0 +1,87 @@
+"""The result page of a diagnostic: every year evaluated, the trajectory, and fiches to read next."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from diagnostic import computation
+from diagnostic.numbers import format_number
+from diagnostic.chart import bars_height, financial_bars, ternary
+from resources.models import Fiche
+
+LEVER_SLUGS = {"rh": "richesses-humaines", "fin": "financement", "all": "alliances"}
+RECOMMENDED = 3
+
+
+def _pct(value):
+    return f"{format_number(value, 1)}\u00a0%"
+
+
+@dataclass
+class Recommendation:
+    reason: str
+    fiches: list
+
+
+def _fiches(condition, organisation, exclude):
+    profile = organisation.actor_profile_id
+    fiches = (
+        Fiche.objects.published().for_cards().filter(condition).exclude(pk__in=exclude)
+        .annotate(fits=Count("actor_profiles", filter=Q(actor_profiles=profile), distinct=True))
+        .order_by("-fits", "-published_at", "pk")
+        .distinct()
+    )
+    return list(fiches[:RECOMMENDED])
+
+
+def recommendations(latest, organisation):
+    """Fiches for the weakest lever, then for each financial alert; found through the vocabulary links.
+
+    One query per recommendation (at most four), plus the levers of the cards.
+    """
+    found, seen = [], set()
+
+    def add(reason, condition):
+        fiches = _fiches(condition, organisation, seen)
+        seen.update(fiche.pk for fiche in fiches)
+        if fiches:
+            found.append(Recommendation(reason, fiches))
+
+    weakest = latest.weakest
+    add(f"Votre levier le plus faible : {computation.LEVER_LABELS[weakest].lower()} "
+        f"({_pct(latest.shares[weakest])} de votre modèle).",
+        Q(levers__slug=LEVER_SLUGS[weakest]))
+    indicators = latest.indicators
+    dominant = computation.SOURCE_COMPONENTS.get(indicators.largest_family)
+    others = Q(components__lever__slug="financement") & ~Q(components__slug=dominant) if dominant else Q(
+        components__lever__slug="financement")
+    if indicators.dependency:
+        add(f"Alerte de dépendance : « {indicators.largest_label} » pèse "
+            f"{_pct(indicators.largest_share)} de vos financements.", others)
+    if indicators.few_sources:
+        add(f"Peu de sources de financement ({indicators.source_count}) : diversifier réduit les risques.", others)
+    if indicators.concentrated and not indicators.dependency:
+        add("Financements concentrés : quelques sources pèsent l’essentiel.", others)
+    return found
+
+
+def build_report(organisation, snapshots, rates):
+    results = [computation.evaluate(s.year, s.figures(), rates.as_rates(), s.is_target) for s in snapshots]
+    actual, target, steps, gap = computation.trajectory(results)
+    latest = actual[-1] if actual else None
+    latest_snapshot = next((s for s in reversed(snapshots) if not s.is_target), None)
+    bars = financial_bars(latest_snapshot.figures()) if latest_snapshot else []
+    return {
+        "results": results,
+        "actual": actual,
+        "target": target,
+        "steps": steps,
+        "gap": gap,
+        "latest": latest,
+        "chart": ternary(results) if results else None,
+        "bars": bars,
+        "bars_height": bars_height(bars),
+        "recommendations": recommendations(latest, organisation) if latest else [],
+        "family_labels": computation.FAMILY_LABELS,
+        "lever_labels": computation.LEVER_LABELS,
+    }

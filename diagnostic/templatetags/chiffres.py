@@ -1,0 +1,63 @@
+"""French number formatting for the diagnostic: « 12 500 € », « 42,5 % », « +3,2 points »."""
+
+from decimal import Decimal
+
+from django import template
+
+from diagnostic.numbers import format_number
+
+register = template.Library()
+
+
+def _decimal(value):
+    try:
+        return Decimal(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+@register.filter
+def euros(value):
+    number = _decimal(value)
+    return "" if number is None else f"{format_number(number, 0)}\u00a0€"
+
+
+@register.filter
+def nombre(value, places=2):
+    number = _decimal(value)
+    return "" if number is None else format_number(number, int(places))
+
+
+@register.filter
+def pourcent(value):
+    number = _decimal(value)
+    return "" if number is None else f"{format_number(number, 1)}\u00a0%"
+
+
+@register.filter
+def points(value):
+    """A signed change of share: « +3,2 points », « −1 point », « stable »."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    rounded = round(number, 1)
+    if not rounded:
+        return "stable"
+    sign = "+" if rounded > 0 else "\u2212"
+    unit = "point" if abs(rounded) < 2 else "points"
+    return f"{sign}{format_number(abs(rounded), 1)}\u00a0{unit}"
+
+
+@register.filter
+def variation(value):
+    """A signed relative change: « +12 % », « −3,5 % »; « – » when there was nothing to compare with."""
+    number = _decimal(value)
+    if number is None:
+        return "–"
+    sign = "+" if number > 0 else "\u2212" if number < 0 else ""
+    return f"{sign}{format_number(abs(number), 1)}\u00a0%"
+
+
+@register.filter
+def lookup(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,63 @@
+"""« Mon modèle socio-économique »: the list, the result page, the organisation's edit and deletion."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from diagnostic.forms import OrganisationForm
+from diagnostic.models import ValuationRates
+from diagnostic.ownership import get_organisation_for, organisations_for, remember_in_session
+from diagnostic.report import build_report
+
+
+def index(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save(commit=False)
+        organisation.user = request.user if request.user.is_authenticated else None
+        organisation.save()
+        if organisation.user is None:
+            remember_in_session(request.session, organisation)
+        messages.success(request, f"Diagnostic de « {organisation.name} » créé : saisissez les chiffres d’une année.")
+        return redirect("diagnostic:snapshot_add", pk=organisation.pk)
+    organisations = organisations_for(request).prefetch_related("snapshots")
+    ctx = {"form": form, "organisations": organisations, "anonymous": not request.user.is_authenticated}
+    return render(request, "diagnostic/index.html", ctx, status=400 if form.errors else 200)
+
+
+def _report_context(request, pk):
+    organisation = get_organisation_for(request, pk)
+    snapshots = list(organisation.snapshots.all())
+    rates = ValuationRates.current()
+    return {"organisation": organisation, "snapshots": snapshots, "rates": rates,
+            **build_report(organisation, snapshots, rates)}
+
+
+def detail(request, pk):
+    return render(request, "diagnostic/detail.html", _report_context(request, pk))
+
+
+def report(request, pk):
+    """The same figures laid out for printing (A4, no forms)."""
+    return render(request, "diagnostic/report.html", _report_context(request, pk))
+
+
+def edit(request, pk):
+    organisation = get_organisation_for(request, pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Organisation mise à jour.")
+        return redirect(organisation)
+    ctx = {"form": form, "organisation": organisation}
+    return render(request, "diagnostic/organisation_form.html", ctx, status=400 if form.errors else 200)
+
+
+def delete(request, pk):
+    organisation = get_organisation_for(request, pk)
+    if request.method == "POST":
+        name = organisation.name
+        organisation.delete()  # cascades to every year of figures
+        messages.success(request, f"Le diagnostic de « {name} » et tous ses chiffres ont été supprimés.")
+        return redirect("diagnostic:index")
+    return render(request, "diagnostic/organisation_delete.html", {"organisation": organisation})
+
