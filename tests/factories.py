@@ -88,3 +88,17 @@ def make_step(parcours, **overrides):
     }
     fields.update(overrides)
     return Step.objects.create(**fields)
+
+
+def make_organisation(*, user=None, years=(), **overrides):
+    """An organisation with one snapshot per ``years`` entry: a year (int) or a (year, figures) pair."""
+    from diagnostic.models import Organisation, Snapshot
+
+    n = next(_seq)
+    fields = {"name": f"Association numéro {n}", "user": user}
+    fields.update(overrides)
+    organisation = Organisation.objects.create(**fields)
+    for entry in years:
+        year, figures = entry if isinstance(entry, tuple) else (entry, {"subsidies_state": 10000})
+        Snapshot.objects.create(organisation=organisation, year=year, **figures)
+    return organisation
