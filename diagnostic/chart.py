@@ -37,7 +37,8 @@ class Plotted:
     def diamond(self):
         """The target's marker: a losange, told apart from the years' dots without colour."""
         x, y, r = self.x, self.y, 8
-        return f"{x},{y - r} {x + r},{y} {x},{y + r} {x - r},{y}"
+        corners = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
+        return " ".join(f"{round(cx, 1)},{round(cy, 1)}" for cx, cy in corners)
 
 
 def ternary(results):

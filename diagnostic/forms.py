@@ -10,11 +10,11 @@ from resources.models import ActorProfile, Region
 GROUPS = [
     ("Richesses humaines", "Les personnes qui font vivre le projet, sur l’année.",
      ["salaried_fte", "volunteers_count", "volunteer_hours", "service_civique_months", "intern_months", "skills_days"]),
-    ("Financement : subventions", "Montants en euros reçus sur l’année.",
+    ("Financement\u00a0: subventions", "Montants en euros reçus sur l’année.",
      ["subsidies_state", "subsidies_local", "subsidies_europe"]),
-    ("Financement : générosité et investissement sociétal", "Montants en euros sur l’année.",
+    ("Financement\u00a0: générosité et investissement sociétal", "Montants en euros sur l’année.",
      ["gifts_companies", "gifts_foundations", "gifts_individuals", "crowdfunding", "societal_investment"]),
-    ("Financement : cotisations et revenus d’activité", "Montants en euros sur l’année.",
+    ("Financement\u00a0: cotisations et revenus d’activité", "Montants en euros sur l’année.",
      ["membership_fees", "revenue_public_procurement", "revenue_sales", "revenue_training", "revenue_advice",
       "revenue_pay_what_you_can", "other_income"]),
     ("Alliances", "Partenariats actifs dans l’année, et valeur estimée des apports en nature.",
@@ -84,7 +84,7 @@ class SnapshotForm(forms.ModelForm):
         year = self.cleaned_data["year"]
         same = Snapshot.objects.filter(organisation=self.organisation, is_target=False, year=year)
         if not self.is_target and same.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(f"Les chiffres de {year} existent déjà : modifiez-les plutôt que d’en ajouter.")
+            raise forms.ValidationError(f"Les chiffres de {year} existent déjà\u00a0: modifiez-les plutôt que d’en ajouter.")
         return year
 
     def clean(self):
@@ -92,6 +92,6 @@ class SnapshotForm(forms.ModelForm):
         figures = [cleaned.get(name) for name in Snapshot.figure_fields()]
         if not self.errors and not any(figures):
             raise forms.ValidationError(
-                "Tous les chiffres sont à zéro : renseignez au moins un levier pour calculer votre équilibre."
+                "Tous les chiffres sont à zéro\u00a0: renseignez au moins un levier pour calculer votre équilibre."
             )
         return cleaned

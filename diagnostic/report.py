@@ -56,12 +56,12 @@ def recommendations(latest, organisation):
     others = Q(components__lever__slug="financement") & ~Q(components__slug=dominant) if dominant else Q(
         components__lever__slug="financement")
     if indicators.dependency:
-        add(f"Alerte de dépendance : « {indicators.largest_label} » pèse "
+        add(f"Alerte de dépendance\u00a0: «\u00a0{indicators.largest_label}\u00a0» pèse "
             f"{_pct(indicators.largest_share)} de vos financements.", others)
     if indicators.few_sources:
-        add(f"Peu de sources de financement ({indicators.source_count}) : diversifier réduit les risques.", others)
+        add(f"Peu de sources de financement ({indicators.source_count})\u00a0: diversifier réduit les risques.", others)
     if indicators.concentrated and not indicators.dependency:
-        add("Financements concentrés : quelques sources pèsent l’essentiel.", others)
+        add("Financements concentrés\u00a0: quelques sources pèsent l’essentiel.", others)
     return found
 
 

@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from resources.sitemaps import SITEMAPS
+from hub.sitemaps import SITEMAPS
 from resources.views import pages
 
 admin.site.site_header = "Administration du hub"

@@ -26,6 +26,10 @@ class StepInline(admin.StackedInline):
     extra = 0
     show_change_link = True
 
+    def get_queryset(self, request):
+        # One query for the fiches of every step rather than one per step.
+        return super().get_queryset(request).prefetch_related("fiches")
+
 
 @admin.register(Parcours)
 class ParcoursAdmin(admin.ModelAdmin):

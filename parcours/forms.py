@@ -1,6 +1,7 @@
 """Forms of the parcours and of the accounts, with French labels and messages."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models.functions import Lower
@@ -15,6 +16,8 @@ class StatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    """Plain text, at most NOTE_MAX_LENGTH characters, or the length of the stored note if longer."""
+
     note = forms.CharField(
         label="Mes notes",
         required=False,
@@ -27,6 +30,16 @@ class NoteForm(forms.Form):
             "raccourcissez-les ou répartissez-les entre les étapes."
         },
     )
+
+    def __init__(self, *args, current_length=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = max(NOTE_MAX_LENGTH, current_length)
+        if limit != NOTE_MAX_LENGTH:
+            field = self.fields["note"]
+            field.max_length = limit
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
 
 
 def _normalise_email(value):
@@ -58,7 +71,7 @@ class SignupForm(forms.Form):
         email = _normalise_email(self.cleaned_data["email"])
         users = get_user_model().objects.annotate(lower_email=Lower("email"))
         if users.filter(lower_email=email).exists() or users.filter(username=email).exists():
-            raise forms.ValidationError("Un compte existe déjà avec cette adresse : connectez-vous ou réinitialisez votre mot de passe.")
+            raise forms.ValidationError("Un compte existe déjà avec cette adresse\u00a0: connectez-vous ou réinitialisez votre mot de passe.")
         return email
 
     def clean(self):
@@ -124,5 +137,5 @@ class AccountDeleteForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("Mot de passe incorrect : votre compte n’a pas été supprimé.")
+            raise forms.ValidationError("Mot de passe incorrect\u00a0: votre compte n’a pas été supprimé.")
         return password

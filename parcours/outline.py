@@ -6,6 +6,8 @@ costs the same whatever the number of steps.
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from parcours.models import Depth
 from parcours.tracking import NOT_STARTED
 
@@ -89,6 +91,11 @@ class Outline:
     @property
     def is_finished(self):
         return self.total > 0 and self.done == self.total
+
+    @property
+    def attestation_url(self):
+        name, args = ("parcours:attestation_depth", [self.depth]) if self.depth else ("parcours:attestation", [])
+        return reverse(name, args=[self.parcours.slug, *args])
 
     @property
     def resume(self):

@@ -6,6 +6,7 @@ double-click or two tabs can never create a second row: the database settles the
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from parcours.models import Depth, Enrolment, Parcours, SavedFiche, Status, Step, StepProgress
 from resources.models import Fiche
@@ -38,19 +39,26 @@ def enrolment_set_depth(*, user, parcours, depth):
 
 @transaction.atomic
 def progress_set_status(*, user, step, status):
+    """Upsert the row, then lock it: a step already closed keeps its closing date when it stays closed
+    (a double-click or a switch between « terminée » and « non concernée » does not move it)."""
     status = Status(status)
-    completed_at = timezone.now() if status in Status.done() else None
     _ensure_enrolment(user=user, step=step)
-    StepProgress.objects.bulk_create(
-        [StepProgress(user=user, step=step, status=status, completed_at=completed_at)],
-        update_conflicts=True,
-        unique_fields=["user", "step"],
-        update_fields=["status", "completed_at", "updated_at"],
-    )
+    StepProgress.objects.bulk_create([StepProgress(user=user, step=step)], ignore_conflicts=True)
+    row = StepProgress.objects.select_for_update().get(user=user, step=step)
+    if status in Status.done():
+        row.completed_at = row.completed_at if row.status in Status.done() else timezone.now()
+    else:
+        row.completed_at = None
+    row.status = status
+    row.save(update_fields=["status", "completed_at", "updated_at"])
 
 
 @transaction.atomic
 def progress_set_note(*, user, step, note):
+    """Save the note; an empty note on a step never touched creates no row."""
+    if not note:
+        StepProgress.objects.filter(user=user, step=step).update(note="", updated_at=timezone.now())
+        return
     _ensure_enrolment(user=user, step=step)
     StepProgress.objects.bulk_create(
         [StepProgress(user=user, step=step, note=note)],
@@ -67,14 +75,25 @@ def fiche_set_saved(*, user, fiche, saved):
         SavedFiche.objects.filter(user=user, fiche=fiche).delete()
 
 
+NOTE_SEPARATOR = "\n\n---\n\n"
+
+
 def merge_notes(kept, incoming):
-    """Both notes survive a merge: the account's first, then the visitor's, unless one contains the other."""
+    """Both notes survive a merge: the account's first, then the visitor's. Only an identical note (or one
+    already appended by an earlier merge) is not repeated."""
     kept, incoming = kept.strip(), incoming.strip()
-    if not incoming or incoming in kept:
+    if not incoming or incoming == kept or incoming in kept.split(NOTE_SEPARATOR):
         return kept
-    if not kept or kept in incoming:
+    if not kept:
         return incoming
-    return f"{kept}\n\n---\n\n{incoming}"
+    return f"{kept}{NOTE_SEPARATOR}{incoming}"
+
+
+def _closed_at(entry, default):
+    """When the visitor closed the step, as the session recorded it (the attestation's date)."""
+    closed = entry.get("closed_at")
+    parsed = parse_datetime(closed) if isinstance(closed, str) else None
+    return parsed if parsed is not None and timezone.is_aware(parsed) and parsed <= default else default
 
 
 def _by_id(mapping):
@@ -98,7 +117,8 @@ def progress_merge_session(*, user, data):
     if not isinstance(data, dict):
         return 0
     incoming = {
-        key: value for key, value in _by_id(data.get("steps")).items() if isinstance(value, dict)
+        key: value for key, value in _by_id(data.get("steps")).items()
+        if isinstance(value, dict) and (value.get("status") not in (None, Status.A_FAIRE) or value.get("note"))
     }
     steps = {step.pk: step for step in Step.objects.filter(pk__in=incoming)}
     # Rows first (a concurrent merge or a click in another tab may insert them too), then lock and merge:
@@ -116,7 +136,7 @@ def progress_merge_session(*, user, data):
         note = note if isinstance(note, str) else ""
         if Status.advancement(status) > Status.advancement(row.status):
             row.status = status
-            row.completed_at = now if status in Status.done() else None
+            row.completed_at = _closed_at(incoming[row.step_id], now) if status in Status.done() else None
         row.note = merge_notes(row.note, note)
         row.updated_at = now
         changed.append(row)

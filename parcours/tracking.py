@@ -6,6 +6,8 @@ into the account at sign-up or log-in (``parcours.services.progress_merge_sessio
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from parcours import services
 from parcours.models import Enrolment, SavedFiche, Status, StepProgress
 
@@ -31,6 +33,10 @@ class StepState:
 
 
 NOT_STARTED = StepState()
+
+
+def _state(entry):
+    return StepState(entry.get("status", Status.A_FAIRE), entry.get("note", ""))
 
 
 class UserTracker:
@@ -98,10 +104,10 @@ class SessionTracker:
     def states(self, steps):
         stored = self._data()["steps"]
         wanted = {str(step.pk) for step in steps}
-        return {int(key): StepState(**value) for key, value in stored.items() if key in wanted}
+        return {int(key): _state(value) for key, value in stored.items() if key in wanted}
 
     def all_states(self):
-        return {int(key): StepState(**value) for key, value in self._data()["steps"].items()}
+        return {int(key): _state(value) for key, value in self._data()["steps"].items()}
 
     def depths(self):
         return {int(key): value for key, value in self._data()["depths"].items()}
@@ -119,7 +125,13 @@ class SessionTracker:
         return data["steps"].setdefault(str(step.pk), {"status": Status.A_FAIRE.value, "note": ""})
 
     def set_status(self, step, status):
-        self._step(step)["status"] = str(status)
+        entry = self._step(step)
+        was_closed = entry["status"] in Status.done() and entry.get("closed_at")
+        entry["status"] = str(status)
+        if status in Status.done():
+            entry["closed_at"] = was_closed or timezone.now().isoformat()
+        else:
+            entry.pop("closed_at", None)
         self._write()
 
     def set_note(self, step, note):

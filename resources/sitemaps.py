@@ -1,7 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from parcours.sitemaps import ParcoursSitemap
 from resources.models import Component, Fiche, Lever
 from resources.vocabularies import VOCABULARIES
 
@@ -10,7 +9,7 @@ class StaticPagesSitemap(Sitemap):
     def items(self):
         return [
             "resources:home", "resources:referentiel", "resources:fiche_list", "resources:accessibility",
-            "resources:legal", "resources:site_map", "parcours:list",
+            "resources:legal", "resources:site_map",
         ]
 
     def location(self, item):
@@ -39,12 +38,3 @@ class VocabularySitemap(Sitemap):
             if kind.prefix:
                 values.extend(kind.model.objects.all())
         return values
-
-
-SITEMAPS = {
-    "pages": StaticPagesSitemap,
-    "fiches": FicheSitemap,
-    "leviers": LeverSitemap,
-    "vocabulaires": VocabularySitemap,
-    "parcours": ParcoursSitemap,
-}

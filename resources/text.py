@@ -54,3 +54,8 @@ def duration_label(minutes):
     if not rest:
         return f"{hours}\u202fh"
     return f"{hours}\u202fh\u202f{rest:02d}"
+
+
+def guillemets(text):
+    """« text » with the no-break spaces French typography puts inside the quotation marks."""
+    return f"«\u00a0{text}\u00a0»"

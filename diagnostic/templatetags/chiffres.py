@@ -1,6 +1,6 @@
 """French number formatting for the diagnostic: « 12 500 € », « 42,5 % », « +3,2 points »."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
@@ -10,10 +10,12 @@ register = template.Library()
 
 
 def _decimal(value):
+    """A finite Decimal, or None for anything else (text, None, NaN, infinities)."""
     try:
-        return Decimal(value)
+        number = Decimal(value)
     except (TypeError, ValueError, ArithmeticError):
         return None
+    return number if number.is_finite() else None
 
 
 @register.filter
@@ -40,7 +42,7 @@ def points(value):
     number = _decimal(value)
     if number is None:
         return ""
-    rounded = round(number, 1)
+    rounded = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if not rounded:
         return "stable"
     sign = "+" if rounded > 0 else "\u2212"
@@ -54,8 +56,9 @@ def variation(value):
     number = _decimal(value)
     if number is None:
         return "–"
-    sign = "+" if number > 0 else "\u2212" if number < 0 else ""
-    return f"{sign}{format_number(abs(number), 1)}\u00a0%"
+    rounded = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "+" if rounded > 0 else "\u2212" if rounded < 0 else ""
+    return f"{sign}{format_number(abs(rounded), 1)}\u00a0%"
 
 
 @register.filter

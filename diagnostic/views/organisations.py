@@ -4,20 +4,21 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from diagnostic.forms import OrganisationForm
+from hub.redirects import posted
 from diagnostic.models import ValuationRates
 from diagnostic.ownership import get_organisation_for, organisations_for, remember_in_session
 from diagnostic.report import build_report
 
 
 def index(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
         organisation.user = request.user if request.user.is_authenticated else None
         organisation.save()
         if organisation.user is None:
             remember_in_session(request.session, organisation)
-        messages.success(request, f"Diagnostic de « {organisation.name} » créé : saisissez les chiffres d’une année.")
+        messages.success(request, f"Diagnostic de «\u00a0{organisation.name}\u00a0» créé\u00a0: saisissez les chiffres d’une année.")
         return redirect("diagnostic:snapshot_add", pk=organisation.pk)
     organisations = organisations_for(request).prefetch_related("snapshots")
     ctx = {"form": form, "organisations": organisations, "anonymous": not request.user.is_authenticated}
@@ -43,7 +44,7 @@ def report(request, pk):
 
 def edit(request, pk):
     organisation = get_organisation_for(request, pk)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Organisation mise à jour.")
@@ -57,7 +58,7 @@ def delete(request, pk):
     if request.method == "POST":
         name = organisation.name
         organisation.delete()  # cascades to every year of figures
-        messages.success(request, f"Le diagnostic de « {name} » et tous ses chiffres ont été supprimés.")
+        messages.success(request, f"Le diagnostic de «\u00a0{name}\u00a0» et tous ses chiffres ont été supprimés.")
         return redirect("diagnostic:index")
     return render(request, "diagnostic/organisation_delete.html", {"organisation": organisation})
 

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from diagnostic import computation
 from diagnostic.forms import SnapshotForm
+from hub.redirects import posted
 from diagnostic.models import Organisation, Snapshot, ValuationRates
 from diagnostic.numbers import format_number
 from diagnostic.ownership import get_organisation_for
 
-DUPLICATE = "Ces chiffres existent déjà (envoi en double ?) : rechargez la page du diagnostic."
+DUPLICATE = "Ces chiffres existent déjà (envoi en double ?)\u00a0: rechargez la page du diagnostic."
 
 
 def _save(form, organisation):
@@ -41,9 +42,9 @@ def add(request, pk):
     organisation = get_organisation_for(request, pk)
     is_target = request.GET.get("cible") == "1" or request.POST.get("cible") == "1"
     if is_target and organisation.snapshots.filter(is_target=True).exists():
-        messages.info(request, "Votre cible existe déjà : modifiez-la.")
+        messages.info(request, "Votre cible existe déjà\u00a0: modifiez-la.")
         return redirect(organisation)
-    form = SnapshotForm(request.POST or None, organisation=organisation, is_target=is_target)
+    form = SnapshotForm(posted(request), organisation=organisation, is_target=is_target)
     if request.method == "POST" and form.is_valid() and _save(form, organisation):
         messages.success(request, f"Chiffres {'de la cible ' if is_target else ''}{form.instance.year} enregistrés.")
         return redirect(f"{organisation.get_absolute_url()}#resultats")
@@ -60,7 +61,7 @@ def _snapshot(organisation, snapshot_pk):
 def edit(request, pk, snapshot_pk):
     organisation = get_organisation_for(request, pk)
     snapshot = _snapshot(organisation, snapshot_pk)
-    form = SnapshotForm(request.POST or None, instance=snapshot, organisation=organisation, is_target=snapshot.is_target)
+    form = SnapshotForm(posted(request), instance=snapshot, organisation=organisation, is_target=snapshot.is_target)
     if request.method == "POST" and form.is_valid() and _save(form, organisation):
         messages.success(request, f"Chiffres {snapshot.year} mis à jour.")
         return redirect(f"{organisation.get_absolute_url()}#resultats")

@@ -51,10 +51,10 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('title', models.CharField(help_text='Les intitulés livrés sont déduits par la rédaction (non publiés par la source) : modifiez-les librement et passez la provenance à « confirmée » une fois vérifiés.', max_length=200, verbose_name='titre')),
+                ('title', models.CharField(help_text='Les intitulés livrés sont déduits par la rédaction (non publiés par la source)\u00a0: modifiez-les librement et passez la provenance à «\u00a0confirmée\u00a0» une fois vérifiés.', max_length=200, verbose_name='titre')),
                 ('provenance', models.CharField(choices=[('confirmed', 'Confirmé par une source'), ('to_confirm', 'À confirmer')], default='to_confirm', max_length=12, verbose_name='provenance de l’intitulé')),
                 ('slug', models.SlugField(max_length=100, verbose_name='identifiant d’adresse')),
-                ('objective', models.TextField(help_text='Une phrase : ce que la personne saura faire à la fin.', verbose_name='objectif')),
+                ('objective', models.TextField(help_text='Une phrase\u00a0: ce que la personne saura faire à la fin.', verbose_name='objectif')),
                 ('body', models.TextField(help_text='Titres avec ## ; le HTML brut est filtré.', verbose_name='contenu (Markdown)')),
                 ('body_html', models.TextField(blank=True, editable=False)),
                 ('search_text', models.TextField(blank=True, editable=False)),

@@ -64,14 +64,14 @@ class Step(models.Model):
     title = models.CharField(
         "titre",
         max_length=200,
-        help_text="Les intitulés livrés sont déduits par la rédaction (non publiés par la source) : "
-        "modifiez-les librement et passez la provenance à « confirmée » une fois vérifiés.",
+        help_text="Les intitulés livrés sont déduits par la rédaction (non publiés par la source)\u00a0: "
+        "modifiez-les librement et passez la provenance à «\u00a0confirmée\u00a0» une fois vérifiés.",
     )
     provenance = models.CharField(
         "provenance de l’intitulé", max_length=12, choices=Provenance.choices, default=Provenance.TO_CONFIRM
     )
     slug = models.SlugField("identifiant d’adresse", max_length=100)
-    objective = models.TextField("objectif", help_text="Une phrase : ce que la personne saura faire à la fin.")
+    objective = models.TextField("objectif", help_text="Une phrase\u00a0: ce que la personne saura faire à la fin.")
     body = models.TextField("contenu (Markdown)", help_text="Titres avec ## ; le HTML brut est filtré.")
     body_html = models.TextField(editable=False, blank=True)
     search_text = models.TextField(editable=False, blank=True)
@@ -117,7 +117,7 @@ class Step(models.Model):
             typed = f"{count} saisie" if count <= 1 else f"{count} saisies"
             errors["questions"] = f"Une étape compte de {MIN_QUESTIONS} à {MAX_QUESTIONS} questions ({typed})."
         if self.slug in RESERVED_STEP_SLUGS:
-            errors["slug"] = f"« {self.slug} » est réservé par le site : choisissez un autre identifiant."
+            errors["slug"] = f"«\u00a0{self.slug}\u00a0» est réservé par le site\u00a0: choisissez un autre identifiant."
         if errors:
             raise ValidationError(errors)
 

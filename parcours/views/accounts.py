@@ -6,45 +6,38 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from diagnostic.ownership import SESSION_KEY as DIAGNOSTIC_SESSION_KEY
 from diagnostic.ownership import session_ids
 from diagnostic.services import diagnostic_claim_session
+from hub.redirects import posted, safe_next_url
 from parcours.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm
 from parcours.models import Profile
 from parcours.services import progress_merge_session
 from parcours.tracking import SESSION_KEY
 
 
-def _safe_next(request, fallback="parcours:dashboard"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse_lazy(fallback)
-
-
 def _merge_visitor_progress(request, user):
     """Called right after login(): Django keeps the session's data when it cycles the key."""
-    merged = progress_merge_session(user=user, data=request.session.pop(SESSION_KEY, None))
+    merged = progress_merge_session(user=user, data=request.session.get(SESSION_KEY))
+    request.session.pop(SESSION_KEY, None)  # only once merged: a failure keeps the visitor's data
     if merged:
         messages.info(request, f"Votre progression sur cet appareil a été ajoutée à votre compte ({merged} étape{'s' if merged > 1 else ''}).")
     claimed = diagnostic_claim_session(user=user, ids=session_ids(request.session))
     request.session.pop(DIAGNOSTIC_SESSION_KEY, None)
     if claimed == 1:
-        messages.info(request, "Votre diagnostic « Mon modèle socio-économique » a été rattaché à votre compte.")
+        messages.info(request, "Votre diagnostic «\u00a0Mon modèle socio-économique\u00a0» a été rattaché à votre compte.")
     elif claimed:
-        messages.info(request, f"Vos {claimed} diagnostics « Mon modèle socio-économique » ont été rattachés à votre compte.")
+        messages.info(request, f"Vos {claimed} diagnostics «\u00a0Mon modèle socio-économique\u00a0» ont été rattachés à votre compte.")
 
 
 @sensitive_post_parameters("password1", "password2")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("parcours:dashboard")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         try:
@@ -59,9 +52,9 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             _merge_visitor_progress(request, user)
             messages.success(request, "Bienvenue ! Votre compte est créé et vous êtes connecté·e.")
-            return redirect(_safe_next(request))
-    status = 400 if form.errors else 200
-    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request, "parcours:dashboard")}, status=status)
+            return redirect(safe_next_url(request, "parcours:dashboard"))
+    ctx = {"form": form, "next": safe_next_url(request, "parcours:dashboard")}
+    return render(request, "accounts/signup.html", ctx, status=400 if form.errors else 200)
 
 
 class LoginView(auth_views.LoginView):
@@ -82,24 +75,25 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def account(request):
-    profile, _ = Profile.objects.get_or_create(user=request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Votre profil est enregistré.")
-            return redirect("parcours:account")
+    # Reading the page creates nothing: the profile row is written on the first valid save only.
+    profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
+    form = ProfileForm(posted(request), instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Votre profil est enregistré.")
+        return redirect("parcours:account")
     return render(request, "accounts/account.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
 @sensitive_post_parameters("password")
 def account_delete(request):
-    form = AccountDeleteForm(request.user, request.POST or None)
+    form = AccountDeleteForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():
-        user = request.user
+        with transaction.atomic():
+            # Cascades to the profile, enrolments, progress, notes, saved fiches and diagnostics.
+            request.user.delete()
         logout(request)
-        user.delete()  # cascades to the profile, enrolments, progress, notes and saved fiches
         messages.success(request, "Votre compte et toutes les données qui s’y rattachaient ont été supprimés.")
         return redirect("resources:home")
     return render(request, "accounts/account_delete.html", {"form": form}, status=400 if form.errors else 200)

@@ -14,6 +14,7 @@ from parcours.forms import NoteForm, StatusForm
 from parcours.models import Depth, Status
 from parcours.outline import available_depths, build_outline, depth_durations, resolve_depth
 from parcours.tracking import tracker_for
+from resources.text import guillemets
 
 
 def _outline(request, parcours, steps, requested=None):
@@ -90,7 +91,7 @@ def step_status(request, slug, step_slug):
         raise BadRequest("Statut inconnu.")
     status = Status(form.cleaned_data["statut"])
     tracker_for(request).set_status(step, status)
-    messages.success(request, f"Étape « {step.title} » : {status.label.lower()}.")
+    messages.success(request, f"Étape {guillemets(step.title)}\u00a0: {status.label.lower()}.")
     if status in Status.done():
         outline = _outline(request, parcours, steps)
         _, following = outline.neighbours(step)
@@ -104,7 +105,9 @@ def step_status(request, slug, step_slug):
 def step_note(request, slug, step_slug):
     parcours, steps = selectors.parcours_with_steps(slug)
     step = selectors.step_in(steps, step_slug)
-    form = NoteForm(request.POST)
+    # A note that grew past the limit when two were merged can still be saved, as long as it does not grow.
+    current = tracker_for(request).states([step]).get(step.pk)
+    form = NoteForm(request.POST, current_length=len(current.note) if current else 0)
     if not form.is_valid():
         return _step_page(request, parcours, steps, step, note_form=form, status=400)
     tracker_for(request).set_note(step, form.cleaned_data["note"])
@@ -133,6 +136,7 @@ def attestation(request, slug, niveau=""):
         "outline": outline,
         "parcours": parcours,
         "name": (profile.display_name if profile else "") or request.user.email or request.user.get_username(),
+        "has_name": bool(profile and profile.display_name),
         "finished_on": finished_on or timezone.now(),
         "depth": Depth(niveau) if niveau else None,
     }

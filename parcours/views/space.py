@@ -5,16 +5,17 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from diagnostic.ownership import organisations_for
+from hub.redirects import safe_next_url
 from parcours import selectors
 from parcours.models import Profile
 from parcours.notes_export import NOTE_FORMATS, notes_document
 from parcours.outline import build_outline, resolve_depth
 from parcours.tracking import tracker_for
 from resources.models import Fiche
+from resources.text import guillemets
 
 SUGGESTIONS = 6
 
@@ -83,10 +84,7 @@ def fiche_save(request, slug):
     saved = request.POST.get("action") != "retirer"
     tracker_for(request).save_fiche(fiche, saved)
     if saved:
-        messages.success(request, f"Fiche « {fiche.title} » sauvegardée dans Mon espace.")
+        messages.success(request, f"Fiche {guillemets(fiche.title)} sauvegardée dans Mon espace.")
     else:
-        messages.success(request, f"Fiche « {fiche.title} » retirée de Mon espace.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = fiche.get_absolute_url()
-    return redirect(target)
+        messages.success(request, f"Fiche {guillemets(fiche.title)} retirée de Mon espace.")
+    return redirect(safe_next_url(request, fiche.get_absolute_url()))

@@ -233,8 +233,10 @@ def test_another_persons_progress_is_not_touched_by_a_merge(visitor, learner, ot
         ("", "Navigateur", "Navigateur"),
         ("Même", "Même", "Même"),
         ("  Même\n", "Même  ", "Même"),
-        ("Une note plus longue", "note", "Une note plus longue"),
-        ("note", "Une note plus longue", "Une note plus longue"),
+        # A short note found inside the other is still a note of its own: both are kept.
+        ("Une note plus longue", "note", "Une note plus longue\n\n---\n\nnote"),
+        ("note", "Une note plus longue", "note\n\n---\n\nUne note plus longue"),
+        ("Compte\n\n---\n\nNavigateur", "Navigateur", "Compte\n\n---\n\nNavigateur"),
         ("Compte", "Navigateur", "Compte\n\n---\n\nNavigateur"),
     ],
 )
@@ -284,10 +286,11 @@ def test_an_unknown_status_never_downgrades_the_account(learner):
     assert _progress(learner) == {step.pk: ("terminee", "")}
 
 
-def test_an_empty_step_entry_is_a_faire_without_note(learner):
+def test_an_empty_step_entry_creates_no_row(learner):
+    """Rows only for steps the visitor acted on: the admin's « started » count stays honest."""
     step = _steps(make_parcours(steps=1))[0]
-    assert progress_merge_session(user=learner, data={"steps": {str(step.pk): {}}}) == 1
-    assert _progress(learner) == {step.pk: ("a_faire", "")}
+    assert progress_merge_session(user=learner, data={"steps": {str(step.pk): {}}}) == 0
+    assert _progress(learner) == {}
 
 
 def test_unknown_step_ids_are_ignored(learner):

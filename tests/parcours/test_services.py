@@ -185,8 +185,8 @@ def test_removing_a_fiche_twice_is_harmless(learner, other_learner):
     ("", "Visiteur", "Visiteur"),
     ("Compte", "", "Compte"),
     ("Compte", "Compte", "Compte"),
-    ("Compte et plus", "Compte", "Compte et plus"),
-    ("Compte", "Compte et plus", "Compte et plus"),
+    ("Compte et plus", "Compte", "Compte et plus\n\n---\n\nCompte"),
+    ("Compte", "Compte et plus", "Compte\n\n---\n\nCompte et plus"),
     ("Compte", "Visiteur", "Compte\n\n---\n\nVisiteur"),
 ])
 def test_merge_notes_keeps_both_notes(kept, incoming, merged):
@@ -338,7 +338,9 @@ def test_a_session_tracker_marks_the_session_modified(two_steps):
     session = DictSession()
     SessionTracker(session).set_status(first, "terminee")
     assert session.modified
-    assert session[SESSION_KEY]["steps"] == {str(first.pk): {"status": "terminee", "note": ""}}
+    entry = session[SESSION_KEY]["steps"][str(first.pk)]
+    assert (entry["status"], entry["note"]) == ("terminee", "")
+    assert entry["closed_at"]  # when the visitor closed it: the attestation's date after sign-up
     assert session[SESSION_KEY]["depths"] == {str(parcours.pk): "decouverte"}
 
 

@@ -510,7 +510,7 @@ def test_mon_espace_query_count_is_pinned(learner_client, learner, django_assert
     world.add_saved(8)
     world.add_others(5)
     learner_client.get("/mon-espace/")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = learner_client.get("/mon-espace/")
     assert len(response.context["notes"]) == 21  # 30 steps, 1 + 20 with a note
     assert len(response.context["saved"]) == 9

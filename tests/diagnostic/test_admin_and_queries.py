@@ -1,0 +1,236 @@
+import html
+import re
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from diagnostic.models import Snapshot, ValuationRates
+from tests.factories import make_component, make_fiche, make_lever, make_organisation
+
+pytestmark = pytest.mark.django_db
+
+RATES_URL = "/admin/diagnostic/valuationrates/"
+
+
+def _text(response):
+    return re.sub(r"[\u00a0\u202f]", " ", html.unescape(response.content.decode()))
+
+
+def _rates_form(rates, **changes):
+    data = {name: str(getattr(rates, name)) for name in (
+        "fte_year", "volunteer_hour", "service_civique_month", "intern_month", "skills_day", "partnership_year",
+        "dependency_threshold", "note")}
+    data.update(changes)
+    return {**data, "_save": "Enregistrer"}
+
+
+# The valuation rates in the admin
+
+
+@pytest.fixture
+def editor(staff):
+    """Staff in a browser of their own (staff_client and learner_client share one Client)."""
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+def test_staff_open_the_valuation_rates(staff_client):
+    rates = ValuationRates.current()
+    response = staff_client.get(RATES_URL)
+    assert response.status_code == 200
+    assert f"{RATES_URL}{rates.pk}/change/" in response.content.decode()
+    change = staff_client.get(f"{RATES_URL}{rates.pk}/change/")
+    assert change.status_code == 200
+    assert "coût annuel d’un équivalent temps plein" in _text(change).lower()
+
+
+def test_staff_may_create_the_rates_once_but_never_delete_them(staff_client):
+    assert staff_client.get(f"{RATES_URL}add/").status_code == 200
+    rates = ValuationRates.current()
+    assert staff_client.get(f"{RATES_URL}add/").status_code == 403
+    assert staff_client.get(f"{RATES_URL}{rates.pk}/delete/").status_code == 403
+    assert ValuationRates.objects.count() == 1
+
+
+def test_a_changed_rate_changes_the_result_page(editor, learner_client, learner):
+    organisation = make_organisation(user=learner, years=[(2024, {"salaried_fte": 2, "subsidies_state": 30000})])
+    before = _text(learner_client.get(f"/mon-modele/{organisation.pk}/"))
+    assert "équivalents temps plein × 42 000 €" in before
+    assert "84 000 €" in before and "100 000 €" not in before
+
+    rates = ValuationRates.current()
+    response = editor.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, fte_year="50000"))
+    assert response.status_code == 302
+    rates.refresh_from_db()
+    assert rates.fte_year == Decimal("50000")
+
+    after = _text(learner_client.get(f"/mon-modele/{organisation.pk}/"))
+    assert "équivalents temps plein × 50 000 €" in after
+    assert "100 000 €" in after and "84 000 €" not in after  # 2 × 50 000
+    assert "130 000 €" in after  # the total
+    assert "richesses humaines 76,9 %, financement 23,1 %" in after
+
+
+def test_a_changed_dependency_threshold_changes_the_alert(editor, learner_client, learner):
+    organisation = make_organisation(user=learner, years=[
+        (2024, {"subsidies_state": 60000, "revenue_sales": 40000, "salaried_fte": 1})])
+    assert "Alerte de dépendance" in _text(learner_client.get(f"/mon-modele/{organisation.pk}/"))
+    rates = ValuationRates.current()
+    editor.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, dependency_threshold="70"))
+    text = _text(learner_client.get(f"/mon-modele/{organisation.pk}/"))
+    assert "Alerte de dépendance" not in text
+    assert "sous le seuil d’alerte de 70 %" in text
+
+
+def test_a_new_rate_also_changes_the_csv_export(editor, learner_client, learner):
+    organisation = make_organisation(user=learner, years=[(2024, {"salaried_fte": 1, "subsidies_state": 1})])
+    rates = ValuationRates.current()
+    editor.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, fte_year="50000"))
+    body = learner_client.get(f"/mon-modele/{organisation.pk}/export.csv").content.decode()
+    assert ";50000;" in body
+
+
+def test_a_dependency_threshold_over_100_is_refused(staff_client):
+    rates = ValuationRates.current()
+    response = staff_client.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, dependency_threshold="150"))
+    assert response.status_code == 200  # the admin shows its form again
+    rates.refresh_from_db()
+    assert rates.dependency_threshold == Decimal("50")
+
+
+@pytest.mark.parametrize("url", ["/admin/diagnostic/organisation/", "/admin/diagnostic/snapshot/",
+                                 "/admin/diagnostic/organisation/1/change/", "/admin/diagnostic/snapshot/1/change/"])
+def test_organisations_and_figures_have_no_admin_page(staff_client, learner, url):
+    make_organisation(id=1, user=learner, years=[2024])
+    assert staff_client.get(url).status_code == 404
+
+
+def test_the_admin_index_does_not_list_organisations_or_figures(staff_client):
+    page = staff_client.get("/admin/").content.decode()
+    assert "/admin/diagnostic/valuationrates/" in page
+    assert "/admin/diagnostic/organisation/" not in page
+    assert "/admin/diagnostic/snapshot/" not in page
+
+
+@pytest.mark.parametrize("url", [RATES_URL, "/admin/diagnostic/valuationrates/1/change/"])
+def test_a_non_staff_user_is_sent_to_the_admin_login(learner_client, url):
+    ValuationRates.current()
+    response = learner_client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=")
+
+
+def test_a_non_staff_user_cannot_change_a_rate(learner_client):
+    rates = ValuationRates.current()
+    learner_client.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, fte_year="1"))
+    rates.refresh_from_db()
+    assert rates.fte_year == Decimal("42000")
+
+
+# Query counts
+
+_n = count(1)
+PAGES = {
+    "result": "/mon-modele/{pk}/",
+    "report": "/mon-modele/{pk}/rapport/",
+    "export": "/mon-modele/{pk}/export.csv",
+    "list": "/mon-modele/",
+}
+# Pinned maxima for an account (session, user, then the page's own queries).
+MAX_QUERIES = {"result": 11, "report": 11, "export": 5, "list": 6}
+
+
+class World:
+    """Alice's diagnostic with years and a target, the référentiel with fiches, other people's diagnostics."""
+
+    def __init__(self, user, other_user):
+        self.user, self.other_user = user, other_user
+        levers = {slug: make_lever(slug=slug, theme=theme) for slug, theme in [
+            ("richesses-humaines", "rh"), ("financement", "fin"), ("alliances", "all")]}
+        self.levers = levers
+        self.components = [make_component(lever=levers["financement"], slug=slug) for slug in
+                           ["subventionnement", "investissement-societal", "revenus-d-activite"]]
+        # One source only: every financial alert fires, so every recommendation query runs.
+        self.organisation = make_organisation(user=user, name="La Ruche")
+        make_organisation(user=user, name="La Forge", years=[2024])
+        Snapshot.objects.create(organisation=self.organisation, year=2040, is_target=True, salaried_fte=3)
+        self.next_year = 2000
+        self.add_years(2)
+        self.add_fiches(3)  # enough to fill every recommendation: each one then costs its two queries
+        self.add_others(1)
+
+    def add_years(self, n):
+        for _ in range(n):
+            self.next_year += 1
+            Snapshot.objects.create(organisation=self.organisation, year=self.next_year, salaried_fte=1,
+                                    subsidies_state=10000 + self.next_year, partnerships_means=1)
+
+    def add_fiches(self, n):
+        for _ in range(n):
+            for lever in self.levers.values():
+                make_fiche(levers=[lever])
+            for component in self.components:
+                make_fiche().components.add(component)
+
+    def add_others(self, n):
+        for _ in range(n):
+            make_organisation(user=self.other_user, years=[2023, 2024])
+            make_organisation(years=[2023, 2024])  # a visitor's
+
+    def url(self, page):
+        return PAGES[page].format(pk=self.organisation.pk)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.fixture
+def world(learner, other_learner):
+    world = World(learner, other_learner)
+    ValuationRates.current()
+    return world
+
+
+GROWTHS = {"years": ("add_years", 10), "fiches": ("add_fiches", 8), "others": ("add_others", 10)}
+
+
+@pytest.mark.parametrize("growth", GROWTHS)
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_does_not_grow(learner_client, world, page, growth):
+    url = world.url(page)
+    _queries(learner_client, url)
+    few = _queries(learner_client, url)
+    method, n = GROWTHS[growth]
+    getattr(world, method)(n)
+    assert _queries(learner_client, url) == few
+
+
+def test_twelve_years_cost_no_more_queries_than_two(learner_client, world):
+    assert world.organisation.snapshots.filter(is_target=False).count() == 2
+    few = {page: _queries(learner_client, world.url(page)) for page in PAGES}
+    world.add_years(10)
+    assert world.organisation.snapshots.filter(is_target=False).count() == 12
+    assert {page: _queries(learner_client, world.url(page)) for page in PAGES} == few
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_is_pinned(learner_client, world, page, django_assert_max_num_queries):
+    world.add_years(10)
+    world.add_fiches(5)
+    world.add_others(5)
+    url = world.url(page)
+    learner_client.get(url)
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        response = learner_client.get(url)
+    assert response.status_code == 200
+    if page == "result":
+        assert len(response.context["recommendations"]) == 3  # weakest lever, dependency, few sources
+        assert len(response.context["actual"]) == 12

@@ -1,0 +1,272 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from diagnostic.models import Organisation, Snapshot
+from tests.factories import make_organisation
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+STRONG = "un-mot-de-passe-solide-42"
+FIGURES = {"year": "2021", "subsidies_state": "99 999", "name": "Piratée"}
+
+
+def _urls(organisation):
+    """Every diagnostic URL of ``organisation``, with the method(s) it answers."""
+    snapshot = organisation.snapshots.first()
+    base = f"/mon-modele/{organisation.pk}"
+    return [
+        ("get", f"{base}/"), ("get", f"{base}/rapport/"), ("get", f"{base}/export.csv"),
+        ("get", f"{base}/modifier/"), ("post", f"{base}/modifier/"),
+        ("get", f"{base}/supprimer/"), ("post", f"{base}/supprimer/"),
+        ("get", f"{base}/annees/ajouter/"), ("post", f"{base}/annees/ajouter/"),
+        ("get", f"{base}/annees/ajouter/?cible=1"), ("post", f"{base}/annees/ajouter/?cible=1"),
+        ("get", f"{base}/annees/{snapshot.pk}/"), ("post", f"{base}/annees/{snapshot.pk}/"),
+        ("post", f"{base}/annees/{snapshot.pk}/supprimer/"),
+    ]
+
+
+def _state():
+    return (
+        list(Organisation.objects.values_list("pk", "name", "user")),
+        list(Snapshot.objects.values_list("pk", "organisation", "year", "is_target", "subsidies_state")),
+    )
+
+
+def _assert_all_404(client, organisation):
+    before = _state()
+    for method, url in _urls(organisation):
+        response = getattr(client, method)(url, FIGURES if method == "post" else None)
+        assert response.status_code == 404, f"{method.upper()} {url}"
+        assert organisation.name not in response.content.decode()
+    assert _state() == before
+
+
+def _visitor_with(organisation_ids):
+    client = Client()
+    session = client.session
+    session["hub_diagnostics"] = list(organisation_ids)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def alices(learner):
+    return make_organisation(user=learner, name="La Ruche d’Alice", years=[2022, 2023])
+
+
+# Outsiders
+
+
+def test_another_account_gets_a_404_on_every_url_of_alices_diagnostic(client, other_learner, alices):
+    client.force_login(other_learner)
+    _assert_all_404(client, alices)
+
+
+def test_deleting_a_year_by_get_is_a_405_for_everyone_so_it_reveals_nothing(client, other_learner, alices):
+    client.force_login(other_learner)
+    snapshot = alices.snapshots.first()
+    mine = client.get(f"/mon-modele/{alices.pk}/annees/{snapshot.pk}/supprimer/")
+    unknown = client.get("/mon-modele/999999/annees/999999/supprimer/")
+    assert mine.status_code == unknown.status_code == 405
+    assert Snapshot.objects.filter(pk=snapshot.pk).exists()
+
+
+def test_another_account_does_not_list_alices_diagnostic(client, other_learner, alices):
+    client.force_login(other_learner)
+    assert "La Ruche d’Alice" not in client.get("/mon-modele/").content.decode()
+    assert "La Ruche d’Alice" not in client.get("/mon-espace/").content.decode()
+
+
+def test_a_visitor_gets_a_404_on_every_url_of_an_accounts_diagnostic(visitor, alices):
+    _assert_all_404(visitor, alices)
+
+
+def test_a_visitor_whose_session_names_an_accounts_diagnostic_still_gets_a_404(alices):
+    _assert_all_404(_visitor_with([alices.pk]), alices)
+
+
+def test_a_visitor_gets_a_404_on_another_visitors_diagnostic():
+    first, second = Client(), Client()
+    first.post("/mon-modele/", {"name": "Le Fournil"})
+    organisation = Organisation.objects.get()
+    first.post(f"/mon-modele/{organisation.pk}/annees/ajouter/", {"year": "2023", "subsidies_state": "1"})
+    assert first.get(f"/mon-modele/{organisation.pk}/").status_code == 200
+    _assert_all_404(second, organisation)
+    assert "Le Fournil" not in second.get("/mon-modele/").content.decode()
+
+
+def test_an_account_does_not_see_a_visitors_diagnostic(learner_client):
+    organisation = make_organisation(name="Le Fournil du visiteur", years=[2023])
+    _assert_all_404(learner_client, organisation)
+    assert "Le Fournil du visiteur" not in learner_client.get("/mon-modele/").content.decode()
+
+
+TAMPERED = {
+    "text": str,
+    "texts": lambda pk: [str(pk)],
+    "dict": lambda pk: {str(pk): pk},
+    "float": lambda pk: [float(pk)],
+    "true-for-1": lambda pk: [True],
+    "none": lambda pk: None,
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERED)
+def test_a_tampered_session_value_gives_access_to_nothing(tamper):
+    organisation = make_organisation(id=1, years=[2023])  # so that True == 1 would match
+    client = _visitor_with([])
+    session = client.session
+    session["hub_diagnostics"] = TAMPERED[tamper](organisation.pk)
+    session.save()
+    assert client.get("/mon-modele/").status_code == 200
+    assert client.get(f"/mon-modele/{organisation.pk}/").status_code == 404
+
+
+# A visitor's diagnostic joins their account
+
+
+def _visitor_fills(client, name="Le Fournil"):
+    client.post("/mon-modele/", {"name": name})
+    organisation = Organisation.objects.get(name=name)
+    for year in ("2022", "2023"):
+        client.post(f"/mon-modele/{organisation.pk}/annees/ajouter/", {"year": year, "subsidies_state": "1 000"})
+    assert organisation.snapshots.count() == 2
+    return organisation
+
+
+def test_signing_up_claims_the_visitors_diagnostics(visitor):
+    first = _visitor_fills(visitor, "Le Fournil")
+    second = _visitor_fills(visitor, "La Forge")
+    response = visitor.post("/compte/inscription/", {"email": "dana@example.org", "password1": STRONG,
+                                                     "password2": STRONG})
+    assert response.status_code == 302
+    dana = User.objects.get(email="dana@example.org")
+    assert {o.pk for o in Organisation.objects.filter(user=dana)} == {first.pk, second.pk}
+    assert "hub_diagnostics" not in visitor.session
+    space = visitor.get("/mon-espace/").content.decode()
+    assert "Le Fournil" in space and "La Forge" in space
+    assert f'href="/mon-modele/{first.pk}/"' in space
+    assert visitor.get(f"/mon-modele/{first.pk}/").status_code == 200
+    assert first.snapshots.count() == 2
+
+
+def test_signing_up_says_the_diagnostic_was_claimed(visitor):
+    _visitor_fills(visitor)
+    response = visitor.post("/compte/inscription/", {"email": "dana@example.org", "password1": STRONG,
+                                                     "password2": STRONG}, follow=True)
+    text = response.content.decode().replace("\u00a0", " ")
+    assert "Votre diagnostic « Mon modèle socio-économique » a été rattaché à votre compte." in text
+
+
+def test_logging_in_claims_the_visitors_diagnostic(visitor, learner):
+    organisation = _visitor_fills(visitor)
+    response = visitor.post("/compte/connexion/", {"username": "alice@example.org", "password": "pw-alice-123"})
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.user == learner
+    assert "hub_diagnostics" not in visitor.session
+    assert "Le Fournil" in visitor.get("/mon-espace/").content.decode()
+    assert "Le Fournil" in visitor.get("/mon-modele/").content.decode()
+
+
+def test_a_failed_log_in_claims_nothing(visitor, learner):
+    organisation = _visitor_fills(visitor)
+    response = visitor.post("/compte/connexion/", {"username": "alice@example.org", "password": "mauvais"})
+    assert response.status_code == 400
+    organisation.refresh_from_db()
+    assert organisation.user is None
+    assert visitor.session["hub_diagnostics"] == [organisation.pk]
+
+
+def test_logging_in_does_not_claim_a_diagnostic_already_owned_by_someone_else(other_learner, learner):
+    bobs = make_organisation(user=other_learner, years=[2023])
+    client = _visitor_with([bobs.pk])
+    client.post("/compte/connexion/", {"username": "alice@example.org", "password": "pw-alice-123"})
+    bobs.refresh_from_db()
+    assert bobs.user == other_learner
+
+
+def test_once_claimed_the_diagnostic_is_gone_from_the_visitors_other_browser(visitor, learner):
+    organisation = _visitor_fills(visitor)
+    same_session_elsewhere = _visitor_with([organisation.pk])
+    visitor.post("/compte/connexion/", {"username": "alice@example.org", "password": "pw-alice-123"})
+    assert same_session_elsewhere.get(f"/mon-modele/{organisation.pk}/").status_code == 404
+
+
+def test_logging_out_keeps_the_diagnostic_with_the_account(visitor, learner):
+    organisation = _visitor_fills(visitor)
+    visitor.post("/compte/connexion/", {"username": "alice@example.org", "password": "pw-alice-123"})
+    visitor.post("/compte/deconnexion/")
+    assert visitor.get(f"/mon-modele/{organisation.pk}/").status_code == 404
+    organisation.refresh_from_db()
+    assert organisation.user == learner
+
+
+# Account deletion
+
+
+def test_deleting_the_account_deletes_its_diagnostics_and_their_years(learner_client, learner, alices, other_learner):
+    bobs = make_organisation(user=other_learner, years=[2023])
+    visitors = make_organisation(years=[2023])
+    response = learner_client.post("/compte/suppression/", {"password": "pw-alice-123"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=learner.pk).exists()
+    assert set(Organisation.objects.values_list("pk", flat=True)) == {bobs.pk, visitors.pk}
+    assert set(Snapshot.objects.values_list("organisation", flat=True)) == {bobs.pk, visitors.pk}
+
+
+def test_a_wrong_password_deletes_nothing(learner_client, alices):
+    response = learner_client.post("/compte/suppression/", {"password": "mauvais"})
+    assert response.status_code == 400
+    assert Organisation.objects.filter(pk=alices.pk).exists()
+    assert Snapshot.objects.filter(organisation=alices).count() == 2
+
+
+# Pruning unclaimed diagnostics
+
+
+def _age(organisation, days):
+    Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now() - timedelta(days=days))
+
+
+def _prune():
+    out = StringIO()
+    call_command("prune_diagnostics", stdout=out)
+    return out.getvalue()
+
+
+def test_pruning_deletes_old_unclaimed_diagnostics_and_keeps_the_rest(learner, other_learner):
+    old_visitor = make_organisation(years=[2022, 2023])
+    recent_visitor = make_organisation(years=[2023])
+    _age(recent_visitor, 29)
+    old_account = make_organisation(user=learner, years=[2023])
+    _age(old_account, 400)
+    other_account = make_organisation(user=other_learner, years=[2023])
+    _age(old_visitor, 31)
+    output = _prune()
+    assert set(Organisation.objects.values_list("pk", flat=True)) == {recent_visitor.pk, old_account.pk, other_account.pk}
+    assert not Snapshot.objects.filter(organisation_id=old_visitor.pk).exists()
+    assert Snapshot.objects.count() == 3
+    assert "3 lignes de diagnostic supprimées." in output  # the organisation and its two years
+
+
+def test_adding_a_year_keeps_a_visitors_diagnostic_from_being_pruned(visitor):
+    visitor.post("/mon-modele/", {"name": "Le Fournil"})
+    organisation = Organisation.objects.get()
+    _age(organisation, 31)
+    visitor.post(f"/mon-modele/{organisation.pk}/annees/ajouter/", {"year": "2023", "subsidies_state": "1"})
+    _prune()
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_pruning_with_nothing_to_prune_says_so():
+    make_organisation(years=[2023])
+    assert "0 lignes de diagnostic supprimées." in _prune()
+    assert Organisation.objects.count() == 1
