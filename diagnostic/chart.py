@@ -54,7 +54,7 @@ def ternary(results):
     actual = sorted((r for r in results if not r.is_target), key=lambda r: r.year)
     target = next((r for r in results if r.is_target), None)
     points = [Plotted(str(r.year), *to_svg(r.point), False, r) for r in actual]
-    segments = [(a.x, a.y, b.x, b.y) for a, b in zip(points, points[1:])]
+    segments = [(a.x, a.y, b.x, b.y) for a, b in zip(points, points[1:], strict=False)]
     target_point = Plotted(f"Cible {target.year}", *to_svg(target.point), True, target) if target else None
     target_segment = (points[-1].x, points[-1].y, target_point.x, target_point.y) if points and target_point else None
     labels = {

@@ -245,6 +245,6 @@ def trajectory(results):
     """Year-over-year changes between consecutive actual years, and the gap from the latest to the target."""
     actual = sorted((r for r in results if not r.is_target), key=lambda r: r.year)
     target = next((r for r in results if r.is_target), None)
-    steps = [change(a, b) for a, b in zip(actual, actual[1:])]
+    steps = [change(a, b) for a, b in zip(actual, actual[1:], strict=False)]
     gap = change(actual[-1], target) if actual and target else None
     return actual, target, steps, gap

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from diagnostic.models import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, Organisation, Snapshot
+from diagnostic import computation
+from diagnostic.models import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, Organisation, Snapshot, ValuationRates
 from diagnostic.numbers import FrenchNumberField
 from resources.models import ActorProfile, Region
 
@@ -89,9 +90,11 @@ class SnapshotForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        figures = [cleaned.get(name) for name in Snapshot.figure_fields()]
-        if not self.errors and not any(figures):
+        # What counts is what is valued: 40 volunteers with no hours weigh 0 € (see diagnostic.computation).
+        valued = computation.lever_values(cleaned, ValuationRates.current().as_rates())
+        if not self.errors and not any(valued.values()):
             raise forms.ValidationError(
-                "Tous les chiffres sont à zéro\u00a0: renseignez au moins un levier pour calculer votre équilibre."
+                "Tous les chiffres valorisés sont à zéro\u00a0: renseignez au moins un levier (des heures de bénévolat, "
+                "un montant, un partenariat…) pour calculer votre équilibre."
             )
         return cleaned

@@ -54,9 +54,8 @@ class ValuationRates(models.Model):
 
     @classmethod
     def current(cls):
-        """The single row, created with the defaults the first time."""
-        rates, _ = cls.objects.get_or_create(pk=1)
-        return rates
+        """The single row (whatever its id), created with the defaults the first time."""
+        return cls.objects.order_by("pk").first() or cls.objects.create()
 
     def as_rates(self):
         return computation.Rates(

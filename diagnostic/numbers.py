@@ -9,6 +9,10 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
+class AmbiguousNumber(ValueError):
+    """« 12.500 » may be 12,5 or 12 500."""
+
+
 def parse_number(text):
     """Decimal from « 12 500,50 », « 12500.5 », « 12.500,50 » or « 1 000 € »; ValueError otherwise."""
     cleaned = _SPACES.sub("", str(text)).replace("€", "").replace("\u2212", "-")
@@ -16,6 +20,13 @@ def parse_number(text):
         if cleaned.count(",") > 1 or cleaned.rfind(",") < cleaned.rfind("."):
             raise ValueError(text)
         cleaned = cleaned.replace(".", "")  # « 12.500,50 »: dots group the thousands
+    elif "." in cleaned:
+        groups = cleaned.lstrip("-").split(".")
+        if len(groups) > 2 and all(len(group) == 3 for group in groups[1:]):
+            cleaned = cleaned.replace(".", "")  # « 1.250.000 »
+        elif len(groups) == 2 and len(groups[1]) == 3:
+            # « 12.500 »: twelve and a half, or twelve thousand five hundred? Ask rather than guess.
+            raise AmbiguousNumber(text)
     cleaned = cleaned.replace(",", ".")
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError(text)
@@ -55,6 +66,11 @@ class FrenchNumberField(forms.Field):
             raise forms.ValidationError("Ce nombre est beaucoup trop long.", code="too_long")
         try:
             number = parse_number(value)
+        except AmbiguousNumber:
+            raise forms.ValidationError(
+                f"«\u00a0{value}\u00a0» est ambigu\u00a0: écrivez par exemple «\u00a012 500\u00a0» pour douze mille "
+                "cinq cents, ou «\u00a012,5\u00a0» pour douze et demi.", code="ambiguous"
+            ) from None
         except ValueError:
             example = "1 200" if self.integer else "12 500,50"
             raise forms.ValidationError(f"Saisissez un nombre, par exemple {example}.", code="invalid") from None

@@ -73,6 +73,7 @@ def delete(request, pk, snapshot_pk):
     organisation = get_organisation_for(request, pk)
     snapshot = _snapshot(organisation, snapshot_pk)
     snapshot.delete()
+    Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now())
     messages.success(request, f"Chiffres {'de la cible ' if snapshot.is_target else ''}{snapshot.year} supprimés.")
     return redirect(organisation)
 

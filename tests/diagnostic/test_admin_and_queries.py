@@ -234,3 +234,12 @@ def test_query_count_is_pinned(learner_client, world, page, django_assert_max_nu
     if page == "result":
         assert len(response.context["recommendations"]) == 3  # weakest lever, dependency, few sources
         assert len(response.context["actual"]) == 12
+
+
+@pytest.mark.django_db
+def test_the_rates_row_is_read_whatever_its_id():
+    from diagnostic.models import ValuationRates
+
+    ValuationRates.objects.create(pk=7, volunteer_hour=Decimal("17.00"))
+    assert ValuationRates.current().volunteer_hour == Decimal("17.00")
+    assert ValuationRates.objects.count() == 1

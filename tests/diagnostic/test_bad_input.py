@@ -167,8 +167,17 @@ def test_a_year_with_only_zeros_is_a_400_with_the_error_at_the_top(add):
     response = add({"year": "2024", "subsidies_state": "0", "revenue_sales": "0,00", "volunteers_count": ""})
     assert response.status_code == 400
     top = _top_errors(response)
-    assert "Tous les chiffres sont à zéro : renseignez au moins un levier pour calculer votre équilibre." in top
+    assert "Tous les chiffres valorisés sont à zéro" in top
     assert "hub-field__errors" not in response.content.decode()
+
+
+def test_a_year_with_only_figures_that_are_not_valued_is_refused_like_an_all_zero_year(learner_client, alices):
+    """The number of volunteers is shown but not valued (their hours are): alone, it gives a year worth 0 €,
+    whose result page says « votre modèle repose d’abord sur le financement (0 %) »."""
+    response = learner_client.post(f"/mon-modele/{alices.pk}/annees/ajouter/", {"year": "2024", "volunteers_count": "10"})
+    assert response.status_code == 400
+    assert "Tous les chiffres valorisés sont à zéro" in _top_errors(response)
+    assert not Snapshot.objects.filter(year=2024).exists()
 
 
 def test_a_form_sent_with_every_box_blank_is_a_400(add):
@@ -192,7 +201,7 @@ def test_editing_a_year_down_to_zeros_is_refused(learner_client, alices):
     snapshot = alices.snapshots.get()
     response = learner_client.post(f"/mon-modele/{alices.pk}/annees/{snapshot.pk}/", {"year": "2023"})
     assert response.status_code == 400
-    assert "Tous les chiffres sont à zéro" in _top_errors(response)
+    assert "Tous les chiffres valorisés sont à zéro" in _top_errors(response)
     snapshot.refresh_from_db()
     assert snapshot.subsidies_state == 10000
 

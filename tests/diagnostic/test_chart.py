@@ -169,13 +169,13 @@ def all_coordinates(data):
     for _, x, y, *_ in data["corner_labels"]:
         yield x, y
     values = numbers_in(data["triangle"])
-    yield from zip(values[::2], values[1::2])
+    yield from zip(values[::2], values[1::2], strict=True)
     plotted = [*data["points"], *([data["target"]] if data["target"] else [])]
     for p in plotted:
         yield p.x, p.y
     if data["target"]:
         values = numbers_in(data["target"].diamond)
-        yield from zip(values[::2], values[1::2])
+        yield from zip(values[::2], values[1::2], strict=True)
 
 
 def test_every_coordinate_lies_inside_the_view_box(history):

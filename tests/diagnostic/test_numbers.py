@@ -288,3 +288,15 @@ def test_the_filters_are_available_in_templates():
     template = Template("{% load chiffres %}{{ a|euros }} {{ b|pourcent }} {{ c|points }} {{ d|variation }}")
     rendered = template.render(Context({"a": 1500, "b": Decimal("12.5"), "c": Decimal(0), "d": None}))
     assert rendered == f"1{NNBSP}500{NBSP}€ 12,5{NBSP}% stable –"
+
+
+@pytest.mark.parametrize("text", ["12.500", "1.250", "-3.000"])
+def test_a_dot_followed_by_three_digits_is_ambiguous_and_asks_rather_than_guesses(text):
+    with pytest.raises(forms.ValidationError) as error:
+        FrenchNumberField(max_value=10**12).clean(text)
+    assert "ambigu" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("text, expected", [("1.250.000", "1250000"), ("12.5", "12.5"), ("12.50", "12.50")])
+def test_dots_that_group_thousands_or_mark_decimals_are_read(text, expected):
+    assert parse_number(text) == Decimal(expected)

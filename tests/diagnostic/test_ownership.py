@@ -157,6 +157,18 @@ def test_signing_up_claims_the_visitors_diagnostics(visitor):
     assert first.snapshots.count() == 2
 
 
+def test_the_sign_up_link_of_the_result_page_brings_back_to_the_claimed_diagnostic(visitor):
+    organisation = _visitor_fills(visitor)
+    page = visitor.get(f"/mon-modele/{organisation.pk}/").content.decode()
+    link = f'href="/compte/inscription/?next=/mon-modele/{organisation.pk}/"'
+    assert link in page
+    response = visitor.post(f"/compte/inscription/?next=/mon-modele/{organisation.pk}/",
+                            {"email": "dana@example.org", "password1": STRONG, "password2": STRONG}, follow=True)
+    assert response.redirect_chain == [(f"/mon-modele/{organisation.pk}/", 302)]
+    assert response.status_code == 200
+    assert link not in response.content.decode()
+
+
 def test_signing_up_says_the_diagnostic_was_claimed(visitor):
     _visitor_fills(visitor)
     response = visitor.post("/compte/inscription/", {"email": "dana@example.org", "password1": STRONG,
@@ -270,3 +282,15 @@ def test_pruning_with_nothing_to_prune_says_so():
     make_organisation(years=[2023])
     assert "0 lignes de diagnostic supprimées." in _prune()
     assert Organisation.objects.count() == 1
+
+
+def test_deleting_a_year_counts_as_activity_for_the_clean_up(visitor):
+    visitor.post("/mon-modele/", {"name": "Atelier vélo"})
+    organisation = Organisation.objects.get()
+    visitor.post(f"/mon-modele/{organisation.pk}/annees/ajouter/", {"year": "2024", "subsidies_state": "1000"})
+    long_ago = timezone.now() - timedelta(days=40)
+    Organisation.objects.filter(pk=organisation.pk).update(updated_at=long_ago)
+    snapshot = Snapshot.objects.get()
+    visitor.post(f"/mon-modele/{organisation.pk}/annees/{snapshot.pk}/supprimer/")
+    call_command("prune_diagnostics", stdout=StringIO())
+    assert Organisation.objects.filter(pk=organisation.pk).exists()

@@ -295,6 +295,14 @@ def test_the_result_page_tells_the_trajectory_year_by_year_and_to_the_target(lea
     ) in re.sub(r"</?strong>", "", text)
 
 
+def test_a_lever_that_starts_from_zero_has_no_percentage_of_change(learner_client, alices):
+    _add_year(learner_client, alices, 2022, {"salaried_fte": "1", "subsidies_state": "42 000"})
+    _add_year(learner_client, alices, 2023, {"salaried_fte": "1", "subsidies_state": "42 000", "partnerships_means": "21"})
+    text = re.sub(r"</?strong>", "", _text(learner_client.get(f"/mon-modele/{alices.pk}/")))
+    assert "De 2022 à 2023 : richesses humaines −16,7 points (valeur 0 %)" in text  # 50 % -> 33,3 %
+    assert "alliances +33,3 points (valeur –)." in text
+
+
 def test_a_single_year_has_no_trajectory(learner_client, alices):
     _add_year(learner_client, alices, 2023, YEAR_2023)
     text = _text(learner_client.get(f"/mon-modele/{alices.pk}/"))
@@ -347,6 +355,16 @@ def test_the_result_page_with_only_a_target_asks_for_a_real_year(learner_client,
     text = _text(response)
     assert "saisissez les chiffres d’une année réelle" in text
     assert "Cible 2027" in text
+
+
+def test_the_organisation_name_is_escaped_everywhere(learner_client, learner):
+    organisation = make_organisation(user=learner, name="<script>alert(1)</script>", years=[2023])
+    for url in (f"/mon-modele/{organisation.pk}/", f"/mon-modele/{organisation.pk}/rapport/", "/mon-modele/",
+                f"/mon-modele/{organisation.pk}/modifier/", f"/mon-modele/{organisation.pk}/supprimer/",
+                f"/mon-modele/{organisation.pk}/annees/ajouter/"):
+        page = learner_client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in page, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
 
 
 # Recommendations

@@ -336,3 +336,17 @@ def test_account_deletion_logs_the_person_out(learner_client):
     learner_client.post("/compte/suppression/", {"password": "pw-alice-123"})
     assert _logged_in_user_id(learner_client) is None
     assert learner_client.get("/compte/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/compte/inscription/", "/compte/suppression/", "/compte/"])
+def test_an_empty_post_is_validated_and_refused_not_shown_as_a_blank_form(client, learner, path):
+    if path != "/compte/inscription/":
+        client.force_login(learner)
+    response = client.post(path, {})
+    assert response.status_code == 400 or (path == "/compte/" and response.status_code == 302)
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
+
+
+def test_reading_the_account_page_creates_no_profile_row(learner_client, learner):
+    assert learner_client.get("/compte/").status_code == 200
+    assert not Profile.objects.filter(user=learner).exists()

@@ -335,3 +335,27 @@ def test_a_corrupted_session_never_blocks_login(visitor, learner):
     session.save()
     response = visitor.post("/compte/connexion/", ALICE)
     assert response.status_code == 302
+
+
+def test_a_note_merged_past_the_limit_can_still_be_saved_unchanged_but_not_grown(visitor, learner):
+    step = _steps(make_parcours(steps=1))[0]
+    services.progress_set_note(user=learner, step=step, note="a" * 4000)
+    _set_note(visitor, step, "b" * 4000)
+    visitor.post("/compte/connexion/", ALICE)
+    merged = StepProgress.objects.get(user=learner, step=step).note
+    assert len(merged) > 5000
+    url = f"/parcours/{step.parcours.slug}/{step.slug}/notes/"
+    assert visitor.post(url, {"note": merged}).status_code == 302
+    assert visitor.post(url, {"note": merged + "c"}).status_code == 400
+    assert StepProgress.objects.get(user=learner, step=step).note == merged
+
+
+def test_the_closing_date_recorded_in_the_browser_becomes_the_accounts(visitor, learner):
+    step = _steps(make_parcours(steps=1))[0]
+    _set_status(visitor, step, "terminee")
+    session = visitor.session
+    session["hub_parcours"]["steps"][str(step.pk)]["closed_at"] = "2024-03-14T10:00:00+00:00"
+    session.save()
+    visitor.post("/compte/connexion/", ALICE)
+    row = StepProgress.objects.get(user=learner, step=step)
+    assert row.completed_at.isoformat().startswith("2024-03-14")

@@ -390,3 +390,18 @@ def test_tracker_for_picks_the_database_for_an_account_and_the_session_otherwise
     request.user = learner
     assert isinstance(tracker_for(request), UserTracker)
     assert not tracker_for(request).is_anonymous
+
+
+def test_a_second_click_on_terminee_keeps_the_first_closing_date(learner):
+    step = make_step(make_parcours())
+    services.progress_set_status(user=learner, step=step, status="terminee")
+    first = row(learner, step).completed_at
+    services.progress_set_status(user=learner, step=step, status="non_concernee")
+    services.progress_set_status(user=learner, step=step, status="terminee")
+    assert row(learner, step).completed_at == first
+
+
+def test_an_empty_note_on_an_untouched_step_creates_no_row(learner):
+    step = make_step(make_parcours())
+    services.progress_set_note(user=learner, step=step, note="")
+    assert not StepProgress.objects.filter(user=learner).exists()
