@@ -5,7 +5,7 @@ from django import forms
 from diagnostic import computation
 from diagnostic.models import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, Organisation, Snapshot, ValuationRates
 from diagnostic.numbers import FrenchNumberField
-from resources.models import ActorProfile, Region
+from resources.form_fields import actor_profile_field, region_field
 
 # (legend, hint, fields) shown as one fieldset each.
 GROUPS = [
@@ -26,10 +26,8 @@ INTEGER_FIELDS = {"volunteers_count", "partnerships_positioning", "partnerships_
 
 
 class OrganisationForm(forms.ModelForm):
-    actor_profile = forms.ModelChoiceField(
-        ActorProfile.objects.all(), required=False, label="Type d’organisation", empty_label="Non renseigné"
-    )
-    region = forms.ModelChoiceField(Region.objects.all(), required=False, label="Région", empty_label="Non renseignée")
+    actor_profile = actor_profile_field()
+    region = region_field()
 
     class Meta:
         model = Organisation

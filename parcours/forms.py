@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 
 from parcours.models import Profile, Status
 from parcours.models.progress import NOTE_MAX_LENGTH
-from resources.models import ActorProfile, Region
+from resources.form_fields import actor_profile_field, region_field
 
 
 class StatusForm(forms.Form):
@@ -113,10 +113,8 @@ class ProfileForm(forms.ModelForm):
     display_name = forms.CharField(
         label="Nom et prénom", max_length=150, required=False, help_text="Affiché sur vos attestations."
     )
-    actor_profile = forms.ModelChoiceField(
-        ActorProfile.objects.all(), required=False, label="Type d’organisation", empty_label="Non renseigné"
-    )
-    region = forms.ModelChoiceField(Region.objects.all(), required=False, label="Région", empty_label="Non renseignée")
+    actor_profile = actor_profile_field()
+    region = region_field()
 
     class Meta:
         model = Profile
