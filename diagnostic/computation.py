@@ -40,7 +40,7 @@ FINANCIAL_SOURCES = {
     "gifts_foundations": ("Soutien de fondations", "private"),
     "gifts_individuals": ("Dons de particuliers", "private"),
     "crowdfunding": ("Financement participatif", "private"),
-    "societal_investment": ("Investissement sociétal et partenariats stratégiques", "private"),
+    "societal_investment": ("Investissement sociétal, partenariats", "private"),
     "membership_fees": ("Cotisations", "own"),
     "revenue_public_procurement": ("Commande publique", "own"),
     "revenue_sales": ("Ventes et prestations", "own"),
@@ -201,6 +201,15 @@ class YearResult:
     @property
     def weakest(self):
         return min(LEVERS, key=lambda lever: (self.shares[lever], LEVERS.index(lever)))
+
+    @property
+    def strongest(self):
+        return max(LEVERS, key=lambda lever: (self.shares[lever], -LEVERS.index(lever)))
+
+    @property
+    def is_balanced(self):
+        """The three levers within one point of each other: no lever leads, none lags."""
+        return self.total > 0 and self.shares[self.strongest] - self.shares[self.weakest] < 1
 
 
 def evaluate(year, figures, rates, is_target=False):

@@ -69,10 +69,10 @@ class SnapshotForm(forms.ModelForm):
             model_field = Snapshot._meta.get_field(name)
             integer = name in INTEGER_FIELDS
             limit = 10**7 if name == "salaried_fte" else 10**9 if integer else MAX_AMOUNT
-            self.fields[name] = FrenchNumberField(
-                label=model_field.verbose_name[:1].upper() + model_field.verbose_name[1:],
-                max_value=limit, integer=integer,
-            )
+            label = model_field.verbose_name[:1].upper() + model_field.verbose_name[1:]
+            if name in computation.FINANCIAL_SOURCES:
+                label += " (€)"
+            self.fields[name] = FrenchNumberField(label=label, max_value=limit, integer=integer)
         if is_target:
             self.fields["year"].label = "Année visée"
 
@@ -80,10 +80,22 @@ class SnapshotForm(forms.ModelForm):
         return [(legend, hint, [self[name] for name in names]) for legend, hint, names in GROUPS]
 
     def clean_year(self):
+        """A real year appears once and comes before the target; the target comes after every real year."""
         year = self.cleaned_data["year"]
-        same = Snapshot.objects.filter(organisation=self.organisation, is_target=False, year=year)
-        if not self.is_target and same.exclude(pk=self.instance.pk).exists():
+        others = Snapshot.objects.filter(organisation=self.organisation).exclude(pk=self.instance.pk)
+        real_years = set(others.filter(is_target=False).values_list("year", flat=True))
+        target_year = others.filter(is_target=True).values_list("year", flat=True).first()
+        if self.is_target:
+            if real_years and year <= max(real_years):
+                raise forms.ValidationError(
+                    f"La cible doit viser une année après votre dernière année réelle ({max(real_years)})."
+                )
+        elif year in real_years:
             raise forms.ValidationError(f"Les chiffres de {year} existent déjà\u00a0: modifiez-les plutôt que d’en ajouter.")
+        elif target_year is not None and year >= target_year:
+            raise forms.ValidationError(
+                f"Votre cible vise {target_year}\u00a0: une année réelle doit la précéder (modifiez la cible d’abord)."
+            )
         return year
 
     def clean(self):

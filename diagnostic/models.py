@@ -14,6 +14,9 @@ MAX_AMOUNT = Decimal(10) ** 12
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
+RATE_VALIDATORS = [MinValueValidator(0)]
+
+
 def amount(label, help_text=""):
     return models.DecimalField(
         label, max_digits=15, decimal_places=2, default=0, help_text=help_text,
@@ -28,12 +31,12 @@ def count(label, help_text=""):
 class ValuationRates(models.Model):
     """The rates that turn time and partnerships into euros; one row, edited by staff."""
 
-    fte_year = models.DecimalField("coût annuel d’un équivalent temps plein (€)", max_digits=12, decimal_places=2, default=Decimal("42000"))
-    volunteer_hour = models.DecimalField("valeur d’une heure de bénévolat (€)", max_digits=8, decimal_places=2, default=Decimal("12.00"))
-    service_civique_month = models.DecimalField("valeur d’un mois de service civique (€)", max_digits=8, decimal_places=2, default=Decimal("750.00"))
-    intern_month = models.DecimalField("valeur d’un mois de stage (€)", max_digits=8, decimal_places=2, default=Decimal("650.00"))
-    skills_day = models.DecimalField("valeur d’une journée de mécénat de compétences (€)", max_digits=8, decimal_places=2, default=Decimal("400.00"))
-    partnership_year = models.DecimalField("valeur annuelle d’un partenariat actif (€)", max_digits=10, decimal_places=2, default=Decimal("2000.00"))
+    fte_year = models.DecimalField("coût annuel d’un équivalent temps plein (€)", max_digits=12, decimal_places=2, default=Decimal("42000"), validators=RATE_VALIDATORS)
+    volunteer_hour = models.DecimalField("valeur d’une heure de bénévolat (€)", max_digits=8, decimal_places=2, default=Decimal("12.00"), validators=RATE_VALIDATORS)
+    service_civique_month = models.DecimalField("valeur d’un mois de service civique (€)", max_digits=8, decimal_places=2, default=Decimal("750.00"), validators=RATE_VALIDATORS)
+    intern_month = models.DecimalField("valeur d’un mois de stage (€)", max_digits=8, decimal_places=2, default=Decimal("650.00"), validators=RATE_VALIDATORS)
+    skills_day = models.DecimalField("valeur d’une journée de mécénat de compétences (€)", max_digits=8, decimal_places=2, default=Decimal("400.00"), validators=RATE_VALIDATORS)
+    partnership_year = models.DecimalField("valeur annuelle d’un partenariat actif (€)", max_digits=10, decimal_places=2, default=Decimal("2000.00"), validators=RATE_VALIDATORS)
     dependency_threshold = models.DecimalField(
         "seuil d’alerte de dépendance (%)", max_digits=5, decimal_places=2, default=Decimal("50.00"),
         validators=[MinValueValidator(1), MaxValueValidator(100)],
@@ -41,7 +44,8 @@ class ValuationRates(models.Model):
     )
     note = models.TextField(
         "origine des valeurs", blank=True,
-        default="Valeurs indicatives proposées par la rédaction du hub, à ajuster par l’équipe éditoriale.",
+        default="Ces valeurs sont des ordres de grandeur retenus par le hub pour comparer les leviers entre eux, "
+        "pas une évaluation comptable.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,27 +6,40 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import forms
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # ASCII digits only: « ١٢٣ » is refused, not guessed
+_CHARACTERS = re.compile(r"-?[0-9.,]+")
 
 
 class AmbiguousNumber(ValueError):
     """« 12.500 » may be 12,5 or 12 500."""
 
 
-def parse_number(text):
-    """Decimal from « 12 500,50 », « 12500.5 », « 12.500,50 » or « 1 000 € »; ValueError otherwise."""
+def _thousands(groups):
+    """Whether « 1.250.000 »-like groups can only be read as thousands: a short head, then groups of 3."""
+    return 1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])
+
+
+def parse_number(text, *, integer=False):
+    """Decimal from « 12 500,50 », « 12500.5 », « 12.500,50 », « 1.250.000 » or « 1 000 € »; ValueError
+    otherwise, AmbiguousNumber for « 12.500 » (or « 1,000 » where a whole number is expected)."""
     cleaned = _SPACES.sub("", str(text)).replace("€", "").replace("\u2212", "-")
+    if not _CHARACTERS.fullmatch(cleaned):
+        raise ValueError(text)
+    digits = cleaned.lstrip("-")
     if "," in cleaned and "." in cleaned:
         if cleaned.count(",") > 1 or cleaned.rfind(",") < cleaned.rfind("."):
             raise ValueError(text)
         cleaned = cleaned.replace(".", "")  # « 12.500,50 »: dots group the thousands
     elif "." in cleaned:
-        groups = cleaned.lstrip("-").split(".")
-        if len(groups) > 2 and all(len(group) == 3 for group in groups[1:]):
+        groups = digits.split(".")
+        if len(groups) > 2 and _thousands(groups):
             cleaned = cleaned.replace(".", "")  # « 1.250.000 »
-        elif len(groups) == 2 and len(groups[1]) == 3:
-            # « 12.500 »: twelve and a half, or twelve thousand five hundred? Ask rather than guess.
-            raise AmbiguousNumber(text)
+        elif len(groups) == 2 and _thousands(groups):
+            raise AmbiguousNumber(text)  # « 12.500 »: twelve and a half, or twelve thousand five hundred?
+    elif "," in cleaned:
+        groups = digits.split(",")
+        if len(groups) == 2 and integer and _thousands(groups):
+            raise AmbiguousNumber(text)  # « 1,000 » people: one, or a thousand?
     cleaned = cleaned.replace(",", ".")
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError(text)
@@ -65,11 +78,11 @@ class FrenchNumberField(forms.Field):
         if len(str(value)) > 40:
             raise forms.ValidationError("Ce nombre est beaucoup trop long.", code="too_long")
         try:
-            number = parse_number(value)
+            number = parse_number(value, integer=self.integer)
         except AmbiguousNumber:
             raise forms.ValidationError(
-                f"«\u00a0{value}\u00a0» est ambigu\u00a0: écrivez par exemple «\u00a012 500\u00a0» pour douze mille "
-                "cinq cents, ou «\u00a012,5\u00a0» pour douze et demi.", code="ambiguous"
+                f"«\u00a0{value}\u00a0» est ambigu\u00a0: écrivez les milliers avec une espace («\u00a012 500\u00a0») "
+                "et les décimales avec une virgule («\u00a012,5\u00a0»).", code="ambiguous"
             ) from None
         except ValueError:
             example = "1 200" if self.integer else "12 500,50"

@@ -6,10 +6,16 @@ from django.db.models import Count, Q
 
 from diagnostic import computation
 from diagnostic.numbers import format_number
-from diagnostic.chart import bars_height, financial_bars, ternary
+from diagnostic.chart import BAR_WIDTH, LABEL_WIDTH, bars_height, financial_bars, ternary
 from resources.models import Fiche
 
 LEVER_SLUGS = {"rh": "richesses-humaines", "fin": "financement", "all": "alliances"}
+# « repose d’abord sur … », « son levier le plus faible est celui … »
+LEVER_PHRASES = {
+    "rh": ("les richesses humaines", "des richesses humaines"),
+    "fin": ("le financement", "du financement"),
+    "all": ("les alliances", "des alliances"),
+}
 RECOMMENDED = 3
 
 
@@ -48,9 +54,12 @@ def recommendations(latest, organisation):
             found.append(Recommendation(reason, fiches))
 
     weakest = latest.weakest
-    add(f"Votre levier le plus faible : {computation.LEVER_LABELS[weakest].lower()} "
-        f"({_pct(latest.shares[weakest])} de votre modèle).",
-        Q(levers__slug=LEVER_SLUGS[weakest]))
+    label = computation.LEVER_LABELS[weakest].lower()
+    if latest.is_balanced:
+        reason = f"Votre modèle est équilibré\u00a0; pour le consolider, commencez par les {label}."
+    else:
+        reason = f"Votre levier le plus faible\u00a0: {label} ({_pct(latest.shares[weakest])} de votre modèle)."
+    add(reason, Q(levers__slug=LEVER_SLUGS[weakest]))
     indicators = latest.indicators
     dominant = computation.SOURCE_COMPONENTS.get(indicators.largest_family)
     others = Q(components__lever__slug="financement") & ~Q(components__slug=dominant) if dominant else Q(
@@ -81,7 +90,11 @@ def build_report(organisation, snapshots, rates):
         "chart": ternary(results) if results else None,
         "bars": bars,
         "bars_height": bars_height(bars),
+        "bars_width": LABEL_WIDTH + BAR_WIDTH + 70,
+        "label_width": LABEL_WIDTH,
         "recommendations": recommendations(latest, organisation) if latest else [],
+        "strongest_phrase": LEVER_PHRASES[latest.strongest][0] if latest else "",
+        "weakest_phrase": LEVER_PHRASES[latest.weakest][1] if latest else "",
         "family_labels": computation.FAMILY_LABELS,
         "lever_labels": computation.LEVER_LABELS,
     }

@@ -19,9 +19,16 @@ def _decimal(value):
 
 
 @register.filter
-def euros(value):
+def euros(value, places=0):
+    """« 12 500 € »; with ``places`` 2, cents are written in full when there are any (« 12,50 € »)."""
     number = _decimal(value)
-    return "" if number is None else f"{format_number(number, 0)}\u00a0€"
+    if number is None:
+        return ""
+    text = format_number(number, int(places))
+    if int(places) and "," in text:
+        whole, _, cents = text.partition(",")
+        text = f"{whole},{cents.ljust(int(places), '0')}"
+    return f"{text}\u00a0€"
 
 
 @register.filter

@@ -33,9 +33,10 @@ def _save(form, organisation):
     return snapshot
 
 
-def _form_page(request, form, organisation, status=200):
-    ctx = {"form": form, "organisation": organisation, "is_target": form.is_target, "snapshot": form.instance}
-    return render(request, "diagnostic/snapshot_form.html", ctx, status=400 if form.errors else status)
+def _form_page(request, form, organisation, stored_year=None):
+    """``stored_year``: the year as saved, for the title (the form may hold an unsaved, invalid one)."""
+    ctx = {"form": form, "organisation": organisation, "is_target": form.is_target, "stored_year": stored_year}
+    return render(request, "diagnostic/snapshot_form.html", ctx, status=400 if form.errors else 200)
 
 
 def add(request, pk):
@@ -61,11 +62,12 @@ def _snapshot(organisation, snapshot_pk):
 def edit(request, pk, snapshot_pk):
     organisation = get_organisation_for(request, pk)
     snapshot = _snapshot(organisation, snapshot_pk)
+    stored_year = snapshot.year
     form = SnapshotForm(posted(request), instance=snapshot, organisation=organisation, is_target=snapshot.is_target)
     if request.method == "POST" and form.is_valid() and _save(form, organisation):
         messages.success(request, f"Chiffres {snapshot.year} mis à jour.")
         return redirect(f"{organisation.get_absolute_url()}#resultats")
-    return _form_page(request, form, organisation)
+    return _form_page(request, form, organisation, stored_year)
 
 
 @require_POST

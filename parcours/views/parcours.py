@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from parcours import selectors
@@ -77,6 +78,7 @@ def _step_page(request, parcours, steps, step, note_form=None, status=200):
     return render(request, "parcours/step_detail.html", ctx, status=status)
 
 
+@never_cache
 def step_detail(request, slug, step_slug):
     parcours, steps = selectors.parcours_with_steps(slug)
     return _step_page(request, parcours, steps, selectors.step_in(steps, step_slug))
@@ -120,6 +122,7 @@ def _finished_on(user, steps):
     return user.step_progress.filter(step__in=steps).aggregate(closed=Max("completed_at"))["closed"]
 
 
+@never_cache
 @login_required
 def attestation(request, slug, niveau=""):
     """Only the person who finished the depth sees their attestation: anyone else gets a 404."""

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from diagnostic.ownership import organisations_for
@@ -48,6 +49,7 @@ def _suggestions(user, excluded):
     return profile, list(fiches[:SUGGESTIONS])
 
 
+@never_cache
 def dashboard(request):
     tracker = tracker_for(request)
     outlines = _my_parcours(tracker)

@@ -49,8 +49,9 @@ def test_staff_open_the_valuation_rates(staff_client):
     assert "coût annuel d’un équivalent temps plein" in _text(change).lower()
 
 
-def test_staff_may_create_the_rates_once_but_never_delete_them(staff_client):
-    assert staff_client.get(f"{RATES_URL}add/").status_code == 200
+def test_the_rates_exist_from_the_migration_and_staff_never_add_or_delete_them(staff_client):
+    """The row is created by a data migration: no page writes it on a GET."""
+    assert ValuationRates.objects.count() == 1
     rates = ValuationRates.current()
     assert staff_client.get(f"{RATES_URL}add/").status_code == 403
     assert staff_client.get(f"{RATES_URL}{rates.pk}/delete/").status_code == 403
@@ -240,6 +241,7 @@ def test_query_count_is_pinned(learner_client, world, page, django_assert_max_nu
 def test_the_rates_row_is_read_whatever_its_id():
     from diagnostic.models import ValuationRates
 
+    ValuationRates.objects.all().delete()  # as if the migration's row had been removed outside the admin
     ValuationRates.objects.create(pk=7, volunteer_hour=Decimal("17.00"))
     assert ValuationRates.current().volunteer_hour == Decimal("17.00")
     assert ValuationRates.objects.count() == 1

@@ -300,3 +300,21 @@ def test_a_dot_followed_by_three_digits_is_ambiguous_and_asks_rather_than_guesse
 @pytest.mark.parametrize("text, expected", [("1.250.000", "1250000"), ("12.5", "12.5"), ("12.50", "12.50")])
 def test_dots_that_group_thousands_or_mark_decimals_are_read(text, expected):
     assert parse_number(text) == Decimal(expected)
+
+
+def test_a_comma_before_three_digits_is_a_decimal_for_amounts_but_ambiguous_for_counts():
+    assert FrenchNumberField(max_value=10**12).clean("12,500") == Decimal("12.50")
+    with pytest.raises(forms.ValidationError) as error:
+        FrenchNumberField(max_value=10**9, integer=True).clean("1,000")
+    assert "ambigu" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("text", ["1.5e3", "١٢٣", "１２３"])
+def test_scientific_notation_and_non_latin_digits_are_refused_with_the_plain_message(text):
+    with pytest.raises(forms.ValidationError) as error:
+        FrenchNumberField(max_value=10**12).clean(text)
+    assert "Saisissez un nombre" in error.value.messages[0]
+
+
+def test_a_long_number_with_a_three_digit_decimal_part_is_not_called_ambiguous():
+    assert parse_number("1000000000000.004") == Decimal("1000000000000.004")

@@ -280,7 +280,7 @@ def test_adding_a_year_keeps_a_visitors_diagnostic_from_being_pruned(visitor):
 
 def test_pruning_with_nothing_to_prune_says_so():
     make_organisation(years=[2023])
-    assert "0 lignes de diagnostic supprimées." in _prune()
+    assert "0 ligne de diagnostic supprimée." in _prune()
     assert Organisation.objects.count() == 1
 
 

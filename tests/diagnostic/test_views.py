@@ -138,11 +138,20 @@ def test_adding_a_target_through_the_hidden_field(learner_client, alices):
     assert Snapshot.objects.get(organisation=alices).is_target
 
 
-def test_a_target_may_share_its_year_with_a_real_year(learner_client, alices):
+def test_a_target_must_aim_after_the_latest_real_year(learner_client, alices):
     _add_year(learner_client, alices, 2024, YEAR_2022)
     response = _add_year(learner_client, alices, 2024, TARGET_2026, "?cible=1")
-    assert response.status_code == 302
-    assert Snapshot.objects.filter(organisation=alices, year=2024).count() == 2
+    assert response.status_code == 400
+    assert "après votre dernière année réelle (2024)" in _text(response)
+    assert _add_year(learner_client, alices, 2025, TARGET_2026, "?cible=1").status_code == 302
+
+
+def test_a_real_year_cannot_be_moved_past_the_target(learner_client, alices):
+    _add_year(learner_client, alices, 2024, YEAR_2022)
+    _add_year(learner_client, alices, 2026, TARGET_2026, "?cible=1")
+    response = _add_year(learner_client, alices, 2027, YEAR_2022)
+    assert response.status_code == 400
+    assert "Votre cible vise 2026" in _text(response)
 
 
 def test_editing_a_year_shows_its_figures_the_french_way(learner_client, alices):
@@ -254,7 +263,7 @@ def test_the_result_page_draws_an_accessible_ternary_chart(learner_client, fille
     page = response.content.decode()
     svg = re.search(r'<svg[^>]*class="hub-ternary__svg"[^>]*>.*?</svg>', page, re.S).group(0)
     assert 'role="img"' in svg
-    assert 'aria-labelledby="ternaire-titre ternaire-desc"' in svg
+    assert 'aria-labelledby="ternaire-titre" aria-describedby="ternaire-desc"' in svg
     title = html.unescape(re.search(r'<title id="ternaire-titre">(.*?)</title>', svg, re.S).group(1))
     assert title == "Équilibre des trois leviers de La Ruche solidaire, année par année"
     desc = re.sub(r"[\u00a0\u202f]", " ", html.unescape(re.search(r'<desc id="ternaire-desc">(.*?)</desc>', svg, re.S).group(1)))
@@ -300,7 +309,7 @@ def test_a_lever_that_starts_from_zero_has_no_percentage_of_change(learner_clien
     _add_year(learner_client, alices, 2023, {"salaried_fte": "1", "subsidies_state": "42 000", "partnerships_means": "21"})
     text = re.sub(r"</?strong>", "", _text(learner_client.get(f"/mon-modele/{alices.pk}/")))
     assert "De 2022 à 2023 : richesses humaines −16,7 points (valeur 0 %)" in text  # 50 % -> 33,3 %
-    assert "alliances +33,3 points (valeur –)." in text
+    assert "alliances +33,3 points." in text  # no « (valeur …) » when the lever started from nothing
 
 
 def test_a_single_year_has_no_trajectory(learner_client, alices):
@@ -493,3 +502,41 @@ def test_the_csv_export_writes_decimal_commas(learner_client, alices):
 def test_the_csv_export_of_an_empty_organisation_has_only_the_header(learner_client, alices):
     rows = _csv(learner_client.get(f"/mon-modele/{alices.pk}/export.csv"))
     assert len(rows) == 1
+
+
+def test_a_balanced_model_is_called_balanced_not_led_by_one_lever(learner_client, alices):
+    # RH 42 000 (1 FTE), financement 42 000, alliances 42 000 in kind: 33,3 % each.
+    _add_year(learner_client, alices, 2024, {"salaried_fte": "1", "subsidies_state": "42 000", "in_kind_premises": "42 000"})
+    text = _text(learner_client.get(f"/mon-modele/{alices.pk}/"))
+    assert "vos trois leviers pèsent presque autant" in text
+    assert "repose d’abord sur" not in text
+    assert "Votre modèle est équilibré ; pour le consolider" in text or "Votre levier le plus faible" not in text
+
+
+def test_the_strongest_lever_is_named_with_its_article(learner_client, alices):
+    _add_year(learner_client, alices, 2024, YEAR_2023)
+    text = _text(learner_client.get(f"/mon-modele/{alices.pk}/"))
+    assert "votre modèle repose d’abord sur le financement (50 %) ; son levier le plus faible est celui des alliances (8 %)" in text
+
+
+def test_an_invalid_edit_keeps_the_saved_year_in_the_title(learner_client, alices):
+    _add_year(learner_client, alices, 2023, YEAR_2023)
+    snapshot = Snapshot.objects.get()
+    response = learner_client.post(f"/mon-modele/{alices.pk}/annees/{snapshot.pk}/", {"year": "2031", "salaried_fte": "-1"})
+    assert response.status_code == 400
+    assert "<h1>Modifier les chiffres 2023</h1>" in response.content.decode()
+
+
+def test_private_pages_are_never_stored_by_a_shared_cache(learner_client, alices):
+    _add_year(learner_client, alices, 2023, YEAR_2023)
+    for path in [f"/mon-modele/{alices.pk}/", f"/mon-modele/{alices.pk}/rapport/", "/mon-modele/", "/mon-espace/"]:
+        assert "private" in learner_client.get(path)["Cache-Control"], path
+
+
+def test_a_visitor_keeps_at_most_twenty_diagnostics_in_one_browser(visitor):
+    for index in range(20):
+        assert visitor.post("/mon-modele/", {"name": f"Association {index}"}).status_code == 302
+    response = visitor.post("/mon-modele/", {"name": "Une de trop"})
+    assert response.status_code == 400
+    assert "au plus 20 diagnostics" in _text(response)
+    assert Organisation.objects.count() == 20

@@ -11,4 +11,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted = diagnostic_prune_unclaimed()
-        self.stdout.write(f"{deleted} lignes de diagnostic supprimées.")
+        self.stdout.write(f"{deleted} ligne{'s' if deleted > 1 else ''} de diagnostic supprimée{'s' if deleted > 1 else ''}.")
