@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from resources.facet_index import reset_index
@@ -10,6 +11,13 @@ def fresh_facet_index():
     reset_index()
     yield
     reset_index()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: no log-in lock or cached page left by another test."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from diagnostic.ownership import SESSION_KEY as DIAGNOSTIC_SESSION_KEY
 from diagnostic.ownership import session_ids
 from diagnostic.services import diagnostic_claim_session
 from hub.redirects import posted, safe_next_url
+from parcours import throttle
 from parcours.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm
 from parcours.models import Profile
 from parcours.services import progress_merge_session
@@ -62,12 +64,25 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        wait = throttle.seconds_locked(request, request.POST.get("username", ""))
+        if wait:
+            # Bound to show what was typed, but never validated: a locked log-in checks no password.
+            form = self.get_form_class()(request, data=request.POST)
+            form.cleaned_data, form._errors = {}, ErrorDict()
+            form.add_error(None, throttle.wait_message(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        throttle.clear(self.request, self.request.POST.get("username", ""))
         response = super().form_valid(form)
         _merge_visitor_progress(self.request, form.get_user())
         return response
 
     def form_invalid(self, form):
+        if form.has_error("__all__", "invalid_login"):
+            throttle.record_failure(self.request, self.request.POST.get("username", ""))
         response = super().form_invalid(form)
         response.status_code = 400
         return response
