@@ -102,7 +102,17 @@ def financial_bars(figures):
     for index, (amount, name) in enumerate(used):
         label, family = FINANCIAL_SOURCES[name]
         share = amount * 100 / total
-        bars.append(Bar(label, family, FAMILY_LABELS[family], amount, share, round(float(share) / 100 * BAR_WIDTH, 1), index * ROW))
+        bars.append(
+            Bar(
+                label,
+                family,
+                FAMILY_LABELS[family],
+                amount,
+                share,
+                round(float(share) / 100 * BAR_WIDTH, 1),
+                index * ROW,
+            )
+        )
     return bars
 
 

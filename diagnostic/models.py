@@ -19,7 +19,11 @@ RATE_VALIDATORS = [MinValueValidator(0)]
 
 def amount(label, help_text=""):
     return models.DecimalField(
-        label, max_digits=15, decimal_places=2, default=0, help_text=help_text,
+        label,
+        max_digits=15,
+        decimal_places=2,
+        default=0,
+        help_text=help_text,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT)],
     )
 
@@ -31,19 +35,59 @@ def count(label, help_text=""):
 class ValuationRates(models.Model):
     """The rates that turn time and partnerships into euros; one row, edited by staff."""
 
-    fte_year = models.DecimalField("coût annuel d’un équivalent temps plein (€)", max_digits=12, decimal_places=2, default=Decimal("42000"), validators=RATE_VALIDATORS)
-    volunteer_hour = models.DecimalField("valeur d’une heure de bénévolat (€)", max_digits=8, decimal_places=2, default=Decimal("12.00"), validators=RATE_VALIDATORS)
-    service_civique_month = models.DecimalField("valeur d’un mois de service civique (€)", max_digits=8, decimal_places=2, default=Decimal("750.00"), validators=RATE_VALIDATORS)
-    intern_month = models.DecimalField("valeur d’un mois de stage (€)", max_digits=8, decimal_places=2, default=Decimal("650.00"), validators=RATE_VALIDATORS)
-    skills_day = models.DecimalField("valeur d’une journée de mécénat de compétences (€)", max_digits=8, decimal_places=2, default=Decimal("400.00"), validators=RATE_VALIDATORS)
-    partnership_year = models.DecimalField("valeur annuelle d’un partenariat actif (€)", max_digits=10, decimal_places=2, default=Decimal("2000.00"), validators=RATE_VALIDATORS)
+    fte_year = models.DecimalField(
+        "coût annuel d’un équivalent temps plein (€)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("42000"),
+        validators=RATE_VALIDATORS,
+    )
+    volunteer_hour = models.DecimalField(
+        "valeur d’une heure de bénévolat (€)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("12.00"),
+        validators=RATE_VALIDATORS,
+    )
+    service_civique_month = models.DecimalField(
+        "valeur d’un mois de service civique (€)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("750.00"),
+        validators=RATE_VALIDATORS,
+    )
+    intern_month = models.DecimalField(
+        "valeur d’un mois de stage (€)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("650.00"),
+        validators=RATE_VALIDATORS,
+    )
+    skills_day = models.DecimalField(
+        "valeur d’une journée de mécénat de compétences (€)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("400.00"),
+        validators=RATE_VALIDATORS,
+    )
+    partnership_year = models.DecimalField(
+        "valeur annuelle d’un partenariat actif (€)",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("2000.00"),
+        validators=RATE_VALIDATORS,
+    )
     dependency_threshold = models.DecimalField(
-        "seuil d’alerte de dépendance (%)", max_digits=5, decimal_places=2, default=Decimal("50.00"),
+        "seuil d’alerte de dépendance (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Au-delà de cette part du financement, la première source déclenche une alerte.",
     )
     note = models.TextField(
-        "origine des valeurs", blank=True,
+        "origine des valeurs",
+        blank=True,
         default="Ces valeurs sont des ordres de grandeur retenus par le hub pour comparer les leviers entre eux, "
         "pas une évaluation comptable.",
     )
@@ -63,9 +107,12 @@ class ValuationRates(models.Model):
 
     def as_rates(self):
         return computation.Rates(
-            fte_year=self.fte_year, volunteer_hour=self.volunteer_hour,
-            service_civique_month=self.service_civique_month, intern_month=self.intern_month,
-            skills_day=self.skills_day, partnership_year=self.partnership_year,
+            fte_year=self.fte_year,
+            volunteer_hour=self.volunteer_hour,
+            service_civique_month=self.service_civique_month,
+            intern_month=self.intern_month,
+            skills_day=self.skills_day,
+            partnership_year=self.partnership_year,
             dependency_threshold=self.dependency_threshold,
         )
 
@@ -106,7 +153,10 @@ class Snapshot(models.Model):
     is_target = models.BooleanField("cible", default=False)
     # Richesses humaines
     salaried_fte = models.DecimalField(
-        "salariés (équivalents temps plein)", max_digits=10, decimal_places=2, default=0,
+        "salariés (équivalents temps plein)",
+        max_digits=10,
+        decimal_places=2,
+        default=0,
         validators=[MinValueValidator(0), MaxValueValidator(10**7)],
     )
     volunteers_count = count("bénévoles (personnes)")

@@ -15,7 +15,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY est obligatoire quand DJANGO_DEBUG est désactivé.")
-    SECRET_KEY = "dev-only-insecure-key-never-used-with-debug-off"
+    # Bandit: a development-only key; without debug the start is refused above.
+    SECRET_KEY = "dev-only-insecure-key-never-used-with-debug-off"  # nosec B105
 elif not DEBUG and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY doit compter au moins 50 caractères en production.")
 

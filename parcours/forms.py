@@ -47,7 +47,9 @@ def _normalise_email(value):
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(label="Adresse e-mail", max_length=150, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Adresse e-mail", max_length=150, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     display_name = forms.CharField(
         label="Nom et prénom (facultatif)",
         max_length=150,
@@ -71,7 +73,9 @@ class SignupForm(forms.Form):
         email = _normalise_email(self.cleaned_data["email"])
         users = get_user_model().objects.annotate(lower_email=Lower("email"))
         if users.filter(lower_email=email).exists() or users.filter(username=email).exists():
-            raise forms.ValidationError("Un compte existe déjà avec cette adresse\u00a0: connectez-vous ou réinitialisez votre mot de passe.")
+            raise forms.ValidationError(
+                "Un compte existe déjà avec cette adresse\u00a0: connectez-vous ou réinitialisez votre mot de passe."
+            )
         return email
 
     def clean(self):
@@ -92,18 +96,24 @@ class LoginForm(AuthenticationForm):
     """Log in with the e-mail address (accounts made by the hub use it as their username)."""
 
     username = forms.CharField(
-        label="Adresse e-mail", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "email", "autofocus": True})
+        label="Adresse e-mail",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {
-        "invalid_login": "Adresse e-mail ou mot de passe incorrect. Vérifiez la saisie (majuscules comprises pour le mot de passe).",
+        "invalid_login": (
+            "Adresse e-mail ou mot de passe incorrect. Vérifiez la saisie (majuscules comprises pour le mot de passe)."
+        ),
         "inactive": "Ce compte est désactivé.",
     }
 
     def clean_username(self):
         value = self.cleaned_data["username"].strip()
         matches = list(
-            get_user_model().objects.annotate(lower_email=Lower("email"))
-            .filter(lower_email=value.lower()).values_list("username", flat=True)[:2]
+            get_user_model()
+            .objects.annotate(lower_email=Lower("email"))
+            .filter(lower_email=value.lower())
+            .values_list("username", flat=True)[:2]
         )
         # Staff accounts created with createsuperuser may have a username of their own.
         return matches[0] if len(matches) == 1 else value.lower() if "@" in value else value

@@ -16,16 +16,25 @@ VISITOR_LIMIT = 20  # diagnostics one browser may keep without an account
 @never_cache
 def index(request):
     form = OrganisationForm(posted(request))
-    if request.method == "POST" and not request.user.is_authenticated and len(session_ids(request.session)) >= VISITOR_LIMIT:
-        form.add_error(None, f"Sans compte, un navigateur garde au plus {VISITOR_LIMIT} diagnostics\u00a0: "
-                             "créez un compte ou supprimez-en un.")
+    if (
+        request.method == "POST"
+        and not request.user.is_authenticated
+        and len(session_ids(request.session)) >= VISITOR_LIMIT
+    ):
+        form.add_error(
+            None,
+            f"Sans compte, un navigateur garde au plus {VISITOR_LIMIT} diagnostics\u00a0: "
+            "créez un compte ou supprimez-en un.",
+        )
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
         organisation.user = request.user if request.user.is_authenticated else None
         organisation.save()
         if organisation.user is None:
             remember_in_session(request.session, organisation)
-        messages.success(request, f"Diagnostic de «\u00a0{organisation.name}\u00a0» créé\u00a0: saisissez les chiffres d’une année.")
+        messages.success(
+            request, f"Diagnostic de «\u00a0{organisation.name}\u00a0» créé\u00a0: saisissez les chiffres d’une année."
+        )
         return redirect("diagnostic:snapshot_add", pk=organisation.pk)
     organisations = organisations_for(request).prefetch_related("snapshots")
     ctx = {"form": form, "organisations": organisations, "anonymous": not request.user.is_authenticated}
@@ -36,8 +45,12 @@ def _report_context(request, pk):
     organisation = get_organisation_for(request, pk)
     snapshots = list(organisation.snapshots.all())
     rates = ValuationRates.current()
-    return {"organisation": organisation, "snapshots": snapshots, "rates": rates,
-            **build_report(organisation, snapshots, rates)}
+    return {
+        "organisation": organisation,
+        "snapshots": snapshots,
+        "rates": rates,
+        **build_report(organisation, snapshots, rates),
+    }
 
 
 @never_cache
@@ -71,4 +84,3 @@ def delete(request, pk):
         messages.success(request, f"Le diagnostic de «\u00a0{name}\u00a0» et tous ses chiffres ont été supprimés.")
         return redirect("diagnostic:index")
     return render(request, "diagnostic/organisation_delete.html", {"organisation": organisation})
-

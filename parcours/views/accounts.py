@@ -26,13 +26,21 @@ def _merge_visitor_progress(request, user):
     merged = progress_merge_session(user=user, data=request.session.get(SESSION_KEY))
     request.session.pop(SESSION_KEY, None)  # only once merged: a failure keeps the visitor's data
     if merged:
-        messages.info(request, f"Votre progression sur cet appareil a été ajoutée à votre compte ({merged} étape{'s' if merged > 1 else ''}).")
+        messages.info(
+            request,
+            f"Votre progression sur cet appareil a été ajoutée à votre compte ({merged} étape{'s' if merged > 1 else ''}).",
+        )
     claimed = diagnostic_claim_session(user=user, ids=session_ids(request.session))
     request.session.pop(DIAGNOSTIC_SESSION_KEY, None)
     if claimed == 1:
-        messages.info(request, "Votre diagnostic «\u00a0Mon modèle socio-économique\u00a0» a été rattaché à votre compte.")
+        messages.info(
+            request, "Votre diagnostic «\u00a0Mon modèle socio-économique\u00a0» a été rattaché à votre compte."
+        )
     elif claimed:
-        messages.info(request, f"Vos {claimed} diagnostics «\u00a0Mon modèle socio-économique\u00a0» ont été rattachés à votre compte.")
+        messages.info(
+            request,
+            f"Vos {claimed} diagnostics «\u00a0Mon modèle socio-économique\u00a0» ont été rattachés à votre compte.",
+        )
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -21,15 +21,16 @@ class SearchHit:
 
 
 def _referentiel_hits(parsed):
-    return [
-        SearchHit(kind.singular, label, url, description) for kind, label, url, description in search_pages(parsed)
-    ]
+    return [SearchHit(kind.singular, label, url, description) for kind, label, url, description in search_pages(parsed)]
 
 
 def _step_hits(parsed):
     from parcours.search import search_steps
 
-    return [SearchHit(f"Parcours « {parcours} »", title, url, objective) for parcours, title, url, objective in search_steps(parsed)]
+    return [
+        SearchHit(f"Parcours « {parcours} »", title, url, objective)
+        for parcours, title, url, objective in search_steps(parsed)
+    ]
 
 
 # The sections shown after the fiches: (id, heading, function parsed query -> [SearchHit]).
@@ -45,9 +46,13 @@ def search(request):
     parsed = prepare_query(raw)
     fiches, total, sections, suggestion = [], 0, [], None
     if parsed:
-        matches = search_fiches(Fiche.objects.published().for_cards(), parsed).annotate(
-            total=Window(Count("pk"))  # the count in the same pass as the ranking
-        ).order_by("-rank", "-published_at", "pk")
+        matches = (
+            search_fiches(Fiche.objects.published().for_cards(), parsed)
+            .annotate(
+                total=Window(Count("pk"))  # the count in the same pass as the ranking
+            )
+            .order_by("-rank", "-published_at", "pk")
+        )
         fiches = list(matches[:FICHE_RESULTS])
         total = fiches[0].total if fiches else 0
         found = excerpts(fiches, parsed)

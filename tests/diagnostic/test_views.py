@@ -237,7 +237,9 @@ def test_deleting_the_organisation_deletes_every_year_and_the_target(learner_cli
 # French numbers
 
 
-@pytest.mark.parametrize("typed", ["12 500,50", "12500.5", "12\u00a0500,5", "12\u202f500,50", "12.500,50", "12 500,50 €"])
+@pytest.mark.parametrize(
+    "typed", ["12 500,50", "12500.5", "12\u00a0500,5", "12\u202f500,50", "12.500,50", "12 500,50 €"]
+)
 def test_french_and_programmer_numbers_are_stored_alike(learner_client, alices, typed):
     response = _add_year(learner_client, alices, 2024, {"revenue_sales": typed})
     assert response.status_code == 302
@@ -266,7 +268,9 @@ def test_the_result_page_draws_an_accessible_ternary_chart(learner_client, fille
     assert 'aria-labelledby="ternaire-titre" aria-describedby="ternaire-desc"' in svg
     title = html.unescape(re.search(r'<title id="ternaire-titre">(.*?)</title>', svg, re.S).group(1))
     assert title == "Équilibre des trois leviers de La Ruche solidaire, année par année"
-    desc = re.sub(r"[\u00a0\u202f]", " ", html.unescape(re.search(r'<desc id="ternaire-desc">(.*?)</desc>', svg, re.S).group(1)))
+    desc = re.sub(
+        r"[\u00a0\u202f]", " ", html.unescape(re.search(r'<desc id="ternaire-desc">(.*?)</desc>', svg, re.S).group(1))
+    )
     assert "2022 : richesses humaines 42 %, financement 42 %, alliances 16 %." in desc
     assert "2023 : richesses humaines 42 %, financement 50 %, alliances 8 %." in desc
     assert "Cible 2026 : richesses humaines 42 %, financement 42 %, alliances 16 %." in desc
@@ -306,7 +310,9 @@ def test_the_result_page_tells_the_trajectory_year_by_year_and_to_the_target(lea
 
 def test_a_lever_that_starts_from_zero_has_no_percentage_of_change(learner_client, alices):
     _add_year(learner_client, alices, 2022, {"salaried_fte": "1", "subsidies_state": "42 000"})
-    _add_year(learner_client, alices, 2023, {"salaried_fte": "1", "subsidies_state": "42 000", "partnerships_means": "21"})
+    _add_year(
+        learner_client, alices, 2023, {"salaried_fte": "1", "subsidies_state": "42 000", "partnerships_means": "21"}
+    )
     text = re.sub(r"</?strong>", "", _text(learner_client.get(f"/mon-modele/{alices.pk}/")))
     assert "De 2022 à 2023 : richesses humaines −16,7 points (valeur 0 %)" in text  # 50 % -> 33,3 %
     assert "alliances +33,3 points." in text  # no « (valeur …) » when the lever started from nothing
@@ -323,7 +329,8 @@ def test_the_result_page_shows_the_financial_indicators_and_their_alerts(learner
     text = re.sub(r"</?strong>", "", _text(learner_client.get(f"/mon-modele/{filled.pk}/")))
     assert "Vos financements en 2023" in text
     assert "2 — le nombre de sources différentes qui vous financent ; ⚠ Alerte : moins de 3" in re.sub(
-        r"<[^>]+>", "", text)
+        r"<[^>]+>", "", text
+    )
     assert "5 200 sur 10 000" in text  # 60² + 40²
     assert "au-delà de 2 500, le financement est très concentré" in text
     assert "Subventions de l’État, 60 % du financement" in text
@@ -332,8 +339,14 @@ def test_the_result_page_shows_the_financial_indicators_and_their_alerts(learner
 
 
 def test_a_balanced_mix_raises_no_alert(learner_client, alices):
-    figures = {"salaried_fte": "1", "subsidies_state": "10 000", "gifts_individuals": "10 000",
-               "revenue_sales": "10 000", "membership_fees": "10 000", "partnerships_means": "5"}
+    figures = {
+        "salaried_fte": "1",
+        "subsidies_state": "10 000",
+        "gifts_individuals": "10 000",
+        "revenue_sales": "10 000",
+        "membership_fees": "10 000",
+        "partnerships_means": "5",
+    }
     _add_year(learner_client, alices, 2024, figures)
     text = _text(learner_client.get(f"/mon-modele/{alices.pk}/"))
     assert "Alerte" not in re.sub(r"<[^>]+>", "", text)
@@ -368,9 +381,14 @@ def test_the_result_page_with_only_a_target_asks_for_a_real_year(learner_client,
 
 def test_the_organisation_name_is_escaped_everywhere(learner_client, learner):
     organisation = make_organisation(user=learner, name="<script>alert(1)</script>", years=[2023])
-    for url in (f"/mon-modele/{organisation.pk}/", f"/mon-modele/{organisation.pk}/rapport/", "/mon-modele/",
-                f"/mon-modele/{organisation.pk}/modifier/", f"/mon-modele/{organisation.pk}/supprimer/",
-                f"/mon-modele/{organisation.pk}/annees/ajouter/"):
+    for url in (
+        f"/mon-modele/{organisation.pk}/",
+        f"/mon-modele/{organisation.pk}/rapport/",
+        "/mon-modele/",
+        f"/mon-modele/{organisation.pk}/modifier/",
+        f"/mon-modele/{organisation.pk}/supprimer/",
+        f"/mon-modele/{organisation.pk}/annees/ajouter/",
+    ):
         page = learner_client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in page, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
@@ -381,11 +399,18 @@ def test_the_organisation_name_is_escaped_everywhere(learner_client, learner):
 
 @pytest.fixture
 def referentiel():
-    levers = {slug: make_lever(slug=slug, label=label, theme=theme) for slug, label, theme in [
-        ("richesses-humaines", "Richesses humaines", "rh"), ("financement", "Financement", "fin"),
-        ("alliances", "Alliances", "all")]}
-    components = {slug: make_component(lever=levers["financement"], slug=slug) for slug in
-                  ["subventionnement", "investissement-societal", "revenus-d-activite"]}
+    levers = {
+        slug: make_lever(slug=slug, label=label, theme=theme)
+        for slug, label, theme in [
+            ("richesses-humaines", "Richesses humaines", "rh"),
+            ("financement", "Financement", "fin"),
+            ("alliances", "Alliances", "all"),
+        ]
+    }
+    components = {
+        slug: make_component(lever=levers["financement"], slug=slug)
+        for slug in ["subventionnement", "investissement-societal", "revenus-d-activite"]
+    }
     return levers, components
 
 
@@ -413,8 +438,12 @@ def test_a_dependency_points_to_the_other_families_of_financing(learner_client, 
     _fiche("Vendre ses services", components=[components["revenus-d-activite"]])
     _fiche("Ouvrir son capital", components=[components["investissement-societal"]])
     _fiche("Obtenir une subvention", components=[components["subventionnement"]])
-    _fiche("Brouillon sur les revenus", components=[components["revenus-d-activite"]], status=Fiche.Status.DRAFT,
-           published_at=None)
+    _fiche(
+        "Brouillon sur les revenus",
+        components=[components["revenus-d-activite"]],
+        status=Fiche.Status.DRAFT,
+        published_at=None,
+    )
     text = _text(learner_client.get(f"/mon-modele/{filled.pk}/"))
     assert "Alerte de dépendance : « Subventions de l’État » pèse 60 % de vos financements." in text
     assert "Vendre ses services" in text and "Ouvrir son capital" in text
@@ -488,7 +517,9 @@ def test_the_csv_export_is_a_french_spreadsheet_with_one_row_per_year(learner_cl
 
 
 def test_the_csv_export_writes_decimal_commas(learner_client, alices):
-    _add_year(learner_client, alices, 2024, {"salaried_fte": "1,5", "revenue_sales": "12 500,50", "subsidies_state": "10 000"})
+    _add_year(
+        learner_client, alices, 2024, {"salaried_fte": "1,5", "revenue_sales": "12 500,50", "subsidies_state": "10 000"}
+    )
     header, row = _csv(learner_client.get(f"/mon-modele/{alices.pk}/export.csv"))
     line = dict(zip(header, row, strict=True))
     assert line["salariés (équivalents temps plein)"] == "1,5"
@@ -506,7 +537,9 @@ def test_the_csv_export_of_an_empty_organisation_has_only_the_header(learner_cli
 
 def test_a_balanced_model_is_called_balanced_not_led_by_one_lever(learner_client, alices):
     # RH 42 000 (1 FTE), financement 42 000, alliances 42 000 in kind: 33,3 % each.
-    _add_year(learner_client, alices, 2024, {"salaried_fte": "1", "subsidies_state": "42 000", "in_kind_premises": "42 000"})
+    _add_year(
+        learner_client, alices, 2024, {"salaried_fte": "1", "subsidies_state": "42 000", "in_kind_premises": "42 000"}
+    )
     text = _text(learner_client.get(f"/mon-modele/{alices.pk}/"))
     assert "vos trois leviers pèsent presque autant" in text
     assert "repose d’abord sur" not in text
@@ -516,13 +549,18 @@ def test_a_balanced_model_is_called_balanced_not_led_by_one_lever(learner_client
 def test_the_strongest_lever_is_named_with_its_article(learner_client, alices):
     _add_year(learner_client, alices, 2024, YEAR_2023)
     text = _text(learner_client.get(f"/mon-modele/{alices.pk}/"))
-    assert "votre modèle repose d’abord sur le financement (50 %) ; son levier le plus faible est celui des alliances (8 %)" in text
+    assert (
+        "votre modèle repose d’abord sur le financement (50 %) ; son levier le plus faible est celui des alliances (8 %)"
+        in text
+    )
 
 
 def test_an_invalid_edit_keeps_the_saved_year_in_the_title(learner_client, alices):
     _add_year(learner_client, alices, 2023, YEAR_2023)
     snapshot = Snapshot.objects.get()
-    response = learner_client.post(f"/mon-modele/{alices.pk}/annees/{snapshot.pk}/", {"year": "2031", "salaried_fte": "-1"})
+    response = learner_client.post(
+        f"/mon-modele/{alices.pk}/annees/{snapshot.pk}/", {"year": "2031", "salaried_fte": "-1"}
+    )
     assert response.status_code == 400
     assert "<h1>Modifier les chiffres 2023</h1>" in response.content.decode()
 

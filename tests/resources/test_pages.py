@@ -127,3 +127,10 @@ def test_robots_txt_points_to_the_sitemap(visitor):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_accessibility_statement_follows_the_rgaa_structure(visitor, db):
+    text = visitor.get("/accessibilite/").content.decode()
+    for heading in ["État de conformité", "Contenus non accessibles", "Retour d’information et contact", "Voies de recours"]:
+        assert f"<h2>{heading}</h2>" in text
+    assert "<strong>partiellement conforme</strong>" in text

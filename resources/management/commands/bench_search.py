@@ -14,7 +14,11 @@ from resources.models import Fiche
 SCENARIOS = [
     ("Liste sans filtre", "/fiches/", 80),
     ("Liste, trois facettes (avec comptes)", "/fiches/?famille=action&levier=financement&region=bretagne", 80),
-    ("Liste, trois facettes et une recherche", "/fiches/?famille=action&levier=financement&region=bretagne&q=b%C3%A9n%C3%A9voles", 80),
+    (
+        "Liste, trois facettes et une recherche",
+        "/fiches/?famille=action&levier=financement&region=bretagne&q=b%C3%A9n%C3%A9voles",
+        80,
+    ),
     ("Recherche, un mot", "/recherche/?q=b%C3%A9n%C3%A9voles", 60),
     ("Recherche, une expression", "/recherche/?q=%22alliance+de+moyens%22", 60),
     ("Recherche avec une faute de frappe", "/recherche/?q=subventoins+publiques", 60),

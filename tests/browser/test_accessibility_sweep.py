@@ -1,0 +1,245 @@
+"""Every page of sitemap.xml and every state a sitemap cannot reach, audited by axe-core (WCAG 2.1 A, AA).
+
+The sweep takes about two minutes: it runs on PostgreSQL (the production database, as in CI); the
+journeys of the other browser files run on both databases.
+"""
+
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from urllib.parse import urlparse
+from urllib.request import urlopen
+
+import pytest
+from django.db import connection  # noqa: F401 (read by the skipif condition)
+from playwright.sync_api import expect
+
+from diagnostic.models import Organisation, Snapshot
+from parcours.models import Profile, Status, Step
+from parcours.services import fiche_set_saved, progress_set_note, progress_set_status
+from resources.models import Fiche
+from tests.browser.a11y import axe_violations
+from tests.browser.keyboard import tab_to
+
+
+EMAIL, PASSWORD = "sweep@example.org", "un-balayage-complet-2026"
+FORM_ERRORS = {
+    "/compte/inscription/": {"#id_email": "pas-une-adresse", "#id_password1": "123", "#id_password2": "456"},
+    "/compte/connexion/": {"#id_username": "personne@example.org", "#id_password": "faux"},
+    "/compte/mot-de-passe-oublie/": {"#id_email": "pas-une-adresse"},
+    "/mon-modele/": {"#id_name": " "},
+}
+
+
+def _sitemap_paths(base_url):
+    with urlopen(f"{base_url}/sitemap.xml") as response:  # noqa: S310 (the live test server, plain http)
+        tree = ElementTree.fromstring(response.read())
+    locations = [node.text for node in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    return [urlparse(location).path for location in locations]
+
+
+def _submit_with_errors(page, path, fields):
+    page.goto(path)
+    for selector, value in fields.items():
+        page.fill(selector, value)
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator(".hub-field__errors, .hub-alert--error").first).to_be_visible()
+
+
+def _log_in(page):
+    page.goto("/compte/connexion/")
+    page.fill("#id_username", EMAIL)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+
+
+def _person_with_everything(django_user_model):
+    user = django_user_model.objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)
+    Profile.objects.create(user=user, display_name="Camille Martin")
+    for step in Step.objects.filter(parcours__slug="qualifier-son-modele", depth="decouverte"):
+        progress_set_status(user=user, step=step, status=Status.TERMINEE)
+        progress_set_note(user=user, step=step, note="Nos bénévoles portent l’essentiel des actions.")
+    fiche_set_saved(user=user, fiche=Fiche.objects.published().first(), saved=True)
+    organisation = Organisation.objects.create(user=user, name="Les Jardins partagés")
+    Snapshot.objects.create(
+        organisation=organisation,
+        year=2024,
+        salaried_fte=2,
+        volunteer_hours=3000,
+        subsidies_state=60000,
+        revenue_sales=15000,
+        partnerships_means=2,
+    )
+    Snapshot.objects.create(
+        organisation=organisation,
+        year=2025,
+        salaried_fte=3,
+        volunteer_hours=4000,
+        subsidies_state=50000,
+        gifts_companies=20000,
+        revenue_sales=25000,
+        partnerships_means=4,
+    )
+    Snapshot.objects.create(
+        organisation=organisation,
+        year=2028,
+        is_target=True,
+        salaried_fte=3,
+        volunteer_hours=5000,
+        subsidies_state=40000,
+        revenue_sales=40000,
+        partnerships_means=6,
+    )
+    return organisation
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
+    audit_page, shipped_site, django_user_model
+):
+    page = audit_page
+    paths = _sitemap_paths(shipped_site.url)
+    assert len(paths) > 150
+    states = [
+        "/fiches/?famille=action&levier=financement&region=bretagne",
+        "/fiches/?q=b%C3%A9n%C3%A9voles&tri=pertinence",
+        "/recherche/?q=alliances",
+        "/recherche/?q=benevolat",
+        "/recherche/?q=zzzzqqq",
+        "/recherche/?q=partenarait",
+        "/fiches/?page=99",
+        "/mon-espace/",
+        "/admin/login/",
+        "/une-page-qui-n-existe-pas/",
+    ]
+    audited, too_wide = {}, []
+
+    def audit(name):
+        audited[name] = axe_violations(page)
+
+    for path in paths + states:
+        page.goto(path)
+        audit(path)
+    for path, fields in FORM_ERRORS.items():
+        _submit_with_errors(page, path, fields)
+        audit(f"{path} (erreurs)")
+
+    organisation = _person_with_everything(django_user_model)
+    _log_in(page)
+    member_pages = [
+        "/mon-espace/",
+        "/compte/",
+        "/compte/suppression/",
+        "/compte/mot-de-passe/",
+        "/parcours/qualifier-son-modele/",
+        "/parcours/qualifier-son-modele/les-trois-leviers/",
+        "/parcours/qualifier-son-modele/attestation/decouverte/",
+        f"/mon-modele/{organisation.pk}/",
+        f"/mon-modele/{organisation.pk}/rapport/",
+        f"/mon-modele/{organisation.pk}/modifier/",
+        f"/mon-modele/{organisation.pk}/annees/ajouter/",
+        f"/mon-modele/{organisation.pk}/supprimer/",
+    ]
+    for path in member_pages:
+        page.goto(path)
+        audit(f"{path} (connecté)")
+    _submit_with_errors(
+        page,
+        f"/mon-modele/{organisation.pk}/annees/ajouter/",
+        {"#id_year": "1850", "#id_salaried_fte": "-2", "#id_subsidies_state": "beaucoup"},
+    )
+    audit("année avec erreurs")
+    _submit_with_errors(
+        page, "/compte/mot-de-passe/", {"#id_old_password": "faux", "#id_new_password1": "1", "#id_new_password2": "2"}
+    )
+    audit("mot de passe avec erreurs")
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in paths + states[:7] + member_pages:
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide.append((path, width))
+
+    failures = {name: found for name, found in audited.items() if found}
+    assert failures == {}, json.dumps(failures, indent=1, ensure_ascii=False)
+    assert too_wide == [], too_wide
+    print(
+        f"\naxe-core: {len(audited)} pages et états audités, 0 violation ; "
+        f"reflow 320 px : {len(paths) + 7 + len(member_pages)} pages"
+    )
+
+
+FOCUS_PAGES = [
+    "/",
+    "/fiches/",
+    "/fiches/equilibrer-son-modele-socio-economique/",
+    "/parcours/qualifier-son-modele/",
+    "/parcours/qualifier-son-modele/les-trois-leviers/",
+    "/mon-modele/",
+    "/compte/inscription/",
+    "/recherche/?q=alliances",
+]
+
+_FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const visible = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== "none";
+  const text = el.innerText || el.value || el.getAttribute("aria-label") || el.id || "";
+  return {visible, tag: el.tagName, text: text.slice(0, 40)};
+}"""
+
+
+def test_focus_is_visible_on_every_interactive_element(page):
+    hidden = []
+    for path in FOCUS_PAGES:
+        page.goto(path)
+        seen = 0
+        for _ in range(400):
+            page.keyboard.press("Tab")
+            state = page.evaluate(_FOCUS_STATE)
+            if state is None:
+                break
+            seen += 1
+            if not state["visible"]:
+                hidden.append((path, state))
+        assert seen > 3, path
+    assert hidden == []
+
+
+def test_skip_link_moves_focus_to_the_main_content(page):
+    page.goto("/parcours/qualifier-son-modele/les-trois-leviers/")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Aller au contenu")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+
+
+def test_keyboard_only_diagnostic_from_the_menu_to_the_result(page):
+    page.goto("/")
+    tab_to(page, '.hub-nav a[href="/mon-modele/"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "#id_name")
+    page.keyboard.type("Atelier vélo solidaire")
+    tab_to(page, "main form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for selector, value in {
+        "#id_year": "2025",
+        "#id_volunteer_hours": "1 500",
+        "#id_subsidies_local": "12 000",
+        "#id_revenue_sales": "8 500,50",
+        "#id_partnerships_means": "2",
+    }.items():
+        tab_to(page, selector)
+        page.keyboard.type(value)
+    tab_to(page, "main form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("svg.hub-ternary__svg circle")).to_have_count(1)
+    expect(page.locator(".hub-recommendations h3").first).to_be_visible()
+    assert page.console_errors == []
