@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test clean
+.PHONY: run test lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,13 +32,34 @@ run: $(VENV)/.installed
 DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=hub.example.org \
 	DJANGO_SECRET_KEY=check-deploy-only-3f9c1b7e5a2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c
 
-test: $(VENV)/.installed-test
+# Static checks, zero findings allowed: ruff (errors and likely bugs) and bandit (security), both set in
+# pyproject.toml; every exception is justified on its line.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r hub resources parcours diagnostic
+
+test: $(VENV)/.installed-test lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Backup of the database (same environment as `make run`): writes BACKUP, by default backups/hub-<date>.json.gz.
+BACKUP ?= backups/hub-$(shell date +%Y-%m-%d-%H%M%S).json.gz
+
+.PHONY: backup restore
+backup: export DJANGO_DEBUG ?= 1
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup_write $(BACKUP)
+
+# Restore: `make restore BACKUP=backups/hub-….json.gz` into an empty database; REPLACE=1 empties it first.
+restore: export DJANGO_DEBUG ?= 1
+restore: $(VENV)/.installed
+	$(if $(filter file,$(origin BACKUP)),$(error Indiquez le fichier à restaurer : make restore BACKUP=backups/hub-….json.gz))
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py backup_restore $(BACKUP) $(if $(REPLACE),--replace)
 
 # Search and catalogue benchmark on PostgreSQL with 20,000 synthetic fiches (not part of `make test`).
 BENCH_DB ?= hub_bench
