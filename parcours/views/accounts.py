@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.forms.utils import ErrorDict
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -62,7 +63,7 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             _merge_visitor_progress(request, user)
             messages.success(request, "Bienvenue ! Votre compte est créé et vous êtes connecté·e.")
-            return redirect(safe_next_url(request, "parcours:dashboard"))
+            return HttpResponseRedirect(safe_next_url(request, "parcours:dashboard"))
     ctx = {"form": form, "next": safe_next_url(request, "parcours:dashboard")}
     return render(request, "accounts/signup.html", ctx, status=400 if form.errors else 200)
 

@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -89,4 +89,4 @@ def fiche_save(request, slug):
         messages.success(request, f"Fiche {guillemets(fiche.title)} sauvegardée dans Mon espace.")
     else:
         messages.success(request, f"Fiche {guillemets(fiche.title)} retirée de Mon espace.")
-    return redirect(safe_next_url(request, fiche.get_absolute_url()))
+    return HttpResponseRedirect(safe_next_url(request, fiche.get_absolute_url()))
