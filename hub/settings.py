@@ -167,6 +167,10 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 
+# Reverse proxies in front of the app (each appends to X-Forwarded-For): the log-in throttle reads the
+# visitor's address from there; 0 when gunicorn faces the network itself.
+HUB_PROXY_COUNT = env_int("HUB_PROXY_COUNT", 0)
+
 # No page needs a camera, a microphone, the position or payments: browsers refuse them to any script.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
@@ -180,6 +184,8 @@ LOGGING = {
 }
 
 SITE_NAME = "Le hub des modèles socio-économiques"
+# Shown on « Accessibilité » and « Mentions légales »: where people report a problem.
+HUB_CONTACT_EMAIL = os.environ.get("HUB_CONTACT_EMAIL", "contact@hub.example.org")
 
 # Facet counts may lag a content change by this many seconds (resources.facet_index): one query saved a page.
 FACET_INDEX_VERSION_TTL = env_int("HUB_FACET_INDEX_TTL", 2)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from hub.sitemaps import SITEMAPS
+from parcours.throttle import throttled_admin_login
 from resources.views import pages
 
 admin.site.site_header = "Administration du hub"
@@ -11,6 +12,8 @@ admin.site.site_title = "Administration du hub"
 admin.site.index_title = "Contenus et vocabulaires"
 
 urlpatterns = [
+    # The admin's log-in, under the same throttle as the site's (parcours/throttle.py).
+    path("admin/login/", throttled_admin_login(admin.site.login), name="admin_login_throttled"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Browsers ask for /favicon.ico on pages that declare no icon (the admin).

@@ -92,6 +92,21 @@ class SignupForm(forms.Form):
         return cleaned
 
 
+def login_username(typed):
+    """The username an e-mail (any case, spaces around) logs in as; other text is taken as a username.
+
+    Staff accounts created with createsuperuser may have a username of their own.
+    """
+    value = " ".join(str(typed).split())
+    matches = list(
+        get_user_model()
+        .objects.annotate(lower_email=Lower("email"))
+        .filter(lower_email=value.lower())
+        .values_list("username", flat=True)[:2]
+    )
+    return matches[0] if len(matches) == 1 else value.lower() if "@" in value else value
+
+
 class LoginForm(AuthenticationForm):
     """Log in with the e-mail address (accounts made by the hub use it as their username)."""
 
@@ -108,15 +123,7 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean_username(self):
-        value = self.cleaned_data["username"].strip()
-        matches = list(
-            get_user_model()
-            .objects.annotate(lower_email=Lower("email"))
-            .filter(lower_email=value.lower())
-            .values_list("username", flat=True)[:2]
-        )
-        # Staff accounts created with createsuperuser may have a username of their own.
-        return matches[0] if len(matches) == 1 else value.lower() if "@" in value else value
+        return login_username(self.cleaned_data["username"])
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,12 +1,14 @@
-"""Log-in throttling: after too many failures for one address (or from one network address), wait.
+"""Log-in throttling: after too many failures for one account (or from one network address), wait.
 
-Counts live in Django's cache, shared by every app server once the cache is (Redis in production).
-Only failures count; a successful log-in clears the address's count.
+Both log-in pages (the site's and the admin's) share the counts. They live in Django's cache: per process
+with the default local-memory cache, shared by every app server once a shared cache is configured.
+Only failures count; a successful log-in or password reset clears the account's count.
 """
 
 import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 FAILURES_PER_ACCOUNT = 5
@@ -18,9 +20,21 @@ def _now():
     return time.time()
 
 
+def client_address(request):
+    """The visitor's address: behind HUB_PROXY_COUNT trusted proxies, the one they saw in X-Forwarded-For
+    (never an address the client wrote itself), else REMOTE_ADDR."""
+    proxies = settings.HUB_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _keys(request, username):
-    account = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()
-    client = request.META.get("REMOTE_ADDR", "")
+    from parcours.forms import login_username  # the same account whether typed as e-mail or username
+
+    account = hashlib.sha256(login_username(username or "").lower().encode()).hexdigest()
+    client = hashlib.sha256(client_address(request).encode()).hexdigest()
     return [(f"login-fail:account:{account}", FAILURES_PER_ACCOUNT), (f"login-fail:client:{client}", FAILURES_PER_CLIENT)]
 
 
@@ -46,6 +60,28 @@ def record_failure(request, username):
 
 def clear(request, username):
     cache.delete(_keys(request, username)[0][0])
+
+
+def throttled_admin_login(login_view):
+    """The admin's log-in under the same limits: a locked account cannot try its luck there instead."""
+
+    def view(request, extra_context=None):
+        username = request.POST.get("username", "") if request.method == "POST" else ""
+        wait = seconds_locked(request, username) if request.method == "POST" else 0
+        if wait:
+            from django.template.response import TemplateResponse
+
+            ctx = {"title": "Connexion", "throttle_message": wait_message(wait), "site_header": "Administration du hub"}
+            return TemplateResponse(request, "admin/login_locked.html", ctx, status=429)
+        response = login_view(request, extra_context)
+        if request.method == "POST":
+            if response.status_code == 302:
+                clear(request, username)
+            else:
+                record_failure(request, username)
+        return response
+
+    return view
 
 
 def wait_message(seconds):

@@ -55,7 +55,7 @@ urlpatterns = [
     ),
     path(
         "compte/reinitialisation/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        accounts.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("parcours:password_reset_complete"),
         ),

@@ -1,8 +1,18 @@
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 from django.test import Client
 
 from resources.facet_index import reset_index
+
+
+# In CI the property tests draw the same examples on every run: a failure belongs to the commit that made it,
+# and can be replayed locally with HYPOTHESIS_PROFILE=ci.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI") or os.environ.get("HYPOTHESIS_PROFILE") == "ci":
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

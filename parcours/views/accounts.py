@@ -128,3 +128,12 @@ def logout_view(request):
     logout(request)
     messages.info(request, "Vous êtes déconnecté·e.")
     return redirect("resources:home")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password also lifts a log-in lock: the way out the lock message promises."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.clear(self.request, form.user.get_username())
+        return response

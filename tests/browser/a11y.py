@@ -6,7 +6,8 @@ AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 _RUN = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  // Only violations are read: skipping the passes and incomplete lists makes each audit several times faster.
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),

@@ -38,12 +38,12 @@ def _sitemap_paths(base_url):
     return [urlparse(location).path for location in locations]
 
 
-def _submit_with_errors(page, path, fields):
+def _submit_with_errors(page, path, fields, submit="main form button[type=submit]"):
     page.goto(path)
     for selector, value in fields.items():
         page.fill(selector, value)
-    page.locator("main form button[type=submit]").last.click()
-    expect(page.locator(".hub-field__errors, .hub-alert--error").first).to_be_visible()
+    page.locator(submit).last.click()
+    expect(page.locator(".hub-field__errors, .hub-alert--error, .errornote").first).to_be_visible()
 
 
 def _log_in(page):
@@ -154,6 +154,25 @@ def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
         page, "/compte/mot-de-passe/", {"#id_old_password": "faux", "#id_new_password1": "1", "#id_new_password2": "2"}
     )
     audit("mot de passe avec erreurs")
+    _submit_with_errors(page, f"/mon-modele/{organisation.pk}/modifier/", {"#id_name": " "})
+    audit("organisation avec erreur")
+    year = organisation.snapshots.filter(is_target=False).first()
+    page.goto(f"/mon-modele/{organisation.pk}/annees/{year.pk}/")
+    audit("modification d’une année")
+    _submit_with_errors(page, f"/mon-modele/{organisation.pk}/annees/{year.pk}/", {"#id_subsidies_state": "12.500"})
+    audit("modification d’une année avec erreur")
+    _submit_with_errors(page, "/compte/suppression/", {"#id_password": "pas-le-bon"})
+    audit("suppression du compte avec erreur")
+    page.goto("/compte/reinitialisation/MQ/lien-perime/")
+    audit("lien de réinitialisation périmé")
+    page.context.clear_cookies()  # a visitor again
+    _submit_with_errors(
+        page, "/admin/login/", {"#id_username": "personne", "#id_password": "faux"}, submit="#login-form [type=submit]"
+    )
+    audit("connexion à l’administration avec erreur")
+    for _ in range(6):  # the sixth attempt meets the lock
+        _submit_with_errors(page, "/compte/connexion/", {"#id_username": "bloque@example.org", "#id_password": "faux"})
+    audit("connexion bloquée (trop de tentatives)")
 
     page.set_viewport_size({"width": 320, "height": 640})
     for path in paths + states[:7] + member_pages:

@@ -72,3 +72,47 @@ def test_case_and_spaces_do_not_escape_the_lock(client, learner):
     _fail(client, 5)
     response = client.post("/compte/connexion/", {"username": "  ALICE@example.org ", "password": "pw-alice-123"})
     assert response.status_code == 429
+
+
+def test_the_admin_login_shares_the_lock(client, staff):
+    for _ in range(5):
+        assert client.post("/admin/login/", {"username": "charlie", "password": "faux"}).status_code == 200
+    response = client.post("/admin/login/", {"username": "charlie", "password": "pw-charlie-123"})
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+    assert client.post("/compte/connexion/", {"username": "charlie@example.org", "password": "pw-charlie-123"}).status_code == 429
+
+
+def test_username_and_email_count_as_one_account(client, staff):
+    for typed in ["charlie", "charlie@example.org", "CHARLIE", "charlie@example.org ", "charlie"]:
+        client.post("/compte/connexion/", {"username": typed, "password": "faux"})
+    assert client.post("/compte/connexion/", {"username": "charlie", "password": "pw-charlie-123"}).status_code == 429
+
+
+def test_a_password_reset_lifts_the_lock(client, learner):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    _fail(client, 5)
+    uid = urlsafe_base64_encode(force_bytes(learner.pk))
+    token = default_token_generator.make_token(learner)
+    form_url = client.get(f"/compte/reinitialisation/{uid}/{token}/")["Location"]
+    new = "un-tout-nouveau-mot-de-passe-2026"
+    assert client.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert client.post("/compte/connexion/", {"username": "alice@example.org", "password": new}).status_code == 302
+
+
+def test_behind_a_proxy_each_visitor_is_counted_on_the_address_the_proxy_saw(client, learner, other_learner, settings):
+    settings.HUB_PROXY_COUNT = 1
+    for index in range(20):
+        client.post(
+            "/compte/connexion/", {"username": f"inconnu{index}@example.org", "password": "x"},
+            headers={"x-forwarded-for": "203.0.113.7"},
+        )
+    bob = {"username": "bob@example.org", "password": "pw-bob-123"}
+    assert client.post("/compte/connexion/", bob, headers={"x-forwarded-for": "198.51.100.2"}).status_code == 302
+    client.post("/compte/deconnexion/")
+    # A forged first hop does not help the locked visitor: the proxy's own entry is the last one.
+    forged = {"x-forwarded-for": "10.0.0.1, 203.0.113.7"}
+    assert client.post("/compte/connexion/", RIGHT, headers=forged).status_code == 429

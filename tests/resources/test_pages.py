@@ -133,4 +133,5 @@ def test_accessibility_statement_follows_the_rgaa_structure(visitor, db):
     text = visitor.get("/accessibilite/").content.decode()
     for heading in ["État de conformité", "Contenus non accessibles", "Retour d’information et contact", "Voies de recours"]:
         assert f"<h2>{heading}</h2>" in text
-    assert "<strong>partiellement conforme</strong>" in text
+    assert "<strong>non conforme</strong>" in text  # no audit yet: the only status RGAA allows
+    assert 'href="mailto:contact@hub.example.org"' in text
