@@ -97,7 +97,8 @@ def login_username(typed):
 
     Staff accounts created with createsuperuser may have a username of their own.
     """
-    value = " ".join(str(typed).split())
+    # NUL would reach PostgreSQL (which refuses it) when the throttle looks up an unvalidated log-in.
+    value = " ".join(str(typed).replace("\x00", "").split())
     matches = list(
         get_user_model()
         .objects.annotate(lower_email=Lower("email"))

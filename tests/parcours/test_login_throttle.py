@@ -116,3 +116,9 @@ def test_behind_a_proxy_each_visitor_is_counted_on_the_address_the_proxy_saw(cli
     # A forged first hop does not help the locked visitor: the proxy's own entry is the last one.
     forged = {"x-forwarded-for": "10.0.0.1, 203.0.113.7"}
     assert client.post("/compte/connexion/", RIGHT, headers=forged).status_code == 429
+
+
+@pytest.mark.parametrize("path", ["/compte/connexion/", "/admin/login/"])
+def test_a_nul_byte_in_the_login_is_refused_not_a_server_error(client, learner, path):
+    response = client.post(path, {"username": "alice\x00@example.org", "password": "x\x00"})
+    assert response.status_code in (200, 400)
