@@ -130,3 +130,22 @@ def test_production_sends_email_through_the_smtp_server_of_the_environment():
         EMAIL_HOST="smtp.example.org", EMAIL_PORT="465", EMAIL_USE_TLS="0",
     )
     assert (backend, host, port, tls) == ("django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", "465", "False")
+
+
+def _manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_manage_py_in_a_checkout_without_secret_runs_in_development_mode():
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+
+
+def test_manage_py_with_a_secret_key_stays_in_production_mode():
+    result = _manage("check", DJANGO_SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
