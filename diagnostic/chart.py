@@ -109,7 +109,7 @@ def financial_bars(figures):
                 FAMILY_LABELS[family],
                 amount,
                 share,
-                round(float(share) / 100 * BAR_WIDTH, 1),
+                round(float(share) / 100 * BAR_WIDTH, 2),
                 index * ROW,
             )
         )

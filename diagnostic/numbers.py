@@ -62,6 +62,11 @@ def format_number(value, places=2):
     return f"{sign}{text},{fraction}" if fraction else f"{sign}{text}"
 
 
+def format_percent(value):
+    """« 42,5 % » with a no-break space before the sign."""
+    return f"{format_number(value, 1)}\u00a0%"
+
+
 class FrenchNumberField(forms.Field):
     """An optional, non-negative number (empty means 0), bounded, rounded to ``places`` decimals."""
 

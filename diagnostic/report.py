@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from diagnostic import computation
-from diagnostic.numbers import format_number
+from diagnostic.numbers import format_percent
 from diagnostic.chart import BAR_WIDTH, LABEL_WIDTH, bars_height, financial_bars, ternary
 from resources.models import Fiche
 
@@ -17,10 +17,6 @@ LEVER_PHRASES = {
     "all": ("les alliances", "des alliances"),
 }
 RECOMMENDED = 3
-
-
-def _pct(value):
-    return f"{format_number(value, 1)}\u00a0%"
 
 
 @dataclass
@@ -58,7 +54,7 @@ def recommendations(latest, organisation):
     if latest.is_balanced:
         reason = f"Votre modèle est équilibré\u00a0; pour le consolider, commencez par les {label}."
     else:
-        reason = f"Votre levier le plus faible\u00a0: {label} ({_pct(latest.shares[weakest])} de votre modèle)."
+        reason = f"Votre levier le plus faible\u00a0: {label} ({format_percent(latest.shares[weakest])} de votre modèle)."
     add(reason, Q(levers__slug=LEVER_SLUGS[weakest]))
     indicators = latest.indicators
     dominant = computation.SOURCE_COMPONENTS.get(indicators.largest_family)
@@ -66,7 +62,7 @@ def recommendations(latest, organisation):
         components__lever__slug="financement")
     if indicators.dependency:
         add(f"Alerte de dépendance\u00a0: «\u00a0{indicators.largest_label}\u00a0» pèse "
-            f"{_pct(indicators.largest_share)} de vos financements.", others)
+            f"{format_percent(indicators.largest_share)} de vos financements.", others)
     if indicators.few_sources:
         add(f"Peu de sources de financement ({indicators.source_count})\u00a0: diversifier réduit les risques.", others)
     if indicators.concentrated and not indicators.dependency:

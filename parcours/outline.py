@@ -59,6 +59,11 @@ class Outline:
 
     def __post_init__(self):
         self.depth_steps = [item for item in self.steps if item.in_depth]
+        self.chosen = False  # whether the person picked a level (set by selectors.outlines_for)
+
+    @property
+    def levels(self):
+        return available_depths([item.step for item in self.steps])
 
     @property
     def depth_label(self):

@@ -42,3 +42,17 @@ def all_parcours_with_steps():
     """Every parcours with its outline steps, in two queries."""
     steps = Step.objects.only(*OUTLINE_FIELDS)
     return list(Parcours.objects.prefetch_related(Prefetch("steps", queryset=steps)))
+
+
+def outlines_for(tracker):
+    """Every parcours as this person sees it (their states, their chosen level), from four queries."""
+    from parcours.outline import build_outline, resolve_depth
+
+    states, depths = tracker.all_states(), tracker.depths()
+    outlines = []
+    for parcours in all_parcours_with_steps():
+        steps = list(parcours.steps.all())
+        outline = build_outline(parcours, steps, states, resolve_depth(steps, None, depths.get(parcours.pk)))
+        outline.chosen = parcours.pk in depths
+        outlines.append(outline)
+    return outlines

@@ -11,6 +11,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from parcours.forms import login_username
+
 FAILURES_PER_ACCOUNT = 5
 FAILURES_PER_CLIENT = 20  # one network address trying many accounts
 WINDOW = 15 * 60  # seconds: failures older than this are forgotten, and a lock lasts this long
@@ -31,8 +33,7 @@ def client_address(request):
 
 
 def _keys(request, username):
-    from parcours.forms import login_username  # the same account whether typed as e-mail or username
-
+    # The same account whether typed as e-mail or username.
     account = hashlib.sha256(login_username(username or "").lower().encode()).hexdigest()
     client = hashlib.sha256(client_address(request).encode()).hexdigest()
     return [(f"login-fail:account:{account}", FAILURES_PER_ACCOUNT), (f"login-fail:client:{client}", FAILURES_PER_CLIENT)]

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from diagnostic.numbers import format_number
+from diagnostic.numbers import format_number, format_percent
 
 register = template.Library()
 
@@ -40,7 +40,7 @@ def nombre(value, places=2):
 @register.filter
 def pourcent(value):
     number = _decimal(value)
-    return "" if number is None else f"{format_number(number, 1)}\u00a0%"
+    return "" if number is None else format_percent(number)
 
 
 @register.filter

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from parcours import selectors
 from parcours.forms import NoteForm, StatusForm
 from parcours.models import Depth, Status
-from parcours.outline import available_depths, build_outline, depth_durations, resolve_depth
+from parcours.outline import build_outline, depth_durations, resolve_depth
 from parcours.tracking import tracker_for
 from resources.text import guillemets
 
@@ -27,14 +27,7 @@ def _outline(request, parcours, steps, requested=None):
 
 
 def parcours_list(request):
-    tracker = tracker_for(request)
-    states, depths = tracker.all_states(), tracker.depths()
-    cards = []
-    for parcours in selectors.all_parcours_with_steps():
-        steps = list(parcours.steps.all())
-        depth = resolve_depth(steps, None, depths.get(parcours.pk))
-        cards.append((build_outline(parcours, steps, states, depth), available_depths(steps)))
-    return render(request, "parcours/parcours_list.html", {"cards": cards})
+    return render(request, "parcours/parcours_list.html", {"outlines": selectors.outlines_for(tracker_for(request))})
 
 
 def parcours_detail(request, slug):
@@ -127,8 +120,7 @@ def _finished_on(user, steps):
 def attestation(request, slug, niveau=""):
     """Only the person who finished the depth sees their attestation: anyone else gets a 404."""
     parcours, steps = selectors.parcours_with_steps(slug)
-    levels = [level.value for level in available_depths(steps)]
-    if niveau not in (levels or [""]):
+    if resolve_depth(steps, niveau) is None:
         raise Http404("Niveau inconnu pour ce parcours.")
     outline = _outline(request, parcours, steps, niveau)
     if not outline.is_finished:

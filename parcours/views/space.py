@@ -13,7 +13,6 @@ from hub.redirects import safe_next_url
 from parcours import selectors
 from parcours.models import Profile
 from parcours.notes_export import NOTE_FORMATS, notes_document
-from parcours.outline import build_outline, resolve_depth
 from parcours.tracking import tracker_for
 from resources.models import Fiche
 from resources.text import guillemets
@@ -22,15 +21,8 @@ SUGGESTIONS = 6
 
 
 def _my_parcours(tracker):
-    """[(outline, {step id: note})] of every parcours this person started, from 4 queries."""
-    states, depths = tracker.all_states(), tracker.depths()
-    mine = []
-    for parcours in selectors.all_parcours_with_steps():
-        steps = list(parcours.steps.all())
-        outline = build_outline(parcours, steps, states, resolve_depth(steps, None, depths.get(parcours.pk)))
-        if outline.is_started or parcours.pk in depths:
-            mine.append(outline)
-    return mine
+    """The outlines of every parcours this person started or chose a level of."""
+    return [outline for outline in selectors.outlines_for(tracker) if outline.is_started or outline.chosen]
 
 
 def _suggestions(user, excluded):
