@@ -29,6 +29,8 @@ from django.core.management import call_command
 from django.core.management.commands import loaddata
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from hub.page_cache import bump_content_version
+
 SUFFIX = ".json.gz"
 EXCLUDED = ("contenttypes", "auth.permission", "sessions")
 # Rows that migrations create in every new database (diagnostic/migrations/0002_default_rates.py): they are
@@ -108,6 +110,7 @@ def backup_restore(path, *, replace=False, using=DEFAULT_DB_ALIAS):
     finally:
         # A flush rolled back would leave ids of content types that no longer exist in the cache.
         ContentType.objects.clear_cache()
+    bump_content_version()  # pages cached before the restore (or during it) are stale
     return loader.loaded_object_count
 
 

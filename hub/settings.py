@@ -89,6 +89,32 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache shared by every app server when REDIS_URL is set (Django's own Redis backend); otherwise each process
+# keeps its own in memory, which is right for one process only (runserver, tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("HUB_CACHE_PREFIX", "hub"),
+            "TIMEOUT": 300,
+        }
+    }
+    # Sessions read from Redis, written through to the database: shared, and they survive a Redis restart.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hub"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Anonymous content pages are kept this many seconds in the cache and dropped at once when staff change content
+# (hub/page_cache.py). Off by default on a server without Redis: several processes would each keep their own
+# copy, and a page edited through one would stay stale in the others.
+HUB_PAGE_CACHE_SECONDS = env_int("HUB_PAGE_CACHE_SECONDS", 600 if (REDIS_URL or DEBUG) else 0)
+
+# `make bench` only: adds the bare « floor » view that the benchmark compares every page with.
+HUB_BENCH_FLOOR = env_bool("HUB_BENCH_FLOOR", False)
+
 # Covering indexes (INCLUDE) serve PostgreSQL only; SQLite builds them without the extra columns.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
@@ -126,7 +152,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

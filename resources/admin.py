@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils import timezone
 
+from hub.page_cache import bump_content_version
 from resources import models as m
 from resources.vocabularies import VOCABULARIES
 
@@ -100,10 +101,12 @@ class FicheAdmin(admin.ModelAdmin):
         now = timezone.now()
         count = queryset.filter(published_at__isnull=True).update(published_at=now)
         updated = queryset.update(status=m.Fiche.Status.PUBLISHED, updated_at=now)
+        bump_content_version()  # update() sends no signal
         self.message_user(request, f"{updated} fiche(s) publiée(s), dont {count} pour la première fois.",
                           messages.SUCCESS)
 
     @admin.action(description="Dépublier les fiches sélectionnées (repasser en brouillon)")
     def unpublish(self, request, queryset):
         updated = queryset.update(status=m.Fiche.Status.DRAFT, updated_at=timezone.now())
+        bump_content_version()
         self.message_user(request, f"{updated} fiche(s) repassée(s) en brouillon.", messages.SUCCESS)

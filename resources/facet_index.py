@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Max
 
+from hub.page_cache import content_version
 from resources.models import Fiche
 
 TAG_LIMIT = 200
@@ -32,25 +33,28 @@ class FacetIndex:
 
 
 _lock = threading.Lock()
-_current = {"index": None, "version": None, "checked": 0.0}
+_current = {"index": None, "version": None, "checked": 0.0, "shared": None}
 
 
 def catalogue_version():
     """Changes whenever a fiche is published, unpublished, deleted, created or saved, or a tag is put on or
     taken off a fiche (two queries).
 
-    Read again at most every ``FACET_INDEX_VERSION_TTL`` seconds: counts may lag a change by that much.
+    Read again at most every ``FACET_INDEX_VERSION_TTL`` seconds, and at once when the shared content version
+    changes (any edit saved by staff): a page cached right after an edit never shows the old counts.
     """
     from resources.filters import fiche_tagged_items
 
     ttl = getattr(settings, "FACET_INDEX_VERSION_TTL", 0)
     now = time.monotonic()
-    if _current["version"] is None or now - _current["checked"] >= ttl:
+    shared = content_version()
+    if _current["version"] is None or shared != _current["shared"] or now - _current["checked"] >= ttl:
         row = Fiche.objects.published().aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
         # Tags can change from taggit's own admin, without touching any fiche.
         tags = fiche_tagged_items().aggregate(n=Count("pk"), top=Max("pk"))
         _current["version"] = (row["n"], row["last"], row["top"], tags["n"], tags["top"])
         _current["checked"] = now
+        _current["shared"] = shared
     return _current["version"]
 
 
@@ -106,7 +110,7 @@ def current_index(filters):
 
 def reset_index():
     """Forget the index and its version (tests, or after a bulk change that keeps the version)."""
-    _current.update(index=None, version=None, checked=0.0)
+    _current.update(index=None, version=None, checked=0.0, shared=None)
 
 
 def _selected_bits(index, name, values):

@@ -18,3 +18,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests change the catalogue between two requests: counts must follow at once.
 FACET_INDEX_VERSION_TTL = 0
+# The suite runs with the page cache on, as a one-process server would: every test that changes content and
+# reads a page again checks that the change reaches it.
+HUB_PAGE_CACHE_SECONDS = 600

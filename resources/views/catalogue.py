@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 
+from hub.page_cache import shared_page
 from resources.catalogue import build_catalogue
 from resources.filters import oversized_facets
 from resources.models import Component, Fiche
@@ -13,6 +14,7 @@ from resources.models import Component, Fiche
 PARTIAL_HEADER = "HTTP_X_HUB_PARTIAL"
 
 
+@shared_page
 def fiche_list(request):
     too_many = oversized_facets(request.GET)
     if too_many:

@@ -5,6 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 
+from hub.page_cache import shared_page
 from parcours.models import Parcours
 from resources.models import Component, Economy, Fiche, Impact, Lever, ReferentielPart
 from resources.vocabularies import VOCABULARIES
@@ -14,6 +15,7 @@ def _levers_with_components():
     return Lever.objects.prefetch_related(Prefetch("components", queryset=Component.objects.order_by("order")))
 
 
+@shared_page
 def home(request):
     family_counts = dict(
         Fiche.objects.published().values_list("family").annotate(n=Count("id")).values_list("family", "n")
@@ -26,6 +28,7 @@ def home(request):
     return render(request, "resources/home.html", ctx)
 
 
+@shared_page
 def referentiel(request):
     ctx = {
         "parts": ReferentielPart.objects.all(),
@@ -36,14 +39,17 @@ def referentiel(request):
     return render(request, "resources/referentiel.html", ctx)
 
 
+@shared_page
 def accessibility(request):
     return render(request, "pages/accessibilite.html")
 
 
+@shared_page
 def legal(request):
     return render(request, "pages/mentions_legales.html")
 
 
+@shared_page
 def site_map(request):
     kinds = [kind for kind in VOCABULARIES if kind.prefix]
     ctx = {"levers": _levers_with_components(), "kinds": kinds, "all_parcours": Parcours.objects.only("title", "slug")}

@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from hub.page_cache import shared_page
 from resources.models import Component, Fiche, Lever
 from resources.pagination import paginate
 from resources.vocabularies import BY_PREFIX
@@ -15,6 +16,7 @@ def _published_fiches_of(value):
     return value.fiches.published().for_cards()
 
 
+@shared_page
 def lever_detail(request, slug):
     lever = get_object_or_404(Lever, slug=slug)
     components = lever.components.annotate(n=Count("fiches", filter=Q(fiches__status=Fiche.Status.PUBLISHED)))
@@ -22,6 +24,7 @@ def lever_detail(request, slug):
     return render(request, "resources/lever_detail.html", {"lever": lever, "components": components, "page": page})
 
 
+@shared_page
 def component_detail(request, lever_slug, slug):
     component = get_object_or_404(Component.objects.select_related("lever"), slug=slug, lever__slug=lever_slug)
     siblings = component.lever.components.exclude(pk=component.pk)
@@ -37,12 +40,14 @@ def _kind_or_404(prefix):
         raise Http404("Vocabulaire inconnu.") from None
 
 
+@shared_page
 def vocabulary_index(request, kind):
     kind = _kind_or_404(kind)
     values = kind.model.objects.annotate(n=Count("fiches", filter=Q(fiches__status=Fiche.Status.PUBLISHED)))
     return render(request, "resources/vocabulary_index.html", {"kind": kind, "values": values})
 
 
+@shared_page
 def vocabulary_detail(request, kind, slug):
     kind = _kind_or_404(kind)
     value = get_object_or_404(kind.model, slug=slug)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from hub.page_cache import bump_content_version
 from parcours.content_loader import parcours_load
 from resources.content_loader import content_load
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, update=False, **options):
         created = content_load(update=update)
         parcours = parcours_load(update=update)
+        bump_content_version()  # sources are bulk-created, without signals
         self.stdout.write(
             f"{created['vocabulaires']} valeurs de vocabulaire, {created['fiches']} fiches, "
             f"{parcours['parcours']} parcours et {parcours['étapes']} étapes créés."

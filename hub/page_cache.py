@@ -1,0 +1,127 @@
+"""Whole-page cache for the anonymous content pages, dropped the moment staff change content.
+
+Every stored page carries the *content version* it was rendered under; the version is one cache key that any
+save or deletion of content replaces (signals connected in ``resources.apps``; bulk changes call
+``bump_content_version`` themselves). A page is served from the cache only when its version is the current
+one, so an edit in the admin shows on the next request, on every app server sharing the cache. Both keys are
+read in one round trip.
+
+Only a request that can carry nothing personal is answered from the cache, and only a response that holds
+nothing personal is stored:
+- the request: GET, no query string, no session or messages cookie (so not logged in, no visitor progress);
+- the response: 200, no cookie set, no CSRF token used (a form would be bound to one visitor).
+Pages built from a person's data (parcours progress, « Mon espace », diagnostics, the fiche page and its
+« Sauvegarder » button) are simply never decorated.
+"""
+
+import functools
+import hashlib
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "content-version"
+# Cookies whose presence means the page may differ for this browser.
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+CONTENT_APPS = {"resources", "taggit"}
+CONTENT_MODELS = {"parcours.parcours", "parcours.step"}
+
+
+def is_content_model(model):
+    """Content that cached pages show: the référentiel, the fiches and their tags, the parcours and steps.
+    People's own rows (progress, notes, saved fiches, diagnostics, sessions) are not content."""
+    owner = model._meta.auto_created or model  # an m2m table belongs to the model that declares it
+    return owner._meta.app_label in CONTENT_APPS or owner._meta.label_lower in CONTENT_MODELS
+
+
+def bump_content_version(**_signal_kwargs):
+    """Make every cached page stale (a new random version: two servers bumping at once cannot collide)."""
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # the cache being down must not block an edit; pages expire on their own
+        logger.exception("Version des contenus non mise à jour dans le cache")
+
+
+def content_version():
+    """The current version, or None when there is none yet or the cache cannot be read."""
+    try:
+        return cache.get(VERSION_KEY)
+    except Exception:
+        return None
+
+
+def bump_on_content_change(sender, **kwargs):
+    if is_content_model(sender):
+        bump_content_version()
+
+
+def _cacheable_request(request):
+    return (
+        settings.HUB_PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+    )
+
+
+def _storable_response(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def _page_key(request):
+    # The catalogue's script asks for the results alone (X-Hub-Partial): not the same page.
+    where = f"{request.get_host()}{request.path}|{request.headers.get('X-Hub-Partial', '')}"
+    return "page:" + hashlib.sha256(where.encode()).hexdigest()
+
+
+def _read(page_key):
+    """(current version, stored entry or None), in one round trip."""
+    found = cache.get_many([VERSION_KEY, page_key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, version, None):  # another server set one first: use theirs
+            version = cache.get(VERSION_KEY, version)
+    return version, found.get(page_key)
+
+
+def shared_page(view):
+    """Serve this view's anonymous responses from the shared cache (see the module's docstring)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        try:
+            version, entry = _read(key)
+        except Exception:  # a cache outage slows pages down, it does not break them
+            logger.exception("Cache des pages indisponible")
+            return view(request, *args, **kwargs)
+        if entry is not None and entry[0] == version:
+            _, content_type, content = entry
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Hub-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _storable_response(request, response):
+            try:
+                cache.set(key, (version, response["Content-Type"], response.content), settings.HUB_PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("Page non mise en cache")
+            response["X-Hub-Cache"] = "miss"
+        return response
+
+    return wrapper
