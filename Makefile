@@ -75,4 +75,24 @@ bench-search: $(VENV)/.installed
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(BIN)/python manage.py seed_demo --fiches $(BENCH_FICHES)
 	psql -h 127.0.0.1 -U postgres -q -d $(BENCH_DB) -c "VACUUM ANALYZE"
-	$(BENCH_ENV) $(BIN)/python manage.py bench_search --requests $(BENCH_REQUESTS) --output docs/benchmarks.md
+	$(BENCH_ENV) $(BIN)/python manage.py bench_search --requests $(BENCH_REQUESTS) --output docs/benchmarks-recherche.md
+
+# Load test as production serves the hub (README « Mesures de charge »): PostgreSQL filled at 1x then 10x,
+# gunicorn with 2 workers and production settings over Redis, wrk from another process. Writes
+# docs/benchmarks.md and docs/benchmarks.json. Not part of `make test`.
+BENCH_PEOPLE ?= 5000
+BENCH_DIAGNOSTICS ?= 1000
+BENCH_SECONDS ?= 8
+BENCH_REDIS ?= redis://127.0.0.1:6379/1
+BENCH_SERVE_ENV := DATABASE_URL=$(BENCH_URL) DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver \
+	DJANGO_SECRET_KEY=bench-only-7c1e5a9b3d2f4e6a8c0b1d3f5e7a9c2b4d6f8e0a1c3e5b7d9f \
+	HUB_BENCH_FLOOR=1 REDIS_URL=$(BENCH_REDIS) HUB_CACHE_PREFIX=hub-bench-$(shell date +%s) DJANGO_STATIC_ROOT=$(CURDIR)/staticfiles
+
+.PHONY: bench
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $(BENCH_DB)" -c "CREATE DATABASE $(BENCH_DB)"
+	$(BENCH_SERVE_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BENCH_SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BENCH_SERVE_ENV) $(BIN)/python manage.py bench --fiches $(BENCH_FICHES) --personnes $(BENCH_PEOPLE) \
+		--diagnostics $(BENCH_DIAGNOSTICS) --secondes $(BENCH_SECONDS)

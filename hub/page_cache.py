@@ -1,8 +1,8 @@
 """Whole-page cache for the anonymous content pages, dropped the moment staff change content.
 
 Every stored page carries the *content version* it was rendered under; the version is one cache key that any
-save or deletion of content replaces (signals connected in ``resources.apps``; bulk changes call
-``bump_content_version`` themselves). A page is served from the cache only when its version is the current
+save or deletion of content replaces (signals connected in ``resources.apps``, once at the save and once at
+its commit; bulk changes call ``bump_content_version`` themselves). A page is served from the cache only when its version is the current
 one, so an edit in the admin shows on the next request, on every app server sharing the cache. Both keys are
 read in one round trip.
 
@@ -21,7 +21,9 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +58,10 @@ def content_version():
 
 
 def bump_on_content_change(sender, **kwargs):
-    if is_content_model(sender):
-        bump_content_version()
+    """Bump now (the edit is visible to this connection) and again once it is committed: a page rendered by
+    another server while the edit's transaction was still open shows the old content, and must not outlive it."""
+    bump_content_version()
+    transaction.on_commit(bump_content_version)
 
 
 def _cacheable_request(request):
@@ -109,8 +113,10 @@ def shared_page(view):
             logger.exception("Cache des pages indisponible")
             return view(request, *args, **kwargs)
         if entry is not None and entry[0] == version:
-            _, content_type, content = entry
+            _, content_type, vary, content = entry
             response = HttpResponse(content, content_type=content_type)
+            # What the rendered page varied on (X-Hub-Partial…), and Cookie: a logged-in person gets another page.
+            patch_vary_headers(response, [*vary, "Cookie"])
             response["X-Hub-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
@@ -118,10 +124,13 @@ def shared_page(view):
             response = response.render()
         if _storable_response(request, response):
             try:
-                cache.set(key, (version, response["Content-Type"], response.content), settings.HUB_PAGE_CACHE_SECONDS)
+                vary = [part.strip() for part in response.get("Vary", "").split(",") if part.strip()]
+                entry = (version, response["Content-Type"], vary, response.content)
+                cache.set(key, entry, settings.HUB_PAGE_CACHE_SECONDS)
             except Exception:
                 logger.exception("Page non mise en cache")
             response["X-Hub-Cache"] = "miss"
+            patch_vary_headers(response, ["Cookie"])
         return response
 
     return wrapper

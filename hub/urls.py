@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from hub.bench import floor
 from hub.sitemaps import SITEMAPS
 from parcours.throttle import throttled_admin_login
 from resources.views import pages
@@ -24,3 +26,7 @@ urlpatterns = [
     path("", include("diagnostic.urls")),
     path("", include("resources.urls")),
 ]
+
+if settings.HUB_BENCH_FLOOR:
+    # The benchmark's yardstick: the same middleware as every page, no query, no template.
+    urlpatterns.insert(0, path("bench/plancher/", floor, name="bench_floor"))

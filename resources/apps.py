@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -7,8 +7,13 @@ class ResourcesConfig(AppConfig):
     verbose_name = "Référentiel et fiches"
 
     def ready(self):
-        from hub.page_cache import bump_on_content_change
+        from hub.page_cache import bump_on_content_change, is_content_model
 
         # Any saved or deleted content (here, in taggit or in the parcours) makes the cached pages stale.
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(bump_on_content_change, dispatch_uid=f"page-cache-{signal}")
+        # Connected to content models only: a receiver on every model would deny Django its fast deletes.
+        for model in apps.get_models(include_auto_created=True):
+            if is_content_model(model):
+                uid = model._meta.label_lower
+                post_save.connect(bump_on_content_change, sender=model, dispatch_uid=f"page-cache-save-{uid}")
+                post_delete.connect(bump_on_content_change, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
+                m2m_changed.connect(bump_on_content_change, sender=model, dispatch_uid=f"page-cache-m2m-{uid}")

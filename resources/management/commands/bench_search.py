@@ -33,12 +33,12 @@ def _percentile(samples, fraction):
 class Command(BaseCommand):
     help = (
         "Mesure dans le processus (client de test Django) les temps de réponse p50/p95 de la liste des fiches "
-        "et de la recherche, et écrit le tableau dans docs/benchmarks.md."
+        "et de la recherche, et écrit le tableau dans docs/benchmarks-recherche.md."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--requests", type=int, default=200, help="Requêtes mesurées par scénario (défaut : 200).")
-        parser.add_argument("--output", default="docs/benchmarks.md", help="Fichier Markdown de résultats.")
+        parser.add_argument("--output", default="docs/benchmarks-recherche.md", help="Fichier Markdown de résultats.")
 
     def handle(self, *args, requests, output, **options):
         if settings.DEBUG:

@@ -1,20 +1,50 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
+from diagnostic.demo import demo_diagnostics
+from parcours.demo import PASSWORD, demo_people
 from resources.demo import demo_seed
+
+LIMITS = {"fiches": 200_000, "personnes": 50_000, "diagnostics": 50_000}
+
+
+def _created(count, singular, plural):
+    """« 0 fiche créée », « 1 fiche créée », « 2 fiches créées »: French takes the singular below two."""
+    return f"{count} {singular if count < 2 else plural}."
 
 
 class Command(BaseCommand):
     help = (
-        "Remplace les fiches de démonstration (adresse « demo-… ») par N fiches synthétiques déterministes, "
-        "réparties sur tous les vocabulaires, pour mesurer les performances. Charge d’abord les contenus livrés."
+        "Remplace les données de démonstration par des données synthétiques déterministes, pour mesurer les "
+        "performances : N fiches (adresse « demo-… »), puis N personnes (comptes « demo-personne-… » avec "
+        "profil, parcours, notes et fiches sauvegardées), puis N diagnostics (organisations « Démo … »). "
+        "Charge d’abord les contenus livrés."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--fiches", type=int, default=1000, help="Nombre de fiches à créer (défaut : 1000).")
+        parser.add_argument(
+            "--personnes", type=int, default=0,
+            help="Nombre de comptes de démonstration à créer, avec leur progression (défaut : 0).",
+        )
+        parser.add_argument(
+            "--diagnostics", type=int, default=0,
+            help="Nombre d’organisations diagnostiquées à créer, avec leurs années de chiffres (défaut : 0).",
+        )
         parser.add_argument("--seed", type=int, default=2019, help="Graine du générateur (défaut : 2019).")
 
-    def handle(self, *args, fiches, seed, **options):
-        if not 0 <= fiches <= 200_000:
-            raise CommandError("--fiches doit être compris entre 0 et 200 000.")
+    def handle(self, *args, fiches, personnes, diagnostics, seed, **options):
+        for name, value in (("fiches", fiches), ("personnes", personnes), ("diagnostics", diagnostics)):
+            if not 0 <= value <= LIMITS[name]:
+                raise CommandError(f"--{name} doit être compris entre 0 et {LIMITS[name]:,}.".replace(",", " "))
         created = demo_seed(fiches, seed=seed)
-        self.stdout.write(f"{created} fiches de démonstration créées.")
+        self.stdout.write(_created(created, "fiche de démonstration créée", "fiches de démonstration créées"))
+        people = demo_people(personnes, seed=seed)
+        line = _created(people, "personne de démonstration créée", "personnes de démonstration créées")
+        self.stdout.write(f"{line[:-1]} (mot de passe commun : « {PASSWORD} »)." if people else line)
+        organisations = demo_diagnostics(diagnostics, seed=seed)
+        self.stdout.write(_created(organisations, "diagnostic de démonstration créé", "diagnostics de démonstration créés"))
+        if (people or organisations) and connection.vendor == "postgresql":
+            # demo_seed analysed the database after the fiches; the people and diagnostics came later.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
