@@ -2,9 +2,9 @@
 
 Every stored page carries the *content version* it was rendered under; the version is one cache key that any
 save or deletion of content replaces (signals connected in ``resources.apps``, once at the save and once at
-its commit; bulk changes call ``bump_content_version`` themselves). A page is served from the cache only when its version is the current
-one, so an edit in the admin shows on the next request, on every app server sharing the cache. Both keys are
-read in one round trip.
+its commit; bulk changes call ``bump_content_version`` themselves). A page is served from the cache only when
+its version is the current one, so an edit in the admin shows on the next request, on every app server
+sharing the cache. Both keys are read in one round trip.
 
 Only a request that can carry nothing personal is answered from the cache, and only a response that holds
 nothing personal is stored:
