@@ -26,20 +26,10 @@ class Recommendation:
 
 
 def _fiches(condition, organisation, exclude):
-    """The latest published fiches that meet ``condition``, those written for the organisation's profile first.
-
-    Two short queries walking the publication-date index (the second only when the first finds fewer than
-    three) rather than one that ranks every matching fiche of the catalogue.
-    """
+    """The latest published fiches that meet ``condition``, those written for the organisation's profile first."""
     matching = Fiche.objects.published().filter(pk__in=Fiche.objects.filter(condition).values("pk")).exclude(pk__in=exclude)
-    latest = matching.for_cards().order_by("-published_at", "pk")
-    found = []
-    if organisation.actor_profile_id:
-        written_for = Fiche.actor_profiles.through.objects.filter(actorprofile=organisation.actor_profile_id)
-        found = list(latest.filter(pk__in=written_for.values("fiche"))[:RECOMMENDED])
-    if len(found) < RECOMMENDED:
-        found += list(latest.exclude(pk__in=[fiche.pk for fiche in found])[: RECOMMENDED - len(found)])
-    return found
+    profile = organisation.actor_profile_id
+    return matching.latest_preferring([matching.with_value("actor_profiles", profile)] if profile else [], RECOMMENDED)
 
 
 def recommendations(latest, organisation):

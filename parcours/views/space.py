@@ -1,7 +1,6 @@
 """« Mon espace »: parcours in progress and finished, notes and their export, saved fiches, suggestions."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -32,13 +31,14 @@ def _suggestions(user, excluded):
     profile = Profile.objects.filter(user=user).select_related("actor_profile", "region").first()
     if profile is None or not (profile.actor_profile_id or profile.region_id):
         return profile, []
-    fiches = (
-        Fiche.objects.published().for_cards().exclude(pk__in=excluded)
-        .annotate(score=Count("actor_profiles", filter=Q(actor_profiles=profile.actor_profile_id), distinct=True)
-                  + Count("regions", filter=Q(regions=profile.region_id), distinct=True))
-        .filter(score__gt=0).order_by("-score", "-published_at", "pk")
-    )
-    return profile, list(fiches[:SUGGESTIONS])
+    published = Fiche.objects.published().exclude(pk__in=excluded)
+    matches = [published.with_value(field, value) for field, value in
+               (("actor_profiles", profile.actor_profile_id), ("regions", profile.region_id)) if value]
+    if len(matches) == 1:
+        return profile, matches[0].latest_preferring([], SUGGESTIONS)
+    # Fiches for both the kind of organisation and the region first, then for either; newest first in each.
+    both, either = matches[0] & matches[1], matches[0] | matches[1]
+    return profile, either.latest_preferring([both], SUGGESTIONS)
 
 
 @never_cache

@@ -46,6 +46,27 @@ class FicheQuerySet(models.QuerySet):
         extra query."""
         return self.only(*CARD_FIELDS).prefetch_related("levers")
 
+    def with_value(self, field, value_id):
+        """Fiches linked to one vocabulary value, as a semi-join (IN): no duplicate rows, no DISTINCT."""
+        relation = self.model._meta.get_field(field)
+        links = relation.remote_field.through.objects.filter(**{relation.m2m_reverse_field_name(): value_id})
+        return self.filter(pk__in=links.values(relation.m2m_field_name()))
+
+    def latest_preferring(self, preferred, limit):
+        """The ``limit`` most recently published, those of each queryset of ``preferred`` first (in order).
+
+        One short query per tier along the publication-date index, each stopping at ``limit`` rows, instead of
+        one query that scores and sorts every matching fiche of the catalogue.
+        """
+        found = []
+        for tier in [*preferred, self]:
+            if len(found) >= limit:
+                break
+            rows = tier.only(*CARD_FIELDS).exclude(pk__in=[fiche.pk for fiche in found]).order_by("-published_at", "pk")
+            found += list(rows[: limit - len(found)])
+        models.prefetch_related_objects(found, "levers")  # one query for every tier's cards
+        return found
+
 
 class Fiche(models.Model):
     class Family(models.TextChoices):
