@@ -99,6 +99,29 @@ def _read(page_key):
     return version, found.get(page_key)
 
 
+def content_cached(name, build):
+    """A value built from content alone, the same for every visitor (objects, an HTML fragment), kept in the
+    cache under the content version like the pages. ``build`` may return None: nothing is kept then (an
+    unknown address must not fill the cache)."""
+    if settings.HUB_PAGE_CACHE_SECONDS <= 0:
+        return build()
+    key = "content:" + hashlib.sha256(name.encode()).hexdigest()
+    try:
+        version, entry = _read(key)
+    except Exception:
+        logger.exception("Cache des contenus indisponible")
+        return build()
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = build()
+    if value is not None:
+        try:
+            cache.set(key, (version, value), settings.HUB_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Contenu non mis en cache")
+    return value
+
+
 def shared_page(view):
     """Serve this view's anonymous responses from the shared cache (see the module's docstring)."""
 

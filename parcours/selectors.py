@@ -2,8 +2,8 @@
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
+from hub.page_cache import content_cached
 from parcours.models import Parcours, Step
 from resources.models import Fiche
 
@@ -19,9 +19,15 @@ def outline_steps(parcours):
 
 
 def parcours_with_steps(slug):
-    """(parcours, ordered steps) or 404."""
-    parcours = get_object_or_404(Parcours, slug=slug)
-    return parcours, outline_steps(parcours)
+    """(parcours, ordered steps) or 404; from the content cache when it has them (no query)."""
+    def build():
+        parcours = Parcours.objects.filter(slug=slug).first()
+        return None if parcours is None else (parcours, outline_steps(parcours))
+
+    found = content_cached(f"parcours:{slug}", build)
+    if found is None:
+        raise Http404("Parcours inconnu")
+    return found
 
 
 def step_in(steps, step_slug):
@@ -33,9 +39,12 @@ def step_in(steps, step_slug):
 
 
 def step_content(step):
-    """The full step, its linked published fiches as cards (two queries)."""
-    fiches = Fiche.objects.published().for_cards().order_by("sort_title")
-    return Step.objects.prefetch_related(Prefetch("fiches", queryset=fiches)).get(pk=step.pk)
+    """The full step, its linked published fiches as cards (three queries, none from the content cache)."""
+    def build():
+        fiches = Fiche.objects.published().for_cards().order_by("sort_title")
+        return Step.objects.prefetch_related(Prefetch("fiches", queryset=fiches)).get(pk=step.pk)
+
+    return content_cached(f"step:{step.pk}", build)
 
 
 def all_parcours_with_steps():
