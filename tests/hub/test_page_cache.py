@@ -593,3 +593,60 @@ def test_content_models_are_the_referentiel_the_fiches_their_tags_and_the_parcou
 ], ids=lambda model: model._meta.label)
 def test_what_people_do_and_own_is_not_content(model):
     assert not is_content_model(model)
+
+
+# 8. Content cache: the same-for-everyone part of per-person pages ---------------------------------------------------
+
+
+def test_a_fiche_page_from_the_content_cache_renders_its_html_unescaped_and_costs_no_content_query(
+    site, visitor, django_assert_max_num_queries
+):
+    first = visitor.get("/fiches/fiche-cache/")
+    with django_assert_max_num_queries(0):
+        again = visitor.get("/fiches/fiche-cache/")
+    assert "X-Hub-Cache" not in again.headers  # the page itself is rendered per request (its Sauvegarder button)
+    unmasked = [re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text(page)) for page in (first, again)]
+    assert unmasked[0] == unmasked[1]  # but for the CSRF token, masked afresh for each response
+    assert '<aside class="hub-fiche__aside"' in text(again) and "&lt;aside" not in text(again)
+    assert "Composante en cache" in text(again) and "Région en cache" in text(again)
+
+
+def test_a_fiche_page_follows_an_edit_of_its_fiche_and_of_its_vocabulary_at_once(site, visitor):
+    visitor.get("/fiches/fiche-cache/")
+    site["component"].label = "Composante renommée"
+    site["component"].save()
+    assert "Composante renommée" in text(visitor.get("/fiches/fiche-cache/"))
+    site["fiche"].title = "Fiche retitrée"
+    site["fiche"].save()
+    assert "Fiche retitrée" in text(visitor.get("/fiches/fiche-cache/"))
+    site["fiche"].status = m.Fiche.Status.DRAFT
+    site["fiche"].save()
+    assert visitor.get("/fiches/fiche-cache/").status_code == 404
+
+
+def test_a_draft_fiche_is_never_taken_from_the_content_cache_and_stays_hidden_from_visitors(staff_client, visitor):
+    make_fiche(slug="brouillon-cache", title="Brouillon en cache", status=m.Fiche.Status.DRAFT, published_at=None)
+    for _ in range(2):
+        assert "Brouillon en cache" in text(staff_client.get("/fiches/brouillon-cache/"))
+        assert visitor.get("/fiches/brouillon-cache/").status_code == 404
+
+
+def test_the_saved_state_of_a_fiche_stays_personal_when_its_content_comes_from_the_cache(site, learner_client, visitor):
+    visitor.get("/fiches/fiche-cache/")
+    learner_client.post("/mon-espace/fiches/fiche-cache/", {"action": "sauvegarder"})
+    assert "Retirer de Mon espace" in text(learner_client.get("/fiches/fiche-cache/"))
+    assert "Retirer de Mon espace" not in text(visitor.get("/fiches/fiche-cache/"))
+
+
+def test_a_step_page_follows_an_edit_of_its_step_at_once(learner_client):
+    parcours = make_parcours(slug="parcours-contenu", steps=2)
+    step = parcours.steps.order_by("order").first()
+    url = f"/parcours/parcours-contenu/{step.slug}/"
+    assert learner_client.get(url).status_code == 200
+    step.title = "Étape retitrée"
+    step.body = "Un corps **réécrit**."
+    step.save()
+    page = text(learner_client.get(url))
+    assert "Étape retitrée" in page and "<strong>réécrit</strong>" in page
+    parcours.delete()
+    assert learner_client.get(url).status_code == 404
