@@ -4,7 +4,8 @@ Every stored page carries the *content version* it was rendered under; the versi
 save or deletion of content replaces (signals connected in ``resources.apps``, once at the save and once at
 its commit; bulk changes call ``bump_content_version`` themselves). A page is served from the cache only when
 its version is the current one, so an edit in the admin shows on the next request, on every app server
-sharing the cache. Both keys are read in one round trip.
+sharing the cache. A hit asks the shared cache for the version only when this process still holds the page
+(``recent``), for the page too otherwise.
 
 Only a request that can carry nothing personal is answered from the cache, and only a response that holds
 nothing personal is stored:
@@ -17,7 +18,9 @@ Pages built from a person's data (parcours progress, « Mon espace », diagnosti
 import functools
 import hashlib
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -88,21 +91,71 @@ def _page_key(request):
     return "page:" + hashlib.sha256(where.encode()).hexdigest()
 
 
-def _read(page_key):
-    """(current version, stored entry or None), in one round trip."""
-    found = cache.get_many([VERSION_KEY, page_key])
-    version = found.get(VERSION_KEY)
+class _RecentEntries:
+    """This process's copy of the entries it served last, so that a hit asks the shared cache for the version
+    only (a few bytes) rather than for the whole page again. Always checked against the shared version: a copy
+    from an older version is never used."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, version):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+recent = _RecentEntries(size=256)
+
+
+def _current_version():
+    version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(VERSION_KEY, version, None):  # another server set one first: use theirs
             version = cache.get(VERSION_KEY, version)
-    return version, found.get(page_key)
+    return version
+
+
+def _read(key):
+    """(current version, entry stored under it or None): from this process's recent copies when it has the
+    current one (one small round trip), else from the shared cache (two)."""
+    version = _current_version()
+    entry = recent.get(key, version)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None or entry[0] != version:
+            return version, None
+        recent.put(key, entry)
+    return version, entry
+
+
+def _store(key, entry):
+    cache.set(key, entry, settings.HUB_PAGE_CACHE_SECONDS)
+    recent.put(key, entry)
 
 
 def content_cached(name, build):
     """A value built from content alone, the same for every visitor (objects, an HTML fragment), kept in the
     cache under the content version like the pages. ``build`` may return None: nothing is kept then (an
-    unknown address must not fill the cache)."""
+    unknown address must not fill the cache). The objects returned are shared with this process's later
+    requests: read them, never change them."""
     if settings.HUB_PAGE_CACHE_SECONDS <= 0:
         return build()
     key = "content:" + hashlib.sha256(name.encode()).hexdigest()
@@ -111,12 +164,12 @@ def content_cached(name, build):
     except Exception:
         logger.exception("Cache des contenus indisponible")
         return build()
-    if entry is not None and entry[0] == version:
+    if entry is not None:
         return entry[1]
     value = build()
     if value is not None:
         try:
-            cache.set(key, (version, value), settings.HUB_PAGE_CACHE_SECONDS)
+            _store(key, (version, value))
         except Exception:
             logger.exception("Contenu non mis en cache")
     return value
@@ -135,7 +188,7 @@ def shared_page(view):
         except Exception:  # a cache outage slows pages down, it does not break them
             logger.exception("Cache des pages indisponible")
             return view(request, *args, **kwargs)
-        if entry is not None and entry[0] == version:
+        if entry is not None:
             _, content_type, vary, content = entry
             response = HttpResponse(content, content_type=content_type)
             # What the rendered page varied on (X-Hub-Partial…), and Cookie: a logged-in person gets another page.
@@ -149,7 +202,7 @@ def shared_page(view):
             try:
                 vary = [part.strip() for part in response.get("Vary", "").split(",") if part.strip()]
                 entry = (version, response["Content-Type"], vary, response.content)
-                cache.set(key, entry, settings.HUB_PAGE_CACHE_SECONDS)
+                _store(key, entry)
             except Exception:
                 logger.exception("Page non mise en cache")
             response["X-Hub-Cache"] = "miss"

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.template.loader import render_to_string
 
 from hub.page_cache import content_cached
 from parcours.models import Parcours, Step
@@ -39,10 +40,14 @@ def step_in(steps, step_slug):
 
 
 def step_content(step):
-    """The full step, its linked published fiches as cards (three queries, none from the content cache)."""
+    """The full step, with ``content_html``: its text and linked published fiches, rendered (three queries, none
+    from the content cache)."""
     def build():
         fiches = Fiche.objects.published().for_cards().order_by("sort_title")
-        return Step.objects.prefetch_related(Prefetch("fiches", queryset=fiches)).get(pk=step.pk)
+        full = Step.objects.prefetch_related(Prefetch("fiches", queryset=fiches)).get(pk=step.pk)
+        full.content_html = render_to_string("parcours/_step_content.html", {"step": full})
+        full._prefetched_objects_cache = {}  # rendered: no need to keep them
+        return full
 
     return content_cached(f"step:{step.pk}", build)
 

@@ -5,6 +5,7 @@ from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 from django.test import Client
 
+from hub import page_cache
 from resources.facet_index import reset_index
 
 
@@ -27,6 +28,7 @@ def fresh_facet_index():
 def fresh_cache():
     """Each test starts with an empty cache: no log-in lock or cached page left by another test."""
     cache.clear()
+    page_cache.recent.clear()
     yield
 
 

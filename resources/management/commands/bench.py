@@ -59,7 +59,8 @@ class Command(BaseCommand):
             items = benchmark.scenarios(person)
             counts[scale] = benchmark.count_queries(items, person)
         for item in items:
-            item.queries = {scale: counts[scale][item.key] for scale in counts}
+            item.queries = {f"{scale} {mode}": counts[scale][f"{item.key}:{mode}"]
+                            for scale in counts for mode in ("froid", "servi")}
 
         member = Client()
         member.force_login(person["user"])
@@ -73,7 +74,7 @@ class Command(BaseCommand):
                 for name, value in figures.items():
                     setattr(item, name, value)
                 self.stdout.write(f"{item.label:60} {item.rps:8.0f} req/s  p50 {item.p50_ms:6.1f} ms  "
-                                  f"p99 {item.p99_ms:6.1f} ms  SQL {item.queries['1x']}/{item.queries['10x']}")
+                                  f"p99 {item.p99_ms:6.1f} ms  SQL {item.queries}")
         for item in items:
             item.ratio = item.rps / items[0].rps if items[0].rps else 0.0
         context = {
