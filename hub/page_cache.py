@@ -19,11 +19,13 @@ import functools
 import hashlib
 import logging
 import threading
+import time
 import uuid
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -46,8 +48,10 @@ def is_content_model(model):
 
 def bump_content_version(**_signal_kwargs):
     """Make every cached page stale (a new random version: two servers bumping at once cannot collide)."""
+    version = uuid.uuid4().hex
+    _remember(version)
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        cache.set(VERSION_KEY, version, None)
     except Exception:  # the cache being down must not block an edit; pages expire on their own
         logger.exception("Version des contenus non mise à jour dans le cache")
 
@@ -124,13 +128,34 @@ class _RecentEntries:
 recent = _RecentEntries(size=256)
 
 
+# The version read by this thread during the current request: a page that takes several entries from the cache
+# asks for it once. Forgotten when the next request starts, and after a second outside requests.
+_seen = threading.local()
+SEEN_FOR = 1.0
+
+
+def forget_seen_version(**_signal_kwargs):
+    _seen.version = None
+
+
+request_started.connect(forget_seen_version, dispatch_uid="page-cache-forget-version")
+
+
+def _remember(version):
+    _seen.version, _seen.at = version, time.monotonic()
+    return version
+
+
 def _current_version():
+    version = getattr(_seen, "version", None)
+    if version is not None and time.monotonic() - _seen.at < SEEN_FOR:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(VERSION_KEY, version, None):  # another server set one first: use theirs
             version = cache.get(VERSION_KEY, version)
-    return version
+    return _remember(version)
 
 
 def _read(key):

@@ -95,7 +95,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hub.redis_cache.HubRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("HUB_CACHE_PREFIX", "hub"),
             "TIMEOUT": 300,

@@ -29,6 +29,7 @@ def fresh_cache():
     """Each test starts with an empty cache: no log-in lock or cached page left by another test."""
     cache.clear()
     page_cache.recent.clear()
+    page_cache.forget_seen_version()
     yield
 
 

@@ -1,0 +1,60 @@
+"""The Redis backend of the hub (hub.redis_cache) against the real Redis server, as production uses it."""
+
+import socket
+import uuid
+
+import pytest
+
+from hub.redis_cache import HubRedisCache
+
+
+def _redis_reachable():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _redis_reachable(), reason="no Redis at 127.0.0.1:6379 (CI always has one)")
+
+
+@pytest.fixture
+def redis_cache():
+    backend = HubRedisCache("redis://127.0.0.1:6379/2", {"KEY_PREFIX": f"hub-test-{uuid.uuid4().hex}"})
+    yield backend
+    backend.delete_many(["a", "b", "n", "gone"])
+    backend.close()
+
+
+def test_every_operation_the_hub_uses_works_on_the_real_server(redis_cache):
+    assert redis_cache.add("a", {"page": b"<html>"}, 30)
+    assert not redis_cache.add("a", "second", 30)  # add keeps the first value: the content version relies on it
+    redis_cache.set("b", ("version", "text/html", ["Cookie"], b"body"), 30)
+    assert redis_cache.get_many(["a", "b", "missing"]) == {
+        "a": {"page": b"<html>"},
+        "b": ("version", "text/html", ["Cookie"], b"body"),
+    }
+    redis_cache.set("n", 1, 30)
+    assert redis_cache.incr("n") == 2
+    redis_cache.set("gone", "x", 30)
+    redis_cache.delete("gone")
+    assert redis_cache.get("gone", "default") == "default"
+
+
+def test_one_redis_client_serves_every_call_instead_of_one_built_per_call(redis_cache):
+    first = redis_cache._cache.get_client("a")
+    assert redis_cache._cache.get_client("b") is first
+    assert redis_cache._cache.get_client("a", write=True) is first  # a single server: reads and writes share it
+
+
+def test_with_replicas_writes_go_to_the_first_server_and_reads_to_the_others():
+    servers = "redis://127.0.0.1:6379/3,redis://127.0.0.1:6379/4"
+    backend = HubRedisCache(servers, {"KEY_PREFIX": f"hub-test-{uuid.uuid4().hex}"})
+    try:
+        writer, reader = backend._cache.get_client(write=True), backend._cache.get_client()
+        assert writer.connection_pool.connection_kwargs["db"] == 3
+        assert reader.connection_pool.connection_kwargs["db"] == 4
+        assert backend._cache.get_client() is reader
+    finally:
+        backend.close()
