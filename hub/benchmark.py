@@ -41,6 +41,7 @@ class Scenario:
     path: str
     kind: str  # "plancher", "cache" (anonymous page served from the cache), "page", "liste", "recherche", "personnel"
     logged_in: bool = False
+    cold: bool = False  # served with the page and content caches off: every request is computed from the database
     target: float | None = None  # share of the floor's requests per second to reach
     queries: dict = field(default_factory=dict)  # "1x froid", "10x servi"… -> SQL queries of one request
     rps: float = 0.0
@@ -66,9 +67,6 @@ def scenarios(person):
         Scenario("home", "Accueil", "/", "cache", target=0.5),
         Scenario("lever", "Page d’un levier", "/leviers/financement/", "cache", target=0.5),
         Scenario("list", "Liste des fiches, sans filtre", "/fiches/", "cache", target=0.5),
-        Scenario("home_uncached", "Accueil, rendu sans le cache", "/?sans-cache=1", "page"),
-        Scenario("lever_uncached", "Page d’un levier, rendue sans le cache", "/leviers/financement/?page=1", "page"),
-        Scenario("list_uncached", "Liste des fiches sans filtre, rendue sans le cache", "/fiches/?page=1", "liste", target=0.1),
         Scenario("list_facets", "Liste, trois facettes", facets, "liste", target=0.1),
         Scenario("search_word", "Recherche, un mot", "/recherche/?q=b%C3%A9n%C3%A9voles", "recherche", target=0.1),
         Scenario("search_phrase", "Recherche, une expression", "/recherche/?q=%22alliance+de+moyens%22", "recherche",
@@ -82,6 +80,20 @@ def scenarios(person):
         Scenario("diagnostic", "Résultat d’un diagnostic (connecté)", person["diagnostic_url"], "personnel",
                  logged_in=True),
     ]
+
+
+COLD = ("home", "lever", "list", "list_facets", "search_word", "search_phrase", "search_typo", "fiche", "step")
+
+
+def cold_twins(items):
+    """The same scenarios on a server with every cache off: what a query nobody asked before costs."""
+    twins = []
+    for item in items:
+        if item.key in COLD:
+            twins.append(Scenario(f"{item.key}_cold", f"{item.label}, caches coupés", item.path, item.kind,
+                                  logged_in=item.logged_in, cold=True,
+                                  queries={scale: item.queries[f"{scale.split()[0]} froid"] for scale in item.queries}))
+    return twins
 
 
 def bench_person():
@@ -145,13 +157,14 @@ def _free_port():
 class Server:
     """gunicorn serving this database, 2 workers, with the production settings of the environment."""
 
-    def __init__(self, workers=2):
+    def __init__(self, workers=2, **env):
         self.port = _free_port()
         self.workers = workers
+        self.env = env
         self.process = None
 
     def __enter__(self):
-        env = {**os.environ, "HUB_BENCH_FLOOR": "1"}
+        env = {**os.environ, "HUB_BENCH_FLOOR": "1", **self.env}
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         # Bandit: fixed arguments, no shell.
         self.process = subprocess.Popen(  # nosec B603
@@ -266,7 +279,9 @@ def write_report(markdown_path, json_path, items, context):
         f"diagnostics. **1x** : le dixième ({_fmt(context['data']['1x']['fiches'])} fiches, "
         f"{_fmt(context['data']['1x']['personnes'])} personnes, {_fmt(context['data']['1x']['diagnostics'])} diagnostics).",
         f"- **Serveur** : gunicorn, {context['workers']} workers synchrones, réglages de production (DEBUG désactivé, "
-        "en-têtes de sécurité, sessions et cache dans Redis, connexions PostgreSQL réutilisées).",
+        "en-têtes de sécurité, sessions et cache dans Redis, connexions PostgreSQL réutilisées). Les lignes « caches "
+        "coupés » viennent d’un second serveur lancé avec `HUB_PAGE_CACHE_SECONDS=0` : chaque requête y est calculée "
+        "depuis la base, comme une recherche que personne n’a encore faite.",
         f"- **Charge** : wrk, 1 fil, {context['connections']} connexions, {context['seconds']} s par scénario après "
         "2 s de chauffe, depuis un autre processus sur la boucle locale (il partage les 2 cœurs avec le serveur).",
         "- **Requêtes SQL** d’une requête, à 1x et à 10x : *à froid*, caches des pages et des contenus coupés (tout "

@@ -29,6 +29,7 @@ from django.core.signals import request_started
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 
 logger = logging.getLogger(__name__)
 
@@ -176,11 +177,16 @@ def _store(key, entry):
     recent.put(key, entry)
 
 
-def content_cached(name, build):
+def canonical_query(request):
+    """The query string with its parameters in a fixed order: « ?a=1&b=2 » and « ?b=2&a=1 » share an entry."""
+    return urlencode(sorted((name, value) for name, values in request.GET.lists() for value in values))
+
+
+def content_cached(name, build, keep=None):
     """A value built from content alone, the same for every visitor (objects, an HTML fragment), kept in the
     cache under the content version like the pages. ``build`` may return None: nothing is kept then (an
-    unknown address must not fill the cache). The objects returned are shared with this process's later
-    requests: read them, never change them."""
+    unknown address must not fill the cache), or ``keep(value)`` may say no. The objects returned are shared
+    with this process's later requests: read them, never change them."""
     if settings.HUB_PAGE_CACHE_SECONDS <= 0:
         return build()
     key = "content:" + hashlib.sha256(name.encode()).hexdigest()
@@ -192,7 +198,7 @@ def content_cached(name, build):
     if entry is not None:
         return entry[1]
     value = build()
-    if value is not None:
+    if value is not None and (keep is None or keep(value)):
         try:
             _store(key, (version, value))
         except Exception:

@@ -1,13 +1,15 @@
 """The fiche list (faceted, searchable) and the fiche detail page."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import BadRequest
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
-from hub.page_cache import content_cached, shared_page
+from hub.page_cache import canonical_query, content_cached, shared_page
 from resources.catalogue import build_catalogue
 from resources.filters import oversized_facets
 from resources.models import Component, Fiche
@@ -21,12 +23,30 @@ def fiche_list(request):
     too_many = oversized_facets(request.GET)
     if too_many:
         raise BadRequest(f"Trop de valeurs pour le filtre {', '.join(too_many)}.")
-    catalogue = build_catalogue(request)
-    partial = request.META.get(PARTIAL_HEADER) == "1"
-    template = "resources/_results.html" if partial else "resources/fiche_list.html"
-    response = render(request, template, {"catalogue": catalogue}, status=400 if catalogue.ignored else 200)
+    # The results and facets depend on the query and the content only: the same for everyone, kept in the content
+    # cache for each query (unless some of it was ignored: a 400 is not worth keeping).
+    listing = content_cached(f"fiches?{canonical_query(request)}", lambda: _listing(request),
+                             keep=lambda listing: listing.status == 200)
+    if request.META.get(PARTIAL_HEADER) == "1":
+        response = HttpResponse(listing.html, status=listing.status)
+    else:
+        response = render(request, "resources/fiche_list.html", {"listing": listing}, status=listing.status)
     patch_vary_headers(response, ["X-Hub-Partial"])
     return response
+
+
+@dataclass(frozen=True)
+class Listing:
+    status: int
+    query: str
+    number: int
+    html: str  # resources/_results.html, rendered
+
+
+def _listing(request):
+    catalogue = build_catalogue(request)
+    html = render_to_string("resources/_results.html", {"catalogue": catalogue})  # no request: nothing personal
+    return Listing(400 if catalogue.ignored else 200, catalogue.query, catalogue.page.number, html)
 
 
 FICHE_RELATIONS = (

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Window
 from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from hub.page_cache import canonical_query, content_cached
 
 from resources.models import Fiche
 from resources.query import MAX_QUERY_LENGTH
@@ -41,7 +44,19 @@ SECTIONS = [
 ]
 
 
+@dataclass(frozen=True)
+class Found:
+    query: str
+    html: str  # resources/_search_content.html, rendered
+
+
 def search(request):
+    # Results depend on the words and the content only: kept in the content cache for each query.
+    found = content_cached(f"recherche?{canonical_query(request)}", lambda: _found(request))
+    return render(request, "resources/search.html", {"found": found})
+
+
+def _found(request):
     raw = request.GET.get("q", "")
     parsed = prepare_query(raw)
     fiches, total, sections, suggestion = [], 0, [], None
@@ -72,4 +87,4 @@ def search(request):
         "max_length": MAX_QUERY_LENGTH,
         "repeated": len(request.GET.getlist("q")) > 1,
     }
-    return render(request, "resources/search.html", ctx)
+    return Found(ctx["query"], render_to_string("resources/_search_content.html", ctx))  # no request: nothing personal

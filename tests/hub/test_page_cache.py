@@ -650,3 +650,50 @@ def test_a_step_page_follows_an_edit_of_its_step_at_once(learner_client):
     assert "Étape retitrée" in page and "<strong>réécrit</strong>" in page
     parcours.delete()
     assert learner_client.get(url).status_code == 404
+
+
+def test_a_filtered_list_comes_from_the_content_cache_per_query_and_follows_edits(site, visitor, django_assert_max_num_queries):
+    url = "/fiches/?levier=levier-cache&tri=titre"
+    first = visitor.get(url)
+    assert "Fiche en cache" in text(first) and "X-Hub-Cache" not in first.headers
+    with django_assert_max_num_queries(0):  # same query in another order: the same entry
+        again = visitor.get("/fiches/?tri=titre&levier=levier-cache")
+    assert results_count(again) == results_count(first) == 1
+    assert "Fiche en cache" not in text(visitor.get("/fiches/?levier=levier-cache&q=introuvable"))
+    make_fiche(title="Fiche ajoutée ensuite", levers=[site["lever"]])
+    after = visitor.get(url)
+    assert results_count(after) == 2 and "Fiche ajoutée ensuite" in text(after)
+
+
+def test_a_list_with_an_unknown_filter_value_answers_400_every_time_and_is_not_kept(site, visitor):
+    for _ in range(2):
+        response = visitor.get("/fiches/?levier=inconnu")
+        assert response.status_code == 400
+    assert not any(key.startswith(":1:content:") for key in cache._cache)  # locmem's own keys
+
+
+def test_the_results_partial_and_the_full_list_share_one_cached_rendering(site, visitor, django_assert_max_num_queries):
+    full = visitor.get("/fiches/?levier=levier-cache")
+    with django_assert_max_num_queries(0):
+        partial = visitor.get("/fiches/?levier=levier-cache", headers={"X-Hub-Partial": "1"})
+    assert text(partial).strip() and "<html" not in text(partial)
+    assert text(partial).strip() in text(full)
+
+
+def test_search_results_come_from_the_content_cache_per_query_and_follow_edits(site, visitor, django_assert_max_num_queries):
+    first = visitor.get("/recherche/?q=cache")
+    assert "Fiche en cache" in text(first)
+    with django_assert_max_num_queries(0):
+        again = visitor.get("/recherche/?q=cache")
+    assert text(again) == text(first)
+    site["fiche"].title = "Fiche retitrée en cache"
+    site["fiche"].save()
+    assert "Fiche retitrée en cache" in text(visitor.get("/recherche/?q=cache"))
+    assert "Fiche retitrée" not in text(visitor.get("/recherche/?q=introuvable"))
+
+
+def test_a_logged_in_search_shows_the_shared_results_in_its_own_frame(site, learner_client, visitor):
+    visitor.get("/recherche/?q=cache")
+    page = text(learner_client.get("/recherche/?q=cache"))
+    assert "Fiche en cache" in page and "Se déconnecter" in page
+    assert "Se déconnecter" not in text(visitor.get("/recherche/?q=cache"))
