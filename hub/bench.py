@@ -4,4 +4,6 @@ from django.http import HttpResponse
 
 
 def floor(request):
-    return HttpResponse("<!doctype html><html lang=\"fr\"><title>Plancher</title><p>ok</p></html>")
+    # Who is asking: nothing for a visitor without a session; the session and the person for a member.
+    who = "membre" if request.user.is_authenticated else "visiteur"
+    return HttpResponse(f"<!doctype html><html lang=\"fr\"><title>Plancher</title><p>{who}</p></html>")

@@ -64,6 +64,8 @@ def scenarios(person):
     facets = "/fiches/?famille=action&levier=financement&region=bretagne"
     return [
         Scenario("floor", "Vue plancher (même middleware, ni requête ni gabarit)", "/bench/plancher/", "plancher"),
+        Scenario("floor_member", "Vue plancher, connecté (session et personne lues)", "/bench/plancher/", "plancher",
+                 logged_in=True),
         Scenario("home", "Accueil", "/", "cache", target=0.5),
         Scenario("lever", "Page d’un levier", "/leviers/financement/", "cache", target=0.5),
         Scenario("list", "Liste des fiches, sans filtre", "/fiches/", "cache", target=0.5),
