@@ -107,10 +107,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hub"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Anonymous content pages are kept this many seconds in the cache and dropped at once when staff change content
-# (hub/page_cache.py). Off by default on a server without Redis: several processes would each keep their own
-# copy, and a page edited through one would stay stale in the others.
-HUB_PAGE_CACHE_SECONDS = env_int("HUB_PAGE_CACHE_SECONDS", 600 if (REDIS_URL or DEBUG) else 0)
+# Anonymous content pages, and the parts of other pages that are the same for everyone, are kept this many seconds
+# in the cache and dropped at once when staff change content (hub/page_cache.py). Off by default without Redis:
+# several processes would each keep their own copy, and a page edited through one would stay stale in the others;
+# and in development a template being edited would not show. One process may turn it on with locmem.
+HUB_PAGE_CACHE_SECONDS = env_int("HUB_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
 
 # `make bench` only: adds the bare « floor » view that the benchmark compares every page with.
 HUB_BENCH_FLOOR = env_bool("HUB_BENCH_FLOOR", False)

@@ -149,3 +149,35 @@ def test_manage_py_with_a_secret_key_stays_in_production_mode():
     result = _manage("check", DJANGO_SECRET_KEY="k" * 60)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def _cache_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "HUB_"))}
+    clean.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="hub.example.org", **env)
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='hub.settings'; django.setup();"
+        "from django.conf import settings as s; c = s.CACHES['default'];"
+        "print(c['BACKEND'], c.get('LOCATION'), c.get('KEY_PREFIX', '-'), s.SESSION_ENGINE, s.HUB_PAGE_CACHE_SECONDS)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_with_redis_every_app_server_shares_cache_sessions_and_pages():
+    backend, location, prefix, sessions, seconds = _cache_settings(REDIS_URL="redis://cache:6379/0", HUB_CACHE_PREFIX="hub-prod")
+    assert (backend, location, prefix) == ("hub.redis_cache.HubRedisCache", "redis://cache:6379/0", "hub-prod")
+    assert sessions == "django.contrib.sessions.backends.cached_db"
+    assert seconds == "600"
+
+
+def test_without_redis_the_cache_is_the_process_own_and_pages_are_not_cached():
+    backend, _, _, sessions, seconds = _cache_settings()
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    assert sessions == "django.contrib.sessions.backends.db"  # shared through the database all the same
+    assert seconds == "0"
+
+
+def test_the_page_cache_duration_can_be_set_either_way():
+    assert _cache_settings(HUB_PAGE_CACHE_SECONDS="120")[-1] == "120"
+    assert _cache_settings(REDIS_URL="redis://cache:6379/0", HUB_PAGE_CACHE_SECONDS="0")[-1] == "0"
