@@ -86,12 +86,14 @@ BENCH_SECONDS ?= 8
 BENCH_REDIS ?= redis://127.0.0.1:6379/1
 BENCH_SERVE_ENV := DATABASE_URL=$(BENCH_URL) DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver \
 	DJANGO_SECRET_KEY=bench-only-7c1e5a9b3d2f4e6a8c0b1d3f5e7a9c2b4d6f8e0a1c3e5b7d9f \
-	HUB_BENCH_FLOOR=1 REDIS_URL=$(BENCH_REDIS) HUB_CACHE_PREFIX=hub-bench-$(shell date +%s) DJANGO_STATIC_ROOT=$(CURDIR)/staticfiles
+	HUB_BENCH_FLOOR=1 REDIS_URL=$(BENCH_REDIS) HUB_CACHE_PREFIX=hub-bench DJANGO_STATIC_ROOT=$(CURDIR)/staticfiles
 
 .PHONY: bench
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || apt-get install -y wrk
 	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $(BENCH_DB)" -c "CREATE DATABASE $(BENCH_DB)"
+	@# The previous run's keys (pages, sessions, version), and only those.
+	redis-cli -u $(BENCH_REDIS) --scan --pattern 'hub-bench:*' | xargs -r redis-cli -u $(BENCH_REDIS) del >/dev/null
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py bench --fiches $(BENCH_FICHES) --personnes $(BENCH_PEOPLE) \

@@ -179,7 +179,7 @@ class Server:
             try:
                 self.get("/bench/plancher/")
                 return self
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while gunicorn starts (URLError is one too)
                 time.sleep(0.2)
         self.__exit__()
         raise RuntimeError("gunicorn n’a pas répondu en 30 secondes")
@@ -187,7 +187,11 @@ class Server:
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"

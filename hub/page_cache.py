@@ -48,7 +48,15 @@ def is_content_model(model):
 
 
 def bump_content_version(**_signal_kwargs):
-    """Make every cached page stale (a new random version: two servers bumping at once cannot collide)."""
+    """Make every cached page stale now (the change is visible to this connection) and again once it is
+    committed: a page rendered elsewhere while the change's transaction was still open shows the old content,
+    and must not outlive it. Outside a transaction the second bump runs at once."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version():
+    """A new random version: two servers bumping at once cannot collide."""
     version = uuid.uuid4().hex
     _remember(version)
     try:
@@ -66,10 +74,7 @@ def content_version():
 
 
 def bump_on_content_change(sender, **kwargs):
-    """Bump now (the edit is visible to this connection) and again once it is committed: a page rendered by
-    another server while the edit's transaction was still open shows the old content, and must not outlive it."""
     bump_content_version()
-    transaction.on_commit(bump_content_version)
 
 
 def _cacheable_request(request):
@@ -82,11 +87,15 @@ def _cacheable_request(request):
 
 
 def _storable_response(request, response):
+    # Cookies are set by the middleware after the view: what will set them is checked at the source.
+    session = getattr(request, "session", None)
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not getattr(getattr(request, "_messages", None), "added_new", False)
     )
 
 
@@ -178,8 +187,10 @@ def _store(key, entry):
 
 
 def canonical_query(request):
-    """The query string with its parameters in a fixed order: « ?a=1&b=2 » and « ?b=2&a=1 » share an entry."""
-    return urlencode(sorted((name, value) for name, values in request.GET.lists() for value in values))
+    """The query string with its parameters in a fixed order: « ?a=1&b=2 » and « ?b=2&a=1 » share an entry.
+    The values of a repeated parameter keep their order (the last one may be the one that counts)."""
+    return urlencode(sorted(((name, value) for name, values in request.GET.lists() for value in values),
+                            key=lambda pair: pair[0]))
 
 
 def content_cached(name, build, keep=None):

@@ -99,10 +99,13 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("HUB_CACHE_PREFIX", "hub"),
             "TIMEOUT": 300,
+            # An unreachable Redis must not hold a request for seconds: every use of the cache has a fallback.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    # Sessions read from Redis, written through to the database: shared, and they survive a Redis restart.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Sessions read from Redis, written through to the database: shared, they survive a Redis restart, and
+    # pages keep working while Redis is down (hub/sessions.py).
+    SESSION_ENGINE = "hub.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hub"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

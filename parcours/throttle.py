@@ -5,13 +5,17 @@ with the default local-memory cache, shared by every app server once a shared ca
 Only failures count; a successful log-in or password reset clears the account's count.
 """
 
+import functools
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 from parcours.forms import login_username
+
+logger = logging.getLogger(__name__)
 
 FAILURES_PER_ACCOUNT = 5
 FAILURES_PER_CLIENT = 20  # one network address trying many accounts
@@ -44,6 +48,24 @@ def _recent(key):
     return [moment for moment in cache.get(key, []) if now - moment < WINDOW]
 
 
+def _tolerant(default):
+    """While the cache is down, log-ins go on unthrottled (and logged) rather than all failing."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except Exception:
+                logger.exception("Frein aux connexions indisponible (cache injoignable)")
+                return default
+
+        return wrapper
+
+    return decorate
+
+
+@_tolerant(default=0)
 def seconds_locked(request, username):
     """How long this log-in must still wait (0 when it may try)."""
     waits = []
@@ -54,11 +76,13 @@ def seconds_locked(request, username):
     return max(waits, default=0)
 
 
+@_tolerant(default=None)
 def record_failure(request, username):
     for key, _ in _keys(request, username):
         cache.set(key, [*_recent(key), _now()][-FAILURES_PER_CLIENT:], WINDOW)
 
 
+@_tolerant(default=None)
 def clear(request, username):
     cache.delete(_keys(request, username)[0][0])
 

@@ -18,6 +18,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import Expression
 from django.utils.html import format_html, format_html_join
 
+from hub.page_cache import content_version
 from resources.query import expand_synonyms, parse_query
 from resources.text import fold, fold_words
 
@@ -198,8 +199,9 @@ def _lexicon_words():
     from resources.models import Fiche
     from resources.vocabularies import VOCABULARIES
 
-    # Vocabulary labels change without changing the catalogue version: rebuilt every few minutes too.
-    version = (catalogue_version(), int(time.monotonic() // LEXICON_MAX_AGE))
+    # Vocabulary labels change without changing the catalogue version: rebuilt when the shared content version
+    # changes (any edit saved by staff), and every few minutes for the others.
+    version = (catalogue_version(), content_version(), int(time.monotonic() // LEXICON_MAX_AGE))
     if _lexicon["version"] != version:
         published = Fiche.objects.published()
         texts = list(published.values_list("title", flat=True).iterator(chunk_size=5000))

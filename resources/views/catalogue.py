@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -45,7 +46,8 @@ class Listing:
 
 def _listing(request):
     catalogue = build_catalogue(request)
-    html = render_to_string("resources/_results.html", {"catalogue": catalogue})  # no request: nothing personal
+    # No request, so nothing personal; the site's name (in the title catalogue.js sets) is given directly.
+    html = render_to_string("resources/_results.html", {"catalogue": catalogue, "site_name": settings.SITE_NAME})
     return Listing(400 if catalogue.ignored else 200, catalogue.query, catalogue.page.number, html)
 
 

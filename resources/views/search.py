@@ -6,7 +6,7 @@ from django.db.models import Count, Window
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from hub.page_cache import canonical_query, content_cached
+from hub.page_cache import content_cached
 
 from resources.models import Fiche
 from resources.query import MAX_QUERY_LENGTH
@@ -52,7 +52,10 @@ class Found:
 
 def search(request):
     # Results depend on the words and the content only: kept in the content cache for each query.
-    found = content_cached(f"recherche?{canonical_query(request)}", lambda: _found(request))
+    # Keyed on what the page reads (the last « q », and whether it was repeated): other parameters cannot
+    # multiply the entries.
+    key = f"recherche|{len(request.GET.getlist('q')) > 1}|{request.GET.get('q', '')}"
+    found = content_cached(key, lambda: _found(request))
     return render(request, "resources/search.html", {"found": found})
 
 

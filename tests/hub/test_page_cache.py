@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib import messages
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -21,7 +22,7 @@ from django.urls import path
 from taggit.models import Tag, TaggedItem
 
 from diagnostic.models import Organisation, Snapshot
-from hub.page_cache import VERSION_KEY, content_version, is_content_model, shared_page
+from hub.page_cache import VERSION_KEY, bump_content_version, content_version, is_content_model, shared_page
 from parcours.models import Enrolment, Parcours, Profile, SavedFiche, Step, StepProgress
 from resources import models as m
 from tests.factories import make_component, make_fiche, make_lever, make_parcours, make_step, make_vocabulary
@@ -467,7 +468,21 @@ def page_setting_a_cookie(request):
     return response
 
 
+@shared_page
+def page_writing_the_session(request):
+    request.session["vu"] = True  # the session cookie is set by the middleware, after the view
+    return HttpResponse("<p>Noté</p>")
+
+
+@shared_page
+def page_adding_a_message(request):
+    messages.success(request, "Bienvenue")  # the messages cookie too
+    return HttpResponse("<p>Message ajouté</p>")
+
+
 urlpatterns = [
+    path("session/", page_writing_the_session),
+    path("message/", page_adding_a_message),
     path("formulaire/", page_with_a_form),
     path("sans-formulaire/", page_without_a_form),
     path("absente/", page_answering_not_found),
@@ -485,6 +500,14 @@ def test_a_decorated_page_that_uses_a_csrf_token_is_never_stored(visitor):
     assert len(tokens) == 3
     # The same decorator on a page without a form does store it: the form is the only difference.
     assert [state(visitor.get("/sans-formulaire/")) for _ in range(2)] == ["miss", "hit"]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("page", ["/session/", "/message/"])
+def test_a_decorated_page_that_will_set_a_session_or_messages_cookie_is_never_stored(page):
+    for _ in range(2):
+        response = Client().get(page)  # a fresh browser each time: no cookie that would skip the cache anyway
+        assert response.status_code == 200 and state(response) is None and response.cookies
 
 
 @pytest.mark.urls(__name__)
@@ -697,3 +720,29 @@ def test_a_logged_in_search_shows_the_shared_results_in_its_own_frame(site, lear
     page = text(learner_client.get("/recherche/?q=cache"))
     assert "Fiche en cache" in page and "Se déconnecter" in page
     assert "Se déconnecter" not in text(visitor.get("/recherche/?q=cache"))
+
+
+def test_the_results_partial_keeps_the_site_name_in_the_title_that_the_script_sets(site, visitor):
+    for _ in range(2):  # rendered, then from the content cache
+        partial = text(visitor.get("/fiches/?levier=levier-cache", headers={"X-Hub-Partial": "1"}))
+        assert 'data-title="Fiches · Le hub des modèles socio-économiques"' in partial
+
+
+def test_a_repeated_search_word_keeps_its_order_in_the_cache_key(site, visitor):
+    assert "Fiche en cache" in text(visitor.get("/recherche/?q=introuvable&q=cache"))  # the last « q » counts
+    assert "Fiche en cache" not in text(visitor.get("/recherche/?q=cache&q=introuvable"))
+
+
+def test_search_entries_ignore_parameters_the_page_does_not_read(site, visitor, django_assert_max_num_queries):
+    visitor.get("/recherche/?q=cache")
+    with django_assert_max_num_queries(0):
+        assert "Fiche en cache" in text(visitor.get("/recherche/?q=cache&utm_source=lettre"))
+
+
+def test_a_bump_inside_a_transaction_bumps_again_once_committed(django_capture_on_commit_callbacks):
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        bump_content_version()  # as the bulk paths do (demo data, restore, admin actions)
+        during = content_version()
+    assert before != during != content_version()
+    assert len(callbacks) == 1
