@@ -10,9 +10,11 @@ sharing the cache. A hit asks the shared cache for the version only when this pr
 Only a request that can carry nothing personal is answered from the cache, and only a response that holds
 nothing personal is stored:
 - the request: GET, no query string, no session or messages cookie (so not logged in, no visitor progress);
-- the response: 200, no cookie set, no CSRF token used (a form would be bound to one visitor).
+- the response: 200, no cookie set, no CSRF token used (a form would be bound to one visitor), no session
+  written and no message added (their cookies are set after the view).
 Pages built from a person's data (parcours progress, « Mon espace », diagnostics, the fiche page and its
-« Sauvegarder » button) are simply never decorated.
+« Sauvegarder » button) are never decorated; the parts of them that are the same for everyone go through
+``content_cached``, under the same version, rendered without the request.
 """
 
 import functools
