@@ -108,16 +108,23 @@ def test_production_start_with_good_values_succeeds():
     assert result.returncode == 0, result.stderr
 
 
-def _email_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_"))}
+def _settings_printed(statements, dropped, **env):
+    """What ``statements`` print (split on spaces) once hub.settings is loaded under ``env`` alone, in a fresh
+    process: the shell's own variables starting with ``dropped`` are left out."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     clean.update(env)
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='hub.settings'; django.setup();"
-        "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"
+        f"from django.conf import settings as s; {statements}"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
+
+
+def _email_settings(**env):
+    return _settings_printed("print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)",
+                             ("DJANGO_", "DATABASE_URL", "EMAIL_"), **env)
 
 
 def test_development_prints_password_reset_emails_to_the_console():
@@ -152,16 +159,12 @@ def test_manage_py_with_a_secret_key_stays_in_production_mode():
 
 
 def _cache_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "HUB_"))}
-    clean.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="hub.example.org", **env)
-    code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='hub.settings'; django.setup();"
-        "from django.conf import settings as s; c = s.CACHES['default'];"
-        "print(c['BACKEND'], c.get('LOCATION'), c.get('KEY_PREFIX', '-'), s.SESSION_ENGINE, s.HUB_PAGE_CACHE_SECONDS)"
+    production = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "hub.example.org"}
+    return _settings_printed(
+        "c = s.CACHES['default'];"
+        "print(c['BACKEND'], c.get('LOCATION'), c.get('KEY_PREFIX', '-'), s.SESSION_ENGINE, s.HUB_PAGE_CACHE_SECONDS)",
+        ("DJANGO_", "DATABASE_URL", "REDIS_URL", "HUB_"), **production, **env,
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.split()
 
 
 def test_with_redis_every_app_server_shares_cache_sessions_and_pages():
