@@ -68,9 +68,10 @@ def _new_version():
 
 
 def content_version():
-    """The current version, or None when there is none yet or the cache cannot be read."""
+    """The current version (read once per request, as the caches read it), or None when the cache cannot be
+    read."""
     try:
-        return cache.get(VERSION_KEY)
+        return _current_version()
     except Exception:
         return None
 
@@ -81,8 +82,7 @@ def bump_on_content_change(sender, **kwargs):
 
 def _cacheable_request(request):
     return (
-        settings.HUB_PAGE_CACHE_SECONDS > 0
-        and request.method == "GET"
+        request.method == "GET"
         and not request.META.get("QUERY_STRING")
         and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
     )
@@ -101,10 +101,9 @@ def _storable_response(request, response):
     )
 
 
-def _page_key(request):
+def _page_name(request):
     # The catalogue's script asks for the results alone (X-Hub-Partial): not the same page.
-    where = f"{request.get_host()}{request.path}|{request.headers.get('X-Hub-Partial', '')}"
-    return "page:" + hashlib.sha256(where.encode()).hexdigest()
+    return f"page:{request.get_host()}{request.path}|{request.headers.get('X-Hub-Partial', '')}"
 
 
 class _RecentEntries:
@@ -220,35 +219,38 @@ def content_cached(name, build, keep=None):
 
 
 def shared_page(view):
-    """Serve this view's anonymous responses from the shared cache (see the module's docstring)."""
+    """Serve this view's anonymous responses from the shared cache (see the module's docstring): a whole page
+    is one more value of ``content_cached``, kept only when nothing personal went into it."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        try:
-            version, entry = _read(key)
-        except Exception:  # a cache outage slows pages down, it does not break them
-            logger.exception("Cache des pages indisponible")
-            return view(request, *args, **kwargs)
-        if entry is not None:
-            _, content_type, vary, content = entry
+        rendered = {}
+
+        def build():
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            rendered["response"] = response
+            if not _storable_response(request, response):
+                return None
+            vary = [part.strip() for part in response.get("Vary", "").split(",") if part.strip()]
+            return response["Content-Type"], vary, response.content
+
+        def offered(_page):
+            rendered["offered"] = True
+            return True
+
+        page = content_cached(_page_name(request), build, keep=offered)
+        response = rendered.get("response")
+        if response is None:  # served from the cache
+            content_type, vary, content = page
             response = HttpResponse(content, content_type=content_type)
             # What the rendered page varied on (X-Hub-Partial…), and Cookie: a logged-in person gets another page.
             patch_vary_headers(response, [*vary, "Cookie"])
             response["X-Hub-Cache"] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if _storable_response(request, response):
-            try:
-                vary = [part.strip() for part in response.get("Vary", "").split(",") if part.strip()]
-                entry = (version, response["Content-Type"], vary, response.content)
-                _store(key, entry)
-            except Exception:
-                logger.exception("Page non mise en cache")
+        elif rendered.get("offered"):
             response["X-Hub-Cache"] = "miss"
             patch_vary_headers(response, ["Cookie"])
         return response
