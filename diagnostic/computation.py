@@ -1,37 +1,69 @@
 """The arithmetic of « Mon modèle socio-économique »: pure Python, no database, no Django.
 
-Valuation rules (the rates are set by staff in the admin and printed on the result page):
+Three measures, kept apart because they are of different kinds (none is ever added to another):
 
-- richesses humaines = salaried FTE × cost of one FTE a year
-  + volunteer hours × value of a volunteer hour
-  + service civique months × value of a month + intern months × value of a month
-  + mécénat de compétences days × value of a day
-  (the number of volunteers is shown but not valued: their hours are);
-- financement = the sum of every financial resource of the year, in euros;
-- alliances = active partnerships (all kinds) × value of a partnership a year
-  + contributions in kind (premises, equipment, services), in euros.
+1. **Activation of the three levers (the « trépied »).** For each of the référentiel's 11 components the
+   organisation picks a level: 0 « Absent », 1 « Ponctuel », 2 « Organisé », 3 « Stratégique ». A lever's
+   activation is the mean of its components' levels on a 0–100 % scale (level / 3). It is known only when
+   every component of the lever is answered: a half-filled questionnaire is incomplete, never zero.
+   The point in the triangle is the three activations normalised to sum to 100 % (what the model leans on);
+   the intensity is the plain mean of the three activations (how strongly it leans on anything at all).
 
-Each lever's share is its value over the sum of the three. The barycentre is the point
-share_rh · RH + share_fin · FIN + share_all · ALL in a triangle whose corners are the levers, so it
-leans towards the lever that weighs most and sits at the centre when the three are balanced.
+   Worked example: richesses humaines answered 3, 2, 1, 0, 0 → 6 / 15 = 40 %; financement 2, 2, 1 → 5 / 9 =
+   55.6 %; alliances 1, 0, 2 → 3 / 9 = 33.3 %. Sum 128.9, so the point is rh 40 / 128.9 = 31.0 %, fin 43.1 %,
+   all 25.9 %; intensity (40 + 55.6 + 33.3) / 3 = 43.0 %.
 
-Concentration of the financial mix: the Herfindahl-Hirschman index, Σ (share of each source in %)²,
-from 10,000 / n (n equal sources) to 10,000 (a single source).
+2. **Hybridation of the financial resources.** Every euro of the year falls in one family: public subsidies
+   (State, collectivités, Europe), private non-market resources (dons, mécénat, fondations, financement
+   participatif, investissement sociétal), revenue from activity (ventes, prestations, cotisations,
+   formation, conseil, prix libre, commande publique), or « autres » (unclassified). Commande publique is
+   public money but market revenue: the buyer pays for a service it defined, so it counts as revenue from
+   activity and is shown apart (« dont commande publique »). Shares are of the whole budget, « autres »
+   included; the point in the triangle uses the three families only, renormalised.
+
+   Worked example: 55,000 € of subsidies, 15,000 € of gifts, 30,000 € of sales → budget 100,000 €, public
+   55 %, private 15 %, activity 30 %; with 10,000 € of « autres » on top the budget is 110,000 €, the
+   shares 50 %, 13.6 %, 27.3 % and 9.1 %, and the point stays at 55 / 15 / 30.
+
+3. **Voluntary contributions, valued apart** (comptes 86/87 of French association accounts, règlement ANC
+   2018-06): volunteer hours × the value of an hour, mécénat de compétences days × the value of a day, and
+   contributions in kind as entered. Shown beside the budget with their ratio to it; never added to it.
+
+   Worked example: 1,200 hours × 12 € + 10 days × 400 € + 6,000 € of premises = 24,400 €; with a budget of
+   100,000 €, the ratio is 24.4 %.
+
+Concentration of the financial mix: the Herfindahl-Hirschman index, Σ (share of each source in %)², from
+10,000 / n (n equal sources) to 10,000 (a single source).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from math import sqrt
 
 ZERO = Decimal(0)
+HUNDRED = Decimal(100)
 LEVERS = ("rh", "fin", "all")
 LEVER_LABELS = {"rh": "Richesses humaines", "fin": "Financement", "all": "Alliances"}
+LEVER_SLUGS = {"rh": "richesses-humaines", "fin": "financement", "all": "alliances"}
 
-# Corners of the triangle in a unit frame: richesses humaines on top, financement bottom left,
-# alliances bottom right (the order of the trépied on the home page).
-CORNERS = {"rh": (0.5, sqrt(3) / 2), "fin": (0.0, 0.0), "all": (1.0, 0.0)}
+LEVELS = {0: "Absent", 1: "Ponctuel", 2: "Organisé", 3: "Stratégique"}
+TOP_LEVEL = 3
+# The questionnaire: Snapshot field -> (lever, component slug in the référentiel, label).
+ACTIVATION_FIELDS = {
+    "level_salaried": ("rh", "salaries", "Salariés"),
+    "level_volunteers": ("rh", "benevoles", "Bénévoles"),
+    "level_service_civique": ("rh", "services-civiques", "Services civiques"),
+    "level_interns": ("rh", "stagiaires", "Stagiaires"),
+    "level_skills_sponsorship": ("rh", "mecenat-de-competences", "Mécénat de compétences"),
+    "level_subsidies": ("fin", "subventionnement", "Subventionnement"),
+    "level_societal_investment": ("fin", "investissement-societal", "Investissement sociétal"),
+    "level_activity_revenue": ("fin", "revenus-d-activite", "Revenus d’activité"),
+    "level_alliances_positioning": ("all", "alliances-de-positionnement", "Alliances de positionnement"),
+    "level_alliances_production": ("all", "alliances-de-production-diffusion", "Alliances de production / diffusion"),
+    "level_alliances_means": ("all", "alliances-de-moyens", "Alliances de moyens"),
+}
+COMPONENT_FIELDS = {slug: name for name, (_, slug, _) in ACTIVATION_FIELDS.items()}
 
-# The financial sources: field name -> (label, family). Families give the public / private / own split.
+# The financial sources: field name -> (label, family).
 FINANCIAL_SOURCES = {
     "subsidies_state": ("Subventions de l’État", "public"),
     "subsidies_local": ("Subventions des collectivités", "public"),
@@ -41,42 +73,41 @@ FINANCIAL_SOURCES = {
     "gifts_individuals": ("Dons de particuliers", "private"),
     "crowdfunding": ("Financement participatif", "private"),
     "societal_investment": ("Investissement sociétal, partenariats", "private"),
-    "membership_fees": ("Cotisations", "own"),
-    "revenue_public_procurement": ("Commande publique", "own"),
-    "revenue_sales": ("Ventes et prestations", "own"),
-    "revenue_training": ("Formation", "own"),
-    "revenue_advice": ("Conseil", "own"),
-    "revenue_pay_what_you_can": ("Prix libre", "own"),
+    "membership_fees": ("Cotisations", "activity"),
+    "revenue_public_procurement": ("Commande publique", "activity"),
+    "revenue_sales": ("Ventes et prestations", "activity"),
+    "revenue_training": ("Formation", "activity"),
+    "revenue_advice": ("Conseil", "activity"),
+    "revenue_pay_what_you_can": ("Prix libre", "activity"),
     "other_income": ("Autres ressources", "other"),
 }
+PUBLIC_MARKET = "revenue_public_procurement"
+FAMILIES = ("public", "private", "activity")  # the triangle's corners; « other » stays out of it
 FAMILY_LABELS = {
-    "public": "Financements publics",
-    "private": "Financements privés",
-    "own": "Revenus propres",
-    "other": "Autres",
+    "public": "Ressources publiques",
+    "private": "Ressources privées non marchandes",
+    "activity": "Revenus d’activité",
+    "other": "Autres ressources",
 }
-# The référentiel's three families of financing, for recommendations.
-SOURCE_COMPONENTS = {
-    "public": "subventionnement",
-    "private": "investissement-societal",
-    "own": "revenus-d-activite",
-    "other": None,
-}
-HUMAN_FIELDS = ("salaried_fte", "volunteer_hours", "service_civique_months", "intern_months", "skills_days")
+HUMAN_FIELDS = ("salaried_fte", "volunteers_count", "volunteer_hours", "service_civique_months", "intern_months",
+                "skills_days")
 PARTNERSHIP_FIELDS = ("partnerships_positioning", "partnerships_production", "partnerships_means")
 IN_KIND_FIELDS = ("in_kind_premises", "in_kind_equipment", "in_kind_services")
+CONTRIBUTION_LABELS = {
+    "volunteering": "Bénévolat",
+    "skills": "Mécénat de compétences",
+    "in_kind_premises": "Locaux mis à disposition",
+    "in_kind_equipment": "Matériel prêté ou donné",
+    "in_kind_services": "Services rendus gracieusement",
+}
 CONCENTRATED_HHI = 2500  # above it, a mix is commonly read as highly concentrated
 FEW_SOURCES = 3
 
 
 @dataclass(frozen=True)
 class Rates:
-    fte_year: Decimal
     volunteer_hour: Decimal
-    service_civique_month: Decimal
-    intern_month: Decimal
     skills_day: Decimal
-    partnership_year: Decimal
     dependency_threshold: Decimal  # in %, e.g. 50
 
 
@@ -85,21 +116,88 @@ def _d(value):
 
 
 def _pct(part, whole):
-    return ZERO if not whole else Decimal(part) * 100 / Decimal(whole)
+    return ZERO if not whole else Decimal(part) * HUNDRED / Decimal(whole)
 
 
 def round_to(value, places=1):
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def human_value(figures, rates):
-    return (
-        _d(figures.get("salaried_fte")) * rates.fte_year
-        + _d(figures.get("volunteer_hours")) * rates.volunteer_hour
-        + _d(figures.get("service_civique_months")) * rates.service_civique_month
-        + _d(figures.get("intern_months")) * rates.intern_month
-        + _d(figures.get("skills_days")) * rates.skills_day
+def normalise(values):
+    """{key: % of the sum}, or None when the sum is zero (no point can be placed)."""
+    total = sum(values.values(), ZERO)
+    if not total:
+        return None
+    return {key: value * HUNDRED / total for key, value in values.items()}
+
+
+# ---- 1. Activation -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activation:
+    levels: dict  # field -> 0..3 or None (not answered)
+    levers: dict  # lever -> activation in % (0..100), None while a component of it is unanswered
+    point: dict | None  # lever -> % of the sum of the three activations; None if incomplete or all « Absent »
+    intensity: Decimal | None  # mean of the three activations; None if incomplete
+
+    @property
+    def answered(self):
+        return sum(level is not None for level in self.levels.values())
+
+    @property
+    def expected(self):
+        return len(ACTIVATION_FIELDS)
+
+    @property
+    def complete(self):
+        return self.answered == self.expected
+
+    @property
+    def started(self):
+        return self.answered > 0
+
+    def lever_answered(self, lever):
+        return sum(self.levels[name] is not None for name, spec in ACTIVATION_FIELDS.items() if spec[0] == lever)
+
+    def lever_expected(self, lever):
+        return sum(spec[0] == lever for spec in ACTIVATION_FIELDS.values())
+
+    @property
+    def weakest(self):
+        """The least activated levers (ties kept, in the référentiel's order); empty while incomplete."""
+        if not self.complete:
+            return []
+        low = min(self.levers.values())
+        return [lever for lever in LEVERS if self.levers[lever] == low]
+
+
+def _level(value):
+    if value is None or value == "":
+        return None
+    level = int(value)
+    if level not in LEVELS:
+        raise ValueError(f"level out of range: {value!r}")
+    return level
+
+
+def activation(figures):
+    """The trépied from the 11 answers found in ``figures`` (missing or None: not answered)."""
+    levels = {name: _level(figures.get(name)) for name in ACTIVATION_FIELDS}
+    levers = {}
+    for lever in LEVERS:
+        answers = [levels[name] for name, spec in ACTIVATION_FIELDS.items() if spec[0] == lever]
+        levers[lever] = None if None in answers else Decimal(sum(answers)) * HUNDRED / (TOP_LEVEL * len(answers))
+    complete = None not in levers.values()
+    return Activation(
+        levels=levels,
+        levers=levers,
+        point=normalise(levers) if complete else None,
+        intensity=sum(levers.values(), ZERO) / len(LEVERS) if complete else None,
     )
+
+
+# ---- 2. Hybridation ----------------------------------------------------------------------------------------
 
 
 def financial_sources(figures):
@@ -107,35 +205,30 @@ def financial_sources(figures):
     return {name: _d(figures.get(name)) for name in FINANCIAL_SOURCES}
 
 
-def alliance_value(figures, rates):
-    partnerships = sum((_d(figures.get(name)) for name in PARTNERSHIP_FIELDS), ZERO)
-    in_kind = sum((_d(figures.get(name)) for name in IN_KIND_FIELDS), ZERO)
-    return partnerships * rates.partnership_year + in_kind
+@dataclass(frozen=True)
+class Hybridation:
+    amounts: dict  # family (other included) -> €
+    total: Decimal  # the budget: every financial resource of the year
+    shares: dict  # family (other included) -> % of the budget
+    point: dict | None  # public / private / activity -> % of the three; None when they are all zero
+    public_market: Decimal  # commande publique, in €, inside « activity »
+    public_market_share: Decimal  # its % of the budget
 
 
-def lever_values(figures, rates):
-    return {
-        "rh": human_value(figures, rates),
-        "fin": sum(financial_sources(figures).values(), ZERO),
-        "all": alliance_value(figures, rates),
-    }
-
-
-def shares(values):
-    """{lever: % of the total}; all zero when nothing is valued."""
-    total = sum(values.values(), ZERO)
-    return {lever: _pct(values[lever], total) for lever in LEVERS}
-
-
-def barycentre(lever_shares):
-    """(x, y) in the unit triangle of CORNERS; the centre of the triangle when the total is zero."""
-    weights = [float(lever_shares[lever]) / 100 for lever in LEVERS]
-    total = sum(weights)
-    if not total:
-        weights, total = [1.0, 1.0, 1.0], 3.0
-    x = sum(w * CORNERS[lever][0] for w, lever in zip(weights, LEVERS, strict=True)) / total
-    y = sum(w * CORNERS[lever][1] for w, lever in zip(weights, LEVERS, strict=True)) / total
-    return x, y
+def hybridation(figures):
+    sources = financial_sources(figures)
+    amounts = {family: ZERO for family in FAMILY_LABELS}
+    for name, value in sources.items():
+        amounts[FINANCIAL_SOURCES[name][1]] += value
+    total = sum(amounts.values(), ZERO)
+    return Hybridation(
+        amounts=amounts,
+        total=total,
+        shares={family: _pct(value, total) for family, value in amounts.items()},
+        point=normalise({family: amounts[family] for family in FAMILIES}),
+        public_market=sources[PUBLIC_MARKET],
+        public_market_share=_pct(sources[PUBLIC_MARKET], total),
+    )
 
 
 def herfindahl(amounts):
@@ -143,11 +236,11 @@ def herfindahl(amounts):
     total = sum(amounts, ZERO)
     if not total:
         return ZERO
-    return sum(((amount * 100 / total) ** 2 for amount in amounts if amount), ZERO)
+    return sum(((amount * HUNDRED / total) ** 2 for amount in amounts if amount), ZERO)
 
 
-@dataclass
-class Indicators:
+@dataclass(frozen=True)
+class Concentration:
     source_count: int
     hhi: Decimal
     largest_source: str | None
@@ -155,28 +248,20 @@ class Indicators:
     dependency: bool
     concentrated: bool
     few_sources: bool
-    families: dict = field(default_factory=dict)  # family -> % of the financial total
 
     @property
     def largest_label(self):
         return FINANCIAL_SOURCES[self.largest_source][0] if self.largest_source else ""
 
-    @property
-    def largest_family(self):
-        return FINANCIAL_SOURCES[self.largest_source][1] if self.largest_source else None
 
-
-def indicators(figures, rates):
+def concentration(figures, rates):
     sources = financial_sources(figures)
     total = sum(sources.values(), ZERO)
     used = {name: amount for name, amount in sources.items() if amount > 0}
     largest = max(used, key=used.get) if used else None
     largest_share = _pct(used[largest], total) if largest else ZERO
-    families = {family: ZERO for family in FAMILY_LABELS}
-    for name, amount in sources.items():
-        families[FINANCIAL_SOURCES[name][1]] += amount
     hhi = herfindahl(list(sources.values()))
-    return Indicators(
+    return Concentration(
         source_count=len(used),
         hhi=hhi,
         largest_source=largest,
@@ -184,76 +269,121 @@ def indicators(figures, rates):
         dependency=bool(largest) and largest_share > rates.dependency_threshold,
         concentrated=hhi > CONCENTRATED_HHI,
         few_sources=bool(total) and len(used) < FEW_SOURCES,
-        families={family: _pct(amount, total) for family, amount in families.items()},
     )
 
 
-@dataclass
+# ---- 3. Voluntary contributions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contributions:
+    parts: dict  # CONTRIBUTION_LABELS key -> €
+    total: Decimal
+    budget: Decimal
+    ratio: Decimal | None  # % of the budget; None without a budget
+
+    @property
+    def volunteer_hours(self):
+        return self.parts["volunteering"]
+
+
+def contributions(figures, rates, budget):
+    parts = {
+        "volunteering": _d(figures.get("volunteer_hours")) * rates.volunteer_hour,
+        "skills": _d(figures.get("skills_days")) * rates.skills_day,
+        **{name: _d(figures.get(name)) for name in IN_KIND_FIELDS},
+    }
+    total = sum(parts.values(), ZERO)
+    return Contributions(parts=parts, total=total, budget=budget, ratio=_pct(total, budget) if budget else None)
+
+
+# ---- One year, and the years together ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
 class YearResult:
     year: int
     is_target: bool
-    values: dict
-    shares: dict
-    point: tuple
-    total: Decimal
-    indicators: Indicators
+    figures: dict
+    activation: Activation
+    hybridation: Hybridation
+    concentration: Concentration
+    contributions: Contributions
 
     @property
-    def weakest(self):
-        return min(LEVERS, key=lambda lever: (self.shares[lever], LEVERS.index(lever)))
+    def label(self):
+        return f"Cible {self.year}" if self.is_target else str(self.year)
 
     @property
-    def strongest(self):
-        return max(LEVERS, key=lambda lever: (self.shares[lever], -LEVERS.index(lever)))
-
-    @property
-    def is_balanced(self):
-        """The three levers within one point of each other: no lever leads, none lags."""
-        return self.total > 0 and self.shares[self.strongest] - self.shares[self.weakest] < 1
+    def budget(self):
+        return self.hybridation.total
 
 
 def evaluate(year, figures, rates, is_target=False):
-    values = lever_values(figures, rates)
-    lever_shares = shares(values)
+    mix = hybridation(figures)
     return YearResult(
         year=year,
         is_target=is_target,
-        values=values,
-        shares=lever_shares,
-        point=barycentre(lever_shares),
-        total=sum(values.values(), ZERO),
-        indicators=indicators(figures, rates),
+        figures=dict(figures),
+        activation=activation(figures),
+        hybridation=mix,
+        concentration=concentration(figures, rates),
+        contributions=contributions(figures, rates, mix.total),
     )
 
 
-@dataclass
+def _points(end, start):
+    return None if end is None or start is None else end - start
+
+
+@dataclass(frozen=True)
 class Change:
-    """From one year (or the latest year) to the next (or the target): lever values and shares."""
+    """From one year to the next (or from the latest year to the target), in points of each share."""
 
     start: YearResult
     end: YearResult
-    values: dict
-    share_points: dict
-    values_pct: dict  # relative change in % of the start value; None when the start is zero
+    family_points: dict  # family (other included) -> points of the budget
+    lever_points: dict  # lever -> points of activation; None where either year is unanswered
+    intensity_points: Decimal | None
+    budget_pct: Decimal | None  # relative change of the budget in %; None from a zero budget
 
 
 def change(start, end):
     return Change(
         start=start,
         end=end,
-        values={lever: end.values[lever] - start.values[lever] for lever in LEVERS},
-        share_points={lever: end.shares[lever] - start.shares[lever] for lever in LEVERS},
-        values_pct={
-            lever: (end.values[lever] - start.values[lever]) * 100 / start.values[lever] if start.values[lever] else None
-            for lever in LEVERS
-        },
+        family_points={family: end.hybridation.shares[family] - start.hybridation.shares[family]
+                       for family in FAMILY_LABELS} if start.budget and end.budget else {},
+        lever_points={lever: _points(end.activation.levers[lever], start.activation.levers[lever]) for lever in LEVERS},
+        intensity_points=_points(end.activation.intensity, start.activation.intensity),
+        budget_pct=(end.budget - start.budget) * HUNDRED / start.budget if start.budget else None,
     )
 
 
+@dataclass(frozen=True)
+class Trajectory:
+    actual: list  # real years, oldest first
+    target: YearResult | None
+    steps: list  # Change between consecutive real years
+    gap: Change | None  # latest real year -> target
+    overall: Change | None  # first real year -> latest, when there are at least two
+
+    @property
+    def latest(self):
+        return self.actual[-1] if self.actual else None
+
+    @property
+    def previous(self):
+        return self.actual[-2] if len(self.actual) > 1 else None
+
+
 def trajectory(results):
-    """Year-over-year changes between consecutive actual years, and the gap from the latest to the target."""
     actual = sorted((r for r in results if not r.is_target), key=lambda r: r.year)
     target = next((r for r in results if r.is_target), None)
-    steps = [change(a, b) for a, b in zip(actual, actual[1:], strict=False)]
-    gap = change(actual[-1], target) if actual and target else None
-    return actual, target, steps, gap
+    return Trajectory(
+        actual=actual,
+        target=target,
+        steps=[change(a, b) for a, b in zip(actual, actual[1:], strict=False)],
+        gap=change(actual[-1], target) if actual and target else None,
+        overall=change(actual[0], actual[-1]) if len(actual) > 1 else None,
+    )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from diagnostic import computation
-from diagnostic.models import Organisation, Snapshot, ValuationRates
+from diagnostic.models import Organisation, Snapshot
 from parcours.demo import USERNAME_PATTERN, between, stamped_by_hand
 from resources.models import ActorProfile, Region
 
@@ -119,24 +119,30 @@ def _next_year(rng, figures):
     return following
 
 
-def _target(rng, figures, rates):
-    """Where the organisation aims: more of its weakest lever, the rest roughly kept."""
-    weakest = computation.evaluate(LAST_YEAR, figures, rates).weakest
-    boosted = {
-        "rh": ("volunteer_hours", "service_civique_months", "skills_days"),
-        "fin": ("membership_fees", "revenue_sales", "gifts_foundations"),
-        "all": (*computation.PARTNERSHIP_FIELDS, "in_kind_premises"),
-    }[weakest]
+def _target(rng, figures):
+    """Where the organisation aims: more revenue from activity and private support, every answer one level up
+    where it can be."""
     target = {name: _typed(name, value * Decimal(str(round(rng.uniform(0.95, 1.15), 3))))
               if isinstance(value, Decimal) else value for name, value in figures.items()}
-    name = rng.choice(boosted)
-    target[name] = _typed(name, max(2 if name in computation.PARTNERSHIP_FIELDS else 3000, target[name] * 2))
+    name = rng.choice(("membership_fees", "revenue_sales", "gifts_foundations", "societal_investment"))
+    target[name] = _typed(name, max(3000, target[name] * 2))
+    for field in computation.ACTIVATION_FIELDS:
+        if target.get(field) is not None:
+            target[field] = min(computation.TOP_LEVEL, target[field] + 1)
     return target
 
 
-def _valued(figures, rates):
-    """The form refuses a year whose valued total is zero (diagnostic.forms): so does the demo."""
-    if not any(computation.lever_values(figures, rates).values()):
+def _answers(rng):
+    """A questionnaire: most demo organisations answered all of it, some half, a few none."""
+    answered = rng.choices([11, 6, 0], weights=[7, 2, 1])[0]
+    names = list(computation.ACTIVATION_FIELDS)
+    chosen = set(rng.sample(names, answered))
+    return {name: rng.choice([0, 1, 1, 2, 2, 3]) if name in chosen else None for name in names}
+
+
+def _valued(figures):
+    """The form refuses an empty year (diagnostic.forms): so does the demo."""
+    if not any(figures[name] for name in Snapshot.figure_fields()):
         figures["membership_fees"] = Decimal("1500.00")
     return figures
 
@@ -149,7 +155,6 @@ def demo_diagnostics(count, *, seed=2019, now=None):
     # Bandit: reproducible demo data, nothing secret depends on it.
     rng = random.Random(seed)  # nosec B311
     now = now or timezone.now()
-    rates = ValuationRates.current().as_rates()
     owners = list(get_user_model().objects.filter(username__regex=USERNAME_PATTERN).order_by("username")
                   .values_list("pk", "date_joined"))
     actor_profiles = list(ActorProfile.objects.order_by("pk"))
@@ -171,13 +176,14 @@ def demo_diagnostics(count, *, seed=2019, now=None):
             created_at=created,
         )
         span = rng.randint(1, MAX_YEARS)
-        figures = _valued(_base_figures(rng), rates)
+        figures = _valued(_base_figures(rng))
+        answers = _answers(rng)
         rows = []
         for year in range(LAST_YEAR - span + 1, LAST_YEAR + 1):
-            rows.append(Snapshot(year=year, is_target=False, **figures))
-            figures = _valued(_next_year(rng, figures), rates)
+            rows.append(Snapshot(year=year, is_target=False, **figures, **answers))
+            figures = _valued(_next_year(rng, figures))
         if rng.random() < 0.35:
-            target = _valued(_target(rng, rows[-1].figures(), rates), rates)
+            target = _valued(_target(rng, rows[-1].figures()))
             rows.append(Snapshot(year=LAST_YEAR + rng.randint(1, 3), is_target=True, **target))
         moment = created
         for snapshot in rows:

@@ -3,7 +3,7 @@
 from django import forms
 
 from diagnostic import computation
-from diagnostic.models import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, Organisation, Snapshot, ValuationRates
+from diagnostic.models import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, Organisation, Snapshot
 from diagnostic.numbers import FrenchNumberField
 from resources.form_fields import actor_profile_field, region_field
 
@@ -18,10 +18,14 @@ GROUPS = [
     ("Financement\u00a0: cotisations et revenus d’activité", "Montants en euros sur l’année.",
      ["membership_fees", "revenue_public_procurement", "revenue_sales", "revenue_training", "revenue_advice",
       "revenue_pay_what_you_can", "other_income"]),
-    ("Alliances", "Partenariats actifs dans l’année, et valeur estimée des apports en nature.",
-     ["partnerships_positioning", "partnerships_production", "partnerships_means",
-      "in_kind_premises", "in_kind_equipment", "in_kind_services"]),
+    ("Alliances\u00a0: partenariats actifs", "Le nombre d’alliances en cours dans l’année, pour mémoire\u00a0: "
+     "il figure dans votre rapport, le questionnaire ci-dessous dit comment vous les activez.",
+     ["partnerships_positioning", "partnerships_production", "partnerships_means"]),
+    ("Contributions en nature", "Valeur estimée en euros de ce que l’on vous apporte sans facture\u00a0: "
+     "elle est montrée à côté de votre budget, jamais ajoutée à lui.",
+     ["in_kind_premises", "in_kind_equipment", "in_kind_services"]),
 ]
+NO_ANSWER = "Pas encore répondu"
 INTEGER_FIELDS = {"volunteers_count", "partnerships_positioning", "partnerships_production", "partnerships_means"}
 
 
@@ -60,11 +64,26 @@ class SnapshotForm(forms.ModelForm):
 
     class Meta:
         model = Snapshot
-        fields = ["year", *Snapshot.figure_fields()]
+        fields = ["year", *Snapshot.figure_fields(), *Snapshot.level_fields()]
 
-    def __init__(self, *args, organisation, is_target=False, **kwargs):
+    def __init__(self, *args, organisation, is_target=False, descriptors=None, previous=None, **kwargs):
+        """``descriptors``: {(component slug, level): text}; ``previous``: the snapshot whose answers pre-fill a
+        new year's questionnaire."""
         self.organisation, self.is_target = organisation, is_target
+        self.descriptors, self.previous = descriptors or {}, previous
+        if previous is not None and not kwargs.get("instance"):
+            kwargs["initial"] = {**previous.levels(), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
+        for name, (_, slug, label) in computation.ACTIVATION_FIELDS.items():
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", NO_ANSWER), *((level, text) for level, text in computation.LEVELS.items())],
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Choisissez l’un des niveaux proposés."},
+            )
         for name in Snapshot.figure_fields():
             model_field = Snapshot._meta.get_field(name)
             integer = name in INTEGER_FIELDS
@@ -78,6 +97,19 @@ class SnapshotForm(forms.ModelForm):
 
     def groups(self):
         return [(legend, hint, [self[name] for name in names]) for legend, hint, names in GROUPS]
+
+    def questionnaire(self):
+        """[(lever label, [(bound field, [(value, level label, descriptor, checked)])])] in the référentiel's order."""
+        levers = {}
+        for name, (lever, slug, _) in computation.ACTIVATION_FIELDS.items():
+            bound = self[name]
+            current = bound.value()
+            current = "" if current in (None, "") else str(current)
+            options = [("", NO_ANSWER, "", current == "")]
+            options += [(str(level), label, self.descriptors.get((slug, level), ""), current == str(level))
+                        for level, label in computation.LEVELS.items()]
+            levers.setdefault(computation.LEVER_LABELS[lever], []).append((bound, options))
+        return list(levers.items())
 
     def clean_year(self):
         """A real year appears once and comes before the target; the target comes after every real year."""
@@ -100,11 +132,11 @@ class SnapshotForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        # What counts is what is valued: 40 volunteers with no hours weigh 0 € (see diagnostic.computation).
-        valued = computation.lever_values(cleaned, ValuationRates.current().as_rates())
-        if not self.errors and not any(valued.values()):
+        figures = [cleaned.get(name) for name in Snapshot.figure_fields()]
+        answers = [cleaned.get(name) for name in Snapshot.level_fields()]
+        if not self.errors and not any(figures) and all(answer is None for answer in answers):
             raise forms.ValidationError(
-                "Tous les chiffres valorisés sont à zéro\u00a0: renseignez au moins un levier (des heures de bénévolat, "
-                "un montant, un partenariat…) pour calculer votre équilibre."
+                "Cette année est vide\u00a0: saisissez au moins un montant ou un chiffre, ou répondez au questionnaire "
+                "des trois leviers."
             )
         return cleaned

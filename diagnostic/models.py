@@ -3,12 +3,15 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from diagnostic import computation
-from resources.models import ActorProfile, Region
+from diagnostic.rules import COMPARISONS, Indicator, RuleSpec, condition_text, reason_problems
+from parcours.models import Step
+from resources.models import ActorProfile, Component, Fiche, Lever, Region
 
 MAX_AMOUNT = Decimal(10) ** 12
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -32,16 +35,21 @@ def count(label, help_text=""):
     return models.PositiveIntegerField(label, default=0, help_text=help_text, validators=[MaxValueValidator(10**9)])
 
 
-class ValuationRates(models.Model):
-    """The rates that turn time and partnerships into euros; one row, edited by staff."""
+class Level(models.IntegerChoices):
+    ABSENT = 0, "Absent"
+    PUNCTUAL = 1, "Ponctuel"
+    ORGANISED = 2, "Organisé"
+    STRATEGIC = 3, "Stratégique"
 
-    fte_year = models.DecimalField(
-        "coût annuel d’un équivalent temps plein (€)",
-        max_digits=12,
-        decimal_places=2,
-        default=Decimal("42000"),
-        validators=RATE_VALIDATORS,
-    )
+
+def level(label):
+    return models.PositiveSmallIntegerField(f"niveau d’activation\u00a0: {label}", null=True, blank=True,
+                                            choices=Level.choices)
+
+
+class ValuationRates(models.Model):
+    """The rates that value voluntary contributions, and the dependency alert; one row, edited by staff."""
+
     volunteer_hour = models.DecimalField(
         "valeur d’une heure de bénévolat (€)",
         max_digits=8,
@@ -49,32 +57,11 @@ class ValuationRates(models.Model):
         default=Decimal("12.00"),
         validators=RATE_VALIDATORS,
     )
-    service_civique_month = models.DecimalField(
-        "valeur d’un mois de service civique (€)",
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("750.00"),
-        validators=RATE_VALIDATORS,
-    )
-    intern_month = models.DecimalField(
-        "valeur d’un mois de stage (€)",
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("650.00"),
-        validators=RATE_VALIDATORS,
-    )
     skills_day = models.DecimalField(
         "valeur d’une journée de mécénat de compétences (€)",
         max_digits=8,
         decimal_places=2,
         default=Decimal("400.00"),
-        validators=RATE_VALIDATORS,
-    )
-    partnership_year = models.DecimalField(
-        "valeur annuelle d’un partenariat actif (€)",
-        max_digits=10,
-        decimal_places=2,
-        default=Decimal("2000.00"),
         validators=RATE_VALIDATORS,
     )
     dependency_threshold = models.DecimalField(
@@ -88,8 +75,8 @@ class ValuationRates(models.Model):
     note = models.TextField(
         "origine des valeurs",
         blank=True,
-        default="Ces valeurs sont des ordres de grandeur retenus par le hub pour comparer les leviers entre eux, "
-        "pas une évaluation comptable.",
+        default="Ces valeurs sont des ordres de grandeur retenus par le hub pour valoriser les contributions "
+        "volontaires, à remplacer par celles de votre annexe comptable si vous en avez.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,12 +94,8 @@ class ValuationRates(models.Model):
 
     def as_rates(self):
         return computation.Rates(
-            fte_year=self.fte_year,
             volunteer_hour=self.volunteer_hour,
-            service_civique_month=self.service_civique_month,
-            intern_month=self.intern_month,
             skills_day=self.skills_day,
-            partnership_year=self.partnership_year,
             dependency_threshold=self.dependency_threshold,
         )
 
@@ -187,6 +170,18 @@ class Snapshot(models.Model):
     in_kind_premises = amount("mise à disposition de locaux (valeur en €)")
     in_kind_equipment = amount("prêt ou don de matériel (valeur en €)")
     in_kind_services = amount("services rendus gracieusement (valeur en €)")
+    # The trépied questionnaire: empty means « not answered yet », never « Absent ».
+    level_salaried = level("salariés")
+    level_volunteers = level("bénévoles")
+    level_service_civique = level("services civiques")
+    level_interns = level("stagiaires")
+    level_skills_sponsorship = level("mécénat de compétences")
+    level_subsidies = level("subventionnement")
+    level_societal_investment = level("investissement sociétal")
+    level_activity_revenue = level("revenus d’activité")
+    level_alliances_positioning = level("alliances de positionnement")
+    level_alliances_production = level("alliances de production / diffusion")
+    level_alliances_means = level("alliances de moyens")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -208,14 +203,105 @@ class Snapshot(models.Model):
         return f"{self.organisation} : {'cible ' if self.is_target else ''}{self.year}"
 
     FIGURE_FIELDS = (
-        ("salaried_fte", "volunteers_count", *computation.HUMAN_FIELDS[1:]),
+        computation.HUMAN_FIELDS,
         tuple(computation.FINANCIAL_SOURCES),
         (*computation.PARTNERSHIP_FIELDS, *computation.IN_KIND_FIELDS),
     )
 
     @classmethod
     def figure_fields(cls):
+        """The numbers typed in the form (the questionnaire's answers are in level_fields)."""
         return [name for group in cls.FIGURE_FIELDS for name in group]
 
+    @classmethod
+    def level_fields(cls):
+        return list(computation.ACTIVATION_FIELDS)
+
     def figures(self):
-        return {name: getattr(self, name) for name in self.figure_fields()}
+        """Every figure and every answer, as the pure computation reads them."""
+        return {name: getattr(self, name) for name in [*self.figure_fields(), *self.level_fields()]}
+
+    def levels(self):
+        return {name: getattr(self, name) for name in self.level_fields()}
+
+
+class ActivationDescriptor(models.Model):
+    """What one level of one component looks like, shown beside each answer of the questionnaire."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="activation_descriptors",
+                                  verbose_name="composante")
+    level = models.PositiveSmallIntegerField("niveau", choices=Level.choices)
+    text = models.CharField("description", max_length=240,
+                            help_text="Une ligne, concrète, propre à cette composante et à ce niveau.")
+
+    class Meta:
+        verbose_name = "description d’un niveau d’activation"
+        verbose_name_plural = "descriptions des niveaux d’activation"
+        ordering = ["component__lever__order", "component__order", "level"]
+        constraints = [models.UniqueConstraint(fields=["component", "level"], name="descriptor_one_per_level")]
+
+    def __str__(self):
+        return f"{self.component} · {self.get_level_display()}"
+
+
+class RecommendationRule(models.Model):
+    """« If this indicator crosses this threshold, read these fiches and steps, because… »: edited by staff."""
+
+    slug = models.SlugField("identifiant", max_length=80, unique=True)
+    title = models.CharField("nom de la règle", max_length=120, help_text="Affiché sur la page sous la forme «\u00a0Règle\u00a0: …\u00a0».")
+    order = models.PositiveSmallIntegerField("ordre d’affichage", default=100)
+    is_active = models.BooleanField("active", default=True)
+    indicator = models.CharField("indicateur", max_length=40, choices=Indicator.CHOICES)
+    comparison = models.CharField("comparaison", max_length=4, choices=[(code, label) for code, (label, _) in COMPARISONS.items()])
+    threshold = models.DecimalField("seuil", max_digits=10, decimal_places=2)
+    lever = models.ForeignKey(Lever, on_delete=models.PROTECT, null=True, blank=True, verbose_name="levier",
+                              help_text="Pour les indicateurs d’activation d’un levier.")
+    component = models.ForeignKey(Component, on_delete=models.PROTECT, null=True, blank=True,
+                                  verbose_name="composante", help_text="Pour le niveau d’une composante.")
+    reason = models.TextField(
+        "pourquoi ces lectures",
+        help_text="La phrase «\u00a0Pourquoi cette fiche\u00a0?\u00a0». Repères possibles\u00a0: {valeur}, {source}, "
+        "{levier}, {composante}, {annee}, {annee_precedente}.",
+    )
+    fiches = models.ManyToManyField(Fiche, blank=True, related_name="+", verbose_name="fiches")
+    steps = models.ManyToManyField(Step, blank=True, related_name="+", verbose_name="étapes de parcours")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "règle de recommandation"
+        verbose_name_plural = "règles de recommandation"
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.indicator in Indicator.NEEDS_LEVER and not self.lever_id:
+            errors["lever"] = "Cet indicateur porte sur un levier\u00a0: choisissez-le."
+        if self.indicator in Indicator.NEEDS_COMPONENT and not self.component_id:
+            errors["component"] = "Cet indicateur porte sur une composante\u00a0: choisissez-la."
+        unknown = reason_problems(self.reason or "")
+        if unknown:
+            errors["reason"] = f"Repères inconnus\u00a0: {', '.join(unknown)}."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def condition(self):
+        """What the rule measures, said on the page; reads lever and component: select_related them."""
+        target = self.lever or self.component
+        return condition_text(self.indicator, self.comparison, self.threshold, target.label if target else "")
+
+    def as_spec(self):
+        """The pure form evaluated by diagnostic.rules; reads lever and component: select_related them."""
+        return RuleSpec(
+            slug=self.slug,
+            title=self.title,
+            indicator=self.indicator,
+            comparison=self.comparison,
+            threshold=self.threshold,
+            reason=self.reason,
+            lever=self.lever.slug if self.lever_id else "",
+            component=self.component.slug if self.component_id else "",
+        )

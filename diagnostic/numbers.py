@@ -67,6 +67,16 @@ def format_percent(value):
     return f"{format_number(value, 1)}\u00a0%"
 
 
+def format_points(value):
+    """A signed change of share: « +3,2 points », « −1 point », « stable »."""
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if not rounded:
+        return "stable"
+    sign = "+" if rounded > 0 else "\u2212"
+    unit = "point" if abs(rounded) < 2 else "points"
+    return f"{sign}{format_number(abs(rounded), 1)}\u00a0{unit}"
+
+
 class FrenchNumberField(forms.Field):
     """An optional, non-negative number (empty means 0), bounded, rounded to ``places`` decimals."""
 

@@ -1,92 +1,203 @@
-"""The result page of a diagnostic: every year evaluated, the trajectory, and fiches to read next."""
+"""The result page of a diagnostic: every year evaluated, the trajectory, the charts and what to read next."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch
 
-from diagnostic import computation
-from diagnostic.numbers import format_percent
-from diagnostic.chart import BAR_WIDTH, LABEL_WIDTH, bars_height, financial_bars, ternary
+from diagnostic import computation, rules
+from diagnostic.chart import (
+    BAR_WIDTH,
+    LABEL_WIDTH,
+    LEGEND,
+    STACK_LABEL,
+    STACK_WIDTH,
+    activation_charts,
+    bars_height,
+    financial_bars,
+    hybridation_charts,
+    stacked_bars,
+    stacks_height,
+)
+from diagnostic.models import ActivationDescriptor, RecommendationRule
+from diagnostic.numbers import format_percent, format_points
+from parcours.models import Step
 from resources.models import Fiche
 
-LEVER_SLUGS = {"rh": "richesses-humaines", "fin": "financement", "all": "alliances"}
-# « repose d’abord sur … », « son levier le plus faible est celui … »
+# « repose d’abord sur … », « son levier le moins activé est celui … »
 LEVER_PHRASES = {
     "rh": ("les richesses humaines", "des richesses humaines"),
     "fin": ("le financement", "du financement"),
     "all": ("les alliances", "des alliances"),
 }
-RECOMMENDED = 3
+WEAK, STRONG = 34, 67  # intensity bands, in %: under a third of the top level is weak, over two thirds strong
+BALANCED_SPREAD = 10  # points between the most and the least activated lever, under which no lever leads
 
 
 @dataclass
 class Recommendation:
-    reason: str
+    rule: RecommendationRule
+    sentence: str
     fiches: list
+    steps: list
 
 
-def _fiches(condition, organisation, exclude):
-    """The latest published fiches that meet ``condition``, those written for the organisation's profile first."""
-    matching = Fiche.objects.published().filter(pk__in=Fiche.objects.filter(condition).values("pk")).exclude(pk__in=exclude)
-    profile = organisation.actor_profile_id
-    return matching.latest_preferring([matching.with_value("actor_profiles", profile)] if profile else [], RECOMMENDED)
+def active_rules():
+    """Every active rule with what it points to, in five queries whatever the number of rules."""
+    return list(
+        RecommendationRule.objects.filter(is_active=True)
+        .select_related("lever", "component")
+        .prefetch_related(
+            Prefetch("fiches", queryset=Fiche.objects.published().for_cards().order_by("title")),
+            Prefetch("steps", queryset=Step.objects.select_related("parcours").order_by("parcours__order", "order")),
+        )
+    )
 
 
-def recommendations(latest, organisation):
-    """Fiches for the weakest lever, then for each financial alert; found through the vocabulary links.
-
-    One query per recommendation (at most four), plus the levers of the cards.
-    """
-    found, seen = [], set()
-
-    def add(reason, condition):
-        fiches = _fiches(condition, organisation, seen)
-        seen.update(fiche.pk for fiche in fiches)
-        if fiches:
-            found.append(Recommendation(reason, fiches))
-
-    weakest = latest.weakest
-    label = computation.LEVER_LABELS[weakest].lower()
-    if latest.is_balanced:
-        reason = f"Votre modèle est équilibré\u00a0; pour le consolider, commencez par les {label}."
-    else:
-        reason = f"Votre levier le plus faible\u00a0: {label} ({format_percent(latest.shares[weakest])} de votre modèle)."
-    add(reason, Q(levers__slug=LEVER_SLUGS[weakest]))
-    indicators = latest.indicators
-    dominant = computation.SOURCE_COMPONENTS.get(indicators.largest_family)
-    others = Q(components__lever__slug="financement") & ~Q(components__slug=dominant) if dominant else Q(
-        components__lever__slug="financement")
-    if indicators.dependency:
-        add(f"Alerte de dépendance\u00a0: «\u00a0{indicators.largest_label}\u00a0» pèse "
-            f"{format_percent(indicators.largest_share)} de vos financements.", others)
-    if indicators.few_sources:
-        add(f"Peu de sources de financement ({indicators.source_count})\u00a0: diversifier réduit les risques.", others)
-    if indicators.concentrated and not indicators.dependency:
-        add("Financements concentrés\u00a0: quelques sources pèsent l’essentiel.", others)
+def recommendations(trajectory, rule_rows):
+    """The rules that fire on the latest year, in the staff's order, each with its reason filled in."""
+    found = []
+    for rule in rule_rows:
+        fired = rules.evaluate(rule.as_spec(), trajectory)
+        if fired is not None:
+            found.append(Recommendation(rule, fired.sentence, list(rule.fiches.all()), list(rule.steps.all())))
     return found
+
+
+def intensity_band(intensity):
+    if intensity is None:
+        return ""
+    return "faible" if intensity < WEAK else "forte" if intensity >= STRONG else "moyenne"
+
+
+def activation_summary(result):
+    """One sentence on the trépied of a year: what the model leans on, and how strongly."""
+    act = result.activation
+    if not act.complete:
+        return ""
+    band = intensity_band(act.intensity)
+    if not act.intensity:
+        return f"En {result.year}, aucun des trois leviers n’est activé."
+    spread = max(act.levers.values()) - min(act.levers.values())
+    if spread < BALANCED_SPREAD:
+        return (f"En {result.year}, vos trois leviers sont activés de façon équilibrée, avec une intensité {band} "
+                f"({computation.round_to(act.intensity, 0)}\u00a0% en moyenne).")
+    strongest = max(computation.LEVERS, key=lambda lever: (act.levers[lever], -computation.LEVERS.index(lever)))
+    weakest = act.weakest[0]
+    return (f"En {result.year}, votre modèle s’appuie d’abord sur {LEVER_PHRASES[strongest][0]} "
+            f"({computation.round_to(act.levers[strongest], 0)}\u00a0% d’activation)\u00a0; le levier le moins activé est "
+            f"celui {LEVER_PHRASES[weakest][1]} ({computation.round_to(act.levers[weakest], 0)}\u00a0%). "
+            f"Intensité d’ensemble {band} ({computation.round_to(act.intensity, 0)}\u00a0%).")
+
+
+def questionnaire_rows(result, descriptors):
+    """The latest answers, component by component, with the descriptor of the chosen level."""
+    rows = []
+    for name, (lever, slug, label) in computation.ACTIVATION_FIELDS.items():
+        level = result.activation.levels[name]
+        rows.append({
+            "lever": lever,
+            "lever_label": computation.LEVER_LABELS[lever],
+            "label": label,
+            "level": level,
+            "level_label": computation.LEVELS.get(level, ""),
+            "descriptor": descriptors.get((slug, level), ""),
+        })
+    return rows
+
+
+def descriptor_map():
+    """{(component slug, level): text}, in one query."""
+    return {(slug, level): text for slug, level, text in
+            ActivationDescriptor.objects.values_list("component__slug", "level", "text")}
+
+
+FAMILY_NOUNS = {
+    "public": "ressources publiques",
+    "private": "ressources privées non marchandes",
+    "activity": "revenus d’activité",
+    "other": "autres ressources",
+}
+
+
+def hybridation_rows(ordered):
+    """One row per year (and the target) with a budget: each family's share and amount, and its change in
+    points from the row before (the target is compared with the latest real year, the row before it)."""
+    rows, before = [], None
+    for result in (r for r in ordered if r.budget):
+        cells = []
+        for family in computation.FAMILY_LABELS:
+            share = result.hybridation.shares[family]
+            points = share - before.hybridation.shares[family] if before else None
+            cells.append({"family": family, "share": share, "amount": result.hybridation.amounts[family],
+                          "points": points})
+        rows.append({"result": result, "cells": cells})
+        before = result
+    return rows
+
+
+def overall_sentence(path):
+    """« De 2023 à 2025, la part des ressources publiques est passée de 55 % à 35 % (−20 points) ; … »: the
+    families that moved by at least one point, the largest move first."""
+    change = path.overall
+    if change is None or not change.family_points:
+        latest = path.latest
+        if latest is None or not latest.budget:
+            return ""
+        shares = ", ".join(f"{FAMILY_NOUNS[f]} {format_percent(latest.hybridation.shares[f])}"
+                           for f in computation.FAMILY_LABELS if latest.hybridation.amounts[f])
+        return f"En {latest.year}, vos ressources se répartissent ainsi\u00a0: {shares}."
+    moved = sorted((f for f in computation.FAMILY_LABELS if abs(change.family_points[f]) >= 1),
+                   key=lambda f: -abs(change.family_points[f]))
+    if not moved:
+        return (f"De {change.start.year} à {change.end.year}, la répartition de vos ressources est restée stable "
+                "(aucune part n’a bougé d’un point).")
+    parts = []
+    for index, family in enumerate(moved):
+        start, end = change.start.hybridation.shares[family], change.end.hybridation.shares[family]
+        parts.append(f"{'celle' if index else 'la part'} des {FAMILY_NOUNS[family]} est passée de {format_percent(start)} "
+                     f"à {format_percent(end)} ({format_points(change.family_points[family])})")
+    return f"De {change.start.year} à {change.end.year}, " + "\u00a0; ".join(parts) + "."
 
 
 def build_report(organisation, snapshots, rates):
     results = [computation.evaluate(s.year, s.figures(), rates.as_rates(), s.is_target) for s in snapshots]
-    actual, target, steps, gap = computation.trajectory(results)
-    latest = actual[-1] if actual else None
-    latest_snapshot = next((s for s in reversed(snapshots) if not s.is_target), None)
+    path = computation.trajectory(results)
+    latest = path.latest
+    ordered = [*path.actual, *([path.target] if path.target else [])]
+    activation_full, activation_zoom = activation_charts(ordered)
+    hybridation_full, hybridation_zoom = hybridation_charts(ordered)
+    stacks = stacked_bars(ordered)
+    latest_snapshot = next((s for s in reversed(snapshots) if not s.is_target and s.year == latest.year), None) if latest else None
     bars = financial_bars(latest_snapshot.figures()) if latest_snapshot else []
     return {
         "results": results,
-        "actual": actual,
-        "target": target,
-        "steps": steps,
-        "gap": gap,
+        "ordered": ordered,
+        "actual": path.actual,
+        "target": path.target,
+        "trajectory": path,
+        "steps": path.steps,
+        "gap": path.gap,
         "latest": latest,
-        "chart": ternary(results) if results else None,
+        "activation_chart": activation_full,
+        "activation_zoom": activation_zoom,
+        "hybridation_chart": hybridation_full,
+        "hybridation_zoom": hybridation_zoom,
+        "activation_summary": activation_summary(latest) if latest else "",
+        "questionnaire": questionnaire_rows(latest, descriptor_map()) if latest else [],
+        "stacks": stacks,
+        "hybridation_rows": hybridation_rows(ordered),
+        "overall_sentence": overall_sentence(path),
+        "stacks_height": stacks_height(stacks),
+        "stacks_width": STACK_LABEL + STACK_WIDTH + 10,
+        "stack_label_x": STACK_LABEL - 8,
+        "legend": LEGEND,
         "bars": bars,
         "bars_height": bars_height(bars),
         "bars_width": LABEL_WIDTH + BAR_WIDTH + 70,
         "label_width": LABEL_WIDTH,
-        "recommendations": recommendations(latest, organisation) if latest else [],
-        "strongest_phrase": LEVER_PHRASES[latest.strongest][0] if latest else "",
-        "weakest_phrase": LEVER_PHRASES[latest.weakest][1] if latest else "",
+        "recommendations": recommendations(path, active_rules()) if latest else [],
         "family_labels": computation.FAMILY_LABELS,
+        "families": computation.FAMILIES,
         "lever_labels": computation.LEVER_LABELS,
+        "contribution_labels": computation.CONTRIBUTION_LABELS,
     }

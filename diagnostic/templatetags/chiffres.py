@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from diagnostic.numbers import format_number, format_percent
+from diagnostic.numbers import format_number, format_percent, format_points
 
 register = template.Library()
 
@@ -47,14 +47,7 @@ def pourcent(value):
 def points(value):
     """A signed change of share: « +3,2 points », « −1 point », « stable »."""
     number = _decimal(value)
-    if number is None:
-        return ""
-    rounded = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if not rounded:
-        return "stable"
-    sign = "+" if rounded > 0 else "\u2212"
-    unit = "point" if abs(rounded) < 2 else "points"
-    return f"{sign}{format_number(abs(rounded), 1)}\u00a0{unit}"
+    return "" if number is None else format_points(number)
 
 
 @register.filter

@@ -83,4 +83,5 @@ def delete(request, pk):
         organisation.delete()  # cascades to every year of figures
         messages.success(request, f"Le diagnostic de «\u00a0{name}\u00a0» et tous ses chiffres ont été supprimés.")
         return redirect("diagnostic:index")
-    return render(request, "diagnostic/organisation_delete.html", {"organisation": organisation})
+    ctx = {"organisation": organisation, "snapshots": list(organisation.snapshots.all())}
+    return render(request, "diagnostic/organisation_delete.html", ctx)

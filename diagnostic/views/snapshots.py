@@ -7,7 +7,6 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from diagnostic import computation
 from diagnostic.forms import SnapshotForm
@@ -15,6 +14,7 @@ from hub.redirects import posted
 from diagnostic.models import Organisation, Snapshot, ValuationRates
 from diagnostic.numbers import format_number
 from diagnostic.ownership import get_organisation_for
+from diagnostic.report import descriptor_map
 
 DUPLICATE = "Ces chiffres existent déjà (envoi en double ?)\u00a0: rechargez la page du diagnostic."
 
@@ -45,7 +45,10 @@ def add(request, pk):
     if is_target and organisation.snapshots.filter(is_target=True).exists():
         messages.info(request, "Votre cible existe déjà\u00a0: modifiez-la.")
         return redirect(organisation)
-    form = SnapshotForm(posted(request), organisation=organisation, is_target=is_target)
+    # The questionnaire of a new year (or of the target) starts from the answers of the latest real year.
+    previous = organisation.snapshots.filter(is_target=False).order_by("-year").first()
+    form = SnapshotForm(posted(request), organisation=organisation, is_target=is_target,
+                        descriptors=descriptor_map(), previous=previous)
     if request.method == "POST" and form.is_valid() and _save(form, organisation):
         messages.success(request, f"Chiffres {'de la cible ' if is_target else ''}{form.instance.year} enregistrés.")
         return redirect(f"{organisation.get_absolute_url()}#resultats")
@@ -63,30 +66,46 @@ def edit(request, pk, snapshot_pk):
     organisation = get_organisation_for(request, pk)
     snapshot = _snapshot(organisation, snapshot_pk)
     stored_year = snapshot.year
-    form = SnapshotForm(posted(request), instance=snapshot, organisation=organisation, is_target=snapshot.is_target)
+    form = SnapshotForm(posted(request), instance=snapshot, organisation=organisation, is_target=snapshot.is_target,
+                        descriptors=descriptor_map())
     if request.method == "POST" and form.is_valid() and _save(form, organisation):
         messages.success(request, f"Chiffres {snapshot.year} mis à jour.")
         return redirect(f"{organisation.get_absolute_url()}#resultats")
     return _form_page(request, form, organisation, stored_year)
 
 
-@require_POST
 def delete(request, pk, snapshot_pk):
+    """GET: a page that says what will disappear; POST: the deletion. Works without JavaScript."""
     organisation = get_organisation_for(request, pk)
     snapshot = _snapshot(organisation, snapshot_pk)
-    snapshot.delete()
-    Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now())
-    messages.success(request, f"Chiffres {'de la cible ' if snapshot.is_target else ''}{snapshot.year} supprimés.")
-    return redirect(organisation)
+    if request.method == "POST":
+        snapshot.delete()
+        Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now())
+        messages.success(request, f"Chiffres {'de la cible ' if snapshot.is_target else ''}{snapshot.year} supprimés.")
+        return redirect(organisation)
+    figures = snapshot.figures()
+    ctx = {
+        "organisation": organisation,
+        "snapshot": snapshot,
+        "filled": sum(1 for name in Snapshot.figure_fields() if figures[name]),
+        "answered": sum(1 for name in Snapshot.level_fields() if figures[name] is not None),
+        "budget": computation.hybridation(figures).total,
+    }
+    return render(request, "diagnostic/snapshot_delete.html", ctx)
 
 
 def _cell(value):
     return format_number(value).replace("\u202f", "") if not isinstance(value, str) else value
 
 
+def _optional(value):
+    """A share to one decimal, or an empty cell when it cannot be computed (unanswered, no budget)."""
+    return "" if value is None else _cell(computation.round_to(value))
+
+
 def export_csv(request, pk):
-    """Every year and the target, with the figures, the lever values and shares: semicolons and decimal
-    commas, as a French spreadsheet expects."""
+    """Every year and the target, with the figures, the answers, the activations, the hybridation and the
+    contributions: semicolons and decimal commas, as a French spreadsheet expects."""
     organisation = get_organisation_for(request, pk)
     rates = ValuationRates.current().as_rates()
     fields = Snapshot.figure_fields()
@@ -96,17 +115,27 @@ def export_csv(request, pk):
     response.write("\ufeff")  # the byte order mark that makes Excel read UTF-8
     writer = csv.writer(response, delimiter=";")
     labels = [Snapshot._meta.get_field(name).verbose_name for name in fields]
+    levels = [f"niveau\u00a0: {label}" for _, _, label in computation.ACTIVATION_FIELDS.values()]
     levers = [computation.LEVER_LABELS[lever] for lever in computation.LEVERS]
-    writer.writerow(["année", "type", *labels, *(f"{lever} (€)" for lever in levers), *(f"{lever} (%)" for lever in levers),
-                     "indice de concentration", "première source (%)"])
+    families = [computation.FAMILY_LABELS[family] for family in computation.FAMILY_LABELS]
+    writer.writerow(["année", "type", *labels, *levels, *(f"activation {lever} (%)" for lever in levers),
+                     "intensité (%)", "budget (€)", *(f"{family} (%)" for family in families),
+                     "indice de concentration", "première source (%)", "contributions volontaires valorisées (€)",
+                     "contributions / budget (%)"])
     for snapshot in organisation.snapshots.all():
         result = computation.evaluate(snapshot.year, snapshot.figures(), rates, snapshot.is_target)
+        act, mix = result.activation, result.hybridation
         writer.writerow([
             snapshot.year, "cible" if snapshot.is_target else "réel",
             *(_cell(getattr(snapshot, name)) for name in fields),
-            *(_cell(result.values[lever]) for lever in computation.LEVERS),
-            *(_cell(computation.round_to(result.shares[lever])) for lever in computation.LEVERS),
-            _cell(computation.round_to(result.indicators.hhi, 0)),
-            _cell(computation.round_to(result.indicators.largest_share)),
+            *(computation.LEVELS.get(getattr(snapshot, name), "") for name in computation.ACTIVATION_FIELDS),
+            *(_optional(act.levers[lever]) for lever in computation.LEVERS),
+            _optional(act.intensity),
+            _cell(mix.total),
+            *(_optional(mix.shares[family] if mix.total else None) for family in computation.FAMILY_LABELS),
+            _cell(computation.round_to(result.concentration.hhi, 0)),
+            _cell(computation.round_to(result.concentration.largest_share)),
+            _cell(result.contributions.total),
+            _optional(result.contributions.ratio),
         ])
     return response

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from diagnostic.content_loader import diagnostic_load
 from hub.page_cache import bump_content_version
 from parcours.content_loader import parcours_load
 from resources.content_loader import content_load
@@ -7,7 +8,7 @@ from resources.content_loader import content_load
 
 class Command(BaseCommand):
     help = (
-        "Charge les vocabulaires, les fiches et les parcours livrés dans fixtures/. Ne crée que ce qui manque "
+        "Charge les vocabulaires, les fiches, les parcours et le contenu du diagnostic livrés dans fixtures/. Ne crée que ce qui manque "
         "(sans écraser les modifications faites dans l’administration), sauf avec --update."
     )
 
@@ -17,8 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, update=False, **options):
         created = content_load(update=update)
         parcours = parcours_load(update=update)
+        diagnostic = diagnostic_load(update=update)
         bump_content_version()  # sources are bulk-created, without signals
         self.stdout.write(
             f"{created['vocabulaires']} valeurs de vocabulaire, {created['fiches']} fiches, "
-            f"{parcours['parcours']} parcours et {parcours['étapes']} étapes créés."
+            f"{parcours['parcours']} parcours, {parcours['étapes']} étapes, {diagnostic['descriptions']} descriptions de "
+            f"niveaux et {diagnostic['règles']} règles de recommandation créés."
         )
