@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 
 from diagnostic import computation
-from diagnostic.rules import COMPARISONS, Indicator, RuleSpec, condition_text, reason_problems
+from diagnostic.rules import COMPARISON_CHOICES, Indicator, RuleSpec, condition_text, reason_problems
 from parcours.models import Step
 from resources.models import ActorProfile, Component, Fiche, Lever, Region
 
@@ -252,7 +252,7 @@ class RecommendationRule(models.Model):
     order = models.PositiveSmallIntegerField("ordre d’affichage", default=100)
     is_active = models.BooleanField("active", default=True)
     indicator = models.CharField("indicateur", max_length=40, choices=Indicator.CHOICES)
-    comparison = models.CharField("comparaison", max_length=4, choices=[(code, label) for code, (label, _) in COMPARISONS.items()])
+    comparison = models.CharField("comparaison", max_length=4, choices=COMPARISON_CHOICES)
     threshold = models.DecimalField("seuil", max_digits=10, decimal_places=2)
     lever = models.ForeignKey(Lever, on_delete=models.PROTECT, null=True, blank=True, verbose_name="levier",
                               help_text="Pour les indicateurs d’activation d’un levier.")

@@ -49,6 +49,8 @@ COMPARISONS = {
     "lt": ("reste sous", lambda value, threshold: value < threshold),
     "lte": ("ne dépasse pas", lambda value, threshold: value <= threshold),
 }
+COMPARISON_CHOICES = [("gt", "dépasse (>)"), ("gte", "atteint ou dépasse (≥)"), ("lt", "reste sous (<)"),
+                      ("lte", "ne dépasse pas (≤)")]
 # How the page says what a rule measures: « quand {subject} {comparison} {threshold}{unit} ».
 SUBJECTS = {
     "largest_share": ("la part de la première source de financement", "\u00a0%"),

@@ -102,3 +102,26 @@ def make_organisation(*, user=None, years=(), **overrides):
         year, figures = entry if isinstance(entry, tuple) else (entry, {"subsidies_state": 10000})
         Snapshot.objects.create(organisation=organisation, year=year, **figures)
     return organisation
+
+
+def make_rule(*, fiches=(), steps=(), **overrides):
+    """A recommendation rule of the diagnostic; by default « public share above 50 % »."""
+    from decimal import Decimal
+
+    from diagnostic.models import RecommendationRule
+
+    n = next(_seq)
+    fields = {
+        "slug": f"regle-{n}",
+        "title": f"Règle numéro {n}",
+        "indicator": "public_share",
+        "comparison": "gt",
+        "threshold": Decimal(50),
+        "reason": "Vos ressources publiques pèsent {valeur} en {annee}.",
+        "order": n,
+    }
+    fields.update(overrides)
+    rule = RecommendationRule.objects.create(**fields)
+    rule.fiches.set(fiches)
+    rule.steps.set(steps)
+    return rule

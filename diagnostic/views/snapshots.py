@@ -115,7 +115,7 @@ def export_csv(request, pk):
     response.write("\ufeff")  # the byte order mark that makes Excel read UTF-8
     writer = csv.writer(response, delimiter=";")
     labels = [Snapshot._meta.get_field(name).verbose_name for name in fields]
-    levels = [f"niveau\u00a0: {label}" for _, _, label in computation.ACTIVATION_FIELDS.values()]
+    levels = [f"niveau\u00a0: {label.lower()}" for _, _, label in computation.ACTIVATION_FIELDS.values()]
     levers = [computation.LEVER_LABELS[lever] for lever in computation.LEVERS]
     families = [computation.FAMILY_LABELS[family] for family in computation.FAMILY_LABELS]
     writer.writerow(["année", "type", *labels, *levels, *(f"activation {lever} (%)" for lever in levers),

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from diagnostic.content_loader import diagnostic_load
 from parcours.content_loader import parcours_load
 from resources.content_loader import content_load
 
@@ -51,6 +52,7 @@ def shipped_site(live_server, transactional_db):
     """The live server with the real shipped content."""
     content_load()
     parcours_load()
+    diagnostic_load()
     return live_server
 
 

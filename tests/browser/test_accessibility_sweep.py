@@ -14,6 +14,7 @@ import pytest
 from django.db import connection  # noqa: F401 (read by the skipif condition)
 from playwright.sync_api import expect
 
+from diagnostic.content_loader import diagnostic_load
 from diagnostic.models import Organisation, Snapshot
 from parcours.models import Profile, Status, Step
 from parcours.services import fiche_set_saved, progress_set_note, progress_set_status
@@ -54,13 +55,29 @@ def _log_in(page):
     expect(page).to_have_url(re.compile(r"/mon-espace/$"))
 
 
+def _levels(salaried, volunteers, service_civique, interns, skills, subsidies, societal, activity, positioning,
+            production, means):
+    """The questionnaire's 11 answers (0 Absent to 3 Stratégique, None unanswered), in the référentiel's order."""
+    return dict(zip(
+        ["level_salaried", "level_volunteers", "level_service_civique", "level_interns", "level_skills_sponsorship",
+         "level_subsidies", "level_societal_investment", "level_activity_revenue", "level_alliances_positioning",
+         "level_alliances_production", "level_alliances_means"],
+        [salaried, volunteers, service_civique, interns, skills, subsidies, societal, activity, positioning,
+         production, means],
+        strict=True,
+    ))
+
+
 def _person_with_everything(django_user_model):
+    """Returns the organisation with two real years and a target, every questionnaire answered so both ternary
+    plots, their zoomed views and the recommendations render; and one with a half-answered questionnaire."""
     user = django_user_model.objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)
     Profile.objects.create(user=user, display_name="Camille Martin")
     for step in Step.objects.filter(parcours__slug="qualifier-son-modele", depth="decouverte"):
         progress_set_status(user=user, step=step, status=Status.TERMINEE)
         progress_set_note(user=user, step=step, note="Nos bénévoles portent l’essentiel des actions.")
     fiche_set_saved(user=user, fiche=Fiche.objects.published().first(), saved=True)
+    diagnostic_load()  # the level descriptors and the recommendation rules
     organisation = Organisation.objects.create(user=user, name="Les Jardins partagés")
     Snapshot.objects.create(
         organisation=organisation,
@@ -70,6 +87,8 @@ def _person_with_everything(django_user_model):
         subsidies_state=60000,
         revenue_sales=15000,
         partnerships_means=2,
+        in_kind_premises=6000,
+        **_levels(2, 3, 1, 0, 1, 3, 1, 2, 2, 1, 0),
     )
     Snapshot.objects.create(
         organisation=organisation,
@@ -80,6 +99,7 @@ def _person_with_everything(django_user_model):
         gifts_companies=20000,
         revenue_sales=25000,
         partnerships_means=4,
+        **_levels(2, 3, 1, 1, 1, 3, 2, 2, 3, 1, 0),
     )
     Snapshot.objects.create(
         organisation=organisation,
@@ -90,8 +110,12 @@ def _person_with_everything(django_user_model):
         subsidies_state=40000,
         revenue_sales=40000,
         partnerships_means=6,
+        **_levels(3, 3, 2, 1, 2, 3, 2, 3, 3, 2, 2),
     )
-    return organisation
+    unfinished = Organisation.objects.create(user=user, name="Atelier vélo solidaire")
+    Snapshot.objects.create(organisation=unfinished, year=2025, subsidies_local=12000, revenue_sales=8500,
+                            **_levels(2, 3, None, None, None, 1, 0, 2, None, None, None))
+    return organisation, unfinished
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
@@ -125,7 +149,9 @@ def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
         _submit_with_errors(page, path, fields)
         audit(f"{path} (erreurs)")
 
-    organisation = _person_with_everything(django_user_model)
+    organisation, unfinished = _person_with_everything(django_user_model)
+    year = organisation.snapshots.filter(is_target=False).first()
+    target = organisation.snapshots.get(is_target=True)
     _log_in(page)
     member_pages = [
         "/mon-espace/",
@@ -139,11 +165,23 @@ def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
         f"/mon-modele/{organisation.pk}/rapport/",
         f"/mon-modele/{organisation.pk}/modifier/",
         f"/mon-modele/{organisation.pk}/annees/ajouter/",
+        f"/mon-modele/{organisation.pk}/annees/{target.pk}/",
+        f"/mon-modele/{organisation.pk}/annees/{year.pk}/supprimer/",
+        f"/mon-modele/{organisation.pk}/annees/{target.pk}/supprimer/",
         f"/mon-modele/{organisation.pk}/supprimer/",
+        f"/mon-modele/{unfinished.pk}/",
     ]
     for path in member_pages:
         page.goto(path)
         audit(f"{path} (connecté)")
+    # What the diagnostic pages above showed: both plots (the sweep audits them only if they render), the
+    # recommendations, and the invitation to finish a half-answered questionnaire.
+    page.goto(f"/mon-modele/{organisation.pk}/")
+    expect(page.locator("svg.hub-ternary__svg:not(.hub-ternary__svg--zoom)")).to_have_count(2)
+    expect(page.locator("svg.hub-ternary__svg polygon.hub-ternary__target")).not_to_have_count(0)
+    expect(page.locator(".hub-recommendation").first).to_be_visible()
+    page.goto(f"/mon-modele/{unfinished.pk}/")
+    expect(page.locator(".hub-invite")).to_contain_text("Questionnaire 2025 incomplet")
     _submit_with_errors(
         page,
         f"/mon-modele/{organisation.pk}/annees/ajouter/",
@@ -156,7 +194,6 @@ def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
     audit("mot de passe avec erreurs")
     _submit_with_errors(page, f"/mon-modele/{organisation.pk}/modifier/", {"#id_name": " "})
     audit("organisation avec erreur")
-    year = organisation.snapshots.filter(is_target=False).first()
     page.goto(f"/mon-modele/{organisation.pk}/annees/{year.pk}/")
     audit("modification d’une année")
     _submit_with_errors(page, f"/mon-modele/{organisation.pk}/annees/{year.pk}/", {"#id_subsidies_state": "12.500"})
@@ -238,8 +275,9 @@ def test_skip_link_moves_focus_to_the_main_content(page):
 
 
 def test_keyboard_only_diagnostic_from_the_menu_to_the_result(page):
+    diagnostic_load()  # the recommendation rules
     page.goto("/")
-    tab_to(page, '.hub-nav a[href="/mon-modele/"]')
+    expect(tab_to(page, '.hub-nav a[href="/mon-modele/"]')).to_have_text("Mon diagnostic")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     tab_to(page, "#id_name")
@@ -256,9 +294,23 @@ def test_keyboard_only_diagnostic_from_the_menu_to_the_result(page):
     }.items():
         tab_to(page, selector)
         page.keyboard.type(value)
+    # Each radio group is one Tab stop, on its checked option (« Pas encore répondu » for a first year); the
+    # arrow keys walk the options in order: « Absent » is one press away, « Stratégique » four.
+    answers = {"level_salaried": 1, "level_volunteers": 3, "level_service_civique": 0, "level_interns": 0,
+               "level_skills_sponsorship": 0, "level_subsidies": 2, "level_societal_investment": 0,
+               "level_activity_revenue": 2, "level_alliances_positioning": 1, "level_alliances_production": 0,
+               "level_alliances_means": 0}
+    for name, level in answers.items():
+        tab_to(page, f'input[name="{name}"]:checked')
+        for _ in range(level + 1):
+            page.keyboard.press("ArrowDown")
+        expect(page.locator(f'input[name="{name}"][value="{level}"]')).to_be_checked()
     tab_to(page, "main form button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.locator("svg.hub-ternary__svg circle")).to_have_count(1)
+    expect(page.locator("svg.hub-ternary__svg:not(.hub-ternary__svg--zoom)")).to_have_count(2)
+    expect(page.locator("svg.hub-ternary__svg circle").first).to_be_visible()
     expect(page.locator(".hub-recommendations h3").first).to_be_visible()
+    # 12 000 € of 20 500,50 € are public: 58,5 %, so the public-funding rule fires.
+    expect(page.locator(".hub-recommendations h3", has_text="Financement public majoritaire")).to_have_count(1)
     assert page.console_errors == []

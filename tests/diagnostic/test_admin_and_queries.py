@@ -8,8 +8,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from diagnostic.computation import ACTIVATION_FIELDS
 from diagnostic.models import Snapshot, ValuationRates
-from tests.factories import make_component, make_fiche, make_lever, make_organisation
+from tests.factories import make_component, make_fiche, make_lever, make_organisation, make_parcours, make_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,7 @@ def _text(response):
 
 
 def _rates_form(rates, **changes):
-    data = {name: str(getattr(rates, name)) for name in (
-        "fte_year", "volunteer_hour", "service_civique_month", "intern_month", "skills_day", "partnership_year",
-        "dependency_threshold", "note")}
+    data = {name: str(getattr(rates, name)) for name in ("volunteer_hour", "skills_day", "dependency_threshold", "note")}
     data.update(changes)
     return {**data, "_save": "Enregistrer"}
 
@@ -46,7 +45,8 @@ def test_staff_open_the_valuation_rates(staff_client):
     assert f"{RATES_URL}{rates.pk}/change/" in response.content.decode()
     change = staff_client.get(f"{RATES_URL}{rates.pk}/change/")
     assert change.status_code == 200
-    assert "coût annuel d’un équivalent temps plein" in _text(change).lower()
+    assert "valeur d’une heure de bénévolat" in _text(change).lower()
+    assert "équivalent temps plein" not in _text(change).lower()  # salaries are in the budget, never valued apart
 
 
 def test_the_rates_exist_from_the_migration_and_staff_never_add_or_delete_them(staff_client):
@@ -59,22 +59,22 @@ def test_the_rates_exist_from_the_migration_and_staff_never_add_or_delete_them(s
 
 
 def test_a_changed_rate_changes_the_result_page(editor, learner_client, learner):
-    organisation = make_organisation(user=learner, years=[(2024, {"salaried_fte": 2, "subsidies_state": 30000})])
+    organisation = make_organisation(user=learner, years=[(2024, {"volunteer_hours": 1000, "subsidies_state": 100000})])
     before = _text(learner_client.get(f"/mon-modele/{organisation.pk}/"))
-    assert "équivalents temps plein × 42 000 €" in before
-    assert "84 000 €" in before and "100 000 €" not in before
+    assert "heures de bénévolat × 12 €" in before
+    assert "12 000 €" in before and "12 %" in before  # 1 000 h × 12 € beside a 100 000 € budget
 
     rates = ValuationRates.current()
-    response = editor.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, fte_year="50000"))
+    response = editor.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, volunteer_hour="15"))
     assert response.status_code == 302
     rates.refresh_from_db()
-    assert rates.fte_year == Decimal("50000")
+    assert rates.volunteer_hour == Decimal("15")
 
     after = _text(learner_client.get(f"/mon-modele/{organisation.pk}/"))
-    assert "équivalents temps plein × 50 000 €" in after
-    assert "100 000 €" in after and "84 000 €" not in after  # 2 × 50 000
-    assert "130 000 €" in after  # the total
-    assert "richesses humaines 76,9 %, financement 23,1 %" in after
+    assert "heures de bénévolat × 15 €" in after
+    assert "15 000 €" in after and "12 000 €" not in after
+    assert "15 %" in after
+    assert "100 000 €" in after  # the budget itself never moves with a rate
 
 
 def test_a_changed_dependency_threshold_changes_the_alert(editor, learner_client, learner):
@@ -89,11 +89,11 @@ def test_a_changed_dependency_threshold_changes_the_alert(editor, learner_client
 
 
 def test_a_new_rate_also_changes_the_csv_export(editor, learner_client, learner):
-    organisation = make_organisation(user=learner, years=[(2024, {"salaried_fte": 1, "subsidies_state": 1})])
+    organisation = make_organisation(user=learner, years=[(2024, {"volunteer_hours": 100, "subsidies_state": 1})])
     rates = ValuationRates.current()
-    editor.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, fte_year="50000"))
+    editor.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, volunteer_hour="50"))
     body = learner_client.get(f"/mon-modele/{organisation.pk}/export.csv").content.decode()
-    assert ";50000;" in body
+    assert ";5000;" in body  # 100 h × 50 €
 
 
 def test_a_dependency_threshold_over_100_is_refused(staff_client):
@@ -128,9 +128,9 @@ def test_a_non_staff_user_is_sent_to_the_admin_login(learner_client, url):
 
 def test_a_non_staff_user_cannot_change_a_rate(learner_client):
     rates = ValuationRates.current()
-    learner_client.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, fte_year="1"))
+    learner_client.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, volunteer_hour="1"))
     rates.refresh_from_db()
-    assert rates.fte_year == Decimal("42000")
+    assert rates.volunteer_hour == Decimal("12.00")
 
 
 # Query counts
@@ -143,7 +143,8 @@ PAGES = {
     "list": "/mon-modele/",
 }
 # Pinned maxima for an account (session, user, then the page's own queries).
-MAX_QUERIES = {"result": 11, "report": 11, "export": 5, "list": 6}
+MAX_QUERIES = {"result": 12, "report": 12, "export": 5, "list": 6}
+ANSWERS = {name: 1 for name in ACTIVATION_FIELDS} | {"level_alliances_means": 0}
 
 
 class World:
@@ -156,20 +157,37 @@ class World:
         self.levers = levers
         self.components = [make_component(lever=levers["financement"], slug=slug) for slug in
                            ["subventionnement", "investissement-societal", "revenus-d-activite"]]
-        # One source only: every financial alert fires, so every recommendation query runs.
+        # One source only, alliances de moyens absent: every shipped kind of rule below fires.
         self.organisation = make_organisation(user=user, name="La Ruche")
         make_organisation(user=user, name="La Forge", years=[2024])
-        Snapshot.objects.create(organisation=self.organisation, year=2040, is_target=True, salaried_fte=3)
+        Snapshot.objects.create(organisation=self.organisation, year=2040, is_target=True, salaried_fte=3, **ANSWERS)
+        self.parcours = make_parcours(steps=3)
         self.next_year = 2000
         self.add_years(2)
-        self.add_fiches(3)  # enough to fill every recommendation: each one then costs its two queries
+        self.add_fiches(3)
+        self.add_rules(1)
         self.add_others(1)
 
     def add_years(self, n):
         for _ in range(n):
             self.next_year += 1
             Snapshot.objects.create(organisation=self.organisation, year=self.next_year, salaried_fte=1,
-                                    subsidies_state=10000 + self.next_year, partnerships_means=1)
+                                    subsidies_state=10000 + self.next_year, partnerships_means=1, **ANSWERS)
+
+    def add_rules(self, n):
+        """n of each: public share, concentration, alliances de moyens absent; each with fiches and a step."""
+        for _ in range(n):
+            steps = list(self.parcours.steps.all()[:2])
+            make_rule(fiches=[make_fiche(levers=[self.levers["financement"]]) for _ in range(2)], steps=steps)
+            make_rule(indicator="hhi", threshold=2500, fiches=[make_fiche()], steps=steps[:1])
+            make_rule(indicator="component_level", comparison="lte", threshold=0, reason="{composante}",
+                      component=self._means(), fiches=[make_fiche(levers=[self.levers["alliances"]])])
+
+    def _means(self):
+        from resources.models import Component
+
+        return Component.objects.filter(slug="alliances-de-moyens").first() or make_component(
+            lever=self.levers["alliances"], slug="alliances-de-moyens")
 
     def add_fiches(self, n):
         for _ in range(n):
@@ -200,7 +218,8 @@ def world(learner, other_learner):
     return world
 
 
-GROWTHS = {"years": ("add_years", 10), "fiches": ("add_fiches", 8), "others": ("add_others", 10)}
+GROWTHS = {"years": ("add_years", 10), "fiches": ("add_fiches", 8), "rules": ("add_rules", 5),
+           "others": ("add_others", 10)}
 
 
 @pytest.mark.parametrize("growth", GROWTHS)
@@ -226,6 +245,7 @@ def test_twelve_years_cost_no_more_queries_than_two(learner_client, world):
 def test_query_count_is_pinned(learner_client, world, page, django_assert_max_num_queries):
     world.add_years(10)
     world.add_fiches(5)
+    world.add_rules(3)
     world.add_others(5)
     url = world.url(page)
     learner_client.get(url)
@@ -233,7 +253,7 @@ def test_query_count_is_pinned(learner_client, world, page, django_assert_max_nu
         response = learner_client.get(url)
     assert response.status_code == 200
     if page == "result":
-        assert len(response.context["recommendations"]) == 3  # weakest lever, dependency, few sources
+        assert len(response.context["recommendations"]) == 12  # four times public share, concentration, absence
         assert len(response.context["actual"]) == 12
 
 

@@ -167,17 +167,47 @@ def test_a_year_with_only_zeros_is_a_400_with_the_error_at_the_top(add):
     response = add({"year": "2024", "subsidies_state": "0", "revenue_sales": "0,00", "volunteers_count": ""})
     assert response.status_code == 400
     top = _top_errors(response)
-    assert "Tous les chiffres valorisés sont à zéro" in top
+    assert "Cette année est vide : saisissez au moins un montant ou un chiffre, ou répondez au questionnaire" in top
     assert "hub-field__errors" not in response.content.decode()
 
 
-def test_a_year_with_only_figures_that_are_not_valued_is_refused_like_an_all_zero_year(learner_client, alices):
-    """The number of volunteers is shown but not valued (their hours are): alone, it gives a year worth 0 €,
-    whose result page says « votre modèle repose d’abord sur le financement (0 %) »."""
-    response = learner_client.post(f"/mon-modele/{alices.pk}/annees/ajouter/", {"year": "2024", "volunteers_count": "10"})
+def test_a_year_with_only_answers_to_the_questionnaire_is_kept_without_a_budget(learner_client, alices):
+    """The questionnaire alone says something true (the trépied); the page then says there is no budget to split."""
+    response = learner_client.post(f"/mon-modele/{alices.pk}/annees/ajouter/",
+                                   {"year": "2024", "level_volunteers": "3", "level_subsidies": "1"})
+    assert response.status_code == 302
+    snapshot = Snapshot.objects.get(year=2024)
+    assert (snapshot.level_volunteers, snapshot.level_subsidies, snapshot.level_salaried) == (3, 1, None)
+    text = _text(learner_client.get(f"/mon-modele/{alices.pk}/"))
+    assert "Questionnaire 2024 incomplet : 2 réponses sur 11." in text
+
+
+@pytest.mark.parametrize("forged", ["7", "-1", "absent", "1.5", "3 ", "١"])
+def test_a_forged_level_is_a_400_on_its_own_question(add, forged):
+    response = add({**GOOD, "level_alliances_means": forged, "level_volunteers": "2"})
     assert response.status_code == 400
-    assert "Tous les chiffres valorisés sont à zéro" in _top_errors(response)
-    assert not Snapshot.objects.filter(year=2024).exists()
+    page = _text(response)
+    found = re.search(r'<fieldset class="hub-level hub-field--error" aria-describedby="id_level_alliances_means_erreur">'
+                      r'\s*<legend>Alliances de moyens</legend>\s*<ul class="hub-field__errors" '
+                      r'id="id_level_alliances_means_erreur">(.*?)</ul>', page, re.S)
+    assert found, "the error is not inside its question's fieldset, tied to it"
+    assert re.sub(r"<[^>]+>|⚠ ", "", found.group(1)).strip() == "Choisissez l’un des niveaux proposés."
+    assert 'value="2" checked' in response.content.decode()  # the other answers are kept on the page
+
+
+def test_a_half_filled_questionnaire_is_saved_and_shown_incomplete_not_zero(learner_client, alices):
+    answers = {"level_salaried": "0", "level_volunteers": "3", "level_service_civique": "0", "level_interns": "0",
+               "level_skills_sponsorship": "0", "level_subsidies": "2"}
+    response = learner_client.post(f"/mon-modele/{alices.pk}/annees/ajouter/",
+                                   {"year": "2024", "subsidies_state": "1 000", **answers})
+    assert response.status_code == 302
+    text = _text(learner_client.get(f"/mon-modele/{alices.pk}/"))
+    assert "Questionnaire 2024 incomplet : 6 réponses sur 11." in text
+    row = re.search(r'<th scope="row">2024</th>(.*?)</tr>', text, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", " ", cell).split() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells[0][:2] == ["20", "%"]  # richesses humaines complete: 3 / 15
+    assert cells[1] == ["incomplet"] and cells[2] == ["incomplet"]  # never 0 %
+    assert cells[4] == ["6", "/", "11"]
 
 
 def test_a_form_sent_with_every_box_blank_is_a_400(add):
@@ -201,7 +231,7 @@ def test_editing_a_year_down_to_zeros_is_refused(learner_client, alices):
     snapshot = alices.snapshots.get()
     response = learner_client.post(f"/mon-modele/{alices.pk}/annees/{snapshot.pk}/", {"year": "2023"})
     assert response.status_code == 400
-    assert "Tous les chiffres valorisés sont à zéro" in _top_errors(response)
+    assert "Cette année est vide" in _top_errors(response)
     snapshot.refresh_from_db()
     assert snapshot.subsidies_state == 10000
 

@@ -1,270 +1,468 @@
-"""Geometry of the ternary plot and of the financial bars."""
+"""Geometry of the two ternary plots (full and zoomed), of their labels and of the bars.
 
-import re
+Pure functions: no database, no fixture. The unit frame puts the top corner at (0,5 ; √3/2), the bottom left
+at (0 ; 0) and the bottom right at (1 ; 0); the SVG triangle has a side of 250 units, 75 units from each side
+of the 400-unit viewBox and 56 units from its top, so its base lies at 56 + 250 × √3/2 = 272,5.
+"""
+
 from decimal import Decimal
+from itertools import combinations
 from math import isclose, sqrt
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from diagnostic import chart, computation
-from diagnostic.computation import CORNERS, FINANCIAL_SOURCES
+from diagnostic.chart import FAMILIES, FONT, FULL, VIEW_HEIGHT, WIDTH, Region
+from diagnostic.computation import FINANCIAL_SOURCES, LEVERS
 
-RATES = computation.Rates(
-    fte_year=Decimal(40000),
-    volunteer_hour=Decimal(10),
-    service_civique_month=Decimal(700),
-    intern_month=Decimal(600),
-    skills_day=Decimal(400),
-    partnership_year=Decimal(1000),
-    dependency_threshold=Decimal(50),
-)
-# Per year: rh, fin, all in euros (1 FTE = 40 000, revenue, in-kind premises).
-RH_ONLY = {"salaried_fte": 1}
-FIN_ONLY = {"revenue_sales": 40000}
-ALL_ONLY = {"in_kind_premises": 40000}
-BALANCED = {"salaried_fte": 1, "revenue_sales": 40000, "in_kind_premises": 40000}
+RATES = computation.Rates(volunteer_hour=Decimal(12), skills_day=Decimal(400), dependency_threshold=Decimal(50))
+PROPERTY = settings(max_examples=60, deadline=None)
+NBSP = "\u00a0"
+TOP, LEFT, RIGHT = (100, 0, 0), (0, 100, 0), (0, 0, 100)
+NAMES = ("Ressources publiques", "Ressources privées non marchandes", "Revenus d’activité")
 
 
 def year(y, figures, target=False):
     return computation.evaluate(y, figures, RATES, is_target=target)
 
 
-def numbers_in(text):
-    return [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text)]
+def hybrid(series, region=FULL):
+    return chart.ternary(FAMILIES, chart.HYBRIDATION_CORNERS, series, region)
 
 
-def inside_view(chart_data, x, y):
-    return 0 <= x <= chart_data["width"] and 0 <= y <= chart_data["height"]
+def pair(series):
+    return chart.ternary_pair(FAMILIES, chart.HYBRIDATION_CORNERS, series)
 
 
-# --- to_svg and the triangle -----------------------------------------------------------------
+def in_unit_triangle(x, y, tol=1e-9):
+    return y >= -tol and y <= sqrt(3) * x + tol and y <= sqrt(3) * (1 - x) + tol
 
 
-def test_the_corners_map_to_the_svg_triangle():
-    height = 360 * sqrt(3) / 2  # 311,77
-    assert chart.to_svg(CORNERS["rh"]) == (250.0, 50.0)  # 70 + 0,5 × 360 ; top margin
-    assert chart.to_svg(CORNERS["fin"]) == (70.0, round(50 + height, 1))  # (70 ; 361,8)
-    assert chart.to_svg(CORNERS["all"]) == (430.0, round(50 + height, 1))  # (430 ; 361,8)
+def in_svg_triangle(x, y, tol=0.1):
+    """Back to the unit frame, with the 0.1 unit the SVG coordinates are rounded to."""
+    ux, uy = (x - chart.MARGIN_X) / chart.SIDE, (chart.MARGIN_TOP + chart.HEIGHT - y) / chart.SIDE
+    return in_unit_triangle(ux, uy, tol / chart.SIDE * 2)
 
 
-def test_the_triangle_polygon_joins_the_three_corners():
-    data = chart.ternary([])
-    assert data["triangle"] == "250.0,50.0 70.0,361.8 430.0,361.8"
+def overlap(a, b):
+    """Whether two (left, top, right, bottom) boxes share some area (touching edges do not)."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def test_the_view_box_holds_the_triangle_and_its_margins():
-    data = chart.ternary([])
-    assert data["width"] == 500  # 360 + 2 × 70
-    assert data["height"] == 422  # round(311,77 + 50 + 60)
+def inside_view(box):
+    return box[0] >= 0 and box[1] >= 0 and box[2] <= WIDTH and box[3] <= VIEW_HEIGHT
 
 
-def test_the_grid_has_four_lines_per_lever():
-    assert len(chart.ternary([])["grid"]) == 12
+def corner_boxes(drawn):
+    """{corner key: the boxes of its lines}, as place_labels sees them."""
+    return {c.key: [chart.Text(c.x, c.y + i * FONT, line, c.anchor).box for i, line in enumerate(c.lines)]
+            for c in drawn.corners}
 
 
-def test_the_richesses_humaines_grid_lines_are_horizontal_every_fifth_of_the_height():
-    grid = chart.ternary([])["grid"][:4]  # the first lever is rh
-    bottom, height = 50 + chart.HEIGHT, chart.HEIGHT
-    for (x1, y1, x2, y2), pct in zip(grid, chart.GRID, strict=True):
-        assert y1 == y2
-        assert isclose(y1, bottom - height * pct / 100, abs_tol=0.05)
-        assert x1 < x2
+def obstacles(drawn):
+    return [t.box for t in drawn.ticks] + [box for boxes in corner_boxes(drawn).values() for box in boxes]
 
 
-def test_every_grid_line_ends_on_the_sides_of_the_triangle():
-    for x1, y1, x2, y2 in chart.ternary([])["grid"]:
-        for x, y in ((x1, y1), (x2, y2)):
-            ux, uy = (x - chart.MARGIN_X) / chart.SIDE, (chart.MARGIN_TOP + chart.HEIGHT - y) / chart.SIDE
-            on_base = isclose(uy, 0, abs_tol=1e-3)
-            on_left = isclose(sqrt(3) * ux, uy, abs_tol=1e-3)
-            on_right = isclose(sqrt(3) * (1 - ux), uy, abs_tol=1e-3)
-            assert on_base or on_left or on_right
+def numbers(polygon):
+    return [tuple(map(float, xy.split(","))) for xy in polygon.split()]
 
 
-def test_corner_labels_name_the_levers_in_order():
-    labels = chart.ternary([])["corner_labels"]
-    assert [(label[0], label[-1]) for label in labels] == [
-        ("Richesses humaines", "rh"),
-        ("Financement", "fin"),
-        ("Alliances", "all"),
-    ]
+# ---- Strategies ------------------------------------------------------------------------------------------
 
-
-# --- points, segments, target ----------------------------------------------------------------
-
-
-@pytest.fixture
-def history():
-    """Given out of order: a target and three actual years."""
-    return [
-        year(2025, BALANCED, target=True),
-        year(2023, FIN_ONLY),
-        year(2021, RH_ONLY),
-        year(2022, ALL_ONLY),
-    ]
-
-
-def test_there_is_one_point_per_actual_year_sorted_by_year(history):
-    points = chart.ternary(history)["points"]
-    assert [p.label for p in points] == ["2021", "2022", "2023"]
-    assert not any(p.is_target for p in points)
-
-
-def test_a_year_all_in_one_lever_sits_on_that_corner(history):
-    points = chart.ternary(history)["points"]
-    assert [(p.x, p.y) for p in points] == [chart.to_svg(CORNERS[lever]) for lever in ("rh", "all", "fin")]
-
-
-def test_segments_join_consecutive_years(history):
-    data = chart.ternary(history)
-    p = data["points"]
-    assert data["segments"] == [(p[0].x, p[0].y, p[1].x, p[1].y), (p[1].x, p[1].y, p[2].x, p[2].y)]
-
-
-def test_the_target_is_a_separate_point_with_a_diamond(history):
-    target = chart.ternary(history)["target"]
-    assert target.is_target and target.label == "Cible 2025"
-    # balanced: the centre of the triangle, (0,5 ; √3/6) → (250 ; 361,77 − 103,92 = 257,8).
-    assert (target.x, target.y) == (250.0, 257.8)
-    corners = numbers_in(target.diamond)
-    expected = [250, 249.8, 258, 257.8, 250, 265.8, 242, 257.8]
-    assert len(corners) == 8
-    assert all(isclose(a, b, abs_tol=1e-6) for a, b in zip(corners, expected, strict=True))
-
-
-def test_the_target_segment_leaves_from_the_latest_year(history):
-    data = chart.ternary(history)
-    latest, target = data["points"][-1], data["target"]
-    assert latest.label == "2023"
-    assert data["target_segment"] == (latest.x, latest.y, target.x, target.y)
-
-
-def test_without_target_there_is_no_target_nor_target_segment(history):
-    data = chart.ternary(history[1:])
-    assert data["target"] is None and data["target_segment"] is None
-
-
-def test_a_target_alone_has_no_segment(history):
-    data = chart.ternary(history[:1])
-    assert data["points"] == [] and data["segments"] == []
-    assert data["target"] is not None and data["target_segment"] is None
-
-
-def test_a_single_year_has_no_segment():
-    data = chart.ternary([year(2024, BALANCED)])
-    assert len(data["points"]) == 1 and data["segments"] == []
-
-
-def test_the_points_carry_their_result(history):
-    data = chart.ternary(history)
-    assert [p.result.year for p in data["points"]] == [2021, 2022, 2023]
-    assert data["target"].result is history[0]
-
-
-def all_coordinates(data):
-    for x1, y1, x2, y2 in data["grid"]:
-        yield x1, y1
-        yield x2, y2
-    for _, x, y, *_ in data["corner_labels"]:
-        yield x, y
-    values = numbers_in(data["triangle"])
-    yield from zip(values[::2], values[1::2], strict=True)
-    plotted = [*data["points"], *([data["target"]] if data["target"] else [])]
-    for p in plotted:
-        yield p.x, p.y
-    if data["target"]:
-        values = numbers_in(data["target"].diamond)
-        yield from zip(values[::2], values[1::2], strict=True)
-
-
-def test_every_coordinate_lies_inside_the_view_box(history):
-    data = chart.ternary(history)
-    for x, y in all_coordinates(data):
-        assert inside_view(data, x, y), (x, y)
-
-
-lever_figures = st.fixed_dictionaries(
-    {
-        "salaried_fte": st.decimals(min_value=0, max_value=10**7, places=2),
-        "revenue_sales": st.decimals(min_value=0, max_value=10**12, places=2),
-        "in_kind_premises": st.decimals(min_value=0, max_value=10**12, places=2),
-    }
+# Three shares in % summing to 100 (as floats, the way the chart receives them).
+shares = (
+    st.tuples(*[st.integers(min_value=0, max_value=1000)] * 3)
+    .filter(lambda t: sum(t) > 0)
+    .map(lambda t: tuple(v * 100 / sum(t) for v in t))
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(lever_figures, min_size=0, max_size=5), st.one_of(st.none(), lever_figures))
-def test_any_history_stays_inside_the_view_box_and_the_triangle(years, target):
-    results = [year(2000 + i, figures) for i, figures in enumerate(years)]
-    if target is not None:
-        results.append(year(2100, target, target=True))
-    data = chart.ternary(results)
-    for x, y in all_coordinates(data):
-        assert inside_view(data, x, y), (x, y)
-    top, bottom = chart.MARGIN_TOP, chart.MARGIN_TOP + chart.HEIGHT
-    for p in data["points"]:
-        assert top - 0.05 <= p.y <= bottom + 0.05
-        assert chart.MARGIN_X - 0.05 <= p.x <= chart.MARGIN_X + chart.SIDE + 0.05
-    assert len(data["segments"]) == max(len(years) - 1, 0)
+def near(centre):
+    """Shares within 6 points of ``centre`` on two axes: what one organisation's years look like, and what zooms."""
+
+    def move(deltas):
+        a, b = (min(max(share + delta, 0), 100) for share, delta in zip(centre, deltas, strict=False))
+        if a + b > 100:
+            a, b = a * 100 / (a + b), b * 100 / (a + b)
+        return a, b, max(100 - a - b, 0)
+
+    return st.tuples(st.floats(-6, 6), st.floats(-6, 6)).map(move)
 
 
-# --- financial bars --------------------------------------------------------------------------
-
-MIX = {"subsidies_state": Decimal(300), "revenue_sales": Decimal(600), "gifts_individuals": Decimal(100), "crowdfunding": None}
-
-
-def test_bars_are_sorted_by_amount_and_skip_empty_sources():
-    bars = chart.financial_bars(MIX)
-    assert [b.label for b in bars] == ["Ventes et prestations", "Subventions de l’État", "Dons de particuliers"]
-    assert [b.y for b in bars] == [0, 34, 68]
+@st.composite
+def places(draw, max_size=6):
+    """1 to ``max_size`` shares: most near one centre (some exactly on it), some anywhere."""
+    centre = draw(shares)
+    return draw(st.lists(st.one_of(st.just(centre), near(centre), shares), min_size=1, max_size=max_size))
 
 
-def test_bar_widths_are_proportional_to_the_share():
-    bars = chart.financial_bars(MIX)
-    # 600 / 1 000 = 60 % → 0,6 × 260 = 156; 30 % → 78; 10 % → 26.
-    assert [b.share for b in bars] == [60, 30, 10]
-    assert [b.width for b in bars] == [156.0, 78.0, 26.0]
+@st.composite
+def series(draw):
+    """1 to 6 points picked from a pool of 1 to 3 places, so coincident points are common; the last one is
+    sometimes the target."""
+    pool = draw(places(max_size=3))
+    count = draw(st.integers(min_value=1, max_value=6))
+    points = [pool[draw(st.integers(min_value=0, max_value=len(pool) - 1))] for _ in range(count)]
+    with_target = draw(st.booleans())
+    return [("Cible 2030" if with_target and i == count - 1 else str(2019 + i), with_target and i == count - 1, p)
+            for i, p in enumerate(points)]
 
 
-def test_bars_know_their_family():
-    bars = chart.financial_bars(MIX)
-    assert [(b.family, b.family_label) for b in bars] == [
-        ("own", "Revenus propres"),
-        ("public", "Financements publics"),
-        ("private", "Financements privés"),
+# ---- The frame -------------------------------------------------------------------------------------------
+
+
+def test_the_three_corners_land_on_the_svg_triangle():
+    # top: x = 75 + 0,5 × 250 = 200, y = 56; base: y = 56 + 216,5 = 272,5, x = 75 and 75 + 250 = 325.
+    assert chart.svg_point(TOP) == (200.0, 56.0)
+    assert chart.svg_point(LEFT) == (75.0, 272.5)
+    assert chart.svg_point(RIGHT) == (325.0, 272.5)
+    assert hybrid([]).triangle == "200.0,56.0 75.0,272.5 325.0,272.5"
+
+
+def test_equal_shares_sit_at_the_centre_of_gravity():
+    # ⅓ (0,5 ; √3/2) + ⅓ (0 ; 0) + ⅓ (1 ; 0) = (0,5 ; √3/6); in SVG y = 272,5 − 250 × 0,2887 = 200,3.
+    x, y = chart.to_unit(1, 1, 1)
+    assert isclose(x, 0.5) and isclose(y, sqrt(3) / 6)
+    assert chart.svg_point((1, 1, 1)) == (200.0, 200.3)
+
+
+def test_shares_are_normalised_before_they_are_placed():
+    assert chart.to_unit(20, 30, 50) == chart.to_unit(2, 3, 5)
+
+
+@PROPERTY
+@given(shares)
+def test_every_point_lies_inside_the_triangle(point):
+    assert in_unit_triangle(*chart.to_unit(*point))
+    assert in_svg_triangle(*chart.svg_point(point))
+
+
+def test_no_text_is_set_under_fifteen_units_so_it_renders_at_twelve_pixels_or_more_on_a_phone():
+    # A 400-unit viewBox shrunk to 343 px (a 375 px phone minus margins): 15 × 343 / 400 = 12,86 px.
+    assert WIDTH == 400
+    assert FONT >= 15
+    assert FONT * 343 / WIDTH >= 12
+    assert chart.LABEL_HEIGHT >= FONT
+    box = chart.Text(100, 100, "2024").box
+    assert box[3] - box[1] >= FONT  # a label's box is at least a line of text high
+
+
+def test_a_text_box_follows_its_anchor():
+    width = chart.char_width("2024")  # 4 × 15 × 0,62 + 4 = 41,2
+    assert isclose(width, 41.2)
+    assert chart.Text(100, 50, "2024", "start").box == pytest.approx((100, 35, 100 + width, 54))
+    assert chart.Text(100, 50, "2024", "end").box == pytest.approx((100 - width, 35, 100, 54))
+    assert chart.Text(100, 50, "2024").box == pytest.approx((100 - width / 2, 35, 100 + width / 2, 54))
+
+
+# ---- Grid and ticks --------------------------------------------------------------------------------------
+
+
+def ticks_by_axis(drawn):
+    found = {}
+    for tick in drawn.ticks:
+        found.setdefault(tick.key, []).append(tick.text)
+    return found
+
+
+def test_the_full_triangle_has_ticks_at_20_40_60_and_80_on_each_axis():
+    expected = [f"{v}{NBSP}%" for v in (20, 40, 60, 80)]
+    assert ticks_by_axis(hybrid([])) == {"0": expected, "1": expected, "2": expected}
+    assert len(hybrid([]).grid) == 12
+
+
+def test_every_grid_line_of_the_full_triangle_joins_two_of_its_sides():
+    for line in hybrid([]).grid:
+        assert in_svg_triangle(line.x1, line.y1) and in_svg_triangle(line.x2, line.y2)
+        assert (line.x1, line.y1) != (line.x2, line.y2)
+
+
+def test_the_top_axis_grid_lines_are_horizontal_every_fifth_of_the_height():
+    lines = [line for line in hybrid([]).grid if line.y1 == line.y2]
+    # a = 20 % sits 0,2 × 216,5 = 43,3 above the base: y = 229,2; then 186,0, 142,6, 99,3.
+    assert [line.y1 for line in lines] == [round(272.5 - chart.HEIGHT * v / 100, 1) for v in (20, 40, 60, 80)]
+
+
+def test_the_full_triangle_ticks_sit_on_three_different_edges():
+    drawn = hybrid([])
+    # Axis 0 (top corner) on the left edge, anchored at its end; axis 1 under the base; axis 2 on the right edge.
+    assert {t.anchor for t in drawn.ticks if t.key == "0"} == {"end"}
+    assert {t.anchor for t in drawn.ticks if t.key == "1"} == {"middle"}
+    assert {t.anchor for t in drawn.ticks if t.key == "2"} == {"start"}
+    assert all(t.y > 272.5 for t in drawn.ticks if t.key == "1")
+    assert all(t.x < 200 for t in drawn.ticks if t.key == "0")
+    assert all(t.x > 200 for t in drawn.ticks if t.key == "2")
+
+
+def test_no_two_ticks_or_corner_names_overlap_and_all_stay_in_the_view():
+    for region in (FULL, Region(35, 20, 25), Region(30, 20, 10)):
+        drawn = hybrid([], region)
+        assert all(inside_view(box) for box in obstacles(drawn))
+        # A corner name's own lines are FONT apart, closer than the boxes' height: compare different texts only.
+        groups = [[t.box] for t in drawn.ticks] + list(corner_boxes(drawn).values())
+        for one, other in combinations(groups, 2):
+            assert not any(overlap(a, b) for a in one for b in other)
+
+
+def test_a_zoomed_chart_ticks_carry_the_real_percentages_every_five_points():
+    # Region a ≥ 35, b ≥ 20, c ≥ 25: side 100 − 80 = 20 points, so a tick every 5 points, ends excluded.
+    drawn = hybrid([], Region(35, 20, 25))
+    assert ticks_by_axis(drawn) == {
+        "0": [f"{v}{NBSP}%" for v in (40, 45, 50)],
+        "1": [f"{v}{NBSP}%" for v in (25, 30, 35)],
+        "2": [f"{v}{NBSP}%" for v in (30, 35, 40)],
+    }
+
+
+def test_a_zoom_wider_than_25_points_ticks_every_ten_points():
+    # a ≥ 30, b ≥ 20, c ≥ 10: side 40.
+    assert ticks_by_axis(hybrid([], Region(30, 20, 10))) == {
+        "0": [f"{v}{NBSP}%" for v in (40, 50, 60)],
+        "1": [f"{v}{NBSP}%" for v in (30, 40, 50)],
+        "2": [f"{v}{NBSP}%" for v in (20, 30, 40)],
+    }
+
+
+def test_a_zoomed_tick_stands_where_its_real_share_is_drawn():
+    # On the region's left edge (c = c0 = 25) the point with a = 45 % is (45, 30, 25). Its tick is pushed 8 units
+    # out of the left edge (x − 8 × √3/2, y − 8 × 0,5) and 5 units down to sit on its baseline.
+    region = Region(35, 20, 25)
+    tick = next(t for t in hybrid([], region).ticks if t.key == "0" and t.text == f"45{NBSP}%")
+    x, y = chart.svg_point(region.local((45, 30, 25)))
+    assert isclose(tick.x, x - 8 * sqrt(3) / 2, abs_tol=0.11)
+    assert isclose(tick.y, y - 4 + 5, abs_tol=0.11)
+
+
+# ---- Zoom ------------------------------------------------------------------------------------------------
+
+
+def test_the_zoom_region_snaps_to_five_points_with_some_air():
+    # Lows: a 40 − 2 = 38 → 35; b 25 − 2 = 23 → 20; c 29 − 2 = 27 → 25; side 100 − 80 = 20.
+    region = chart.zoom_region([(40, 30, 30), (42, 29, 29), (45, 25, 30)])
+    assert region == Region(35, 20, 25)
+    assert region.side == 20
+    assert region.corners() == [(55, 20, 25), (35, 40, 25), (35, 20, 45)]
+
+
+def test_points_spread_over_more_than_half_the_triangle_get_no_zoom():
+    # Lows 8 → 5, 18 → 15, 0: side 80 > 50.
+    assert chart.zoom_region([(10, 20, 70), (70, 20, 10)]) is None
+    assert chart.zoom_region([]) is None
+
+
+def test_a_region_rescales_its_points_to_a_whole_triangle():
+    region = Region(35, 20, 25)
+    assert region.local((55, 20, 25)) == (100, 0, 0)
+    assert region.local((40, 30, 30)) == (25, 50, 25)  # (5, 10, 5) × 100 / 20
+    assert FULL.local((40, 30, 30)) == (40, 30, 30)
+
+
+@PROPERTY
+@given(places())
+def test_the_zoom_region_holds_every_point_and_is_at_most_half_the_triangle(points):
+    region = chart.zoom_region(points)
+    if region is None:
+        return
+    assert region.side <= chart.ZOOM_MAX_SIDE
+    assert all(bound % chart.ZOOM_STEP == 0 and bound >= 0 for bound in (region.a0, region.b0, region.c0))
+    for point in points:
+        assert region.contains(point)
+        assert in_unit_triangle(*chart.to_unit(*region.local(point)), tol=1e-6)
+
+
+@PROPERTY
+@given(shares)
+def test_a_single_year_always_gets_a_zoom(point):
+    # Each low loses at most 2 + 5 points, so the side is at most 3 × 7 = 21 points.
+    region = chart.zoom_region([point])
+    assert region is not None and region.side <= 21
+
+
+# Lows a 38 → 35, b 23 → 20, c 27 → 25: Region(35, 20, 25), side 20.
+THREE_YEARS = [("2022", False, (40, 30, 30)), ("2023", False, (42, 29, 29)), ("Cible 2026", True, (45, 25, 30))]
+
+
+def test_the_zoom_says_its_scale_in_words():
+    _, zoom = pair(THREE_YEARS)
+    assert zoom.is_zoom
+    assert zoom.scale == (
+        f"Vue agrandie de la zone où se trouvent vos points{NBSP}: ressources publiques de 35{NBSP}% à 55{NBSP}%, "
+        f"ressources privées non marchandes de 20{NBSP}% à 40{NBSP}%, revenus d’activité de 25{NBSP}% à 45{NBSP}%. "
+        "Chaque côté y couvre 20 points au lieu de 100."
+    )
+
+
+def test_the_zoomed_region_is_outlined_on_the_full_chart_only():
+    full, zoom = pair(THREE_YEARS)
+    assert not full.is_zoom and zoom.is_zoom
+    # Region(35, 20, 25): corners (55, 20, 25), (35, 40, 25), (35, 20, 45) on the full triangle.
+    assert numbers(full.outline) == [chart.svg_point(c) for c in ((55, 20, 25), (35, 40, 25), (35, 20, 45))]
+    assert zoom.outline is None
+
+
+def test_spread_points_give_the_full_chart_alone_without_outline():
+    full, zoom = pair([("2022", False, (10, 20, 70)), ("2023", False, (70, 20, 10))])
+    assert zoom is None
+    assert full.outline is None
+    assert pair([]) == (None, None)
+
+
+def test_the_zoomed_chart_keeps_the_real_shares_for_its_text_alternative():
+    _, zoom = pair(THREE_YEARS)
+    assert zoom.points[0].shares == (40, 30, 30)
+    assert zoom.points[0].parts == list(zip(NAMES, (40, 30, 30), strict=True))
+    assert (zoom.points[0].x, zoom.points[0].y) == chart.svg_point((25, 50, 25))
+
+
+# ---- Points, path and labels -----------------------------------------------------------------------------
+
+
+def test_years_are_joined_in_order_and_the_target_by_its_own_segment():
+    drawn = hybrid([("2022", False, (60, 20, 20)), ("2023", False, (50, 25, 25)), ("Cible 2026", True, (40, 30, 30))])
+    first, latest, target = drawn.points
+    assert [p.latest for p in drawn.points] == [False, True, False]
+    assert drawn.target is target and drawn.years == [first, latest]
+    assert drawn.segments == [chart.Line(first.x, first.y, latest.x, latest.y)]
+    assert drawn.target_segment == chart.Line(latest.x, latest.y, target.x, target.y)
+
+
+def test_the_target_is_a_losange_around_its_point():
+    target = hybrid([("Cible 2026", True, (1, 1, 1))]).points[0]  # at (200, 200.3)
+    assert target.diamond == "200.0,192.3 208.0,200.3 200.0,208.3 192.0,200.3"
+    assert hybrid([("Cible 2026", True, (1, 1, 1))]).target_segment is None
+
+
+def test_a_lone_label_sits_next_to_its_point_without_a_leader():
+    point = hybrid([("2024", False, (1, 1, 1))]).points[0]
+    assert point.leader is None
+    tx, ty = point.tag.x, point.tag.y - FONT / 3
+    assert isclose(((tx - point.x) ** 2 + (ty - point.y) ** 2) ** 0.5, 12, abs_tol=0.2)
+
+
+def test_coincident_years_get_separate_labels():
+    drawn = hybrid([(str(y), False, (1, 1, 1)) for y in (2021, 2022, 2023, 2024)])
+    boxes = [p.tag.box for p in drawn.points]
+    assert not any(overlap(a, b) for a, b in combinations(boxes, 2))
+
+
+def check_labels(drawn):
+    labels = [p.tag.box for p in drawn.points]
+    for box in labels:
+        assert inside_view(box)
+    for a, b in combinations(labels, 2):
+        assert not overlap(a, b)
+    for box in labels:
+        for other in obstacles(drawn):
+            assert not overlap(box, other)
+        for point in drawn.points:  # nor any dot or losange (8 units around its centre)
+            assert not overlap(box, (point.x - 8, point.y - 8, point.x + 8, point.y + 8))
+    for point in drawn.points:
+        if point.leader:
+            assert (point.leader.x1, point.leader.y1) == (point.x, point.y)
+
+
+@PROPERTY
+@given(series())
+def test_year_labels_never_overlap_each_other_the_ticks_or_the_corner_names_and_stay_in_the_view(drawn_series):
+    full, zoom = pair(drawn_series)
+    check_labels(full)
+    if zoom is not None:
+        check_labels(zoom)
+        for point in zoom.points:
+            assert in_svg_triangle(point.x, point.y)
+
+
+@PROPERTY
+@given(series())
+def test_the_activation_corners_leave_room_for_the_labels_too(drawn_series):
+    check_labels(chart.ternary(LEVERS, chart.ACTIVATION_CORNERS, drawn_series))
+
+
+# ---- From the years to the charts ------------------------------------------------------------------------
+
+EXAMPLE_LEVELS = dict(zip(computation.ACTIVATION_FIELDS, (3, 2, 1, 0, 0, 2, 2, 1, 1, 0, 2), strict=True))
+
+
+def test_the_activation_chart_skips_incomplete_and_all_absent_years():
+    results = [
+        year(2022, dict.fromkeys(computation.ACTIVATION_FIELDS, 0)),  # all « Absent »: no point
+        year(2023, {**EXAMPLE_LEVELS, "level_interns": None}),  # incomplete
+        year(2024, EXAMPLE_LEVELS),
     ]
+    full, zoom = chart.activation_charts(results)
+    assert [p.label for p in full.points] == ["2024"]
+    # 31,0 / 43,1 / 25,9 %, in lever order (rh on top, fin bottom left, alliances bottom right).
+    assert [round(s, 1) for s in full.points[0].shares] == [31.0, 43.1, 25.9]
+    assert zoom is not None  # a single point always zooms
+    assert chart.activation_charts([year(2024, {})]) == (None, None)
 
 
-def test_the_bar_label_follows_its_bar():
-    bar = chart.financial_bars(MIX)[0]
-    assert bar.text_x == chart.LABEL_WIDTH + 156 + 8
+def test_the_hybridation_chart_places_the_three_families_and_ignores_other_resources():
+    results = [year(2024, {"subsidies_state": 55000, "gifts_individuals": 15000, "revenue_sales": 30000,
+                           "other_income": 10000}),
+               year(2026, {"other_income": 10}, target=True)]  # only « autres »: no point
+    full, _ = chart.hybridation_charts(results)
+    assert [(p.label, p.shares) for p in full.points] == [("2024", (55.0, 15.0, 30.0))]
 
 
-def test_a_single_source_fills_the_whole_width():
-    [bar] = chart.financial_bars({"crowdfunding": Decimal(5)})
-    assert bar.share == 100 and bar.width == chart.BAR_WIDTH
+# ---- Bars ------------------------------------------------------------------------------------------------
 
 
-def test_no_money_no_bars():
-    assert chart.financial_bars({}) == []
+def test_financial_bars_are_sorted_longest_first_and_sized_on_the_total():
+    # 70 %, 20 %, 10 % of 200 units: 140, 40, 20; one row of 34 units each.
+    bars = chart.financial_bars({"gifts_individuals": 10000, "revenue_sales": 70000, "subsidies_state": 20000})
+    assert [(b.label, b.family, b.width, b.y) for b in bars] == [
+        ("Ventes et prestations", "activity", 140.0, 0),
+        ("Subventions de l’État", "public", 40.0, 34),
+        ("Dons de particuliers", "private", 20.0, 68),
+    ]
+    assert bars[0].share == 70
+    assert bars[0].text_x == 170 + 140 + 6
+    assert chart.bars_height(bars) == 3 * 34 + 4
+
+
+def test_no_money_gives_no_bar():
     assert chart.financial_bars(dict.fromkeys(FINANCIAL_SOURCES)) == []
     assert chart.bars_height([]) == 4
 
 
-def test_the_bars_height_grows_by_one_row_per_bar():
-    assert chart.bars_height(chart.financial_bars(MIX)) == 3 * chart.ROW + 4
+def test_a_stacked_bar_splits_the_full_width_by_family_with_other_resources_last():
+    # 110 000 €: public 50 % → 145 units, private 13,6 % → 39,55, activity 27,3 % → 79,09, other 9,1 % → 26,36.
+    result = year(2024, {"subsidies_state": 55000, "gifts_individuals": 15000, "revenue_sales": 30000, "other_income": 10000})
+    [stack] = chart.stacked_bars([result])
+    assert stack.label == "2024" and stack.y == 0
+    assert [s.family for s in stack.segments] == ["public", "private", "activity", "other"]
+    assert [s.width for s in stack.segments] == [145.0, 39.55, 79.09, 26.36]
+    assert [s.x for s in stack.segments] == [100.0, 245.0, 284.55, 363.64]
+    assert [s.shows_text for s in stack.segments] == [True, False, True, False]  # under 16 %: the table says it
+    assert stack.segments[0].text_x == 172.5
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(list(FINANCIAL_SOURCES)), st.decimals(min_value=0, max_value=10**12, places=2)))
-def test_bars_are_ordered_bounded_and_share_a_hundred_percent(sources):
-    bars = chart.financial_bars(sources)
-    assert len(bars) == sum(1 for amount in sources.values() if amount)
-    assert [b.amount for b in bars] == sorted((b.amount for b in bars), reverse=True)
-    assert all(0 <= b.width <= chart.BAR_WIDTH for b in bars)
-    for b in bars:
-        assert isclose(b.width, float(b.share) / 100 * chart.BAR_WIDTH, abs_tol=0.05)
-    if bars:
-        assert abs(sum(b.share for b in bars) - 100) <= Decimal("1e-9")
-    assert [b.y for b in bars] == [i * chart.ROW for i in range(len(bars))]
+def test_years_without_a_budget_get_no_stacked_bar_and_empty_families_no_segment():
+    stacks = chart.stacked_bars([year(2023, {}), year(2024, {"revenue_sales": 1}), year(2026, {"crowdfunding": 2}, True)])
+    assert [(s.label, s.y) for s in stacks] == [("2024", 0), ("Cible 2026", 40)]
+    assert [[seg.family for seg in s.segments] for s in stacks] == [["activity"], ["private"]]
+    assert stacks[0].segments[0].width == chart.STACK_WIDTH
+    assert chart.stacks_height(stacks) == 2 * 40 + 4
+
+
+@PROPERTY
+@given(st.fixed_dictionaries({name: st.integers(min_value=0, max_value=10**8) for name in FINANCIAL_SOURCES}))
+def test_stacked_segment_widths_add_up_to_the_bar_width_within_rounding(figures):
+    stacks = chart.stacked_bars([year(2024, figures)])
+    if not any(figures.values()):
+        assert stacks == []
+        return
+    segments = stacks[0].segments
+    # Each width is rounded to the hundredth: at most 4 × 0,005 away in all.
+    assert abs(sum(s.width for s in segments) - chart.STACK_WIDTH) <= 0.02 + 1e-9
+    assert segments[0].x == chart.STACK_LABEL
+    for before, after in zip(segments, segments[1:], strict=False):
+        assert isclose(after.x, before.x + before.width, abs_tol=0.011)
+    assert all(s.share > 0 for s in segments)  # an empty family draws nothing
+
+
+def test_the_legend_names_the_four_families_in_drawing_order():
+    assert [family for family, _ in chart.LEGEND] == ["public", "private", "activity", "other"]
+

@@ -1,483 +1,428 @@
-"""The arithmetic of « Mon modèle socio-économique »: hand-worked examples, edge cases, properties."""
+"""The arithmetic of « Mon modèle socio-économique »: hand-worked examples, edge cases, properties.
 
-from dataclasses import replace
+Pure functions: no database, no fixture. Every expected number is worked out by hand in a comment.
+"""
+
 from decimal import Decimal
-from math import isclose, sqrt
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from diagnostic import computation
-from diagnostic.computation import CORNERS, FINANCIAL_SOURCES, LEVERS
+from diagnostic.computation import ACTIVATION_FIELDS, FAMILIES, FAMILY_LABELS, FINANCIAL_SOURCES, LEVERS
 
-RATES = computation.Rates(
-    fte_year=Decimal(40000),
-    volunteer_hour=Decimal(10),
-    service_civique_month=Decimal(700),
-    intern_month=Decimal(600),
-    skills_day=Decimal(400),
-    partnership_year=Decimal(1000),
-    dependency_threshold=Decimal(50),
-)
-CENTROID = (0.5, sqrt(3) / 6)
-ALL_FIELDS = (
-    "salaried_fte",
-    "volunteers_count",
-    *computation.HUMAN_FIELDS[1:],
-    *FINANCIAL_SOURCES,
-    *computation.PARTNERSHIP_FIELDS,
-    *computation.IN_KIND_FIELDS,
-)
+RATES = computation.Rates(volunteer_hour=Decimal(12), skills_day=Decimal(400), dependency_threshold=Decimal(50))
+# Modest: the whole diagnostic suite stays within a few seconds; the « ci » profile of tests/conftest.py still
+# decides derandomisation and the example database.
+PROPERTY = settings(max_examples=60, deadline=None)
 
 
-def d(value):
-    return Decimal(str(value))
-
-
-def approx_point(point, expected):
-    return isclose(point[0], expected[0], abs_tol=1e-12) and isclose(point[1], expected[1], abs_tol=1e-12)
-
-
-def approx_dec(actual, expected, tol="1e-9"):
+def near(actual, expected, tol="1e-9"):
     return abs(Decimal(actual) - Decimal(str(expected))) <= Decimal(tol)
 
 
-# --- Hand-worked example 1: three balanced levers -------------------------------------------
-
-BALANCED = {
-    # richesses humaines: 1 FTE × 40 000 = 40 000; 1 000 h × 10 = 10 000;
-    # 10 months of service civique × 700 = 7 000; 5 intern months × 600 = 3 000 → 60 000.
-    "salaried_fte": 1,
-    "volunteers_count": 25,  # shown, not valued
-    "volunteer_hours": 1000,
-    "service_civique_months": 10,
-    "intern_months": 5,
-    "skills_days": 0,
-    # financement: 20 000 + 20 000 + 20 000 = 60 000 (public, private, own).
-    "subsidies_state": 20000,
-    "gifts_foundations": 20000,
-    "revenue_sales": 20000,
-    # alliances: (10 + 20 + 10) partnerships × 1 000 = 40 000; in kind 12 000 + 5 000 + 3 000 = 20 000 → 60 000.
-    "partnerships_positioning": 10,
-    "partnerships_production": 20,
-    "partnerships_means": 10,
-    "in_kind_premises": 12000,
-    "in_kind_equipment": 5000,
-    "in_kind_services": 3000,
-}
+def levels(rh=(0, 0, 0, 0, 0), fin=(0, 0, 0), alliances=(0, 0, 0)):
+    """The 11 answers, lever by lever in the référentiel's order (None: not answered)."""
+    answers = (*rh, *fin, *alliances)
+    return dict(zip(ACTIVATION_FIELDS, answers, strict=True))
 
 
-def test_balanced_levers_are_each_worth_sixty_thousand():
-    result = computation.evaluate(2024, BALANCED, RATES)
-    assert result.values == {"rh": 60000, "fin": 60000, "all": 60000}
-    assert result.total == 180000
+def year(y, figures, target=False):
+    return computation.evaluate(y, figures, RATES, is_target=target)
 
 
-def test_balanced_levers_each_weigh_a_third():
-    result = computation.evaluate(2024, BALANCED, RATES)
-    # 60 000 / 180 000 = 33,33… % each.
+# The docstring's worked example.
+EXAMPLE = levels(rh=(3, 2, 1, 0, 0), fin=(2, 2, 1), alliances=(1, 0, 2))
+
+
+# ---- 1. Activation ---------------------------------------------------------------------------------------
+
+
+def test_the_questionnaire_has_five_human_three_financial_and_three_alliance_components():
+    assert len(ACTIVATION_FIELDS) == 11
+    assert [spec[0] for spec in ACTIVATION_FIELDS.values()] == ["rh"] * 5 + ["fin"] * 3 + ["all"] * 3
+
+
+def test_each_lever_activation_is_the_mean_level_out_of_three():
+    result = computation.activation(EXAMPLE)
+    # rh 3 + 2 + 1 + 0 + 0 = 6 out of 5 × 3 = 15 → 40 %; fin 5 / 9 = 55,6 %; alliances 3 / 9 = 33,3 %.
+    assert result.levers["rh"] == 40
+    assert near(result.levers["fin"], Decimal(500) / 9)
+    assert near(result.levers["all"], Decimal(100) / 3)
+
+
+def test_the_point_is_the_three_activations_normalised_to_a_hundred():
+    point = computation.activation(EXAMPLE).point
+    # Sum 40 + 500/9 + 100/3 = 1160/9 ≈ 128,9; rh 40 × 9 / 1160 = 9/29 = 31,0 %; fin 500/1160 = 43,1 %;
+    # alliances 300/1160 = 25,9 %.
+    assert near(point["rh"], Decimal(900) / 29)
+    assert near(point["fin"], Decimal(50000) / 1160)
+    assert near(point["all"], Decimal(30000) / 1160)
+    assert [computation.round_to(point[lever]) for lever in LEVERS] == [Decimal("31.0"), Decimal("43.1"), Decimal("25.9")]
+
+
+def test_the_intensity_is_the_plain_mean_of_the_three_activations():
+    # (40 + 55,6 + 33,3) / 3 = (1160/9) / 3 = 1160/27 ≈ 43,0 %.
+    intensity = computation.activation(EXAMPLE).intensity
+    assert near(intensity, Decimal(1160) / 27)
+    assert computation.round_to(intensity) == Decimal("43.0")
+
+
+def test_the_least_activated_lever_is_the_weakest():
+    # 33,3 % (alliances) < 40 % (rh) < 55,6 % (fin).
+    assert computation.activation(EXAMPLE).weakest == ["all"]
+
+
+def test_tied_weakest_levers_are_all_kept_in_the_referentiel_order():
+    # rh 5 / 15 = 33,3 %, fin 3 / 9 = 33,3 %, alliances 6 / 9 = 66,7 %.
+    tied = levels(rh=(1, 1, 1, 1, 1), fin=(1, 1, 1), alliances=(2, 2, 2))
+    assert computation.activation(tied).weakest == ["rh", "fin"]
+
+
+def test_a_complete_questionnaire_counts_its_eleven_answers():
+    result = computation.activation(EXAMPLE)
+    assert (result.answered, result.expected, result.complete, result.started) == (11, 11, True, True)
+    assert [result.lever_answered(lever) for lever in LEVERS] == [5, 3, 3]
+    assert [result.lever_expected(lever) for lever in LEVERS] == [5, 3, 3]
+
+
+def test_a_lever_with_an_unanswered_component_is_incomplete_not_zero():
+    # Stagiaires left blank: rh cannot be known; fin (5 / 9) and alliances (3 / 9) still can.
+    result = computation.activation(levels(rh=(3, 2, 1, None, 0), fin=(2, 2, 1), alliances=(1, 0, 2)))
+    assert result.levers["rh"] is None
+    assert near(result.levers["fin"], Decimal(500) / 9)
+    assert near(result.levers["all"], Decimal(100) / 3)
+    assert result.lever_answered("rh") == 4
+    assert not result.complete
+
+
+def test_an_incomplete_questionnaire_places_no_point_and_has_no_intensity():
+    result = computation.activation(levels(rh=(3, 2, 1, None, 0), fin=(2, 2, 1), alliances=(1, 0, 2)))
+    assert result.point is None
+    assert result.intensity is None
+    assert result.weakest == []  # never name a weakest lever from half the answers
+
+
+def test_missing_and_empty_answers_are_both_unanswered():
+    figures = {**EXAMPLE, "level_interns": ""}
+    del figures["level_alliances_means"]
+    result = computation.activation(figures)
+    assert result.answered == 9
+    assert result.levers["rh"] is None and result.levers["all"] is None
+
+
+def test_an_empty_questionnaire_is_not_started():
+    result = computation.activation({})
+    assert (result.answered, result.started, result.complete) == (0, False, False)
+    assert result.levers == {"rh": None, "fin": None, "all": None}
+
+
+def test_all_absent_gives_an_intensity_of_zero_and_no_point():
+    # Complete, every lever at 0 %: the mean is 0, but 0 / 0 places no point in the triangle.
+    result = computation.activation(levels())
+    assert result.complete
+    assert result.levers == {"rh": 0, "fin": 0, "all": 0}
+    assert result.intensity == 0
+    assert result.point is None
+
+
+def test_a_balanced_weak_model_and_a_balanced_strong_model_share_a_point_but_not_an_intensity():
+    # All « Ponctuel »: 33,3 % per lever; all « Stratégique »: 100 %. Both normalise to a third each.
+    weak = computation.activation(levels(rh=(1,) * 5, fin=(1,) * 3, alliances=(1,) * 3))
+    strong = computation.activation(levels(rh=(3,) * 5, fin=(3,) * 3, alliances=(3,) * 3))
+    assert weak.point == strong.point
     for lever in LEVERS:
-        assert approx_dec(result.shares[lever], Decimal(100) / 3)
+        assert near(weak.point[lever], Decimal(100) / 3)
+    assert near(weak.intensity, Decimal(100) / 3)
+    assert strong.intensity == 100
 
 
-def test_balanced_levers_put_the_point_at_the_centre_of_the_triangle():
-    # ⅓ (0,5 ; √3/2) + ⅓ (0 ; 0) + ⅓ (1 ; 0) = (0,5 ; √3/6).
-    result = computation.evaluate(2024, BALANCED, RATES)
-    assert approx_point(result.point, CENTROID)
+def test_answers_given_as_text_are_read_as_levels():
+    assert computation.activation({**EXAMPLE, "level_salaried": "3"}).levers["rh"] == 40
 
 
-def test_three_equal_sources_give_an_hhi_of_a_third_of_ten_thousand():
-    ind = computation.evaluate(2024, BALANCED, RATES).indicators
-    # 3 × (33,33…)² = 3 333,33… > 2 500: concentrated, though no source dominates.
-    assert approx_dec(ind.hhi, Decimal(10000) / 3, "1e-6")
-    assert ind.concentrated
-    assert ind.source_count == 3
-    assert not ind.few_sources  # 3 is not fewer than 3
-    assert not ind.dependency  # 33,3 % ≤ 50 %
+@pytest.mark.parametrize("bad", [4, -1, 7])
+def test_a_level_outside_zero_to_three_is_refused(bad):
+    with pytest.raises(ValueError):
+        computation.activation({**EXAMPLE, "level_salaried": bad})
 
 
-def test_equal_sources_name_the_first_one_in_the_list_as_largest():
-    ind = computation.evaluate(2024, BALANCED, RATES).indicators
-    assert ind.largest_source == "subsidies_state"
-    assert ind.largest_label == "Subventions de l’État"
-    assert ind.largest_family == "public"
-    assert approx_dec(ind.largest_share, Decimal(100) / 3)
+def test_component_slugs_lead_back_to_their_questionnaire_field():
+    assert computation.COMPONENT_FIELDS["alliances-de-moyens"] == "level_alliances_means"
+    assert len(computation.COMPONENT_FIELDS) == 11
 
 
-def test_balanced_sources_split_a_third_each_between_public_private_and_own():
-    families = computation.evaluate(2024, BALANCED, RATES).indicators.families
-    for family in ("public", "private", "own"):
-        assert approx_dec(families[family], Decimal(100) / 3)
-    assert families["other"] == 0
-
-
-def test_the_number_of_volunteers_is_not_valued():
-    more_volunteers = {**BALANCED, "volunteers_count": 10_000}
-    assert computation.lever_values(more_volunteers, RATES) == computation.lever_values(BALANCED, RATES)
-
-
-def test_skills_days_are_valued_at_the_day_rate():
-    # 3 days × 400 = 1 200 on top of the 60 000.
-    assert computation.human_value({**BALANCED, "skills_days": 3}, RATES) == 61200
-
-
-# --- Hand-worked example 2: everything from one source ---------------------------------------
-
-SINGLE = {"gifts_individuals": 50000}  # every other field missing, so 0
-
-
-def test_a_single_financial_source_is_all_financement():
-    result = computation.evaluate(2024, SINGLE, RATES)
-    assert result.values == {"rh": 0, "fin": 50000, "all": 0}
-    assert result.shares == {"rh": 0, "fin": 100, "all": 0}
-
-
-def test_a_single_financial_source_puts_the_point_on_the_financement_corner():
-    # 0 × RH + 1 × (0 ; 0) + 0 × ALL = (0 ; 0).
-    assert approx_point(computation.evaluate(2024, SINGLE, RATES).point, (0.0, 0.0))
-
-
-def test_a_single_financial_source_raises_every_alert():
-    ind = computation.evaluate(2024, SINGLE, RATES).indicators
-    # (100)² = 10 000; 100 % > 50 %; 1 source < 3.
-    assert ind.hhi == 10000
-    assert ind.source_count == 1
-    assert ind.largest_source == "gifts_individuals"
-    assert ind.largest_share == 100
-    assert ind.dependency and ind.concentrated and ind.few_sources
-    assert ind.families == {"public": 0, "private": 100, "own": 0, "other": 0}
-
-
-def test_the_weakest_lever_breaks_ties_in_the_order_of_the_levers():
-    # rh and all both at 0 %: rh comes first.
-    assert computation.evaluate(2024, SINGLE, RATES).weakest == "rh"
-
-
-# --- Hand-worked example 3: an association over two years and a target ----------------------
-
-YEAR_2022 = {
-    # rh: 2 × 40 000 + 2 000 h × 10 = 100 000
-    "salaried_fte": 2,
-    "volunteer_hours": 2000,
-    # fin: 120 000 (60 %) + 10 000 (5 %) + 70 000 (35 %) = 200 000
-    "subsidies_local": 120000,
-    "membership_fees": 10000,
-    "revenue_sales": 70000,
-    # all: (20 + 30 + 10) × 1 000 + 40 000 = 100 000
-    "partnerships_positioning": 20,
-    "partnerships_production": 30,
-    "partnerships_means": 10,
-    "in_kind_premises": 40000,
-}  # total 400 000 → rh 25 %, fin 50 %, all 25 %
-YEAR_2023 = {
-    # rh: 3 × 40 000 + 3 000 × 10 = 150 000
-    "salaried_fte": 3,
-    "volunteer_hours": 3000,
-    # fin: 100 000 (40 %) + 20 000 (8 %) + 80 000 (32 %) + 50 000 (20 %) = 250 000
-    "subsidies_local": 100000,
-    "membership_fees": 20000,
-    "revenue_sales": 80000,
-    "gifts_foundations": 50000,
-    # all: 50 × 1 000 + 50 000 = 100 000
-    "partnerships_production": 50,
-    "in_kind_services": 50000,
-}  # total 500 000 → rh 30 %, fin 50 %, all 20 %
-TARGET_2026 = {
-    # rh: 4 × 40 000 + 4 000 × 10 = 200 000
-    "salaried_fte": 4,
-    "volunteer_hours": 4000,
-    # fin: 50 000 + 50 000 + 100 000 = 200 000
-    "subsidies_local": 50000,
-    "gifts_foundations": 50000,
-    "revenue_sales": 100000,
-    # all: 100 × 1 000 + 100 000 = 200 000
-    "partnerships_means": 100,
-    "in_kind_equipment": 100000,
-}  # total 600 000 → a third each
-
-
-@pytest.fixture
-def association():
-    return [
-        computation.evaluate(2026, TARGET_2026, RATES, is_target=True),
-        computation.evaluate(2023, YEAR_2023, RATES),
-        computation.evaluate(2022, YEAR_2022, RATES),
-    ]
-
-
-def test_the_association_levers_and_shares_in_2022(association):
-    result = association[2]
-    assert result.values == {"rh": 100000, "fin": 200000, "all": 100000}
-    assert result.shares == {"rh": 25, "fin": 50, "all": 25}
-
-
-def test_the_association_point_in_2022_leans_towards_financement(association):
-    # 0,25 (0,5 ; √3/2) + 0,5 (0 ; 0) + 0,25 (1 ; 0) = (0,375 ; √3/8).
-    assert approx_point(association[2].point, (0.375, sqrt(3) / 8))
-
-
-def test_the_association_depends_on_local_subsidies_in_2022(association):
-    ind = association[2].indicators
-    # 60² + 5² + 35² = 3 600 + 25 + 1 225 = 4 850; 60 % > 50 %.
-    assert ind.hhi == 4850
-    assert ind.largest_source == "subsidies_local"
-    assert ind.largest_share == 60
-    assert ind.dependency and ind.concentrated
-    assert ind.source_count == 3 and not ind.few_sources
-    assert ind.families == {"public": 60, "private": 0, "own": 40, "other": 0}
-
-
-def test_the_association_in_2023_no_longer_depends_on_one_source(association):
-    result = association[1]
-    assert result.values == {"rh": 150000, "fin": 250000, "all": 100000}
-    assert result.shares == {"rh": 30, "fin": 50, "all": 20}
-    # 0,3 (0,5 ; √3/2) + 0,2 (1 ; 0) = (0,35 ; 0,3 √3/2).
-    assert approx_point(result.point, (0.35, 0.3 * sqrt(3) / 2))
-    ind = result.indicators
-    # 40² + 8² + 32² + 20² = 1 600 + 64 + 1 024 + 400 = 3 088; 40 % ≤ 50 %.
-    assert ind.hhi == 3088
-    assert ind.largest_share == 40 and not ind.dependency
-    assert ind.concentrated
-    assert ind.source_count == 4
-    assert ind.families == {"public": 40, "private": 20, "own": 40, "other": 0}
-    assert result.weakest == "all"
-
-
-def test_the_trajectory_sorts_the_years_and_sets_the_target_apart(association):
-    actual, target, steps, gap = computation.trajectory(association)
-    assert [r.year for r in actual] == [2022, 2023]
-    assert target.year == 2026 and target.is_target
-    assert len(steps) == 1
-    assert (steps[0].start.year, steps[0].end.year) == (2022, 2023)
-    assert (gap.start.year, gap.end.year) == (2023, 2026)
-
-
-def test_the_year_over_year_step_counts_points_and_relative_changes(association):
-    _, _, [step], _ = computation.trajectory(association)
-    # shares 25/50/25 → 30/50/20; values 100 000/200 000/100 000 → 150 000/250 000/100 000.
-    assert step.share_points == {"rh": 5, "fin": 0, "all": -5}
-    assert step.values == {"rh": 50000, "fin": 50000, "all": 0}
-    # +50 000 / 100 000 = +50 %; +50 000 / 200 000 = +25 %; 0.
-    assert step.values_pct == {"rh": 50, "fin": 25, "all": 0}
-
-
-def test_the_gap_to_the_target_starts_from_the_latest_year(association):
-    *_, gap = computation.trajectory(association)
-    # shares 30/50/20 → 33,3/33,3/33,3: +3,33 / −16,67 / +13,33 points.
-    assert approx_dec(gap.share_points["rh"], Decimal(100) / 3 - 30)
-    assert approx_dec(gap.share_points["fin"], Decimal(100) / 3 - 50)
-    assert approx_dec(gap.share_points["all"], Decimal(100) / 3 - 20)
-    # values 150 000/250 000/100 000 → 200 000 each: +50 000, −50 000, +100 000.
-    assert gap.values == {"rh": 50000, "fin": -50000, "all": 100000}
-    # +33,33 %, −20 %, +100 %.
-    assert approx_dec(gap.values_pct["rh"], Decimal(100) / 3)
-    assert gap.values_pct["fin"] == -20
-    assert gap.values_pct["all"] == 100
-
-
-def test_a_trajectory_without_target_has_no_gap(association):
-    actual, target, steps, gap = computation.trajectory(association[1:])
-    assert len(actual) == 2 and len(steps) == 1
-    assert target is None and gap is None
-
-
-def test_a_trajectory_with_only_a_target_has_no_step_and_no_gap(association):
-    actual, target, steps, gap = computation.trajectory(association[:1])
-    assert actual == [] and steps == []
-    assert target.year == 2026 and gap is None
-
-
-# --- Edge cases ------------------------------------------------------------------------------
-
-
-def test_nothing_at_all_weighs_nothing_and_sits_at_the_centre():
-    result = computation.evaluate(2024, {}, RATES)
-    assert result.total == 0
-    assert result.shares == {"rh": 0, "fin": 0, "all": 0}
-    assert approx_point(result.point, CENTROID)
-
-
-def test_nothing_at_all_raises_no_alert():
-    ind = computation.evaluate(2024, {}, RATES).indicators
-    assert ind.hhi == 0
-    assert ind.source_count == 0
-    assert ind.largest_source is None and ind.largest_label == "" and ind.largest_family is None
-    assert ind.largest_share == 0
-    assert not (ind.dependency or ind.concentrated or ind.few_sources)
-    assert ind.families == {"public": 0, "private": 0, "own": 0, "other": 0}
-
-
-def test_none_counts_as_zero():
-    with_nones = dict.fromkeys(ALL_FIELDS)
-    assert computation.evaluate(2024, with_nones, RATES).values == {"rh": 0, "fin": 0, "all": 0}
-    partly = {**with_nones, "revenue_sales": 1000}
-    assert computation.evaluate(2024, partly, RATES).values == {"rh": 0, "fin": 1000, "all": 0}
-
-
-def test_a_source_exactly_at_the_threshold_is_not_a_dependency():
-    # 50 000 / 100 000 = 50 %, not above 50 %.
-    ind = computation.evaluate(2024, {"subsidies_state": 50000, "revenue_sales": 50000}, RATES).indicators
-    assert ind.largest_share == 50
-    assert not ind.dependency
-
-
-def test_a_source_just_above_the_threshold_is_a_dependency():
-    # 50 001 / 100 000 = 50,001 % > 50 %.
-    ind = computation.evaluate(2024, {"subsidies_state": 50001, "revenue_sales": 49999}, RATES).indicators
-    assert ind.dependency
-
-
-def test_an_hhi_of_exactly_2500_is_not_concentrated():
-    # four sources of 25 %: 4 × 25² = 2 500, not above 2 500.
-    figures = dict.fromkeys(["subsidies_state", "gifts_companies", "membership_fees", "other_income"], 1000)
-    ind = computation.evaluate(2024, figures, RATES).indicators
-    assert ind.hhi == 2500
-    assert not ind.concentrated
-
-
-def test_two_sources_are_few_and_three_are_not():
-    two = computation.evaluate(2024, {"subsidies_state": 1, "revenue_sales": 1}, RATES).indicators
-    three = computation.evaluate(2024, {"subsidies_state": 1, "revenue_sales": 1, "crowdfunding": 1}, RATES).indicators
-    assert two.few_sources
-    assert not three.few_sources
-
-
-def test_other_income_falls_in_the_other_family():
-    ind = computation.evaluate(2024, {"other_income": 300, "revenue_advice": 100}, RATES).indicators
-    assert ind.families == {"public": 0, "private": 0, "own": 25, "other": 75}
-
-
-def test_the_weakest_lever_tie_between_financement_and_alliances_goes_to_financement():
-    result = computation.evaluate(2024, {"salaried_fte": 1}, RATES)
-    assert result.shares == {"rh": 100, "fin": 0, "all": 0}
-    assert result.weakest == "fin"
-
-
-def test_the_weakest_lever_is_the_smallest_share():
-    # rh 40 000, fin 30 000, all 50 000
-    figures = {"salaried_fte": 1, "revenue_sales": 30000, "in_kind_premises": 50000}
-    assert computation.evaluate(2024, figures, RATES).weakest == "fin"
-
-
-def test_nothing_valued_makes_richesses_humaines_the_weakest():
-    assert computation.evaluate(2024, {}, RATES).weakest == "rh"
-
-
-def test_a_change_from_zero_has_no_relative_change():
-    start = computation.evaluate(2023, {"revenue_sales": 1000}, RATES)
-    end = computation.evaluate(2024, {"revenue_sales": 1500, "salaried_fte": 1}, RATES)
-    step = computation.change(start, end)
-    assert step.values_pct == {"rh": None, "fin": 50, "all": None}
-    assert step.values == {"rh": 40000, "fin": 500, "all": 0}
-
-
-def test_round_to_rounds_half_up():
-    assert computation.round_to(Decimal("2.25")) == Decimal("2.3")
-    assert computation.round_to(Decimal("2.35")) == Decimal("2.4")
-    assert computation.round_to(Decimal("-2.25")) == Decimal("-2.3")
-    assert computation.round_to(Decimal("2.345"), 2) == Decimal("2.35")
-
-
-def test_the_dependency_threshold_is_a_rate():
-    strict = replace(RATES, dependency_threshold=Decimal(30))
-    figures = {"subsidies_state": 40, "revenue_sales": 30, "crowdfunding": 30}
-    assert not computation.evaluate(2024, figures, RATES).indicators.dependency
-    assert computation.evaluate(2024, figures, strict).indicators.dependency
-
-
-# --- Properties ------------------------------------------------------------------------------
-
-amounts = st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False, allow_infinity=False)
-positive_amounts = st.decimals(min_value=Decimal("0.01"), max_value=10**12, places=2)
-
-
-@st.composite
-def figures(draw):
-    """Every field, random, with at least one valued field above zero."""
-    drawn = {name: draw(amounts) for name in ALL_FIELDS}
-    valued = [name for name in ALL_FIELDS if name != "volunteers_count"]
-    if not any(drawn[name] for name in valued):
-        drawn[draw(st.sampled_from(valued))] = draw(positive_amounts)
-    return drawn
-
-
-def inside_triangle(point, tol=1e-9):
-    x, y = point
-    return (
-        y >= -tol  # above the financement–alliances side
-        and sqrt(3) * x - y >= -tol  # right of the financement–rh side
-        and sqrt(3) * (1 - x) - y >= -tol  # left of the alliances–rh side
-    )
-
-
-@settings(max_examples=200, deadline=None)
-@given(figures())
-def test_shares_always_add_up_to_a_hundred(figs):
-    result = computation.evaluate(2024, figs, RATES)
-    assert abs(sum(result.shares.values()) - 100) <= Decimal("1e-9")
-    assert all(share >= 0 for share in result.shares.values())
-
-
-@settings(max_examples=200, deadline=None)
-@given(figures())
-def test_the_point_never_leaves_the_triangle(figs):
-    result = computation.evaluate(2024, figs, RATES)
-    assert inside_triangle(result.point)
-
-
-@settings(max_examples=200, deadline=None)
-@given(figures())
-def test_the_point_is_the_share_weighted_mean_of_the_corners(figs):
-    result = computation.evaluate(2024, figs, RATES)
-    x = sum(float(result.shares[lever]) / 100 * CORNERS[lever][0] for lever in LEVERS)
-    y = sum(float(result.shares[lever]) / 100 * CORNERS[lever][1] for lever in LEVERS)
-    assert approx_point(result.point, (x, y))
-
-
-@settings(max_examples=200, deadline=None)
-@given(figures())
-def test_financial_family_shares_add_up_to_a_hundred_when_there_is_money(figs):
-    ind = computation.evaluate(2024, figs, RATES).indicators
-    total = sum(ind.families.values())
-    if ind.source_count:
-        assert abs(total - 100) <= Decimal("1e-9")
-    else:
-        assert total == 0
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(list(FINANCIAL_SOURCES)), amounts))
-def test_the_hhi_lies_between_ten_thousand_over_n_and_ten_thousand(sources):
-    ind = computation.evaluate(2024, sources, RATES).indicators
-    n = sum(1 for amount in sources.values() if amount)
-    assert ind.source_count == n
-    assert 0 <= ind.hhi <= Decimal(10000) + Decimal("1e-9")
-    if n:
-        assert ind.hhi >= Decimal(10000) / n - Decimal("1e-9")
-    else:
-        assert ind.hhi == 0
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.sampled_from(list(FINANCIAL_SOURCES)), positive_amounts, figures())
-def test_one_source_alone_always_gives_an_hhi_of_ten_thousand(name, amount, others):
-    figs = {**others, **dict.fromkeys(FINANCIAL_SOURCES, Decimal(0)), name: amount}
-    ind = computation.evaluate(2024, figs, RATES).indicators
-    assert ind.hhi == 10000
-    assert ind.largest_source == name and ind.largest_share == 100
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.dictionaries(st.sampled_from([*FINANCIAL_SOURCES, *computation.IN_KIND_FIELDS]), positive_amounts, min_size=1),
-    st.integers(min_value=1, max_value=1000),
-)
-def test_scaling_every_amount_leaves_the_shares_unchanged(money, k):
-    # No richesses humaines, no partnerships: every lever is made of euros only.
-    scaled = {name: amount * k for name, amount in money.items()}
-    before = computation.evaluate(2024, money, RATES)
-    after = computation.evaluate(2024, scaled, RATES)
+@PROPERTY
+@given(st.lists(st.integers(min_value=0, max_value=3), min_size=11, max_size=11))
+def test_each_lever_activation_lies_between_zero_and_a_hundred_and_the_point_sums_to_a_hundred(answers):
+    result = computation.activation(dict(zip(ACTIVATION_FIELDS, answers, strict=True)))
     for lever in LEVERS:
-        assert abs(after.shares[lever] - before.shares[lever]) <= Decimal("1e-9")
-    assert abs(after.indicators.hhi - before.indicators.hhi) <= Decimal("1e-6")
-    assert after.indicators.largest_source == before.indicators.largest_source
+        assert 0 <= result.levers[lever] <= 100
+    assert 0 <= result.intensity <= 100
+    if any(answers):
+        assert near(sum(result.point.values()), 100)
+        assert all(0 <= share <= 100 for share in result.point.values())
+    else:
+        assert result.point is None
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=3)), min_size=11, max_size=11))
+def test_a_lever_is_known_exactly_when_all_its_components_are_answered(answers):
+    result = computation.activation(dict(zip(ACTIVATION_FIELDS, answers, strict=True)))
+    for lever in LEVERS:
+        own = [a for a, spec in zip(answers, ACTIVATION_FIELDS.values(), strict=True) if spec[0] == lever]
+        assert (result.levers[lever] is None) == (None in own)
+    assert (result.intensity is None) == (None in answers)
+
+
+# ---- 2. Hybridation --------------------------------------------------------------------------------------
+
+MIX = {"subsidies_state": 55000, "gifts_individuals": 15000, "revenue_sales": 30000}
+
+
+def test_a_budget_splits_between_public_private_and_activity():
+    # 55 000 + 15 000 + 30 000 = 100 000 €: 55 %, 15 %, 30 %, nothing in « autres ».
+    mix = computation.hybridation(MIX)
+    assert mix.total == 100000
+    assert mix.shares == {"public": 55, "private": 15, "activity": 30, "other": 0}
+    assert mix.point == {"public": 55, "private": 15, "activity": 30}
+
+
+def test_other_resources_weigh_in_the_budget_but_stay_out_of_the_point():
+    # + 10 000 € of « autres »: budget 110 000 €; 55/110 = 50 %, 15/110 = 13,6 %, 30/110 = 27,3 %, 10/110 = 9,1 %;
+    # the point, on the three families only, stays at 55 / 15 / 30.
+    mix = computation.hybridation({**MIX, "other_income": 10000})
+    assert mix.total == 110000
+    assert mix.amounts["other"] == 10000
+    assert mix.shares["public"] == 50
+    assert [computation.round_to(mix.shares[f]) for f in ("private", "activity", "other")] == [
+        Decimal("13.6"), Decimal("27.3"), Decimal("9.1")]
+    assert mix.point == {"public": 55, "private": 15, "activity": 30}
+
+
+def test_public_procurement_counts_as_activity_and_is_reported_apart():
+    # 40 000 € of subsidies, 20 000 € of commande publique, 40 000 € of sales: public 40 %, activity 60 %
+    # of which commande publique 20 %.
+    mix = computation.hybridation({"subsidies_local": 40000, "revenue_public_procurement": 20000, "revenue_sales": 40000})
+    assert mix.shares["public"] == 40
+    assert mix.shares["activity"] == 60
+    assert mix.public_market == 20000
+    assert mix.public_market_share == 20
+
+
+def test_every_financial_source_belongs_to_one_family():
+    assert {family for _, family in FINANCIAL_SOURCES.values()} == set(FAMILY_LABELS)
+    assert FINANCIAL_SOURCES["crowdfunding"][1] == "private"
+    assert FINANCIAL_SOURCES["societal_investment"][1] == "private"
+    assert FINANCIAL_SOURCES["membership_fees"][1] == "activity"
+    assert FINANCIAL_SOURCES["subsidies_europe"][1] == "public"
+
+
+def test_a_year_without_money_has_no_shares_and_no_point():
+    mix = computation.hybridation({})
+    assert mix.total == 0
+    assert set(mix.shares.values()) == {0}
+    assert mix.point is None
+    assert mix.public_market_share == 0
+
+
+def test_only_other_resources_give_a_budget_but_no_point():
+    mix = computation.hybridation({"other_income": 5000})
+    assert mix.shares["other"] == 100
+    assert mix.point is None
+
+
+def test_missing_and_none_amounts_count_as_zero():
+    assert computation.hybridation({**MIX, "crowdfunding": None}).total == 100000
+
+
+money = st.integers(min_value=0, max_value=10**9)
+
+
+@PROPERTY
+@given(st.fixed_dictionaries({name: money for name in FINANCIAL_SOURCES}))
+def test_family_shares_sum_to_a_hundred_whenever_there_is_a_budget(figures):
+    mix = computation.hybridation(figures)
+    if mix.total:
+        assert near(sum(mix.shares.values()), 100)
+        assert all(0 <= share <= 100 for share in mix.shares.values())
+        assert mix.public_market_share <= mix.shares["activity"]
+    else:
+        assert mix.point is None
+    if mix.point is not None:
+        assert near(sum(mix.point.values()), 100)
+        assert set(mix.point) == set(FAMILIES)
+
+
+# ---- Concentration ---------------------------------------------------------------------------------------
+
+
+def test_the_hhi_sums_the_squared_shares():
+    # 70 %, 20 %, 10 %: 4 900 + 400 + 100 = 5 400.
+    figures = {"revenue_sales": 70000, "subsidies_state": 20000, "gifts_individuals": 10000}
+    result = computation.concentration(figures, RATES)
+    assert result.hhi == 5400
+    assert result.source_count == 3
+    assert result.largest_source == "revenue_sales"
+    assert result.largest_label == "Ventes et prestations"
+    assert result.largest_share == 70
+    assert result.dependency  # 70 % > 50 %
+    assert result.concentrated  # 5 400 > 2 500
+    assert not result.few_sources  # 3 is not fewer than 3
+
+
+def test_a_single_source_gives_the_maximal_hhi_of_ten_thousand():
+    result = computation.concentration({"crowdfunding": 1}, RATES)
+    assert result.hhi == 10000
+    assert result.few_sources
+
+
+def test_four_equal_sources_give_an_hhi_of_two_thousand_five_hundred_which_is_not_yet_concentrated():
+    # 4 × 25² = 2 500: the threshold itself is not « highly concentrated » (strictly above).
+    figures = dict.fromkeys(("subsidies_state", "gifts_foundations", "revenue_sales", "revenue_training"), 1000)
+    result = computation.concentration(figures, RATES)
+    assert result.hhi == 2500
+    assert not result.concentrated
+    assert result.largest_source == "subsidies_state"  # ties: the first in the list of sources
+
+
+def test_a_largest_share_equal_to_the_threshold_is_not_a_dependency():
+    # 50 % is not above 50 %.
+    result = computation.concentration({"subsidies_state": 50, "revenue_sales": 50}, RATES)
+    assert result.largest_share == 50
+    assert not result.dependency
+
+
+def test_no_money_means_no_hhi_no_largest_source_and_no_warning():
+    result = computation.concentration({}, RATES)
+    assert (result.hhi, result.source_count, result.largest_source, result.largest_share) == (0, 0, None, 0)
+    assert result.largest_label == ""
+    assert not (result.dependency or result.concentrated or result.few_sources)
+
+
+def test_other_resources_are_a_source_of_the_mix():
+    # 50 / 50 between subsidies and « autres »: 2 500 + 2 500 = 5 000.
+    assert computation.herfindahl([Decimal(50), Decimal(50)]) == 5000
+    assert computation.concentration({"subsidies_state": 5, "other_income": 5}, RATES).hhi == 5000
+
+
+@PROPERTY
+@given(st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=15))
+def test_the_hhi_lies_between_ten_thousand_over_n_and_ten_thousand(amounts):
+    hhi = computation.herfindahl([Decimal(a) for a in amounts])
+    used = sum(1 for a in amounts if a)
+    if used == 0:
+        assert hhi == 0
+    else:
+        assert Decimal(10000) / used - Decimal("1e-6") <= hhi <= 10000 + Decimal("1e-6")
+
+
+# ---- 3. Voluntary contributions --------------------------------------------------------------------------
+
+VOLUNTEERS = {"volunteer_hours": 1200, "skills_days": 10, "in_kind_premises": 6000}
+
+
+def test_contributions_are_valued_apart_and_compared_with_the_budget():
+    # 1 200 h × 12 € = 14 400; 10 days × 400 € = 4 000; premises 6 000 → 24 400 €; 24 400 / 100 000 = 24,4 %.
+    result = computation.contributions(VOLUNTEERS, RATES, Decimal(100000))
+    assert result.parts == {"volunteering": 14400, "skills": 4000, "in_kind_premises": 6000,
+                            "in_kind_equipment": 0, "in_kind_services": 0}
+    assert result.total == 24400
+    assert result.volunteer_hours == 14400
+    assert result.ratio == Decimal("24.4")
+
+
+def test_contributions_without_a_budget_have_no_ratio():
+    result = computation.contributions(VOLUNTEERS, RATES, Decimal(0))
+    assert result.total == 24400
+    assert result.ratio is None
+
+
+def test_salaried_staff_and_head_counts_are_never_valued_as_contributions():
+    heavy = {**VOLUNTEERS, "salaried_fte": 40, "volunteers_count": 500, "service_civique_months": 24, "intern_months": 12}
+    assert computation.contributions(heavy, RATES, Decimal(1)).total == 24400
+
+
+def test_contributions_are_never_added_to_the_budget():
+    # The year's budget is its money only: 100 000 €, whatever the 24 400 € valued beside it.
+    result = year(2024, {**MIX, **VOLUNTEERS})
+    assert result.budget == 100000
+    assert result.contributions.total == 24400
+    assert result.contributions.ratio == Decimal("24.4")
+
+
+# ---- One year, and the years together --------------------------------------------------------------------
+
+
+def test_a_target_year_is_labelled_as_such():
+    assert year(2027, MIX, target=True).label == "Cible 2027"
+    assert year(2024, MIX).label == "2024"
+
+
+def public_year(y, public, budget=100000, target=False):
+    return year(y, {"subsidies_state": public, "revenue_sales": budget - public}, target)
+
+
+def test_a_public_share_falling_from_55_to_45_to_35_loses_ten_points_twice_and_twenty_overall():
+    path = computation.trajectory([public_year(2024, 35000), public_year(2022, 55000), public_year(2023, 45000)])
+    assert [r.year for r in path.actual] == [2022, 2023, 2024]  # sorted, whatever the order given
+    assert [step.family_points["public"] for step in path.steps] == [-10, -10]
+    assert [step.family_points["activity"] for step in path.steps] == [10, 10]
+    assert path.overall.family_points["public"] == -20
+    assert path.overall.start.year == 2022 and path.overall.end.year == 2024
+    assert path.latest.year == 2024 and path.previous.year == 2023
+
+
+def test_the_gap_goes_from_the_latest_real_year_to_the_target():
+    # 35 % now, 25 % aimed at: −10 points.
+    path = computation.trajectory([public_year(2023, 45000), public_year(2024, 35000), public_year(2026, 25000, target=True)])
+    assert path.target.year == 2026
+    assert path.latest.year == 2024  # the target is never the latest real year
+    assert path.gap.family_points["public"] == -10
+    assert len(path.steps) == 1
+
+
+def test_a_single_year_has_no_step_no_overall_change_and_no_previous_year():
+    path = computation.trajectory([public_year(2024, 35000)])
+    assert (path.steps, path.overall, path.gap, path.previous) == ([], None, None, None)
+
+
+def test_no_year_at_all_gives_an_empty_trajectory():
+    path = computation.trajectory([])
+    assert (path.latest, path.previous, path.target, path.gap) == (None, None, None, None)
+
+
+def test_the_budget_change_is_relative_to_the_earlier_year():
+    # 120 000 → 100 000 €: −20 000 / 120 000 = −16,7 %.
+    step = computation.change(public_year(2023, 60000, budget=120000), public_year(2024, 50000))
+    assert near(step.budget_pct, Decimal(-50) / 3)
+
+
+def test_no_budget_change_and_no_share_points_from_a_year_without_money():
+    step = computation.change(year(2023, {}), public_year(2024, 50000))
+    assert step.budget_pct is None
+    assert step.family_points == {}
+
+
+def test_lever_points_compare_activations_and_stay_unknown_where_a_year_is_unanswered():
+    # 2023 all « Ponctuel » (33,3 %), 2024 the worked example: rh 40 − 33,3 = +6,7 points; fin +22,2;
+    # alliances 0; intensity 43,0 − 33,3 = +9,6.
+    before = year(2023, levels(rh=(1,) * 5, fin=(1,) * 3, alliances=(1,) * 3))
+    step = computation.change(before, year(2024, EXAMPLE))
+    assert near(step.lever_points["rh"], Decimal(20) / 3)
+    assert near(step.lever_points["fin"], Decimal(200) / 9)
+    assert near(step.lever_points["all"], 0)
+    assert near(step.intensity_points, Decimal(1160) / 27 - Decimal(100) / 3)
+    half = computation.change(year(2023, {"level_salaried": 3}), year(2024, EXAMPLE))
+    assert half.lever_points == {"rh": None, "fin": None, "all": None}
+    assert half.intensity_points is None
+
+
+@PROPERTY
+@given(st.lists(st.integers(min_value=0, max_value=100), min_size=2, max_size=6))
+def test_steps_in_points_add_up_to_the_overall_change(publics):
+    path = computation.trajectory([public_year(2020 + i, public * 1000) for i, public in enumerate(publics)])
+    for family in FAMILY_LABELS:
+        assert near(sum(step.family_points[family] for step in path.steps), path.overall.family_points[family])
+    assert path.overall.family_points["public"] == publics[-1] - publics[0]

@@ -28,7 +28,7 @@ def _urls(organisation):
         ("get", f"{base}/annees/ajouter/"), ("post", f"{base}/annees/ajouter/"),
         ("get", f"{base}/annees/ajouter/?cible=1"), ("post", f"{base}/annees/ajouter/?cible=1"),
         ("get", f"{base}/annees/{snapshot.pk}/"), ("post", f"{base}/annees/{snapshot.pk}/"),
-        ("post", f"{base}/annees/{snapshot.pk}/supprimer/"),
+        ("get", f"{base}/annees/{snapshot.pk}/supprimer/"), ("post", f"{base}/annees/{snapshot.pk}/supprimer/"),
     ]
 
 
@@ -69,12 +69,14 @@ def test_another_account_gets_a_404_on_every_url_of_alices_diagnostic(client, ot
     _assert_all_404(client, alices)
 
 
-def test_deleting_a_year_by_get_is_a_405_for_everyone_so_it_reveals_nothing(client, other_learner, alices):
+def test_the_year_deletion_page_is_a_404_for_an_outsider_like_an_unknown_year(client, other_learner, alices):
     client.force_login(other_learner)
     snapshot = alices.snapshots.first()
-    mine = client.get(f"/mon-modele/{alices.pk}/annees/{snapshot.pk}/supprimer/")
-    unknown = client.get("/mon-modele/999999/annees/999999/supprimer/")
-    assert mine.status_code == unknown.status_code == 405
+    for method in (client.get, client.post):
+        mine = method(f"/mon-modele/{alices.pk}/annees/{snapshot.pk}/supprimer/")
+        unknown = method("/mon-modele/999999/annees/999999/supprimer/")
+        assert mine.status_code == unknown.status_code == 404
+    assert "La Ruche" not in mine.content.decode()
     assert Snapshot.objects.filter(pk=snapshot.pk).exists()
 
 

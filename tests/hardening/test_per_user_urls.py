@@ -273,7 +273,8 @@ PER_USER = {
                                        shows=("organisation",), post=DIAGNOSTIC_POST),
     "diagnostic:snapshot_edit": PerUser(_year(), carries_id=True, methods=("get", "post"), shows=("organisation",),
                                         post=DIAGNOSTIC_POST),
-    "diagnostic:snapshot_delete": PerUser(_year("supprimer/"), carries_id=True, methods=("post",)),
+    "diagnostic:snapshot_delete": PerUser(_year("supprimer/"), carries_id=True, methods=("get", "post"),
+                                          shows=("organisation",)),
 }
 # Pages that show nobody's data: {key: function(world) -> path}, fetched by the owners in the guard test below.
 PUBLIC = {

@@ -336,7 +336,8 @@ def test_organisation_names_are_never_executed(payload, who, learner, client):
     figures = {"year": "2023", "subsidies_state": "1000", "volunteer_hours": "200"}
     assert client.post(f"{base}/annees/ajouter/", figures).status_code == 302
     pages = ["/mon-modele/", f"{base}/", f"{base}/rapport/", f"{base}/modifier/", f"{base}/supprimer/",
-             f"{base}/annees/ajouter/", f"{base}/annees/{organisation.snapshots.get().pk}/", "/mon-espace/"]
+             f"{base}/annees/ajouter/", f"{base}/annees/{organisation.snapshots.get().pk}/",
+             f"{base}/annees/{organisation.snapshots.get().pk}/supprimer/", "/mon-espace/"]
     for url in pages:
         assert_safe(client.get(url), payload, url, shows=MARKER)
     assert_download(client.get(f"{base}/export.csv"), {"text/csv"}, "export.csv")
@@ -352,7 +353,7 @@ def test_the_svg_chart_shows_the_organisation_name_escaped(learner, client):
     organisation = make_organisation(user=learner, name=f"{MARKER} {payload}", years=[2022, 2023])
     client.force_login(learner)
     html = client.get(f"/mon-modele/{organisation.pk}/").content.decode()
-    assert "<title id=\"ternaire-titre\">Équilibre des trois leviers de Zorglub &lt;/title&gt;" in html
+    assert "<title id=\"hybridation-titre\">Hybridation des ressources de Zorglub &lt;/title&gt;" in html
     assert problems_in(html, payload) == []
 
 

@@ -127,8 +127,10 @@ def test_demo_diagnostics_pass_every_rule_of_the_snapshot_form_and_render_for_th
         assert sum(s.is_target for s in snapshots) <= 1
         for snapshot in snapshots:
             snapshot.full_clean()
-            assert any(computation.lever_values(snapshot.figures(), rates).values())
-            data = {"year": str(snapshot.year), **{name: str(value) for name, value in snapshot.figures().items()}}
+            result = computation.evaluate(snapshot.year, snapshot.figures(), rates)
+            assert result.budget > 0 or result.activation.started
+            data = {"year": str(snapshot.year),
+                    **{name: "" if value is None else str(value) for name, value in snapshot.figures().items()}}
             form = SnapshotForm(data, instance=snapshot, organisation=organisation, is_target=snapshot.is_target)
             assert form.is_valid(), (organisation.name, snapshot.year, form.errors)
         assert organisation.created_at <= organisation.updated_at <= NOW

@@ -1,0 +1,145 @@
+"""The diagnostic's shipped content (descriptors and rules), the rule admin, and the data migration that keeps
+every figure of the first version."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from diagnostic.content_loader import diagnostic_load, read
+from diagnostic.models import ActivationDescriptor, RecommendationRule
+from parcours.content_loader import parcours_load
+from resources.content_loader import content_load
+from tests.factories import make_component, make_lever, make_rule
+
+SHIPPED = read()
+
+
+def test_every_component_has_four_one_line_descriptors_in_the_shipped_file():
+    by_component = {}
+    for row in SHIPPED["descriptor"]:
+        by_component.setdefault(row["component"], set()).add(row["level"])
+        assert 20 <= len(row["text"]) <= 160 and "\n" not in row["text"], row
+    assert len(by_component) == 11
+    assert all(levels == {0, 1, 2, 3} for levels in by_component.values())
+
+
+def test_the_shipped_rules_cover_what_the_diagnostic_promises():
+    conditions = {(r["indicator"], r["comparison"], r.get("lever") or r.get("component") or "") for r in SHIPPED["rule"]}
+    assert len(SHIPPED["rule"]) >= 10
+    for expected in [
+        ("largest_share", "gt", ""), ("public_share", "gt", ""), ("hhi", "gt", ""), ("source_count", "lt", ""),
+        ("weakest_lever", "lt", "richesses-humaines"), ("weakest_lever", "lt", "financement"),
+        ("weakest_lever", "lt", "alliances"), ("component_level", "lte", "alliances-de-positionnement"),
+        ("component_level", "lte", "alliances-de-production-diffusion"), ("component_level", "lte", "alliances-de-moyens"),
+    ]:
+        assert expected in conditions, expected
+    public = next(r for r in SHIPPED["rule"] if r["indicator"] == "public_share")
+    assert "financements publics" in public["reason"].lower() or "financement public" in public["reason"].lower()
+
+
+@pytest.mark.django_db
+def test_the_shipped_content_loads_every_descriptor_and_rule_and_twice_changes_nothing():
+    content_load()
+    parcours_load()
+    assert diagnostic_load() == {"descriptions": 44, "règles": len(SHIPPED["rule"])}
+    assert diagnostic_load() == {"descriptions": 0, "règles": 0}
+    for rule in RecommendationRule.objects.prefetch_related("fiches"):
+        rule.full_clean()
+        assert rule.fiches.exists(), rule.slug
+        assert all(fiche.status == "published" for fiche in rule.fiches.all())
+    assert ActivationDescriptor.objects.count() == 44
+
+
+@pytest.mark.django_db
+def test_loading_again_keeps_a_rule_staff_edited_unless_asked():
+    content_load()
+    parcours_load()
+    diagnostic_load()
+    rule = RecommendationRule.objects.get(indicator="public_share")
+    rule.threshold = Decimal(60)
+    rule.save()
+    diagnostic_load()
+    rule.refresh_from_db()
+    assert rule.threshold == Decimal(60)
+    diagnostic_load(update=True)
+    rule.refresh_from_db()
+    assert rule.threshold == Decimal(50)
+
+
+@pytest.mark.django_db
+def test_a_rule_on_a_lever_needs_its_lever_and_a_reason_only_known_placeholders():
+    rule = make_rule(indicator="weakest_lever", comparison="lt", threshold=60, reason="{valeur} {inconnu}")
+    with pytest.raises(ValidationError) as error:
+        rule.full_clean()
+    assert error.value.message_dict == {"lever": ["Cet indicateur porte sur un levier\u00a0: choisissez-le."],
+                                        "reason": ["Repères inconnus\u00a0: inconnu."]}
+    rule.lever = make_lever(slug="alliances")
+    rule.reason = "{levier} à {valeur}"
+    rule.full_clean()
+
+
+@pytest.mark.django_db
+def test_a_rule_on_a_component_needs_its_component():
+    rule = make_rule(indicator="component_level", comparison="lte", threshold=0, reason="{composante}")
+    with pytest.raises(ValidationError):
+        rule.full_clean()
+    rule.component = make_component(slug="alliances-de-moyens")
+    rule.full_clean()
+
+
+@pytest.mark.django_db
+def test_staff_edit_rules_and_descriptors_in_the_admin(staff_client):
+    component = make_component(slug="benevoles", label="Bénévoles")
+    descriptor = ActivationDescriptor.objects.create(component=component, level=2, text="Des missions écrites.")
+    rule = make_rule(title="Financement public majoritaire")
+    assert staff_client.get("/admin/diagnostic/recommendationrule/").status_code == 200
+    page = staff_client.get(f"/admin/diagnostic/recommendationrule/{rule.pk}/change/").content.decode()
+    assert "Part des ressources publiques (%)" in page and "dépasse (&gt;)" in page
+    response = staff_client.post(f"/admin/diagnostic/activationdescriptor/{descriptor.pk}/change/", {
+        "component": component.pk, "level": 2, "text": "Des missions écrites et un référent.", "_save": "Enregistrer"})
+    assert response.status_code == 302
+    descriptor.refresh_from_db()
+    assert descriptor.text == "Des missions écrites et un référent."
+
+
+@pytest.mark.django_db
+def test_learners_cannot_reach_the_rules_admin(learner_client):
+    assert learner_client.get("/admin/diagnostic/recommendationrule/").status_code == 302
+
+
+# The data migration of the second version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_every_figure_and_leaves_the_questionnaire_empty():
+    executor = MigrationExecutor(connection)
+    before = [("diagnostic", "0002_default_rates")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Organisation = old.get_model("diagnostic", "Organisation")
+    Snapshot = old.get_model("diagnostic", "Snapshot")
+    Rates = old.get_model("diagnostic", "ValuationRates")
+    Rates.objects.all().delete()
+    Rates.objects.create(note="Ces valeurs sont des ordres de grandeur retenus par le hub pour comparer les leviers "
+                              "entre eux, pas une évaluation comptable.", volunteer_hour=Decimal("13.50"))
+    organisation = Organisation.objects.create(name="Avant la version 2")
+    figures = {"salaried_fte": Decimal("2.50"), "volunteer_hours": Decimal("1200.00"), "subsidies_local": Decimal("55000.00"),
+               "revenue_sales": Decimal("30000.00"), "partnerships_means": 2, "in_kind_premises": Decimal("6000.00")}
+    Snapshot.objects.create(organisation=organisation, year=2023, **figures)
+    Snapshot.objects.create(organisation=organisation, year=2027, is_target=True, subsidies_local=Decimal("1.00"))
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    latest = executor.loader.graph.leaf_nodes("diagnostic")
+    executor.migrate(latest)
+    new = executor.loader.project_state(latest).apps
+    year = new.get_model("diagnostic", "Snapshot").objects.get(year=2023)
+    assert {name: getattr(year, name) for name in figures} == figures
+    assert all(getattr(year, name) is None for name in ("level_salaried", "level_volunteers", "level_alliances_means"))
+    assert new.get_model("diagnostic", "Snapshot").objects.filter(is_target=True).count() == 1
+    rates = new.get_model("diagnostic", "ValuationRates").objects.get()
+    assert rates.volunteer_hour == Decimal("13.50")
+    assert "valoriser les contributions volontaires" in rates.note
