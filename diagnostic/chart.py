@@ -195,10 +195,11 @@ def _fmt(value):
 
 
 def _grid(region):
-    """Grid lines and their percent labels: the full triangle every 20 %, a zoom every 5 or 10 points.
+    """Grid lines and their percent labels: the full triangle every 20 %, a zoom every 1 to 10 points (at least
+    four lines per axis).
     Labels of the top corner's axis sit on the left side, the bottom left's under the base, the bottom
     right's on the right side: three edges, so no two axes share a place."""
-    step = 20 if region.side == 100 else 5 if region.side <= 25 else 10
+    step = 20 if region.side == 100 else 1 if region.side <= 5 else 2 if region.side <= 10 else 5 if region.side <= 25 else 10
     bounds = (region.a0, region.b0, region.c0)
     lines, ticks = [], []
     outward = {0: (-sqrt(3) / 2, 0.5, "end"), 1: (0, -1, "middle"), 2: (sqrt(3) / 2, 0.5, "start")}
@@ -251,7 +252,6 @@ def place_labels(points, obstacles):
     every point's marker is an obstacle too."""
     placed = list(obstacles) + [(p.x - 8, p.y - 8, p.x + 8, p.y + 8) for p in points]
     for point in points:
-        width = char_width(point.label)
         chosen = None
         for radius in range(12, 400, 10):
             for step in range(16):
@@ -342,7 +342,10 @@ def hybridation_charts(results):
 
 # ---- Bars -------------------------------------------------------------------------------------------------
 
-BAR_WIDTH, LABEL_WIDTH, ROW = 200, 170, 34
+# Each source on two lines, its name above its bar, so that a long name never runs under the bar; 16-unit text
+# in a 380-unit viewBox renders at about 14.4 px on a 375 px phone.
+BAR_WIDTH, ROW = 290, 48
+BARS_WIDTH = BAR_WIDTH + 90
 
 
 @dataclass
@@ -357,7 +360,7 @@ class Bar:
 
     @property
     def text_x(self):
-        return round(LABEL_WIDTH + self.width + 6, 1)
+        return round(self.width + 6, 1)
 
 
 def financial_bars(figures):

@@ -74,7 +74,7 @@ class SnapshotForm(forms.ModelForm):
         if previous is not None and not kwargs.get("instance"):
             kwargs["initial"] = {**previous.levels(), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        for name, (_, slug, label) in computation.ACTIVATION_FIELDS.items():
+        for name, (_, _, label) in computation.ACTIVATION_FIELDS.items():
             self.fields[name] = forms.TypedChoiceField(
                 label=label,
                 required=False,

@@ -248,7 +248,8 @@ class RecommendationRule(models.Model):
     """« If this indicator crosses this threshold, read these fiches and steps, because… »: edited by staff."""
 
     slug = models.SlugField("identifiant", max_length=80, unique=True)
-    title = models.CharField("nom de la règle", max_length=120, help_text="Affiché sur la page sous la forme «\u00a0Règle\u00a0: …\u00a0».")
+    title = models.CharField("nom de la règle", max_length=120,
+                             help_text="Titre de la recommandation sur la page, repris dans «\u00a0Règle «\u00a0…\u00a0»\u00a0».")
     order = models.PositiveSmallIntegerField("ordre d’affichage", default=100)
     is_active = models.BooleanField("active", default=True)
     indicator = models.CharField("indicateur", max_length=40, choices=Indicator.CHOICES)

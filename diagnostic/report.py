@@ -6,8 +6,7 @@ from django.db.models import Prefetch
 
 from diagnostic import computation, rules
 from diagnostic.chart import (
-    BAR_WIDTH,
-    LABEL_WIDTH,
+    BARS_WIDTH,
     LEGEND,
     STACK_LABEL,
     STACK_WIDTH,
@@ -167,8 +166,7 @@ def build_report(organisation, snapshots, rates):
     activation_full, activation_zoom = activation_charts(ordered)
     hybridation_full, hybridation_zoom = hybridation_charts(ordered)
     stacks = stacked_bars(ordered)
-    latest_snapshot = next((s for s in reversed(snapshots) if not s.is_target and s.year == latest.year), None) if latest else None
-    bars = financial_bars(latest_snapshot.figures()) if latest_snapshot else []
+    bars = financial_bars(latest.figures) if latest else []
     return {
         "results": results,
         "ordered": ordered,
@@ -193,8 +191,7 @@ def build_report(organisation, snapshots, rates):
         "legend": LEGEND,
         "bars": bars,
         "bars_height": bars_height(bars),
-        "bars_width": LABEL_WIDTH + BAR_WIDTH + 70,
-        "label_width": LABEL_WIDTH,
+        "bars_width": BARS_WIDTH,
         "recommendations": recommendations(path, active_rules()) if latest else [],
         "family_labels": computation.FAMILY_LABELS,
         "families": computation.FAMILIES,

@@ -179,14 +179,22 @@ def render_reason(reason, placeholders):
     """``str.format_map`` that never fails on a stray brace or an unknown name (checked on save anyway)."""
     try:
         return reason.format_map(_Blank(placeholders))
-    except (ValueError, IndexError, AttributeError):
+    except (ValueError, IndexError, AttributeError, KeyError, TypeError):
         return reason
 
 
 def reason_problems(reason):
-    """The placeholders of ``reason`` that are not known, or a message if its braces do not parse."""
+    """What staff must fix in ``reason``: unknown placeholders (« {valeurs} »), or anything other than a bare
+    name between braces (« {} », « {valeur:d} », « {valeur!r} », « {source[0]} »), which could not be filled."""
     try:
-        names = [name for _, name, _, _ in string.Formatter().parse(reason) if name is not None]
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(reason)
+                  if name is not None]
     except ValueError:
-        return ["accolade non fermée"]
-    return [name for name in names if name not in SAMPLE_PLACEHOLDERS]
+        return ["accolade non fermée (écrivez {{ et }} pour une accolade seule)"]
+    problems = []
+    for name, spec, conversion in fields:
+        if not name:
+            problems.append("{} vide")
+        elif spec or conversion or name not in SAMPLE_PLACEHOLDERS:
+            problems.append(name if name.isidentifier() and not (spec or conversion) else f"{{{name}}} mal formé")
+    return problems

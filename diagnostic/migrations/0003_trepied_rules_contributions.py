@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('slug', models.SlugField(max_length=80, unique=True, verbose_name='identifiant')),
-                ('title', models.CharField(help_text='Affiché sur la page sous la forme «\xa0Règle\xa0: …\xa0».', max_length=120, verbose_name='nom de la règle')),
+                ('title', models.CharField(help_text='Titre de la recommandation sur la page, repris dans «\xa0Règle «\xa0…\xa0»\xa0».', max_length=120, verbose_name='nom de la règle')),
                 ('order', models.PositiveSmallIntegerField(default=100, verbose_name='ordre d’affichage')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('indicator', models.CharField(choices=[('largest_share', 'Part de la première source de financement (%)'), ('public_share', 'Part des ressources publiques (%)'), ('private_share', 'Part des ressources privées non marchandes (%)'), ('activity_share', 'Part des revenus d’activité (%)'), ('hhi', 'Indice de concentration des financements (0 à 10 000)'), ('source_count', 'Nombre de sources de financement'), ('weakest_lever', 'Activation du levier choisi, s’il est le moins activé (%)'), ('lever_activation', 'Activation du levier choisi (%)'), ('component_level', 'Niveau de la composante choisie (0 absent à 3 stratégique)'), ('budget_change', 'Évolution des ressources depuis l’année précédente (%)'), ('contributions_ratio', 'Contributions volontaires rapportées au budget (%)')], max_length=40, verbose_name='indicateur')),

@@ -410,16 +410,21 @@ def test_the_hybridation_chart_places_the_three_families_and_ignores_other_resou
 
 
 def test_financial_bars_are_sorted_longest_first_and_sized_on_the_total():
-    # 70 %, 20 %, 10 % of 200 units: 140, 40, 20; one row of 34 units each.
+    # 70 %, 20 %, 10 % of 290 units: 203, 58, 29; one row of 48 units each (name above, bar below).
     bars = chart.financial_bars({"gifts_individuals": 10000, "revenue_sales": 70000, "subsidies_state": 20000})
     assert [(b.label, b.family, b.width, b.y) for b in bars] == [
-        ("Ventes et prestations", "activity", 140.0, 0),
-        ("Subventions de l’État", "public", 40.0, 34),
-        ("Dons de particuliers", "private", 20.0, 68),
+        ("Ventes et prestations", "activity", 203.0, 0),
+        ("Subventions de l’État", "public", 58.0, 48),
+        ("Dons de particuliers", "private", 29.0, 96),
     ]
     assert bars[0].share == 70
-    assert bars[0].text_x == 170 + 140 + 6
-    assert chart.bars_height(bars) == 3 * 34 + 4
+    assert bars[0].text_x == 203 + 6
+    assert chart.bars_height(bars) == 3 * 48 + 4
+
+
+def test_the_longest_source_name_fits_the_bars_viewbox():
+    longest = max((label for label, _ in FINANCIAL_SOURCES.values()), key=len)
+    assert chart.char_width(longest) * 16 / chart.FONT <= chart.BARS_WIDTH  # names are drawn at 16 units
 
 
 def test_no_money_gives_no_bar():

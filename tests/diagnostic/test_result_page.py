@@ -147,7 +147,8 @@ def test_the_stacked_bars_draw_one_bar_per_year_with_the_shares(learner_client, 
     svg = re.search(r'<svg[^>]*class="hub-stacks__svg".*?</svg>', text, re.S).group(0)
     assert re.findall(r'class="hub-stacks__label">(.*?)</text>', svg) == ["2023", "2024", "2025", "Cible 2027"]
     assert re.findall(r'hub-stacks__value--public">(\d+) %</text>', svg) == ["55", "45", "35", "30"]
-    widths = [float(w) for w in re.findall(r'width="([\d.]+)" height="26" class="hub-stacks__segment hub-stacks__segment--public"', svg)]
+    public = r'width="([\d.]+)" height="26" class="hub-stacks__segment hub-stacks__segment--public"'
+    widths = [float(w) for w in re.findall(public, svg)]
     assert widths == [159.5, 130.5, 101.5, 87.0]  # 290 units × 55, 45, 35, 30 %
     assert 'fill="url(#motif-private)"' in svg  # a pattern, readable in black and white
 

@@ -399,7 +399,20 @@ def test_unknown_placeholders_are_listed():
 
 @pytest.mark.parametrize("reason", ["Un { seul", "Un } seul", "{valeur", "valeur}"])
 def test_a_reason_with_a_stray_brace_is_reported(reason):
-    assert rules.reason_problems(reason) == ["accolade non fermée"]
+    assert rules.reason_problems(reason) == ["accolade non fermée (écrivez {{ et }} pour une accolade seule)"]
+
+
+@pytest.mark.parametrize(("reason", "problem"), [
+    ("{}", "{} vide"), ("{valeur:d}", "{valeur} mal formé"), ("{valeur!z}", "{valeur} mal formé"),
+    ("{annee:%}", "{annee} mal formé"), ("{source[nom]}", "{source[nom]} mal formé"), ("{valeur.x}", "{valeur.x} mal formé"),
+])
+def test_anything_but_a_bare_known_name_between_braces_is_refused_on_save(reason, problem):
+    assert rules.reason_problems(reason) == [problem]
+
+
+@pytest.mark.parametrize("reason", ["{valeur[x]}", "{source[nom]}", "{valeur:{levier}}", "{valeur!z}"])
+def test_a_malformed_reason_saved_without_checks_still_renders_as_typed(reason):
+    assert rules.render_reason(reason, rules.SAMPLE_PLACEHOLDERS) == reason
 
 
 # Pieces a reason is typed from, good and bad: hypothesis glues them together.

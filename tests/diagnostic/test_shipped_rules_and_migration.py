@@ -1,12 +1,16 @@
 """The diagnostic's shipped content (descriptors and rules), the rule admin, and the data migration that keeps
 every figure of the first version."""
 
+import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from diagnostic.content_loader import diagnostic_load, read
 from diagnostic.models import ActivationDescriptor, RecommendationRule
@@ -15,6 +19,7 @@ from resources.content_loader import content_load
 from tests.factories import make_component, make_lever, make_rule
 
 SHIPPED = read()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_component_has_four_one_line_descriptors_in_the_shipped_file():
@@ -113,33 +118,77 @@ def test_learners_cannot_reach_the_rules_admin(learner_client):
 # The data migration of the second version
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_every_figure_and_leaves_the_questionnaire_empty():
-    executor = MigrationExecutor(connection)
-    before = [("diagnostic", "0002_default_rates")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    Organisation = old.get_model("diagnostic", "Organisation")
-    Snapshot = old.get_model("diagnostic", "Snapshot")
-    Rates = old.get_model("diagnostic", "ValuationRates")
-    Rates.objects.all().delete()
-    Rates.objects.create(note="Ces valeurs sont des ordres de grandeur retenus par le hub pour comparer les leviers "
-                              "entre eux, pas une évaluation comptable.", volunteer_hour=Decimal("13.50"))
-    organisation = Organisation.objects.create(name="Avant la version 2")
-    figures = {"salaried_fte": Decimal("2.50"), "volunteer_hours": Decimal("1200.00"), "subsidies_local": Decimal("55000.00"),
-               "revenue_sales": Decimal("30000.00"), "partnerships_means": 2, "in_kind_premises": Decimal("6000.00")}
-    Snapshot.objects.create(organisation=organisation, year=2023, **figures)
-    Snapshot.objects.create(organisation=organisation, year=2027, is_target=True, subsidies_local=Decimal("1.00"))
+MIGRATION_SCRIPT = """
+import json, os
+from decimal import Decimal
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    latest = executor.loader.graph.leaf_nodes("diagnostic")
-    executor.migrate(latest)
-    new = executor.loader.project_state(latest).apps
-    year = new.get_model("diagnostic", "Snapshot").objects.get(year=2023)
-    assert {name: getattr(year, name) for name in figures} == figures
-    assert all(getattr(year, name) is None for name in ("level_salaried", "level_volunteers", "level_alliances_means"))
-    assert new.get_model("diagnostic", "Snapshot").objects.filter(is_target=True).count() == 1
-    rates = new.get_model("diagnostic", "ValuationRates").objects.get()
-    assert rates.volunteer_hour == Decimal("13.50")
-    assert "valoriser les contributions volontaires" in rates.note
+FIGURES = {name: int(value) if name == "partnerships_means" else Decimal(value)
+           for name, value in json.loads(os.environ["HUB_FIGURES"]).items()}
+call_command("migrate", "diagnostic", "0002_default_rates", verbosity=0)
+old = MigrationExecutor(connection).loader.project_state([("diagnostic", "0002_default_rates")]).apps
+Rates = old.get_model("diagnostic", "ValuationRates")
+Rates.objects.all().delete()
+Rates.objects.create(note="Ces valeurs sont des ordres de grandeur retenus par le hub pour comparer les leviers "
+                          "entre eux, pas une évaluation comptable.", volunteer_hour=Decimal("13.50"))
+Snapshot = old.get_model("diagnostic", "Snapshot")
+organisation = old.get_model("diagnostic", "Organisation").objects.create(name="Avant la version 2")
+Snapshot.objects.create(organisation=organisation, year=2023, **FIGURES)
+Snapshot.objects.create(organisation=organisation, year=2027, is_target=True, subsidies_local=Decimal("1.00"))
+
+call_command("migrate", verbosity=0)
+from diagnostic.models import Snapshot, ValuationRates
+year = Snapshot.objects.get(year=2023)
+print(json.dumps({
+    "figures": {name: str(getattr(year, name)) for name in FIGURES},
+    "levels": [getattr(year, name) for name in Snapshot.level_fields()],
+    "targets": Snapshot.objects.filter(is_target=True).count(),
+    "hour": str(ValuationRates.objects.get().volunteer_hour),
+    "note": ValuationRates.objects.get().note,
+}))
+"""
+FIGURES = {"salaried_fte": "2.50", "volunteer_hours": "1200.00", "subsidies_local": "55000.00",
+           "revenue_sales": "30000.00", "partnerships_means": "2", "in_kind_premises": "6000.00"}
+
+
+@pytest.fixture
+def scratch_database_url(tmp_path):
+    """A fresh database of the same kind as the test database: a SQLite file, or a PostgreSQL database made
+    for this test and dropped after it."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'avant-v2.sqlite3'}"
+        return
+    import psycopg
+
+    settings = connection.settings_dict
+    name = f"hub_migration_{os.getpid()}"
+    admin = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+                            dbname="postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
+def test_the_migration_keeps_every_figure_and_leaves_the_questionnaire_empty(scratch_database_url):
+    """Run in a process of its own on a fresh database: migrating back and forth inside the test database
+    would disturb the other tests."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(DJANGO_SETTINGS_MODULE="hub.settings", DJANGO_DEBUG="1", DATABASE_URL=scratch_database_url,
+               HUB_FIGURES=json.dumps(FIGURES))
+    result = subprocess.run([sys.executable, "-c", MIGRATION_SCRIPT], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    state = json.loads(result.stdout.strip().splitlines()[-1])
+    assert state["figures"] == FIGURES
+    assert state["levels"] == [None] * 11
+    assert state["targets"] == 1
+    assert state["hour"] == "13.50"
+    assert "valoriser les contributions volontaires" in state["note"]

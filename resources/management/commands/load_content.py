@@ -8,7 +8,8 @@ from resources.content_loader import content_load
 
 class Command(BaseCommand):
     help = (
-        "Charge les vocabulaires, les fiches, les parcours et le contenu du diagnostic livrés dans fixtures/. Ne crée que ce qui manque "
+        "Charge les vocabulaires, les fiches, les parcours et le contenu du diagnostic livrés dans fixtures/. "
+        "Ne crée que ce qui manque "
         "(sans écraser les modifications faites dans l’administration), sauf avec --update."
     )
 
