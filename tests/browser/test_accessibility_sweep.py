@@ -14,7 +14,6 @@ import pytest
 from django.db import connection  # noqa: F401 (read by the skipif condition)
 from playwright.sync_api import expect
 
-from diagnostic.content_loader import diagnostic_load
 from diagnostic.models import Organisation, Snapshot
 from parcours.models import Profile, Status, Step
 from parcours.services import fiche_set_saved, progress_set_note, progress_set_status
@@ -77,7 +76,6 @@ def _person_with_everything(django_user_model):
         progress_set_status(user=user, step=step, status=Status.TERMINEE)
         progress_set_note(user=user, step=step, note="Nos bénévoles portent l’essentiel des actions.")
     fiche_set_saved(user=user, fiche=Fiche.objects.published().first(), saved=True)
-    diagnostic_load()  # the level descriptors and the recommendation rules
     organisation = Organisation.objects.create(user=user, name="Les Jardins partagés")
     Snapshot.objects.create(
         organisation=organisation,
@@ -275,7 +273,6 @@ def test_skip_link_moves_focus_to_the_main_content(page):
 
 
 def test_keyboard_only_diagnostic_from_the_menu_to_the_result(page):
-    diagnostic_load()  # the recommendation rules
     page.goto("/")
     expect(tab_to(page, '.hub-nav a[href="/mon-modele/"]')).to_have_text("Mon diagnostic")
     with page.expect_navigation():

@@ -7,10 +7,8 @@ the site's real Content-Security-Policy, to check that no text of the ternary pl
 import json
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from diagnostic.content_loader import diagnostic_load
 from tests.browser.a11y import axe_violations
 
 NAME = "Les Jardins partagés du Val"
@@ -63,14 +61,6 @@ _RENDERED_SIZES = """() => [...document.querySelectorAll("svg.hub-ternary__svg")
     px: parseFloat(getComputedStyle(node).fontSize) * scale, height: node.getBoundingClientRect().height,
   }));
 })"""
-
-
-@pytest.fixture
-def diagnostic_site(shipped_site):
-    """The shipped site plus the diagnostic's own shipped content (level descriptors, recommendation rules),
-    which ``manage.py load_content`` loads and the shared ``shipped_site`` fixture does not."""
-    diagnostic_load()
-    return shipped_site
 
 
 def _audit(page, audited, name):
@@ -139,7 +129,7 @@ def _public_share(table, year):
 
 
 def test_visitor_enters_three_years_follows_the_public_share_deletes_a_year_then_keeps_it_in_an_account(
-    audit_page, browser, diagnostic_site
+    audit_page, browser, shipped_site
 ):
     page, audited = audit_page, {}
     page.goto("/")
@@ -288,7 +278,7 @@ YEAR_WITH_ERRORS = {"#id_year": "1850", "#id_salaried_fte": "-2", "#id_subsidies
 
 
 def test_axe_finds_no_violation_on_the_diagnostic_form_with_errors_the_target_and_the_printable_report(
-    audit_page, diagnostic_site
+    audit_page, shipped_site
 ):
     page, audited = audit_page, {}
     page.goto("/mon-modele/")
