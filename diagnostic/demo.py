@@ -9,8 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from diagnostic import computation
+from diagnostic.content_loader import diagnostic_load
 from diagnostic.models import Organisation, Snapshot
+from parcours.content_loader import parcours_load
 from parcours.demo import USERNAME_PATTERN, between, stamped_by_hand
+from resources.content_loader import content_load
 from resources.models import ActorProfile, Region
 
 # « Démo 00042 · … »: the exact shape is the marker, so a real organisation called « Démo » survives a re-run.
@@ -151,6 +154,9 @@ def _valued(figures):
 def demo_diagnostics(count, *, seed=2019, now=None):
     """Replace the demo organisations by ``count`` new ones; the same seed (and demo people, and ``now``) gives
     the same diagnostics. About 70 % belong to a demo person when there are some, the others to visitors."""
+    content_load()  # the rules point to shipped fiches and steps: the result pages recommend as in production
+    parcours_load()
+    diagnostic_load()
     Organisation.objects.filter(name__regex=NAME_PATTERN).delete()
     # Bandit: reproducible demo data, nothing secret depends on it.
     rng = random.Random(seed)  # nosec B311

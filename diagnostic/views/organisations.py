@@ -61,7 +61,7 @@ def detail(request, pk):
 @never_cache
 def report(request, pk):
     """The same figures laid out for printing (A4, no forms)."""
-    return render(request, "diagnostic/report.html", _report_context(request, pk))
+    return render(request, "diagnostic/report.html", {**_report_context(request, pk), "printing": True})
 
 
 def edit(request, pk):
