@@ -8,10 +8,10 @@ from diagnostic.models import ActivationDescriptor, RecommendationRule, Valuatio
 
 @admin.register(ValuationRates)
 class ValuationRatesAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "volunteer_hour", "skills_day", "dependency_threshold", "updated_at"]
+    list_display = ["__str__", "volunteer_hour", "skills_day", "updated_at"]
     fieldsets = [
-        ("Contributions volontaires valorisées", {"fields": ["volunteer_hour", "skills_day"]}),
-        ("Alertes", {"fields": ["dependency_threshold"]}),
+        ("Contributions volontaires valorisées", {"fields": ["volunteer_hour", "skills_day"],
+                                                  "description": "Les seuils d’alerte sont ceux des règles de recommandation."}),
         (None, {"fields": ["note"]}),
     ]
 

@@ -7,9 +7,10 @@ phone, so a 15-unit font renders at about 12.9 px: no text in these charts is se
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from math import ceil, cos, floor, pi, sin, sqrt
 
-from diagnostic.computation import FAMILIES, FAMILY_LABELS, FINANCIAL_SOURCES, LEVER_LABELS, LEVERS
+from diagnostic.computation import FAMILIES, FAMILY_LABELS, FINANCIAL_SOURCES, LEVERS, rounded_shares
 
 WIDTH = 400
 SIDE = 250
@@ -141,8 +142,9 @@ class Plotted:
 
     @property
     def parts(self):
-        """[(corner name, share in %)] for the text alternative."""
-        return list(zip(self.names, self.shares, strict=False))
+        """[(corner name, share in %)] for the text alternative, to a tenth and adding up to 100."""
+        shares = rounded_shares({index: Decimal(str(value)) for index, value in enumerate(self.shares)})
+        return [(name, shares[index]) for index, name in enumerate(self.names)]
 
     @property
     def diamond(self):
@@ -315,8 +317,8 @@ def ternary_pair(keys, labels, series):
     if not series:
         return None, None
     full = ternary(keys, labels, series)
-    region = zoom_region([shares for _, _, shares in series])
-    if region is None:
+    region = zoom_region([shares for _, _, shares in series]) if len(series) > 1 else None
+    if region is None:  # one point needs no zoom: the table gives its figures
         return full, None
     full.outline = " ".join(f"{x},{y}" for x, y in (svg_point(c) for c in region.corners()))
     return full, ternary(keys, labels, series, region)
@@ -417,7 +419,7 @@ def stacked_bars(results):
         stack = Stack(result.label, len(stacks) * STACK_ROW)
         x = float(STACK_LABEL)
         for family in (*FAMILIES, "other"):
-            share = result.hybridation.shares[family]
+            share = result.hybridation.display[family]
             if share:
                 width = round(float(share) / 100 * STACK_WIDTH, 2)
                 stack.segments.append(Segment(family, FAMILY_LABELS[family], share, round(x, 2), width))
@@ -431,4 +433,3 @@ def stacks_height(stacks):
 
 
 LEGEND = [(family, FAMILY_LABELS[family]) for family in (*FAMILIES, "other")]
-LEVER_NAMES = LEVER_LABELS

@@ -100,15 +100,15 @@ CONTRIBUTION_LABELS = {
     "in_kind_equipment": "Matériel prêté ou donné",
     "in_kind_services": "Services rendus gracieusement",
 }
-CONCENTRATED_HHI = 2500  # above it, a mix is commonly read as highly concentrated
-FEW_SOURCES = 3
+# Intensity bands: up to a third of the top level (« Ponctuel » on average) is weak, from two thirds
+# (« Organisé » on average) it is strong; compared to the millionth, so that exact thirds land in their band.
+WEAK_UP_TO, STRONG_FROM = Decimal("33.333333"), Decimal("66.666667")
 
 
 @dataclass(frozen=True)
 class Rates:
     volunteer_hour: Decimal
     skills_day: Decimal
-    dependency_threshold: Decimal  # in %, e.g. 50
 
 
 def _d(value):
@@ -121,6 +121,21 @@ def _pct(part, whole):
 
 def round_to(value, places=1):
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def rounded_shares(shares, places=1):
+    """Shares rounded to ``places`` decimals that still add up to exactly 100 (largest remainder): three
+    thirds read 33,4 / 33,3 / 33,3, never 99,9. None stays None."""
+    if shares is None:
+        return None
+    unit = Decimal(1).scaleb(-places)
+    floors = {key: (value / unit).to_integral_value(rounding="ROUND_FLOOR") for key, value in shares.items()}
+    missing = int(HUNDRED / unit - sum(floors.values(), ZERO)) if sum(shares.values(), ZERO) else 0
+    # Ties on the remainder go to the first key, so the result does not depend on anything but the order given.
+    order = sorted(shares, key=lambda key: (-(shares[key] / unit - floors[key]), list(shares).index(key)))
+    for key in order[:max(missing, 0)]:
+        floors[key] += 1
+    return {key: floors[key] * unit for key in shares}
 
 
 def normalise(values):
@@ -142,6 +157,11 @@ class Activation:
     intensity: Decimal | None  # mean of the three activations; None if incomplete
 
     @property
+    def point_display(self):
+        """The point's shares rounded to a tenth, summing to 100."""
+        return rounded_shares(self.point)
+
+    @property
     def answered(self):
         return sum(level is not None for level in self.levels.values())
 
@@ -157,19 +177,30 @@ class Activation:
     def started(self):
         return self.answered > 0
 
-    def lever_answered(self, lever):
-        return sum(self.levels[name] is not None for name, spec in ACTIVATION_FIELDS.items() if spec[0] == lever)
-
-    def lever_expected(self, lever):
-        return sum(spec[0] == lever for spec in ACTIVATION_FIELDS.values())
-
     @property
     def weakest(self):
-        """The least activated levers (ties kept, in the référentiel's order); empty while incomplete."""
+        """The lever strictly less activated than the two others, or None (incomplete, or a tie at the bottom:
+        two levers equally low are not « the least activated »)."""
+        if not self.complete:
+            return None
+        ranked = sorted(LEVERS, key=lambda lever: self.levers[lever])
+        return ranked[0] if self.levers[ranked[0]] < self.levers[ranked[1]] else None
+
+    @property
+    def strongest(self):
+        """The most activated levers, ties kept, in the référentiel's order; empty while incomplete."""
         if not self.complete:
             return []
-        low = min(self.levers.values())
-        return [lever for lever in LEVERS if self.levers[lever] == low]
+        high = max(self.levers.values())
+        return [lever for lever in LEVERS if self.levers[lever] == high]
+
+    @property
+    def band(self):
+        """« faible », « moyenne » or « forte »: the intensity against thirds of the top level."""
+        if self.intensity is None:
+            return ""
+        value = round_to(self.intensity, 6)
+        return "faible" if value <= WEAK_UP_TO else "forte" if value >= STRONG_FROM else "moyenne"
 
 
 def _level(value):
@@ -214,6 +245,11 @@ class Hybridation:
     public_market: Decimal  # commande publique, in €, inside « activity »
     public_market_share: Decimal  # its % of the budget
 
+    @property
+    def display(self):
+        """The shares of the budget as printed: to a tenth, adding up to exactly 100; None without a budget."""
+        return rounded_shares(self.shares) if self.total else None
+
 
 def hybridation(figures):
     sources = financial_sources(figures)
@@ -241,34 +277,29 @@ def herfindahl(amounts):
 
 @dataclass(frozen=True)
 class Concentration:
+    """Over the 15 categories of resources of the form (not over funders: two State grants are one category)."""
+
     source_count: int
     hhi: Decimal
-    largest_source: str | None
+    largest_source: str | None  # « Autres ressources » is never the largest: nothing is known of it
     largest_share: Decimal
-    dependency: bool
-    concentrated: bool
-    few_sources: bool
 
     @property
     def largest_label(self):
         return FINANCIAL_SOURCES[self.largest_source][0] if self.largest_source else ""
 
 
-def concentration(figures, rates):
+def concentration(figures):
     sources = financial_sources(figures)
     total = sum(sources.values(), ZERO)
     used = {name: amount for name, amount in sources.items() if amount > 0}
-    largest = max(used, key=used.get) if used else None
-    largest_share = _pct(used[largest], total) if largest else ZERO
-    hhi = herfindahl(list(sources.values()))
+    known = {name: amount for name, amount in used.items() if FINANCIAL_SOURCES[name][1] != "other"}
+    largest = max(known, key=known.get) if known else None
     return Concentration(
         source_count=len(used),
-        hhi=hhi,
+        hhi=herfindahl(list(sources.values())),
         largest_source=largest,
-        largest_share=largest_share,
-        dependency=bool(largest) and largest_share > rates.dependency_threshold,
-        concentrated=hhi > CONCENTRATED_HHI,
-        few_sources=bool(total) and len(used) < FEW_SOURCES,
+        largest_share=_pct(known[largest], total) if largest else ZERO,
     )
 
 
@@ -281,10 +312,6 @@ class Contributions:
     total: Decimal
     budget: Decimal
     ratio: Decimal | None  # % of the budget; None without a budget
-
-    @property
-    def volunteer_hours(self):
-        return self.parts["volunteering"]
 
 
 def contributions(figures, rates, budget):
@@ -327,7 +354,7 @@ def evaluate(year, figures, rates, is_target=False):
         figures=dict(figures),
         activation=activation(figures),
         hybridation=mix,
-        concentration=concentration(figures, rates),
+        concentration=concentration(figures),
         contributions=contributions(figures, rates, mix.total),
     )
 
@@ -342,7 +369,7 @@ class Change:
 
     start: YearResult
     end: YearResult
-    family_points: dict  # family (other included) -> points of the budget
+    family_points: dict  # family (other included) -> points of the budget, between the printed shares
     lever_points: dict  # lever -> points of activation; None where either year is unanswered
     intensity_points: Decimal | None
     budget_pct: Decimal | None  # relative change of the budget in %; None from a zero budget
@@ -352,7 +379,8 @@ def change(start, end):
     return Change(
         start=start,
         end=end,
-        family_points={family: end.hybridation.shares[family] - start.hybridation.shares[family]
+        # From the shares as printed, so that « 45 % → 35,1 % » reads « −9,9 points », never « −10 points ».
+        family_points={family: end.hybridation.display[family] - start.hybridation.display[family]
                        for family in FAMILY_LABELS} if start.budget and end.budget else {},
         lever_points={lever: _points(end.activation.levers[lever], start.activation.levers[lever]) for lever in LEVERS},
         intensity_points=_points(end.activation.intensity, start.activation.intensity),

@@ -56,10 +56,10 @@ def diagnostic_load(*, update=False, path=DIAGNOSTIC_FILE):
             "component": components.get(row.get("component") or ""),
             "reason": row["reason"].strip(),
         }
+        RecommendationRule(slug=row["slug"], **defaults).full_clean(validate_unique=False)  # before any write
         upsert = RecommendationRule.objects.update_or_create if update else RecommendationRule.objects.get_or_create
         rule, was_created = upsert(slug=row["slug"], defaults=defaults)
         if was_created or update:
-            rule.full_clean()
             fiches = list(Fiche.objects.filter(slug__in=row.get("fiches", [])))
             if len(fiches) != len(set(row.get("fiches", []))):
                 raise ContentError(f"Fiche introuvable pour la règle {row['slug']} : {row.get('fiches')}")

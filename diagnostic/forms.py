@@ -19,7 +19,8 @@ GROUPS = [
      ["membership_fees", "revenue_public_procurement", "revenue_sales", "revenue_training", "revenue_advice",
       "revenue_pay_what_you_can", "other_income"]),
     ("Alliances\u00a0: partenariats actifs", "Le nombre d’alliances en cours dans l’année, pour mémoire\u00a0: "
-     "il figure dans votre rapport, le questionnaire ci-dessous dit comment vous les activez.",
+     "il figure dans le tableau «\u00a0Personnes et partenariats\u00a0» de votre résultat, et le questionnaire "
+     "ci-dessous dit comment vous les activez.",
      ["partnerships_positioning", "partnerships_production", "partnerships_means"]),
     ("Contributions en nature", "Valeur estimée en euros de ce que l’on vous apporte sans facture\u00a0: "
      "elle est montrée à côté de votre budget, jamais ajoutée à lui.",

@@ -35,20 +35,16 @@ def count(label, help_text=""):
     return models.PositiveIntegerField(label, default=0, help_text=help_text, validators=[MaxValueValidator(10**9)])
 
 
-class Level(models.IntegerChoices):
-    ABSENT = 0, "Absent"
-    PUNCTUAL = 1, "Ponctuel"
-    ORGANISED = 2, "Organisé"
-    STRATEGIC = 3, "Stratégique"
+LEVEL_CHOICES = list(computation.LEVELS.items())
 
 
 def level(label):
     return models.PositiveSmallIntegerField(f"niveau d’activation\u00a0: {label}", null=True, blank=True,
-                                            choices=Level.choices)
+                                            choices=LEVEL_CHOICES)
 
 
 class ValuationRates(models.Model):
-    """The rates that value voluntary contributions, and the dependency alert; one row, edited by staff."""
+    """The rates that value voluntary contributions; one row, edited by staff."""
 
     volunteer_hour = models.DecimalField(
         "valeur d’une heure de bénévolat (€)",
@@ -63,14 +59,6 @@ class ValuationRates(models.Model):
         decimal_places=2,
         default=Decimal("400.00"),
         validators=RATE_VALIDATORS,
-    )
-    dependency_threshold = models.DecimalField(
-        "seuil d’alerte de dépendance (%)",
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("50.00"),
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Au-delà de cette part du financement, la première source déclenche une alerte.",
     )
     note = models.TextField(
         "origine des valeurs",
@@ -96,7 +84,6 @@ class ValuationRates(models.Model):
         return computation.Rates(
             volunteer_hour=self.volunteer_hour,
             skills_day=self.skills_day,
-            dependency_threshold=self.dependency_threshold,
         )
 
 
@@ -230,7 +217,7 @@ class ActivationDescriptor(models.Model):
 
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="activation_descriptors",
                                   verbose_name="composante")
-    level = models.PositiveSmallIntegerField("niveau", choices=Level.choices)
+    level = models.PositiveSmallIntegerField("niveau", choices=LEVEL_CHOICES)
     text = models.CharField("description", max_length=240,
                             help_text="Une ligne, concrète, propre à cette composante et à ce niveau.")
 
@@ -282,6 +269,12 @@ class RecommendationRule(models.Model):
             errors["lever"] = "Cet indicateur porte sur un levier\u00a0: choisissez-le."
         if self.indicator in Indicator.NEEDS_COMPONENT and not self.component_id:
             errors["component"] = "Cet indicateur porte sur une composante\u00a0: choisissez-la."
+        elif self.component_id and self.component.slug not in computation.COMPONENT_FIELDS:
+            errors["component"] = "Choisissez l’une des onze composantes du questionnaire."
+        if self.lever_id and self.indicator not in Indicator.NEEDS_LEVER:
+            errors["lever"] = "Cet indicateur ne porte pas sur un levier\u00a0: laissez ce champ vide."
+        if self.component_id and self.indicator not in Indicator.NEEDS_COMPONENT:
+            errors["component"] = "Cet indicateur ne porte pas sur une composante\u00a0: laissez ce champ vide."
         unknown = reason_problems(self.reason or "")
         if unknown:
             errors["reason"] = f"Repères inconnus\u00a0: {', '.join(unknown)}."

@@ -67,6 +67,13 @@ def format_percent(value):
     return f"{format_number(value, 1)}\u00a0%"
 
 
+def format_variation(value):
+    """A signed relative change: « +12 % », « −3,5 % », « 0 % »."""
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "+" if rounded > 0 else "\u2212" if rounded < 0 else ""
+    return f"{sign}{format_number(abs(rounded), 1)}\u00a0%"
+
+
 def format_points(value):
     """A signed change of share: « +3,2 points », « −1 point », « stable »."""
     rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

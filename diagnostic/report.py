@@ -28,8 +28,7 @@ LEVER_PHRASES = {
     "fin": ("le financement", "du financement"),
     "all": ("les alliances", "des alliances"),
 }
-WEAK, STRONG = 34, 67  # intensity bands, in %: under a third of the top level is weak, over two thirds strong
-BALANCED_SPREAD = 10  # points between the most and the least activated lever, under which no lever leads
+BALANCED_SPREAD = 10  # points between the largest and the smallest share of the trépied under which none leads
 
 
 @dataclass
@@ -57,35 +56,34 @@ def recommendations(trajectory, rule_rows):
     found = []
     for rule in rule_rows:
         fired = rules.evaluate(rule.as_spec(), trajectory)
-        if fired is not None:
-            found.append(Recommendation(rule, fired.sentence, list(rule.fiches.all()), list(rule.steps.all())))
+        fiches, steps = list(rule.fiches.all()), list(rule.steps.all())
+        if fired is not None and (fiches or steps):  # a reason with nothing left to read (drafts) is not shown
+            found.append(Recommendation(rule, fired.sentence, fiches, steps))
     return found
 
 
-def intensity_band(intensity):
-    if intensity is None:
-        return ""
-    return "faible" if intensity < WEAK else "forte" if intensity >= STRONG else "moyenne"
+def _and(phrases):
+    return phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])} et {phrases[-1]}"
 
 
 def activation_summary(result):
-    """One sentence on the trépied of a year: what the model leans on, and how strongly."""
+    """One sentence on the trépied of a year: what the model leans on (the point), and how strongly (the
+    intensity). The balance is judged on the point, as the reader sees it in the triangle."""
     act = result.activation
     if not act.complete:
         return ""
-    band = intensity_band(act.intensity)
     if not act.intensity:
         return f"En {result.year}, aucun des trois leviers n’est activé."
-    spread = max(act.levers.values()) - min(act.levers.values())
-    if spread < BALANCED_SPREAD:
-        return (f"En {result.year}, vos trois leviers sont activés de façon équilibrée, avec une intensité {band} "
-                f"({computation.round_to(act.intensity, 0)}\u00a0% en moyenne).")
-    strongest = max(computation.LEVERS, key=lambda lever: (act.levers[lever], -computation.LEVERS.index(lever)))
-    weakest = act.weakest[0]
-    return (f"En {result.year}, votre modèle s’appuie d’abord sur {LEVER_PHRASES[strongest][0]} "
-            f"({computation.round_to(act.levers[strongest], 0)}\u00a0% d’activation)\u00a0; le levier le moins activé est "
-            f"celui {LEVER_PHRASES[weakest][1]} ({computation.round_to(act.levers[weakest], 0)}\u00a0%). "
-            f"Intensité d’ensemble {band} ({computation.round_to(act.intensity, 0)}\u00a0%).")
+    intensity = f"intensité {act.band} ({format_percent(computation.round_to(act.intensity))})"
+    if max(act.point.values()) - min(act.point.values()) < BALANCED_SPREAD:
+        return f"En {result.year}, vos trois leviers sont activés de façon équilibrée, avec une {intensity}."
+    leaders = act.strongest
+    sentence = (f"En {result.year}, votre modèle s’appuie d’abord sur {_and([LEVER_PHRASES[l][0] for l in leaders])} "
+                f"({format_percent(computation.round_to(act.levers[leaders[0]], 0))} d’activation)")
+    if act.weakest:
+        sentence += (f"\u00a0; le levier le moins activé est celui {LEVER_PHRASES[act.weakest][1]} "
+                     f"({format_percent(computation.round_to(act.levers[act.weakest], 0))})")
+    return f"{sentence}. Ensemble, une {intensity}."
 
 
 def questionnaire_rows(result, descriptors):
@@ -125,8 +123,8 @@ def hybridation_rows(ordered):
     for result in (r for r in ordered if r.budget):
         cells = []
         for family in computation.FAMILY_LABELS:
-            share = result.hybridation.shares[family]
-            points = share - before.hybridation.shares[family] if before else None
+            share = result.hybridation.display[family]
+            points = share - before.hybridation.display[family] if before else None
             cells.append({"family": family, "share": share, "amount": result.hybridation.amounts[family],
                           "points": points})
         rows.append({"result": result, "cells": cells})
@@ -142,7 +140,7 @@ def overall_sentence(path):
         latest = path.latest
         if latest is None or not latest.budget:
             return ""
-        shares = ", ".join(f"{FAMILY_NOUNS[f]} {format_percent(latest.hybridation.shares[f])}"
+        shares = ", ".join(f"{FAMILY_NOUNS[f]} {format_percent(latest.hybridation.display[f])}"
                            for f in computation.FAMILY_LABELS if latest.hybridation.amounts[f])
         return f"En {latest.year}, vos ressources se répartissent ainsi\u00a0: {shares}."
     moved = sorted((f for f in computation.FAMILY_LABELS if abs(change.family_points[f]) >= 1),
@@ -152,10 +150,29 @@ def overall_sentence(path):
                 "(aucune part n’a bougé d’un point).")
     parts = []
     for index, family in enumerate(moved):
-        start, end = change.start.hybridation.shares[family], change.end.hybridation.shares[family]
+        start, end = change.start.hybridation.display[family], change.end.hybridation.display[family]
         parts.append(f"{'celle' if index else 'la part'} des {FAMILY_NOUNS[family]} est passée de {format_percent(start)} "
                      f"à {format_percent(end)} ({format_points(change.family_points[family])})")
     return f"De {change.start.year} à {change.end.year}, " + "\u00a0; ".join(parts) + "."
+
+
+PEOPLE_COLUMNS = {
+    "salaried_fte": "Salariés (ETP)",
+    "volunteers_count": "Bénévoles",
+    "volunteer_hours": "Heures de bénévolat",
+    "service_civique_months": "Service civique (mois)",
+    "intern_months": "Stages (mois)",
+    "skills_days": "Mécénat de compétences (jours)",
+    "partnerships_positioning": "Alliances de positionnement",
+    "partnerships_production": "Alliances de production / diffusion",
+    "partnerships_means": "Alliances de moyens",
+}
+
+
+def people_rows(ordered):
+    """The people and partnerships typed each year, as typed: shown, never valued nor added to anything."""
+    return [{"result": result, "values": [result.figures.get(name) or 0 for name in PEOPLE_COLUMNS]}
+            for result in ordered]
 
 
 def build_report(organisation, snapshots, rates):
@@ -167,12 +184,13 @@ def build_report(organisation, snapshots, rates):
     hybridation_full, hybridation_zoom = hybridation_charts(ordered)
     stacks = stacked_bars(ordered)
     bars = financial_bars(latest.figures) if latest else []
+    latest_snapshot = next((s for s in snapshots if latest and not s.is_target and s.year == latest.year), None)
     return {
-        "results": results,
         "ordered": ordered,
         "actual": path.actual,
         "target": path.target,
-        "trajectory": path,
+        "latest_snapshot": latest_snapshot,
+        "target_snapshot": next((s for s in snapshots if s.is_target), None),
         "steps": path.steps,
         "gap": path.gap,
         "latest": latest,
@@ -184,6 +202,8 @@ def build_report(organisation, snapshots, rates):
         "questionnaire": questionnaire_rows(latest, descriptor_map()) if latest else [],
         "stacks": stacks,
         "hybridation_rows": hybridation_rows(ordered),
+        "people_rows": people_rows(ordered),
+        "people_labels": list(PEOPLE_COLUMNS.values()),
         "overall_sentence": overall_sentence(path),
         "stacks_height": stacks_height(stacks),
         "stacks_width": STACK_LABEL + STACK_WIDTH + 10,
@@ -194,7 +214,6 @@ def build_report(organisation, snapshots, rates):
         "bars_width": BARS_WIDTH,
         "recommendations": recommendations(path, active_rules()) if latest else [],
         "family_labels": computation.FAMILY_LABELS,
-        "families": computation.FAMILIES,
         "lever_labels": computation.LEVER_LABELS,
         "contribution_labels": computation.CONTRIBUTION_LABELS,
     }

@@ -31,6 +31,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RemoveField(
             model_name='valuationrates',
+            name='dependency_threshold',
+        ),
+        migrations.RemoveField(
+            model_name='valuationrates',
             name='fte_year',
         ),
         migrations.RemoveField(
@@ -113,7 +117,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(help_text='Titre de la recommandation sur la page, repris dans «\xa0Règle «\xa0…\xa0»\xa0».', max_length=120, verbose_name='nom de la règle')),
                 ('order', models.PositiveSmallIntegerField(default=100, verbose_name='ordre d’affichage')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('indicator', models.CharField(choices=[('largest_share', 'Part de la première source de financement (%)'), ('public_share', 'Part des ressources publiques (%)'), ('private_share', 'Part des ressources privées non marchandes (%)'), ('activity_share', 'Part des revenus d’activité (%)'), ('hhi', 'Indice de concentration des financements (0 à 10 000)'), ('source_count', 'Nombre de sources de financement'), ('weakest_lever', 'Activation du levier choisi, s’il est le moins activé (%)'), ('lever_activation', 'Activation du levier choisi (%)'), ('component_level', 'Niveau de la composante choisie (0 absent à 3 stratégique)'), ('budget_change', 'Évolution des ressources depuis l’année précédente (%)'), ('contributions_ratio', 'Contributions volontaires rapportées au budget (%)')], max_length=40, verbose_name='indicateur')),
+                ('indicator', models.CharField(choices=[('largest_share', 'Part de la première catégorie de ressources (%)'), ('public_share', 'Part des ressources publiques (%)'), ('private_share', 'Part des ressources privées non marchandes (%)'), ('activity_share', 'Part des revenus d’activité (%)'), ('hhi', 'Indice de concentration des ressources (0 à 10 000)'), ('source_count', 'Nombre de catégories de ressources'), ('weakest_lever', 'Activation du levier choisi, s’il est le moins activé (%)'), ('lever_activation', 'Activation du levier choisi (%)'), ('component_level', 'Niveau de la composante choisie (0 absent à 3 stratégique)'), ('budget_change', 'Évolution des ressources depuis l’année précédente (%)'), ('public_share_change', 'Évolution de la part des ressources publiques depuis l’année précédente (points)'), ('contributions_ratio', 'Contributions volontaires rapportées au budget (%)')], max_length=40, verbose_name='indicateur')),
                 ('comparison', models.CharField(choices=[('gt', 'dépasse (>)'), ('gte', 'atteint ou dépasse (≥)'), ('lt', 'reste sous (<)'), ('lte', 'ne dépasse pas (≤)')], max_length=4, verbose_name='comparaison')),
                 ('threshold', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='seuil')),
                 ('reason', models.TextField(help_text='La phrase «\xa0Pourquoi cette fiche\xa0?\xa0». Repères possibles\xa0: {valeur}, {source}, {levier}, {composante}, {annee}, {annee_precedente}.', verbose_name='pourquoi ces lectures')),

@@ -1,10 +1,10 @@
 """French number formatting for the diagnostic: « 12 500 € », « 42,5 % », « +3,2 points »."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 
-from diagnostic.numbers import format_number, format_percent, format_points
+from diagnostic.numbers import format_number, format_percent, format_points, format_variation
 
 register = template.Library()
 
@@ -54,11 +54,7 @@ def points(value):
 def variation(value):
     """A signed relative change: « +12 % », « −3,5 % »; « – » when there was nothing to compare with."""
     number = _decimal(value)
-    if number is None:
-        return "–"
-    rounded = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    sign = "+" if rounded > 0 else "\u2212" if rounded < 0 else ""
-    return f"{sign}{format_number(abs(rounded), 1)}\u00a0%"
+    return "–" if number is None else format_variation(number)
 
 
 @register.filter

@@ -89,6 +89,7 @@ def delete(request, pk, snapshot_pk):
         "snapshot": snapshot,
         "filled": sum(1 for name in Snapshot.figure_fields() if figures[name]),
         "answered": sum(1 for name in Snapshot.level_fields() if figures[name] is not None),
+        "expected": len(Snapshot.level_fields()),
         "budget": computation.hybridation(figures).total,
     }
     return render(request, "diagnostic/snapshot_delete.html", ctx)
@@ -120,7 +121,7 @@ def export_csv(request, pk):
     families = [computation.FAMILY_LABELS[family] for family in computation.FAMILY_LABELS]
     writer.writerow(["année", "type", *labels, *levels, *(f"activation {lever} (%)" for lever in levers),
                      "intensité (%)", "budget (€)", *(f"{family} (%)" for family in families),
-                     "indice de concentration", "première source (%)", "contributions volontaires valorisées (€)",
+                     "indice de concentration", "première catégorie (%)", "contributions volontaires valorisées (€)",
                      "contributions / budget (%)"])
     for snapshot in organisation.snapshots.all():
         result = computation.evaluate(snapshot.year, snapshot.figures(), rates, snapshot.is_target)

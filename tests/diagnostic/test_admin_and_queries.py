@@ -22,7 +22,7 @@ def _text(response):
 
 
 def _rates_form(rates, **changes):
-    data = {name: str(getattr(rates, name)) for name in ("volunteer_hour", "skills_day", "dependency_threshold", "note")}
+    data = {name: str(getattr(rates, name)) for name in ("volunteer_hour", "skills_day", "note")}
     data.update(changes)
     return {**data, "_save": "Enregistrer"}
 
@@ -77,17 +77,6 @@ def test_a_changed_rate_changes_the_result_page(editor, learner_client, learner)
     assert "100 000 €" in after  # the budget itself never moves with a rate
 
 
-def test_a_changed_dependency_threshold_changes_the_alert(editor, learner_client, learner):
-    organisation = make_organisation(user=learner, years=[
-        (2024, {"subsidies_state": 60000, "revenue_sales": 40000, "salaried_fte": 1})])
-    assert "Alerte de dépendance" in _text(learner_client.get(f"/mon-modele/{organisation.pk}/"))
-    rates = ValuationRates.current()
-    editor.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, dependency_threshold="70"))
-    text = _text(learner_client.get(f"/mon-modele/{organisation.pk}/"))
-    assert "Alerte de dépendance" not in text
-    assert "sous le seuil d’alerte de 70 %" in text
-
-
 def test_a_new_rate_also_changes_the_csv_export(editor, learner_client, learner):
     organisation = make_organisation(user=learner, years=[(2024, {"volunteer_hours": 100, "subsidies_state": 1})])
     rates = ValuationRates.current()
@@ -96,12 +85,12 @@ def test_a_new_rate_also_changes_the_csv_export(editor, learner_client, learner)
     assert ";5000;" in body  # 100 h × 50 €
 
 
-def test_a_dependency_threshold_over_100_is_refused(staff_client):
+def test_a_negative_rate_is_refused(staff_client):
     rates = ValuationRates.current()
-    response = staff_client.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, dependency_threshold="150"))
+    response = staff_client.post(f"{RATES_URL}{rates.pk}/change/", _rates_form(rates, volunteer_hour="-5"))
     assert response.status_code == 200  # the admin shows its form again
     rates.refresh_from_db()
-    assert rates.dependency_threshold == Decimal("50")
+    assert rates.volunteer_hour == Decimal("12.00")
 
 
 @pytest.mark.parametrize("url", ["/admin/diagnostic/organisation/", "/admin/diagnostic/snapshot/",

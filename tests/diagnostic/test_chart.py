@@ -16,7 +16,7 @@ from diagnostic import chart, computation
 from diagnostic.chart import FAMILIES, FONT, FULL, VIEW_HEIGHT, WIDTH, Region
 from diagnostic.computation import FINANCIAL_SOURCES, LEVERS
 
-RATES = computation.Rates(volunteer_hour=Decimal(12), skills_day=Decimal(400), dependency_threshold=Decimal(50))
+RATES = computation.Rates(volunteer_hour=Decimal(12), skills_day=Decimal(400))
 PROPERTY = settings(max_examples=60, deadline=None)
 NBSP = "\u00a0"
 TOP, LEFT, RIGHT = (100, 0, 0), (0, 100, 0), (0, 0, 100)
@@ -394,7 +394,7 @@ def test_the_activation_chart_skips_incomplete_and_all_absent_years():
     assert [p.label for p in full.points] == ["2024"]
     # 31,0 / 43,1 / 25,9 %, in lever order (rh on top, fin bottom left, alliances bottom right).
     assert [round(s, 1) for s in full.points[0].shares] == [31.0, 43.1, 25.9]
-    assert zoom is not None  # a single point always zooms
+    assert zoom is None  # a single point needs no zoom: the table gives its figures
     assert chart.activation_charts([year(2024, {})]) == (None, None)
 
 
@@ -433,13 +433,13 @@ def test_no_money_gives_no_bar():
 
 
 def test_a_stacked_bar_splits_the_full_width_by_family_with_other_resources_last():
-    # 110 000 €: public 50 % → 145 units, private 13,6 % → 39,55, activity 27,3 % → 79,09, other 9,1 % → 26,36.
+    # 110 000 €: printed shares 50 / 13,6 / 27,3 / 9,1 (adding up to 100) of 290 units: 145, 39,44, 79,17, 26,39.
     result = year(2024, {"subsidies_state": 55000, "gifts_individuals": 15000, "revenue_sales": 30000, "other_income": 10000})
     [stack] = chart.stacked_bars([result])
     assert stack.label == "2024" and stack.y == 0
     assert [s.family for s in stack.segments] == ["public", "private", "activity", "other"]
-    assert [s.width for s in stack.segments] == [145.0, 39.55, 79.09, 26.36]
-    assert [s.x for s in stack.segments] == [100.0, 245.0, 284.55, 363.64]
+    assert [s.width for s in stack.segments] == [145.0, 39.44, 79.17, 26.39]
+    assert [s.x for s in stack.segments] == [100.0, 245.0, 284.44, 363.61]
     assert [s.shows_text for s in stack.segments] == [True, False, True, False]  # under 16 %: the table says it
     assert stack.segments[0].text_x == 172.5
 

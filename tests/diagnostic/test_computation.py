@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from diagnostic import computation
 from diagnostic.computation import ACTIVATION_FIELDS, FAMILIES, FAMILY_LABELS, FINANCIAL_SOURCES, LEVERS
 
-RATES = computation.Rates(volunteer_hour=Decimal(12), skills_day=Decimal(400), dependency_threshold=Decimal(50))
+RATES = computation.Rates(volunteer_hour=Decimal(12), skills_day=Decimal(400))
 # Modest: the whole diagnostic suite stays within a few seconds; the « ci » profile of tests/conftest.py still
 # decides derandomisation and the example database.
 PROPERTY = settings(max_examples=60, deadline=None)
@@ -70,20 +70,39 @@ def test_the_intensity_is_the_plain_mean_of_the_three_activations():
 
 def test_the_least_activated_lever_is_the_weakest():
     # 33,3 % (alliances) < 40 % (rh) < 55,6 % (fin).
-    assert computation.activation(EXAMPLE).weakest == ["all"]
+    assert computation.activation(EXAMPLE).weakest == "all"
+    assert computation.activation(EXAMPLE).strongest == ["fin"]
 
 
-def test_tied_weakest_levers_are_all_kept_in_the_referentiel_order():
-    # rh 5 / 15 = 33,3 %, fin 3 / 9 = 33,3 %, alliances 6 / 9 = 66,7 %.
+def test_two_levers_tied_at_the_bottom_leave_no_weakest_lever():
+    # rh 5 / 15 = 33,3 %, fin 3 / 9 = 33,3 %, alliances 6 / 9 = 66,7 %: neither is « the least activated ».
     tied = levels(rh=(1, 1, 1, 1, 1), fin=(1, 1, 1), alliances=(2, 2, 2))
-    assert computation.activation(tied).weakest == ["rh", "fin"]
+    assert computation.activation(tied).weakest is None
+    assert computation.activation(tied).strongest == ["all"]
+
+
+def test_two_levers_tied_at_the_top_are_both_the_strongest():
+    # rh 5 / 15 = 33,3 %, fin 6 / 9 = 66,7 %, alliances 6 / 9 = 66,7 %.
+    tied = levels(rh=(1, 1, 1, 1, 1), fin=(2, 2, 2), alliances=(2, 2, 2))
+    assert computation.activation(tied).strongest == ["fin", "all"]
+    assert computation.activation(tied).weakest == "rh"
+
+
+@pytest.mark.parametrize(("level", "band"), [(0, ""), (1, "faible"), (2, "forte"), (3, "forte")])
+def test_the_intensity_band_puts_exact_thirds_in_their_band(level, band):
+    # All « Ponctuel »: 33,3 % = one third, weak; all « Organisé »: 66,7 % = two thirds, strong.
+    result = computation.activation(levels(rh=(level,) * 5, fin=(level,) * 3, alliances=(level,) * 3))
+    assert result.band == (band or "faible")
+
+
+def test_an_intensity_between_the_thirds_is_medium():
+    # (40 + 55,6 + 33,3) / 3 = 43 %.
+    assert computation.activation(EXAMPLE).band == "moyenne"
 
 
 def test_a_complete_questionnaire_counts_its_eleven_answers():
     result = computation.activation(EXAMPLE)
     assert (result.answered, result.expected, result.complete, result.started) == (11, 11, True, True)
-    assert [result.lever_answered(lever) for lever in LEVERS] == [5, 3, 3]
-    assert [result.lever_expected(lever) for lever in LEVERS] == [5, 3, 3]
 
 
 def test_a_lever_with_an_unanswered_component_is_incomplete_not_zero():
@@ -92,7 +111,7 @@ def test_a_lever_with_an_unanswered_component_is_incomplete_not_zero():
     assert result.levers["rh"] is None
     assert near(result.levers["fin"], Decimal(500) / 9)
     assert near(result.levers["all"], Decimal(100) / 3)
-    assert result.lever_answered("rh") == 4
+    assert result.answered == 10
     assert not result.complete
 
 
@@ -100,7 +119,8 @@ def test_an_incomplete_questionnaire_places_no_point_and_has_no_intensity():
     result = computation.activation(levels(rh=(3, 2, 1, None, 0), fin=(2, 2, 1), alliances=(1, 0, 2)))
     assert result.point is None
     assert result.intensity is None
-    assert result.weakest == []  # never name a weakest lever from half the answers
+    assert result.weakest is None  # never name a weakest lever from half the answers
+    assert result.strongest == []
 
 
 def test_missing_and_empty_answers_are_both_unanswered():
@@ -261,50 +281,41 @@ def test_family_shares_sum_to_a_hundred_whenever_there_is_a_budget(figures):
 def test_the_hhi_sums_the_squared_shares():
     # 70 %, 20 %, 10 %: 4 900 + 400 + 100 = 5 400.
     figures = {"revenue_sales": 70000, "subsidies_state": 20000, "gifts_individuals": 10000}
-    result = computation.concentration(figures, RATES)
+    result = computation.concentration(figures)
     assert result.hhi == 5400
     assert result.source_count == 3
     assert result.largest_source == "revenue_sales"
     assert result.largest_label == "Ventes et prestations"
     assert result.largest_share == 70
-    assert result.dependency  # 70 % > 50 %
-    assert result.concentrated  # 5 400 > 2 500
-    assert not result.few_sources  # 3 is not fewer than 3
 
 
 def test_a_single_source_gives_the_maximal_hhi_of_ten_thousand():
-    result = computation.concentration({"crowdfunding": 1}, RATES)
+    result = computation.concentration({"crowdfunding": 1})
     assert result.hhi == 10000
-    assert result.few_sources
+    assert result.source_count == 1
 
 
-def test_four_equal_sources_give_an_hhi_of_two_thousand_five_hundred_which_is_not_yet_concentrated():
-    # 4 × 25² = 2 500: the threshold itself is not « highly concentrated » (strictly above).
+def test_four_equal_sources_give_an_hhi_of_two_thousand_five_hundred():
+    # 4 × 25² = 2 500.
     figures = dict.fromkeys(("subsidies_state", "gifts_foundations", "revenue_sales", "revenue_training"), 1000)
-    result = computation.concentration(figures, RATES)
+    result = computation.concentration(figures)
     assert result.hhi == 2500
-    assert not result.concentrated
     assert result.largest_source == "subsidies_state"  # ties: the first in the list of sources
 
 
-def test_a_largest_share_equal_to_the_threshold_is_not_a_dependency():
-    # 50 % is not above 50 %.
-    result = computation.concentration({"subsidies_state": 50, "revenue_sales": 50}, RATES)
-    assert result.largest_share == 50
-    assert not result.dependency
-
-
-def test_no_money_means_no_hhi_no_largest_source_and_no_warning():
-    result = computation.concentration({}, RATES)
+def test_no_money_means_no_hhi_and_no_largest_source():
+    result = computation.concentration({})
     assert (result.hhi, result.source_count, result.largest_source, result.largest_share) == (0, 0, None, 0)
     assert result.largest_label == ""
-    assert not (result.dependency or result.concentrated or result.few_sources)
 
 
-def test_other_resources_are_a_source_of_the_mix():
-    # 50 / 50 between subsidies and « autres »: 2 500 + 2 500 = 5 000.
-    assert computation.herfindahl([Decimal(50), Decimal(50)]) == 5000
-    assert computation.concentration({"subsidies_state": 5, "other_income": 5}, RATES).hhi == 5000
+def test_other_resources_count_in_the_mix_but_are_never_the_largest_source():
+    # 60 / 40 between « autres » and subsidies: 3 600 + 1 600 = 5 200; nothing is known of « autres », so the
+    # largest source named is the subsidies, at 40 % of the budget.
+    result = computation.concentration({"subsidies_state": 4, "other_income": 6})
+    assert result.hhi == 5200
+    assert (result.largest_source, result.largest_share) == ("subsidies_state", 40)
+    assert computation.concentration({"other_income": 6}).largest_source is None
 
 
 @PROPERTY
@@ -329,7 +340,6 @@ def test_contributions_are_valued_apart_and_compared_with_the_budget():
     assert result.parts == {"volunteering": 14400, "skills": 4000, "in_kind_premises": 6000,
                             "in_kind_equipment": 0, "in_kind_services": 0}
     assert result.total == 24400
-    assert result.volunteer_hours == 14400
     assert result.ratio == Decimal("24.4")
 
 
@@ -426,3 +436,35 @@ def test_steps_in_points_add_up_to_the_overall_change(publics):
     for family in FAMILY_LABELS:
         assert near(sum(step.family_points[family] for step in path.steps), path.overall.family_points[family])
     assert path.overall.family_points["public"] == publics[-1] - publics[0]
+
+
+# ---- Printed shares --------------------------------------------------------------------------------------
+
+
+def test_printed_shares_add_up_to_exactly_one_hundred():
+    # Three thirds: 33,333… each; to a tenth 33,3 × 3 = 99,9, so the largest remainder (the first on a tie)
+    # takes the missing tenth.
+    third = Decimal(100) / 3
+    assert computation.rounded_shares({"a": third, "b": third, "c": third}) == {
+        "a": Decimal("33.4"), "b": Decimal("33.3"), "c": Decimal("33.3")}
+    # 32,43 / 40,54 / 27,03 (the trépied of the 2025 example): 40,54 has the largest remainder.
+    shares = {"rh": Decimal("32.4324"), "fin": Decimal("40.5405"), "all": Decimal("27.0270")}
+    assert computation.rounded_shares(shares) == {"rh": Decimal("32.4"), "fin": Decimal("40.6"), "all": Decimal("27.0")}
+
+
+@PROPERTY
+@given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=15).filter(any))
+def test_printed_shares_of_any_budget_add_up_to_one_hundred_and_stay_within_a_tenth(amounts):
+    total = sum(amounts)
+    exact = {index: Decimal(amount) * 100 / total for index, amount in enumerate(amounts)}
+    printed = computation.rounded_shares(exact)
+    assert sum(printed.values()) == 100
+    assert all(abs(printed[key] - exact[key]) < Decimal("0.1") for key in exact)
+
+
+def test_changes_in_points_are_taken_between_the_printed_shares():
+    # 45,04 % then 35,06 %: printed 45 % and 35,1 %, so the change reads −9,9 points, as the reader computes it.
+    start = computation.evaluate(2024, {"subsidies_state": 4504, "revenue_sales": 5496}, RATES)
+    end = computation.evaluate(2025, {"subsidies_state": 3506, "revenue_sales": 6494}, RATES)
+    assert (start.hybridation.display["public"], end.hybridation.display["public"]) == (Decimal("45.0"), Decimal("35.1"))
+    assert computation.change(start, end).family_points["public"] == Decimal("-9.9")

@@ -28,7 +28,8 @@ def _answers(*levels):
 # 2025: 35 000 + 22 000 + 43 000 = 100 000 € → 35 / 22 / 43 %; HHI 1 225 + 484 + 1 849 = 3 558.
 # Contributions each year: 1 200 h × 12 € + 10 days × 400 € + 6 000 € of premises = 24 400 € (24,4 %).
 # Answers 2025: rh 2,3,1,1,1 → 8/15 = 53,3 %; fin 2,2,2 → 66,7 %; alliances 2,1,1 → 4/9 = 44,4 %;
-#   sum 164,4 → point rh 32,4 %, fin 40,5 %, alliances 27 %; intensity 54,8 %.
+#   sum 164,4 → point rh 32,4 %, fin 40,5 %, alliances 27 % (printed 32,4 / 40,6 / 27: they add up to 100);
+#   intensity 54,8 %.
 YEARS = {
     2023: ({"subsidies_local": "55 000", "gifts_foundations": "15 000", "revenue_sales": "30 000"},
            _answers(2, 3, 0, 0, 0, 3, 1, 2, 1, 0, 0)),
@@ -158,7 +159,8 @@ def test_the_stacked_bars_draw_one_bar_per_year_with_the_shares(learner_client, 
 
 def test_the_activation_table_gives_each_lever_its_share_of_the_trepied_and_the_intensity(learner_client, association):
     rows = _table(_page(learner_client, association), "Activation des leviers, par année")
-    assert rows["2025"] == ["53,3 % 32,4 % du trépied", "66,7 % 40,5 % du trépied", "44,4 % 27 % du trépied",
+    # 32,43 / 40,54 / 27,03: to a tenth with the largest remainder, 32,4 / 40,6 / 27 (they add up to 100).
+    assert rows["2025"] == ["53,3 % 32,4 % du trépied", "66,7 % 40,6 % du trépied", "44,4 % 27 % du trépied",
                             "54,8 %", "11 / 11"]
     assert rows["Cible 2027"][3] == "66,7 %"
 
@@ -166,7 +168,7 @@ def test_the_activation_table_gives_each_lever_its_share_of_the_trepied_and_the_
 def test_the_trepied_sentence_names_the_lever_the_model_leans_on_and_the_intensity(learner_client, association):
     text = _page(learner_client, association)
     assert ("En 2025, votre modèle s’appuie d’abord sur le financement (67 % d’activation) ; le levier le moins activé "
-            "est celui des alliances (44 %). Intensité d’ensemble moyenne (55 %).") in text
+            "est celui des alliances (44 %). Ensemble, une intensité moyenne (54,8 %).") in text
 
 
 def test_a_balanced_weak_model_and_a_balanced_strong_model_read_differently(learner_client, learner):
@@ -175,8 +177,8 @@ def test_a_balanced_weak_model_and_a_balanced_strong_model_read_differently(lear
     _add(learner_client, weak, 2025, {"subsidies_state": "1 000", **_answers(*[1] * 11)})
     _add(learner_client, strong, 2025, {"subsidies_state": "1 000", **_answers(*[3] * 11)})
     weak_text, strong_text = _page(learner_client, weak), _page(learner_client, strong)
-    assert "vos trois leviers sont activés de façon équilibrée, avec une intensité faible (33 % en moyenne)" in weak_text
-    assert "vos trois leviers sont activés de façon équilibrée, avec une intensité forte (100 % en moyenne)" in strong_text
+    assert "vos trois leviers sont activés de façon équilibrée, avec une intensité faible (33,3 %)." in weak_text
+    assert "vos trois leviers sont activés de façon équilibrée, avec une intensité forte (100 %)." in strong_text
     # Same point in the triangle, different intensity in the table.
     assert _table(weak_text, "Activation des leviers, par année")["2025"][3] == "33,3 %"
     assert _table(strong_text, "Activation des leviers, par année")["2025"][3] == "100 %"
@@ -229,7 +231,7 @@ def test_voluntary_contributions_are_valued_beside_the_budget_never_inside_it(le
 def test_the_trajectory_says_points_of_each_family_and_of_each_lever(learner_client, association):
     text = re.sub(r"</?strong>", "", _page(learner_client, association))
     assert ("De 2023 à 2024 : part publique −10 points, privée non marchande +2 points, revenus d’activité +8 points, "
-            "budget 0 % ; activation richesses humaines +6,7 points, financement stable, alliances +11,1 points, "
+            "budget stable ; activation richesses humaines +6,7 points, financement stable, alliances +11,1 points, "
             "intensité +5,9 points.") in text
     assert "De 2025 à votre cible 2027, il reste à parcourir : part publique −5 points" in text
 
@@ -361,3 +363,23 @@ def test_the_csv_export_leaves_unanswered_and_unknown_cells_empty(learner_client
     assert line["activation Richesses humaines (%)"] == ""  # incomplete, never 0
     assert line["Ressources publiques (%)"] == ""  # no budget, no share
     assert line["contributions / budget (%)"] == ""
+
+
+def test_a_rule_whose_fiches_all_became_drafts_and_that_has_no_step_is_not_shown(learner_client, alices, library):
+    make_rule(title="Plus rien à lire", fiches=[library["draft"]])
+    _add(learner_client, alices, 2023, YEARS[2023][0])
+    assert "Plus rien à lire" not in _page(learner_client, alices)
+
+
+def test_the_people_and_partnerships_typed_are_shown_for_memory_never_valued(learner_client, association):
+    rows = _table(_page(learner_client, association), "Personnes et partenariats, par année (pour mémoire, non valorisés)")
+    assert rows["2025"][:3] == ["2,5", "0", "1 200"]  # FTE, volunteers, hours as typed
+    assert rows["2025"][5] == "10"  # days of mécénat de compétences
+
+
+def test_the_indicators_speak_of_categories_of_resources_not_of_funders(learner_client, association):
+    text = _page(learner_client, association)
+    assert "3 des 15 catégories du formulaire apportent de l’argent" in _plain(text)
+    assert "Revenus d’activité" not in re.search(r"<dt>Première catégorie</dt>.*?</dd>", text, re.S).group(0)
+    assert "Ventes et prestations, 43 % du budget." in _plain(re.search(r"<dt>Première catégorie</dt>.*?</dd>", text,
+                                                                        re.S).group(0))

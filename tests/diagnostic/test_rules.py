@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from diagnostic import computation, rules
 from diagnostic.rules import RuleSpec
 
-RATES = computation.Rates(volunteer_hour=Decimal(12), skills_day=Decimal(400), dependency_threshold=Decimal(50))
+RATES = computation.Rates(volunteer_hour=Decimal(12), skills_day=Decimal(400))
 PROPERTY = settings(max_examples=60, deadline=None)
 NBSP, NNBSP, MINUS = "\u00a0", "\u202f", "\u2212"
 
@@ -50,7 +50,7 @@ def fires(spec, trajectory):
 
 def test_every_indicator_has_a_label_and_a_sentence():
     codes = [code for code, _ in rules.Indicator.CHOICES]
-    assert len(codes) == 11
+    assert len(codes) == 12
     assert set(codes) == set(rules.SUBJECTS)
 
 
@@ -214,7 +214,9 @@ def test_the_contributions_ratio_is_measured_against_the_budget():
 
 
 def test_salaried_staff_add_nothing_to_the_contributions_ratio():
-    assert value(rule("contributions_ratio"), latest({**MIX, "salaried_fte": 12})) == 0
+    # 12 FTE and no contribution typed: nothing to measure (none and « not counted » look alike), no rule fires.
+    assert rules.measure(rule("contributions_ratio"), latest({**MIX, "salaried_fte": 12})) is None
+    assert not fires(rule("contributions_ratio", "lt", 5), latest({**MIX, "salaried_fte": 12}))
 
 
 # ---- The lever indicators ----------------------------------------------------------------------------------
@@ -234,12 +236,13 @@ def test_the_weakest_lever_gives_its_activation_and_its_name():
     assert fired.sentence == f"Le levier alliances n’est activé qu’à 33,3{NBSP}%."
 
 
-def test_tied_weakest_levers_each_fire_their_rule():
-    # rh 5 / 15 = 33,3 %, fin 3 / 9 = 33,3 %: both least activated; alliances 6 / 9 = 66,7 % is not.
+def test_levers_tied_at_the_bottom_fire_no_weakest_lever_rule():
+    # rh 5 / 15 = 33,3 %, fin 3 / 9 = 33,3 %: neither is « the least activated »; alliances 6 / 9 = 66,7 % is not
+    # either. Saying « financement is the weakest, while rh is more developed » would be false.
     tied = latest(dict(zip(computation.ACTIVATION_FIELDS, (1,) * 8 + (2,) * 3, strict=True)))
-    assert fires(rule("weakest_lever", "lt", 60, lever="richesses-humaines"), tied)
-    assert fires(rule("weakest_lever", "lt", 60, lever="financement"), tied)
-    assert not fires(rule("weakest_lever", "lt", 100, lever="alliances"), tied)
+    for lever in ("richesses-humaines", "financement", "alliances"):
+        assert not fires(rule("weakest_lever", "lt", 100, lever=lever), tied)
+    assert fires(rule("lever_activation", "lt", 60, lever="financement"), tied)  # the plain activation still measures
 
 
 def test_the_weakest_lever_is_unknown_while_the_questionnaire_is_incomplete():
@@ -437,9 +440,9 @@ def test_a_reason_accepted_on_save_always_renders(reason):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("hhi", "gt", 2500), f"l’indice de concentration des financements dépasse 2{NNBSP}500"),
+        (("hhi", "gt", 2500), f"l’indice de concentration des ressources dépasse 2{NNBSP}500"),
         (("public_share", "gte", "50"), f"la part des ressources publiques atteint ou dépasse 50{NBSP}%"),
-        (("source_count", "lt", 3), "le nombre de sources de financement reste sous 3"),
+        (("source_count", "lt", 3), "le nombre de catégories de ressources reste sous 3"),
         (("contributions_ratio", "lte", "12.5"),
          f"le rapport des contributions volontaires au budget ne dépasse pas 12,5{NBSP}%"),
         (("budget_change", "lt", -10), f"l’évolution du budget depuis l’année précédente reste sous {MINUS}10{NBSP}%"),
@@ -459,3 +462,33 @@ def test_the_condition_reads_as_a_french_sentence(args, expected):
 
 def test_a_condition_on_an_unknown_indicator_or_comparison_falls_back_to_its_codes():
     assert rules.condition_text("autre", "eq", 1) == "autre eq 1"
+
+
+# ---- Change of the public share, and what cannot be measured ------------------------------------------------
+
+
+def test_a_fall_of_the_public_share_fires_with_its_points_and_the_previous_year():
+    # 45 % then 35 % of a 100 000 € budget: −10 points.
+    spec = rule("public_share_change", "lt", -5, reason="De {annee_precedente} à {annee} : {valeur}.")
+    trajectory = path(year(2024, {"subsidies_local": 45000, "revenue_sales": 55000}),
+                      year(2025, {"subsidies_local": 35000, "revenue_sales": 65000}))
+    fired = rules.evaluate(spec, trajectory)
+    assert fired.value == -10
+    assert fired.sentence == f"De 2024 à 2025 : \u221210{NBSP}points."
+    assert not fires(rule("public_share_change", "lt", -10), trajectory)  # −10 is not under −10
+    assert not fires(spec, latest({"subsidies_local": 35000}))  # one year: nothing to compare
+
+
+def test_money_only_in_other_resources_measures_no_family_share():
+    # 10 000 € of « autres »: 0 % of activity revenue would be true of the form, not of the organisation.
+    only_other = latest({"other_income": 10000})
+    for code in ("public_share", "private_share", "activity_share", "largest_share"):
+        assert rules.measure(rule(code), only_other) is None, code
+    assert rules.measure(rule("source_count"), only_other).value == 1
+
+
+def test_a_year_without_money_after_a_year_with_money_is_no_fall_of_the_budget():
+    # 2025 holds only answers: « −100 % » would be false, the budget was simply not typed.
+    trajectory = path(year(2024, {"subsidies_local": 1000}), year(2025, {"level_volunteers": 2}))
+    assert rules.measure(rule("budget_change"), trajectory) is None
+    assert rules.measure(rule("public_share_change"), trajectory) is None

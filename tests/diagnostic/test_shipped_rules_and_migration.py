@@ -192,3 +192,23 @@ def test_the_migration_keeps_every_figure_and_leaves_the_questionnaire_empty(scr
     assert state["targets"] == 1
     assert state["hour"] == "13.50"
     assert "valoriser les contributions volontaires" in state["note"]
+
+
+@pytest.mark.django_db
+def test_a_rule_names_a_lever_or_a_component_only_when_its_indicator_reads_one():
+    rule = make_rule(lever=make_lever(slug="alliances"), component=make_component(slug="mecenat-de-competences"))
+    with pytest.raises(ValidationError) as error:
+        rule.full_clean()
+    assert error.value.message_dict == {
+        "lever": ["Cet indicateur ne porte pas sur un levier\u00a0: laissez ce champ vide."],
+        "component": ["Cet indicateur ne porte pas sur une composante\u00a0: laissez ce champ vide."],
+    }
+
+
+@pytest.mark.django_db
+def test_a_component_rule_reads_one_of_the_eleven_components_of_the_questionnaire():
+    rule = make_rule(indicator="component_level", comparison="lte", threshold=0, reason="{composante}",
+                     component=make_component(slug="une-composante-inventee"))
+    with pytest.raises(ValidationError) as error:
+        rule.full_clean()
+    assert error.value.message_dict == {"component": ["Choisissez l’une des onze composantes du questionnaire."]}

@@ -69,7 +69,7 @@ def populated(learner, other_learner, staff):
     )
     make_organisation(user=None, name="Diagnostic sans compte", years=[2024])
     rates = ValuationRates.current()
-    rates.volunteer_hour, rates.dependency_threshold = Decimal("15.50"), Decimal("40.00")
+    rates.volunteer_hour, rates.skills_day = Decimal("15.50"), Decimal("450.00")
     rates.save()
 
     fiche = Fiche.objects.get(slug=MECENAT)
