@@ -135,7 +135,7 @@ def rounded_shares(shares, places=1):
     order = sorted(shares, key=lambda key: (-(shares[key] / unit - floors[key]), list(shares).index(key)))
     for key in order[:max(missing, 0)]:
         floors[key] += 1
-    return {key: floors[key] * unit for key in shares}
+    return {key: (floors[key] * unit).quantize(unit) for key in shares}
 
 
 def normalise(values):
