@@ -313,3 +313,28 @@ def test_axe_finds_no_violation_on_the_diagnostic_form_with_errors_the_target_an
     audited["rapport"] = axe_violations(page)
     failures = {name: found for name, found in audited.items() if found}
     assert failures == {}, json.dumps(failures, indent=1, ensure_ascii=False)
+
+
+LEAVING = """() => {
+    const event = new Event("beforeunload", {cancelable: true});
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+}"""
+
+
+def test_leaving_the_year_form_with_typed_figures_asks_first(page):
+    """Nothing typed is lost by a stray click: once a figure is typed, leaving the page asks first (the
+    browser's own « leave this page? »); saving does not ask."""
+    page.goto("/mon-modele/")
+    page.fill("#id_name", "La Fabrique des possibles")
+    page.get_by_role("button", name="Créer le diagnostic").click()
+    expect(page).to_have_url(re.compile(r"/annees/ajouter/$"))
+    assert page.evaluate(LEAVING) is False  # nothing typed yet: leave freely
+    page.fill("#id_subsidies_local", "12 000")
+    assert page.evaluate(LEAVING) is True
+    page.locator("#id_level_volunteers_3").check()
+    page.fill("#id_year", "2025")
+    page.get_by_role("button", name="Enregistrer et voir le résultat").click()
+    expect(page.locator('[role="status"]')).to_contain_text("Chiffres 2025 enregistrés")
+    assert page.evaluate(LEAVING) is False  # the result page has nothing unsaved
+    assert page.console_errors == []
