@@ -78,7 +78,7 @@ def activation_summary(result):
     if max(act.point.values()) - min(act.point.values()) < BALANCED_SPREAD:
         return f"En {result.year}, vos trois leviers sont activés de façon équilibrée, avec une {intensity}."
     leaders = act.strongest
-    sentence = (f"En {result.year}, votre modèle s’appuie d’abord sur {_and([LEVER_PHRASES[l][0] for l in leaders])} "
+    sentence = (f"En {result.year}, votre modèle s’appuie d’abord sur {_and([LEVER_PHRASES[lever][0] for lever in leaders])} "
                 f"({format_percent(computation.round_to(act.levers[leaders[0]], 0))} d’activation)")
     if act.weakest:
         sentence += (f"\u00a0; le levier le moins activé est celui {LEVER_PHRASES[act.weakest][1]} "
