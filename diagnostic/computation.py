@@ -37,6 +37,7 @@ Concentration of the financial mix: the Herfindahl-Hirschman index, Σ (share of
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
@@ -156,7 +157,7 @@ class Activation:
     point: dict | None  # lever -> % of the sum of the three activations; None if incomplete or all « Absent »
     intensity: Decimal | None  # mean of the three activations; None if incomplete
 
-    @property
+    @cached_property  # read for every table cell and chart label: computed once (the dataclass stays frozen)
     def point_display(self):
         """The point's shares rounded to a tenth, summing to 100."""
         return rounded_shares(self.point)
@@ -245,7 +246,7 @@ class Hybridation:
     public_market: Decimal  # commande publique, in €, inside « activity »
     public_market_share: Decimal  # its % of the budget
 
-    @property
+    @cached_property
     def display(self):
         """The shares of the budget as printed: to a tenth, adding up to exactly 100; None without a budget."""
         return rounded_shares(self.shares) if self.total else None
