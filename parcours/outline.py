@@ -107,6 +107,15 @@ class Outline:
         """The first step of the depth neither terminée nor non concernée; None once all are."""
         return next((item for item in self.depth_steps if not item.state.is_done), None)
 
+    def next_open(self, step):
+        """After closing ``step``: the next step of its sequence still to do (neither terminée nor non concernée),
+        else the first one left anywhere before it; None once every step of the sequence is closed."""
+        sequence = self.depth_steps if any(item.step.pk == step.pk for item in self.depth_steps) else self.steps
+        index = next(i for i, item in enumerate(sequence) if item.step.pk == step.pk)
+        later = [item for item in sequence[index + 1:] if not item.state.is_done]
+        earlier = [item for item in sequence[:index] if not item.state.is_done]
+        return (later or earlier or [None])[0]
+
     def neighbours(self, step):
         """(previous, next) steps of ``step`` within the depth, or within all steps when it lies beyond."""
         sequence = self.depth_steps if any(item.step.pk == step.pk for item in self.depth_steps) else self.steps

@@ -85,24 +85,37 @@ def step_status(request, slug, step_slug):
     if not form.is_valid():
         raise BadRequest("Statut inconnu.")
     status = Status(form.cleaned_data["statut"])
-    tracker_for(request).set_status(step, status)
+    tracker = tracker_for(request)
+    if "note" in request.POST:  # the status buttons send the note typed beside them: it is never lost
+        note_form = _note_form(request, tracker, step)
+        if not note_form.is_valid():
+            return _step_page(request, parcours, steps, step, note_form=note_form, status=400)
+        if note_form.has_changed():
+            tracker.set_note(step, note_form.cleaned_data["note"])
+            messages.success(request, "Vos notes sont enregistrées.")
+    tracker.set_status(step, status)
     messages.success(request, f"Étape {guillemets(step.title)}\u00a0: {status.label.lower()}.")
     if status in Status.done():
-        outline = _outline(request, parcours, steps)
-        _, following = outline.neighbours(step)
+        following = _outline(request, parcours, steps).next_open(step)
         if following is not None:
             return redirect("parcours:step", slug=parcours.slug, step_slug=following.step.slug)
         return redirect(f"{parcours.get_absolute_url()}#progression")
     return redirect("parcours:step", slug=parcours.slug, step_slug=step.slug)
 
 
+def _note_form(request, tracker, step):
+    """The note as posted; bound with the saved one as its initial value, so that has_changed() says whether to
+    write. A note that grew past the limit when two were merged can still be saved, as long as it does not grow."""
+    current = tracker.states([step]).get(step.pk)
+    saved = current.note if current else ""
+    return NoteForm(request.POST, initial={"note": saved}, current_length=len(saved))
+
+
 @require_POST
 def step_note(request, slug, step_slug):
     parcours, steps = selectors.parcours_with_steps(slug)
     step = selectors.step_in(steps, step_slug)
-    # A note that grew past the limit when two were merged can still be saved, as long as it does not grow.
-    current = tracker_for(request).states([step]).get(step.pk)
-    form = NoteForm(request.POST, current_length=len(current.note) if current else 0)
+    form = _note_form(request, tracker_for(request), step)
     if not form.is_valid():
         return _step_page(request, parcours, steps, step, note_form=form, status=400)
     tracker_for(request).set_note(step, form.cleaned_data["note"])

@@ -132,3 +132,18 @@ def test_axe_finds_no_violation_on_the_parcours_pages_forms_with_errors_dashboar
     audited["note trop longue"] = axe_violations(page)
     failures = {path: found for path, found in audited.items() if found}
     assert failures == {}, json.dumps(failures, indent=1, ensure_ascii=False)
+
+
+def test_a_note_typed_then_marquer_comme_terminee_is_kept(page):
+    """The note box and the status buttons are one form: no « Enregistrer mes notes » click is needed."""
+    page.goto(PARCOURS)
+    page.locator('form[action$="/commencer/"] button').click()
+    expect(page).to_have_url(_step_url("comprendre"))
+    step_url = page.url
+    page.fill("#id_note", NOTE)
+    page.locator('button[name="statut"][value="terminee"]').click()
+    expect(page).to_have_url(_step_url("leviers"))
+    expect(page.locator('[role="status"]').first).to_contain_text("Vos notes sont enregistrées")
+    page.goto(step_url)
+    expect(page.locator("#id_note")).to_have_value(NOTE)
+    expect(page.locator(".hub-step__status")).to_contain_text("Terminée")

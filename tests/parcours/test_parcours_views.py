@@ -111,7 +111,8 @@ def test_status_form_is_refused_without_csrf_token(learner, qualifier):
 
 def test_step_page_forms_carry_the_csrf_token(learner_client, qualifier):
     html = learner_client.get("/parcours/qualifier/etape-1/").content.decode()
-    assert html.count('name="csrfmiddlewaretoken"') >= 3  # notes, status, log-out
+    assert html.count('name="csrfmiddlewaretoken"') >= 2  # notes (the status buttons belong to it), log-out
+    assert html.count('form="notes-form" formaction="/parcours/qualifier/etape-1/statut/"') >= 3
 
 
 def test_double_click_on_terminee_keeps_one_row(learner_client, learner, qualifier):
@@ -235,3 +236,57 @@ def test_commencer_without_a_level_keeps_the_chosen_one_or_takes_the_first(learn
     learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
     learner_client.post("/parcours/qualifier/commencer/")
     assert Enrolment.objects.get(user=learner).depth == "approfondissement"
+
+
+# Nothing typed is lost: the status buttons send the note typed beside them.
+
+
+def test_marking_a_step_done_saves_the_note_typed_with_it(learner_client, learner, qualifier):
+    response = learner_client.post("/parcours/qualifier/etape-1/statut/",
+                                   {"statut": "terminee", "note": "  Nos bénévoles portent l’accueil.  "})
+    assert response["Location"] == "/parcours/qualifier/etape-2/"
+    row = StepProgress.objects.get(user=learner)
+    assert (row.status, row.note) == (Status.TERMINEE, "Nos bénévoles portent l’accueil.")
+    page = text(learner_client.get("/parcours/qualifier/etape-2/", follow=True))
+    assert "Vos notes sont enregistrées." in page
+
+
+def test_a_status_with_an_unchanged_note_does_not_announce_a_save(learner_client, learner, qualifier):
+    step = qualifier.steps.get(slug="etape-1")
+    progress_set_note(user=learner, step=step, note="Déjà là")
+    learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "en_cours", "note": "Déjà là"})
+    page = text(learner_client.get("/parcours/qualifier/etape-1/"))
+    assert "Vos notes sont enregistrées." not in page
+    assert StepProgress.objects.get(user=learner).status == Status.EN_COURS
+
+
+def test_a_note_too_long_sent_with_a_status_changes_nothing_and_stays_on_the_page(learner_client, learner, qualifier):
+    typed = "x" * 5001
+    response = learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee", "note": typed})
+    assert response.status_code == 400
+    assert "Vos notes dépassent 5000 caractères" in text(response)
+    assert typed in response.content.decode()  # what was typed is still in the box
+    assert not StepProgress.objects.filter(user=learner).exists()
+
+
+def test_a_visitor_marking_a_step_done_keeps_the_note_in_the_session(visitor, qualifier):
+    visitor.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee", "note": "Pour plus tard"})
+    assert "Pour plus tard" in visitor.get("/parcours/qualifier/etape-1/").content.decode()
+
+
+def test_after_a_step_the_next_open_one_comes_skipping_the_closed_ones(learner_client, learner, qualifier):
+    learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
+    steps = {step.slug: step for step in qualifier.steps.all()}
+    progress_set_status(user=learner, step=steps["etape-2"], status=Status.NON_CONCERNEE)
+    progress_set_status(user=learner, step=steps["etape-3"], status=Status.TERMINEE)
+    response = learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
+    assert response["Location"] == "/parcours/qualifier/etape-4/"
+
+
+def test_after_the_last_step_an_earlier_step_left_open_comes_next(learner_client, learner, qualifier):
+    learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
+    steps = {step.slug: step for step in qualifier.steps.all()}
+    for slug in ("etape-2", "etape-3"):
+        progress_set_status(user=learner, step=steps[slug], status=Status.TERMINEE)
+    response = learner_client.post("/parcours/qualifier/etape-4/statut/", {"statut": "terminee"})
+    assert response["Location"] == "/parcours/qualifier/etape-1/"
