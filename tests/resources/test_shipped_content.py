@@ -46,7 +46,7 @@ def test_shipped_content_loads_with_the_sizes_of_the_referentiel_and_twice_chang
     assert Lever.objects.count() == 3
     assert ActorProfile.objects.count() == 10
     assert ActorKind.objects.count() == 4
-    assert Region.objects.count() == 13
+    assert Region.objects.count() == 18  # 13 in mainland France, 5 overseas
     assert Domain.objects.count() == 16
     assert EntryDoor.objects.count() == 8
     assert Tool.objects.count() >= 8
