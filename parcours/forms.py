@@ -3,7 +3,7 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models.functions import Lower
 
 from parcours.models import Profile, Status
@@ -155,3 +155,11 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("Mot de passe incorrect\u00a0: votre compte n’a pas été supprimé.")
         return password
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's form, with the label the rest of the hub uses (« Adresse e-mail », never « Courriel »)."""
+
+    email = forms.EmailField(
+        label="Adresse e-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )

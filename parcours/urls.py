@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from parcours.forms import PasswordResetRequestForm
 from parcours.views import accounts, parcours, space
 
 app_name = "parcours"
@@ -43,6 +44,7 @@ urlpatterns = [
         "compte/mot-de-passe-oublie/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=PasswordResetRequestForm,
             success_url=reverse_lazy("parcours:password_reset_done"),
             **PASSWORD_RESET_EMAIL,
         ),

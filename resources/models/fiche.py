@@ -70,10 +70,10 @@ class FicheQuerySet(models.QuerySet):
 
 class Fiche(models.Model):
     class Family(models.TextChoices):
-        ACTION = "action", "Action"
+        ACTION = "action", "Actions"
         ACTEUR = "acteur", "Acteurs"
         REPERE = "repere", "Repères"
-        METHODE = "methode", "Méthode"
+        METHODE = "methode", "Méthodes"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Brouillon"

@@ -34,7 +34,7 @@ def test_keyboard_only_search_then_narrow_with_two_facets_remove_a_chip_and_open
     assert 0 < narrowed < total
     expect(page.locator(".hub-chip--removable")).to_have_count(3)
 
-    family_chip = page.locator(".hub-chip--removable", has_text="Action")
+    family_chip = page.locator(".hub-chip--removable", has_text="Actions")
     href = family_chip.get_attribute("href")
     tab_to(page, f'a.hub-chip--removable[href="{href}"]')
     page.keyboard.press("Enter")

@@ -350,3 +350,9 @@ def test_an_empty_post_is_validated_and_refused_not_shown_as_a_blank_form(client
 def test_reading_the_account_page_creates_no_profile_row(learner_client, learner):
     assert learner_client.get("/compte/").status_code == 200
     assert not Profile.objects.filter(user=learner).exists()
+
+
+def test_the_password_reset_form_says_adresse_e_mail_like_every_other_form(visitor):
+    page = visitor.get("/compte/mot-de-passe-oublie/").content.decode()
+    assert '<label for="id_email">Adresse e-mail' in page
+    assert "Courriel" not in page

@@ -187,7 +187,7 @@ def test_filters_without_a_facet_survive_applying_the_panel(visitor):
 
 def test_repeated_values_give_one_chip(visitor):
     response = visitor.get("/fiches/?famille=action&famille=action")
-    assert [chip.label for chip in response.context["catalogue"].chips] == ["Action"]
+    assert [chip.label for chip in response.context["catalogue"].chips] == ["Actions"]
 
 
 def test_tags_used_only_by_drafts_are_unknown_values(visitor):
