@@ -107,6 +107,17 @@ class Outline:
         """The first step of the depth neither terminée nor non concernée; None once all are."""
         return next((item for item in self.depth_steps if not item.state.is_done), None)
 
+    @property
+    def next_level(self):
+        """(level, total minutes) of the level that follows this one, or None at the deepest level: what to
+        propose once this one is finished."""
+        levels = available_depths([item.step for item in self.steps])
+        values = [level.value for level in levels]
+        if self.depth not in values or values.index(self.depth) + 1 == len(values):
+            return None
+        level = levels[values.index(self.depth) + 1]
+        return level, sum(item.step.minutes for item in self.steps if depth_includes(level.value, item.step))
+
     def next_open(self, step):
         """After closing ``step``: the next step of its sequence still to do (neither terminée nor non concernée),
         else the first one left anywhere before it; None once every step of the sequence is closed."""

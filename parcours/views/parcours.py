@@ -20,10 +20,13 @@ from resources.text import guillemets
 
 def _outline(request, parcours, steps, requested=None):
     tracker = tracker_for(request)
-    depth = resolve_depth(steps, requested, tracker.depth(parcours))
+    chosen = tracker.depth(parcours)
+    depth = resolve_depth(steps, requested, chosen)
     if depth is None:
         raise BadRequest("Niveau inconnu pour ce parcours.")
-    return build_outline(parcours, steps, tracker.states(steps), depth)
+    outline = build_outline(parcours, steps, tracker.states(steps), depth)
+    outline.chosen = chosen == depth  # « Commencer » was clicked for this level: the page then says « Reprendre »
+    return outline
 
 
 def parcours_list(request):

@@ -290,3 +290,34 @@ def test_after_the_last_step_an_earlier_step_left_open_comes_next(learner_client
         progress_set_status(user=learner, step=steps[slug], status=Status.TERMINEE)
     response = learner_client.post("/parcours/qualifier/etape-4/statut/", {"statut": "terminee"})
     assert response["Location"] == "/parcours/qualifier/etape-1/"
+
+
+# The path continues
+
+
+def test_after_commencer_the_parcours_page_says_reprendre_like_mon_espace(learner_client, qualifier):
+    learner_client.post("/parcours/qualifier/commencer/", {"niveau": "decouverte"})
+    page = text(learner_client.get("/parcours/qualifier/"))
+    assert "Reprendre" in page and "Commencer au niveau" not in page
+    assert "Reprendre" in text(learner_client.get("/mon-espace/"))
+
+
+def test_a_finished_level_proposes_the_next_one_on_the_parcours_page_and_in_mon_espace(learner_client, learner,
+                                                                                    qualifier):
+    learner_client.post("/parcours/qualifier/commencer/", {"niveau": "decouverte"})
+    for step in qualifier.steps.filter(depth="decouverte"):
+        progress_set_status(user=learner, step=step, status=Status.TERMINEE)
+    for url in ("/parcours/qualifier/", "/mon-espace/"):
+        page = text(learner_client.get(url))
+        assert "Passer au niveau approfondissement (" in page, url
+        assert 'name="niveau" value="approfondissement"' in page, url
+    response = learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
+    assert response["Location"] == "/parcours/qualifier/etape-3/"
+    assert Enrolment.objects.get(user=learner).depth == "approfondissement"
+
+
+def test_the_deepest_level_proposes_no_further_level(learner_client, learner, qualifier):
+    learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
+    for step in qualifier.steps.all():
+        progress_set_status(user=learner, step=step, status=Status.TERMINEE)
+    assert "Passer au niveau" not in text(learner_client.get("/parcours/qualifier/"))
