@@ -79,6 +79,7 @@ def _answer(page, answers):
 
 
 def _checked(page):
+    page.wait_for_load_state("domcontentloaded")  # the whole form is parsed, not only its first lines
     return page.evaluate(_CHECKED, LEVEL_FIELDS)
 
 
@@ -232,14 +233,15 @@ def test_visitor_enters_three_years_follows_the_public_share_deletes_a_year_then
     _check_the_result_on_a_phone(browser, page, detail_url)
 
     # Signing up keeps the visitor's diagnostic.
-    page.locator('.hub-account a[href="/compte/inscription/"]').click()
+    page.locator('.hub-account a[href^="/compte/inscription/"]').click()
     _audit(page, audited, "inscription")
     page.fill("#id_email", EMAIL)
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.locator(".hub-form-page button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+    expect(page).to_have_url(re.compile(r"/mon-modele/\d+/$"))  # back to the diagnostic the visitor was on
     expect(page.locator('[role="status"]').filter(has_text="rattaché")).to_be_visible()
+    page.locator('.hub-nav a[href="/mon-espace/"]').click()
     _audit(page, audited, "mon espace")
     page.locator(".hub-diagnostic-list a", has_text=NAME).click()
     assert page.url == detail_url
@@ -298,6 +300,7 @@ def test_axe_finds_no_violation_on_the_diagnostic_form_with_errors_the_target_an
     _answer(page, ANSWERS_2023)
     _save(page)
     page.get_by_role("link", name="Fixer une cible").click()
+    expect(page.locator("h1")).to_have_text("Fixer une cible")
     assert _checked(page) == ANSWERS_2023  # the target starts from the latest year's answers too
     _fill_figures(page, 2028, FIGURES[2025])
     _answer(page, {"level_alliances_means": "3", "level_alliances_production": "3"})
@@ -329,6 +332,7 @@ def test_leaving_the_year_form_with_typed_figures_asks_first(page):
     page.fill("#id_name", "La Fabrique des possibles")
     page.get_by_role("button", name="Créer le diagnostic").click()
     expect(page).to_have_url(re.compile(r"/annees/ajouter/$"))
+    page.wait_for_load_state("load")  # the deferred script has run and listens
     assert page.evaluate(LEAVING) is False  # nothing typed yet: leave freely
     page.fill("#id_subsidies_local", "12 000")
     assert page.evaluate(LEAVING) is True

@@ -64,22 +64,25 @@ def test_visitor_follows_two_steps_signs_up_and_resumes_at_the_third(page, keybo
     person.activate('button[name="statut"][value="terminee"]')
     expect(page).to_have_url(_step_url("diversite"))
 
-    person.activate('.hub-account a[href="/compte/inscription/"]')
+    person.activate('.hub-account a[href^="/compte/inscription/"]')
     person.fill("#id_email", EMAIL)
     person.fill("#id_password1", PASSWORD)
     person.fill("#id_password2", PASSWORD)
     person.activate(".hub-form-page button[type=submit]")
+    expect(page).to_have_url(_step_url("diversite"))  # back where the person was
+    person.activate('.hub-nav a[href="/mon-espace/"]')
     expect(page).to_have_url(re.compile(r"/mon-espace/$"))
     expect(page.locator(".hub-parcours-card .hub-progress__label")).to_contain_text("2 sur 4 étapes (50")
     expect(page.locator(".hub-note")).to_contain_text("à chiffrer en heures")
 
     person.activate(".hub-account button")
     expect(page.locator('[role="status"]')).to_contain_text("déconnecté")
-    person.activate('.hub-account a[href="/compte/connexion/"]')
+    person.activate('.hub-nav a[href="/mon-espace/"]')
+    person.activate('.hub-account a[href^="/compte/connexion/"]')
     person.fill("#id_username", EMAIL.upper())
     person.fill("#id_password", PASSWORD)
     person.activate(".hub-form-page button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+    expect(page).to_have_url(re.compile(r"/mon-espace/$"))  # back where the person was
     person.activate(f'.hub-parcours-card a.hub-button[href^="{PARCOURS}"]')
     expect(page).to_have_url(_step_url("diversite"))
     expect(page.locator('.hub-stepper__step[aria-current="step"]')).to_contain_text("diversité")

@@ -356,3 +356,25 @@ def test_the_password_reset_form_says_adresse_e_mail_like_every_other_form(visit
     page = visitor.get("/compte/mot-de-passe-oublie/").content.decode()
     assert '<label for="id_email">Adresse e-mail' in page
     assert "Courriel" not in page
+
+
+def test_the_header_links_bring_the_visitor_back_to_the_page_they_are_on(visitor):
+    page = visitor.get("/parcours/").content.decode()
+    assert 'href="/compte/connexion/?next=/parcours/"' in page
+    assert 'href="/compte/inscription/?next=/parcours/"' in page
+    searched = visitor.get("/recherche/?q=b%C3%A9n%C3%A9voles").content.decode()
+    assert 'href="/compte/inscription/?next=/recherche/%3Fq%3Db%25C3%25A9n%25C3%25A9voles"' in searched
+
+
+def test_on_the_log_in_page_the_header_links_carry_no_next(visitor):
+    page = visitor.get("/compte/connexion/?next=/parcours/").content.decode()
+    assert 'href="/compte/inscription/"' in page
+    assert 'href="/compte/inscription/?next=/compte/' not in page
+
+
+def test_signing_up_from_the_header_of_a_page_returns_to_it(visitor):
+    response = visitor.post("/compte/inscription/?next=/parcours/", {
+        "email": "nouvelle@example.org", "password1": "des-legumes-et-des-liens-2026",
+        "password2": "des-legumes-et-des-liens-2026", "next": "/parcours/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/parcours/"
