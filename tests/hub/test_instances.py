@@ -442,7 +442,8 @@ def test_progress_made_on_one_instance_shows_on_the_other(hub_with_content, djan
     assert LOGOUT_BUTTON in page.text
     done = browser.post(
         hub.b.url + status_url,
-        {"csrfmiddlewaretoken": csrf_token(page, action=status_url), "statut": Status.TERMINEE.value},
+        # The status buttons belong to the notes form (they send the note with the status).
+        {"csrfmiddlewaretoken": csrf_token(page, id="notes-form"), "statut": Status.TERMINEE.value},
     )
     assert done.status == 302, (done, done.text[:2000])
 
