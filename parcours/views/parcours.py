@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,6 +16,9 @@ from parcours.models import Depth, Status
 from parcours.outline import build_outline, depth_durations, resolve_depth
 from parcours.tracking import tracker_for
 from resources.text import guillemets
+
+# Sent by static/js/notes.js when it saves a note as it is typed: the answer is then JSON, not a page.
+AUTOSAVE_HEADER = "X-Hub-Autosave"
 
 
 def _outline(request, parcours, steps, requested=None):
@@ -119,9 +122,15 @@ def step_note(request, slug, step_slug):
     parcours, steps = selectors.parcours_with_steps(slug)
     step = selectors.step_in(steps, step_slug)
     form = _note_form(request, tracker_for(request), step)
+    autosave = request.headers.get(AUTOSAVE_HEADER) == "1"
     if not form.is_valid():
+        if autosave:
+            return JsonResponse({"saved": False, "message": " ".join(form.errors["note"])}, status=400)
         return _step_page(request, parcours, steps, step, note_form=form, status=400)
     tracker_for(request).set_note(step, form.cleaned_data["note"])
+    if autosave:  # notes.js, as the person types: an answer for the page, no message for the next one
+        now = timezone.localtime()
+        return JsonResponse({"saved": True, "message": f"Enregistré à {now.hour}\u00a0h\u00a0{now.minute:02d}."})
     messages.success(request, "Vos notes sont enregistrées.")
     return redirect(f"{step.get_absolute_url()}#notes")
 

@@ -1,4 +1,5 @@
 import html as html_lib
+import re
 
 import pytest
 from django.test import Client
@@ -321,3 +322,48 @@ def test_the_deepest_level_proposes_no_further_level(learner_client, learner, qu
     for step in qualifier.steps.all():
         progress_set_status(user=learner, step=step, status=Status.TERMINEE)
     assert "Passer au niveau" not in text(learner_client.get("/parcours/qualifier/"))
+
+
+AUTOSAVE = {"HTTP_X_HUB_AUTOSAVE": "1"}
+
+
+def test_a_note_saved_as_it_is_typed_answers_in_json_without_a_message_for_the_next_page(
+        learner_client, learner, qualifier):
+    response = learner_client.post("/parcours/qualifier/etape-1/notes/", {"note": "Premier jet"}, **AUTOSAVE)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    answer = response.json()
+    assert answer["saved"] is True
+    assert re.fullmatch(r"Enregistré à \d{1,2}\u00a0h\u00a0\d\d\.", answer["message"])
+    assert StepProgress.objects.get(user=learner).note == "Premier jet"
+    # The next page shows no « Vos notes sont enregistrées. »: the step page already said « Enregistré ».
+    assert "Vos notes sont enregistrées." not in text(learner_client.get("/parcours/qualifier/etape-1/"))
+
+
+def test_a_note_too_long_saved_as_typed_says_why_and_keeps_the_saved_one(learner_client, learner, qualifier):
+    learner_client.post("/parcours/qualifier/etape-1/notes/", {"note": "Gardée"}, **AUTOSAVE)
+    response = learner_client.post("/parcours/qualifier/etape-1/notes/", {"note": "x" * 5001}, **AUTOSAVE)
+    assert response.status_code == 400
+    assert response.json()["saved"] is False
+    assert "dépassent 5000 caractères" in response.json()["message"]
+    assert StepProgress.objects.get(user=learner).note == "Gardée"
+
+
+def test_a_visitor_note_saved_as_typed_stays_in_their_session(visitor, qualifier):
+    assert visitor.post("/parcours/qualifier/etape-2/notes/", {"note": "Idée"}, **AUTOSAVE).json()["saved"]
+    assert not StepProgress.objects.exists()
+    assert "Idée" in visitor.get("/parcours/qualifier/etape-2/").content.decode()
+
+
+def test_autosave_needs_the_csrf_token_like_the_form(learner, qualifier):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(learner)
+    response = strict.post("/parcours/qualifier/etape-1/notes/", {"note": "Sans jeton"}, **AUTOSAVE)
+    assert response.status_code == 403
+    assert not StepProgress.objects.exists()
+
+
+def test_the_step_page_opts_in_to_autosave_and_to_the_unsaved_warning(visitor, qualifier):
+    page = visitor.get("/parcours/qualifier/etape-1/").content.decode()
+    assert re.search(r'<form[^>]*id="notes-form"[^>]*data-hub-unsaved data-hub-autosave>', page)
+    assert 'role="status" data-hub-autosave-status' in page
+    assert "js/notes.js" in page and "js/unsaved.js" in page
