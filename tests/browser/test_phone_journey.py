@@ -165,7 +165,9 @@ PAGES = [
     "/fiches/developper-le-mecenat-de-competences/",
     "/referentiel/",
     "/parcours/qualifier-son-modele/",
+    "/outils/",
     "/recherche/?q=b%C3%A9n%C3%A9voles",
+    "/mon-espace/",
     "/compte/inscription/",
 ]
 
