@@ -7,7 +7,7 @@ import re
 import sys
 import tomllib
 
-from resources.content_files import FICHES_DIR, FIXTURES_DIR, iter_fiches, parse_fiche
+from resources.content_files import FICHES_DIR, FIXTURES_DIR, iter_fiches, parse_fiche, unknown_link_problems
 
 PARCOURS_DIR = FIXTURES_DIR / "parcours"
 PARCOURS_FILE = PARCOURS_DIR / "parcours.toml"
@@ -46,16 +46,19 @@ def check_step(step, fiche_slugs):
             problems.append(f"fiches: no fiche {slug!r}")
     if not 200 <= step.word_count <= 500:
         problems.append(f"body of {step.word_count} words (200 to 500 expected)")
+    problems += unknown_link_problems(step.body, fiche_slugs)  # [[slug]] links, as in the fiches
     return problems
 
 
-def check_all():
-    fiche_slugs = {fiche.slug for fiche in iter_fiches(FICHES_DIR)}
+def check_all(directory=PARCOURS_DIR, known_fiches=()):
+    """Problems per parcours and per step (« parcours/step »). ``known_fiches``: fiches that exist besides the
+    shipped files (the database's), which ``fiches`` and ``[[…]]`` links may name too."""
+    fiche_slugs = {fiche.slug for fiche in iter_fiches(FICHES_DIR)} | set(known_fiches)
     report = {}
-    for parcours in load_parcours():
+    for parcours in load_parcours(directory / "parcours.toml"):
         if parcours.get("kind") not in KINDS:
             report[parcours["slug"]] = [f"kind must be one of {KINDS}"]
-        for step in iter_steps(parcours["slug"]):
+        for step in iter_steps(parcours["slug"], directory):
             report[f"{parcours['slug']}/{step.slug}"] = check_step(step, fiche_slugs)
     return report
 

@@ -5,23 +5,33 @@ from django.db import transaction
 from parcours import content_files
 from parcours.models import Parcours, Step
 from resources.content_files import ContentError
+from resources.content_loader import problems_message, upsert
 from resources.models import Fiche
 
 
+def _step_paths(directory):
+    """« parcours/step » (the keys of the check's report) -> the step's file."""
+    return {
+        f"{row['slug']}/{step.slug}": step.path
+        for row in content_files.load_parcours(directory / "parcours.toml")
+        for step in content_files.iter_steps(row["slug"], directory)
+    }
+
+
 @transaction.atomic
-def parcours_load(*, update=False):
-    """Returns the number of parcours and steps created."""
-    problems = {name: errors for name, errors in content_files.check_all().items() if errors}
-    if problems:
-        raise ContentError(f"Parcours invalides : {problems}")
+def parcours_load(*, update=False, directory=content_files.PARCOURS_DIR):
+    """Returns the number of parcours and steps created. Load the fiches first: the steps link them."""
+    report = content_files.check_all(directory, known_fiches=Fiche.objects.values_list("slug", flat=True))
+    if any(report.values()):
+        paths = _step_paths(directory)
+        raise ContentError(problems_message("Parcours", {paths.get(name, name): errors for name, errors in report.items()}))
     created = {"parcours": 0, "étapes": 0}
-    for row in content_files.load_parcours():
+    for row in content_files.load_parcours(directory / "parcours.toml"):
         defaults = {key: row[key].strip() if isinstance(row[key], str) else row[key]
                     for key in ("title", "kind", "summary", "audience", "order", "source_url")}
-        upsert = Parcours.objects.update_or_create if update else Parcours.objects.get_or_create
-        parcours, was_created = upsert(slug=row["slug"], defaults=defaults)
+        parcours, was_created = upsert(Parcours, {"slug": row["slug"]}, defaults, update)
         created["parcours"] += was_created
-        for step_file in content_files.iter_steps(row["slug"]):
+        for step_file in content_files.iter_steps(row["slug"], directory):
             meta = step_file.meta
             step_defaults = {
                 "title": meta["title"],
@@ -33,8 +43,7 @@ def parcours_load(*, update=False):
                 "provenance": meta["provenance"],
                 "body": step_file.body,
             }
-            upsert = Step.objects.update_or_create if update else Step.objects.get_or_create
-            step, step_created = upsert(parcours=parcours, slug=step_file.slug, defaults=step_defaults)
+            step, step_created = upsert(Step, {"parcours": parcours, "slug": step_file.slug}, step_defaults, update)
             created["étapes"] += step_created
             if step_created or update:
                 step.fiches.set(Fiche.objects.filter(slug__in=meta["fiches"]))

@@ -1,9 +1,14 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from hub.page_cache import bump_content_version
 from resources import models as m
+from resources.fiche_links import fiche_links_refresh
+from resources.search import folded_text_condition, prepare_query, search_fiches
 from resources.vocabularies import VOCABULARIES
 
 
@@ -65,6 +70,44 @@ class SynonymAdmin(admin.ModelAdmin):
     search_fields = ["terms"]
 
 
+def search_results(queryset, search_term, matching):
+    """The admin's search through the hub's (resources.search): the typed text parsed and widened with the
+    synonyms (one query), then ``matching(queryset, parsed)`` in the list's own query. Nothing typed: everything;
+    only exclusions or punctuation: nothing."""
+    if not search_term.strip():
+        return queryset, False
+    parsed = prepare_query(search_term)
+    if not parsed:
+        return queryset.none(), False
+    return matching(queryset, parsed), False
+
+
+def matching_fiches(queryset, parsed):
+    """Fiches the public search finds: accents and case folded, French stems on PostgreSQL (its index), title,
+    chapeau, tags and body."""
+    return queryset.filter(pk__in=search_fiches(m.Fiche.objects.all(), parsed).values("pk"))
+
+
+def matching_fiches_as_typed(queryset, parsed):
+    """The same, plus the fiches whose title has words starting with the typed ones: « méc » while typing in an
+    autocomplete, which stems alone miss. The short titles are read first, the long texts only for those."""
+    typing = Q()
+    for word in parsed.positive_words():
+        typing &= Q(search_title__contains=f" {word}")
+    found = search_fiches(m.Fiche.objects.all(), parsed).values("pk")
+    return queryset.filter(Q(pk__in=found) | (typing & folded_text_condition(parsed)))
+
+
+class FicheTitlesMixin:
+    """For a ModelAdmin or an inline with fiches in an autocomplete: the chosen fiches are read by title, their
+    bodies, rendered HTML and search copies stay in the database."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is m.Fiche:
+            kwargs.setdefault("queryset", m.Fiche.objects.only("pk", "title"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class FicheSourceInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
     model = m.FicheSource
@@ -73,10 +116,11 @@ class FicheSourceInline(admin.TabularInline):
 
 
 @admin.register(m.Fiche)
-class FicheAdmin(admin.ModelAdmin):
+class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
     list_display = ["title", "family", "status", "published_at", "updated_at", "last_reviewed"]
     list_filter = ["status", "family", "levers", "objectives", "actor_kinds", "entry_doors"]
-    search_fields = ["title", "chapeau", "slug"]
+    # Shows the search box and allows the autocomplete; the search itself is get_search_results'.
+    search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     inlines = [FicheSourceInline]
@@ -91,6 +135,13 @@ class FicheAdmin(admin.ModelAdmin):
         ("Fiches liées", {"fields": ["related"]}),
     ]
 
+    def get_search_results(self, request, queryset, search_term):
+        """The public search's matching, drafts included (the queryset is the admin's): « mecenat » finds what
+        « mécénat » finds, in titles and texts. In an autocomplete (related fiches, a step's fiches), words being
+        typed also match the start of title words."""
+        as_typed = request.resolver_match and request.resolver_match.url_name == "autocomplete"
+        return search_results(queryset, search_term, matching_fiches_as_typed if as_typed else matching_fiches)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Tags are saved with the related objects: copy them into the searchable text now.
@@ -102,6 +153,7 @@ class FicheAdmin(admin.ModelAdmin):
         count = queryset.filter(published_at__isnull=True).update(published_at=now)
         updated = queryset.update(status=m.Fiche.Status.PUBLISHED, updated_at=now)
         bump_content_version()  # update() sends no signal
+        fiche_links_refresh(slugs=list(queryset.values_list("slug", flat=True)))  # drafts named as text become links
         self.message_user(request, f"{updated} fiche(s) publiée(s), dont {count} pour la première fois.",
                           messages.SUCCESS)
 
@@ -109,4 +161,35 @@ class FicheAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         updated = queryset.update(status=m.Fiche.Status.DRAFT, updated_at=timezone.now())
         bump_content_version()
+        fiche_links_refresh(slugs=list(queryset.values_list("slug", flat=True)))  # no link to a page now hidden
         self.message_user(request, f"{updated} fiche(s) repassée(s) en brouillon.", messages.SUCCESS)
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class KeywordAdmin(TagAdmin):
+    """Taggit's admin of the fiches' « mots-clés » (its merge action included), in French."""
+
+    list_display = ["name", "address_slug"]
+    TAGGIT_MESSAGES = {
+        "Please select at least one tag.": "Sélectionnez au moins un mot-clé.",
+        "Tags have been merged": "Les mots-clés ont été fusionnés.",
+        "Form is invalid.": "Le nom du mot-clé qui les remplace manque ou est trop long.",
+    }
+
+    @admin.display(description="identifiant d’adresse", ordering="slug")
+    def address_slug(self, tag):
+        return tag.slug
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs.setdefault("labels", {}).update(name="mot-clé", slug="identifiant d’adresse")
+        return super().get_form(request, obj, **kwargs)
+
+    @admin.action(description="Fusionner les mots-clés sélectionnés")
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def message_user(self, request, message, *args, **kwargs):
+        super().message_user(request, self.TAGGIT_MESSAGES.get(str(message), message), *args, **kwargs)

@@ -2,9 +2,11 @@
 
 Pure Python (no Django import) so that writers can check a fiche with
 ``python3 -m resources.content_files`` before the project is even installed.
-A fiche file is TOML front matter between two ``+++`` lines, then the Markdown body.
+A fiche file is TOML front matter between two ``+++`` lines, then the Markdown body, where ``[[slug]]`` links
+another fiche (``resources.markdown``): every linked slug must be the name of a shipped file.
 """
 
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -74,6 +76,27 @@ def iter_fiches(directory=FICHES_DIR):
     return [parse_fiche(path) for path in sorted(Path(directory).glob("*.md")) if path.name != "README.md"]
 
 
+def linked_fiche_slugs(body):
+    """The fiches a body links with ``[[slug]]`` or ``[[slug|texte]]``, read as the site reads them (not in code).
+
+    Without the Markdown package (a check run before the project is installed), every ``[[…]]`` counts, even
+    one written in code: stricter, never laxer.
+    """
+    try:
+        from resources.markdown import fiche_link_slugs
+    except ImportError:
+        return set(re.findall(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]|\n]+)?\]\]", body))
+    return fiche_link_slugs(body)
+
+
+def unknown_link_problems(body, known_slugs):
+    """One problem per ``[[slug]]`` of the body that names no fiche."""
+    return [
+        f"body links to an unknown fiche: [[{slug}]] (no fiche file {slug}.md)"
+        for slug in sorted(linked_fiche_slugs(body) - set(known_slugs))
+    ]
+
+
 def check_fiche(fiche, vocabularies, known_slugs):
     """Return the list of problems of one fiche (empty when it is loadable)."""
     problems = []
@@ -94,6 +117,7 @@ def check_fiche(fiche, vocabularies, known_slugs):
     for value in meta.get("related", []):
         if value not in known_slugs:
             problems.append(f"related: no fiche {value!r}")
+    problems += unknown_link_problems(fiche.body, known_slugs)
     for source in meta.get("sources", []):
         if not source.get("label") or source.get("kind") not in SOURCE_KINDS:
             problems.append(f"source needs a label and a kind in {SOURCE_KINDS}: {source}")
@@ -102,10 +126,12 @@ def check_fiche(fiche, vocabularies, known_slugs):
     return problems
 
 
-def check_all(directory=FICHES_DIR, vocabularies_path=VOCABULARIES_FILE):
+def check_all(directory=FICHES_DIR, vocabularies_path=VOCABULARIES_FILE, known_slugs=()):
+    """Every fiche file and its problems. ``known_slugs``: fiches that exist besides the files (the database's),
+    which ``related`` and ``[[…]]`` links may name too; a fiche may link one whose file comes later."""
     vocabularies = load_vocabularies(vocabularies_path)
     fiches = iter_fiches(directory)
-    slugs = {fiche.slug for fiche in fiches}
+    slugs = {fiche.slug for fiche in fiches} | set(known_slugs)
     report = {fiche.slug: check_fiche(fiche, vocabularies, slugs) for fiche in fiches}
     return fiches, report
 

@@ -5,11 +5,13 @@ admin; ``update=True`` rewrites shipped rows from the files.
 """
 
 from datetime import datetime, time
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from resources import content_files
+from resources.fiche_links import fiche_links_deferred
 from resources import models as m
 
 # Order matters: components need their lever, entry doors their tool.
@@ -43,10 +45,18 @@ def _vocabulary_defaults(table, row):
     return defaults
 
 
-def _upsert(model, lookup, defaults, update):
-    if update:
-        return model.objects.update_or_create(defaults=defaults, **lookup)
-    return model.objects.get_or_create(defaults=defaults, **lookup)
+def upsert(model, lookup, defaults, update):
+    """get_or_create, and with ``update`` the existing row rewritten from ``defaults`` by a full ``save()``.
+
+    Not ``update_or_create``: it saves only the fields of ``defaults``, so the fields that ``save()`` derives
+    (a fiche's or a step's rendered body and search copies) would keep describing the old text.
+    """
+    row, created = model.objects.get_or_create(defaults=defaults, **lookup)
+    if update and not created:
+        for name, value in defaults.items():
+            setattr(row, name, value)
+        row.save()
+    return row, created
 
 
 def _as_datetime(value):
@@ -66,7 +76,7 @@ def _load_fiche(fiche_file, update):
         "published_at": _as_datetime(meta.get("published")),
         "last_reviewed": meta.get("last_reviewed"),
     }
-    fiche, created = _upsert(m.Fiche, {"slug": fiche_file.slug}, defaults, update)
+    fiche, created = upsert(m.Fiche, {"slug": fiche_file.slug}, defaults, update)
     if created or update:
         for key, table in content_files.FICHE_VOCABULARY_KEYS.items():
             model = dict(VOCABULARY_TABLES)[table]
@@ -81,28 +91,46 @@ def _load_fiche(fiche_file, update):
     return fiche, created
 
 
+def shown_path(path):
+    """A content file's path as the writer finds it: from the project root when it lies there (a name that is
+    not a path, such as a parcours of parcours.toml, is shown as it is)."""
+    root = content_files.FIXTURES_DIR.parent
+    return str(path.relative_to(root)) if isinstance(path, Path) and path.is_relative_to(root) else str(path)
+
+
+def problems_message(kind, problems):
+    """« Fiches invalides : fixtures/fiches/a.md : … ; … » from a {path: [problem, …]} mapping, or ""."""
+    lines = [f"{shown_path(path)}\u00a0: {', '.join(errors)}" for path, errors in problems.items() if errors]
+    return f"{kind} invalides\u00a0: " + " ; ".join(lines) if lines else ""
+
+
 @transaction.atomic
-def content_load(*, update=False):
-    """Load vocabularies then fiches; returns the number of rows created per kind."""
+def content_load(*, update=False, directory=content_files.FICHES_DIR):
+    """Load vocabularies then fiches (from ``directory``); returns the number of rows created per kind.
+
+    A fiche may link with ``[[slug]]`` a fiche loaded after it: the links are checked against every file and
+    the database before any fiche is written, and the bodies that link a created or changed fiche are rendered
+    again once the loop is over (``resources.fiche_links``), so every link is then a link.
+    """
     vocabularies = content_files.load_vocabularies()
     created = {"vocabulaires": 0, "fiches": 0}
     for table, model in VOCABULARY_TABLES:
         for row in vocabularies.get(table, []):
-            _, was_created = _upsert(model, {"slug": row["slug"]}, _vocabulary_defaults(table, row), update)
+            _, was_created = upsert(model, {"slug": row["slug"]}, _vocabulary_defaults(table, row), update)
             created["vocabulaires"] += was_created
     for row in vocabularies.get("synonym", []):
         _, was_created = m.Synonym.objects.get_or_create(terms=row["terms"])
         created["vocabulaires"] += was_created
-    fiche_files, report = content_files.check_all()
-    problems = {slug: errors for slug, errors in report.items() if errors}
-    if problems:
-        raise content_files.ContentError(f"Fiches invalides : {problems}")
+    fiche_files, report = content_files.check_all(directory, known_slugs=m.Fiche.objects.values_list("slug", flat=True))
+    if problems := problems_message("Fiches", {fiche.path: report[fiche.slug] for fiche in fiche_files}):
+        raise content_files.ContentError(problems)
     touched = []
-    for fiche_file in fiche_files:
-        fiche, was_created = _load_fiche(fiche_file, update)
-        created["fiches"] += was_created
-        if was_created or update:
-            touched.append((fiche, fiche_file.meta.get("related", [])))
+    with fiche_links_deferred():  # each body linking fiches is rendered again once, after the loop
+        for fiche_file in fiche_files:
+            fiche, was_created = _load_fiche(fiche_file, update)
+            created["fiches"] += was_created
+            if was_created or update:
+                touched.append((fiche, fiche_file.meta.get("related", [])))
     for fiche, related in touched:
         fiche.related.add(*m.Fiche.objects.filter(slug__in=related))
     return created

@@ -1,7 +1,21 @@
-"""Markdown to sanitised HTML, run once when content is saved (never per request)."""
+"""Markdown to sanitised HTML, run once when content is saved (never per request).
+
+Besides Markdown, a body may link a fiche of the hub with ``[[slug-de-la-fiche]]`` (the fiche's title as the
+link text) or ``[[slug-de-la-fiche|texte du lien]]``. This module only knows the syntax: the caller says what
+each slug renders as (``resources.fiche_links`` reads the fiches). Links written inside code (a code span or a
+code block) stay literal, as any Markdown written there, and are not links at all: neither checked nor kept up
+to date. No Django import here, so that ``resources.content_files`` can check the shipped files with it.
+"""
+
+import re
+# Only builds the link element Python-Markdown asks for: no XML is ever parsed.
+import xml.etree.ElementTree as etree  # nosec B405
+from dataclasses import dataclass
 
 import markdown as md
 import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 
 ALLOWED_TAGS = {
     "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
@@ -15,12 +29,68 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+TABLE_OPEN = '<div class="hub-table-scroll" role="region" aria-label="Tableau" tabindex="0"><table>'
+
+# The help under every Markdown body field of the admin.
+BODY_HELP = (
+    "Titres avec ## ; lien vers une fiche : [[identifiant-de-la-fiche]] (son titre) ou "
+    "[[identifiant-de-la-fiche|texte du lien]] ; le HTML brut est filtré."
+)
+
+# [[slug]] or [[slug|texte]] on one line. Brackets, backticks and backslashes are refused inside, and so are
+# \x02 and \x03 (Python-Markdown's placeholders for escaped characters and code spans): a link never spans code.
+FICHE_LINK_RE = re.compile(r"\[\[([^\[\]|`\\\n\x02\x03]+)(?:\|([^\[\]|`\\\n\x02\x03]+))?\]\]")
+# Runs after code spans (190) and backslash escapes (180), before Markdown's own links (170 and 160).
+FICHE_LINK_PRIORITY = 175
 
 
-def render_markdown(text):
-    """Return safe HTML: no script, no event handler, no ``javascript:`` link, no raw ``h1``."""
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
-    return nh3.clean(
+@dataclass(frozen=True)
+class FicheLink:
+    """What ``[[slug]]`` renders as: the fiche's title, and its address, or None to show the text unlinked."""
+
+    title: str
+    url: str | None = None
+
+
+class _FicheLinkProcessor(InlineProcessor):
+    def __init__(self, links, seen):
+        super().__init__(FICHE_LINK_RE.pattern)
+        self.links, self.seen = links, seen
+
+    def handleMatch(self, m, data):
+        slug, label = m.group(1), (m.group(2) or "").strip()
+        self.seen.append(slug)
+        link = self.links.get(slug)
+        # A string is stashed as plain text (escaped when written out) and read by no later pattern.
+        text = label or (link.title if link else slug)
+        if link is None or not link.url:
+            return text, m.start(0), m.end(0)
+        element = etree.Element("a", {"href": link.url})
+        element.text = md.util.AtomicString(text)  # the title is text, never Markdown
+        return element, m.start(0), m.end(0)
+
+
+class _FicheLinkExtension(Extension):
+    def __init__(self, links, seen):
+        super().__init__()
+        self.links, self.seen = links, seen
+
+    def extendMarkdown(self, markdown):
+        processor = _FicheLinkProcessor(self.links, self.seen)
+        markdown.inlinePatterns.register(processor, "fiche_link", FICHE_LINK_PRIORITY)
+
+
+def render_markdown(text, *, fiche_links=None, seen=None):
+    """Return safe HTML: no script, no event handler, no ``javascript:`` link, no raw ``h1``.
+
+    ``fiche_links`` maps a slug to its ``FicheLink``; a slug it lacks renders as plain text (the link text, or
+    the slug), never as a link that leads nowhere. ``seen``, a list, receives every slug linked outside code,
+    in order (what ``fiche_link_slugs`` reads).
+    """
+    seen = [] if seen is None else seen
+    extensions = ["extra", "sane_lists", _FicheLinkExtension(fiche_links or {}, seen)]
+    html = md.markdown(text or "", extensions=extensions, output_format="html")
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -28,3 +98,35 @@ def render_markdown(text):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    # Added after cleaning (the author cannot write these attributes): a wide table scrolls inside its own box,
+    # which the keyboard can reach and which shows a shadow on the side that has more (base.css).
+    return clean.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")
+
+
+def fiche_link_slugs(text):
+    """The slugs that ``text`` links with ``[[…]]``, outside code (no Markdown is parsed without a ``[[``)."""
+    if "[[" not in (text or ""):
+        return set()
+    seen = []
+    render_markdown(text, seen=seen)
+    return set(seen)
+
+
+def fiche_link_matches(text):
+    """The ``[[…]]`` of ``text`` that Markdown reads as links (not those in code), as ``re.Match`` objects.
+
+    Each candidate is replaced by a numbered one of the same shape (brackets and bar kept, so code spans and
+    tables split the same way), the text is parsed, and the numbers the link pattern saw are those kept.
+    """
+    candidates = list(FICHE_LINK_RE.finditer(text or ""))
+    if not candidates:
+        return []
+    numbered, last = [], 0
+    for index, match in enumerate(candidates):
+        numbered.append(text[last:match.start()])
+        numbered.append(f"[[{index}|x]]" if match.group(2) is not None else f"[[{index}]]")
+        last = match.end()
+    numbered.append(text[last:])
+    seen = []
+    render_markdown("".join(numbered), seen=seen)
+    return [candidates[int(number)] for number in dict.fromkeys(seen)]

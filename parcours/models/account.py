@@ -9,7 +9,9 @@ from resources.models import ActorProfile, Fiche, Region
 class Profile(models.Model):
     """Optional: the name printed on attestations, and what suggests fiches in « Mon espace »."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name="compte"
+    )
     display_name = models.CharField("nom affiché", max_length=150, blank=True)
     actor_profile = models.ForeignKey(
         ActorProfile, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="type d’organisation"
@@ -18,14 +20,18 @@ class Profile(models.Model):
 
     class Meta:
         verbose_name = "profil"
+        verbose_name_plural = "profils"
 
 
 class SavedFiche(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_fiches")
-    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="+")
-    saved_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_fiches", verbose_name="compte"
+    )
+    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="+", verbose_name="fiche")
+    saved_at = models.DateTimeField("sauvegardée le", auto_now_add=True)
 
     class Meta:
         verbose_name = "fiche sauvegardée"
+        verbose_name_plural = "fiches sauvegardées"
         constraints = [models.UniqueConstraint(fields=["user", "fiche"], name="saved_fiche_unique_per_user")]
         ordering = ["-saved_at", "-pk"]

@@ -7,7 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from resources.markdown import render_markdown
+from resources.fiche_links import fiche_links_error, render_body
+from resources.markdown import BODY_HELP
 from resources.models import Fiche, Provenance
 from resources.text import fold_words
 
@@ -72,9 +73,9 @@ class Step(models.Model):
     )
     slug = models.SlugField("identifiant d’adresse", max_length=100)
     objective = models.TextField("objectif", help_text="Une phrase\u00a0: ce que la personne saura faire à la fin.")
-    body = models.TextField("contenu (Markdown)", help_text="Titres avec ## ; le HTML brut est filtré.")
-    body_html = models.TextField(editable=False, blank=True)
-    search_text = models.TextField(editable=False, blank=True)
+    body = models.TextField("contenu (Markdown)", help_text=BODY_HELP)
+    body_html = models.TextField("contenu (HTML)", editable=False, blank=True)
+    search_text = models.TextField("texte pour la recherche", editable=False, blank=True)
     minutes = models.PositiveSmallIntegerField("durée estimée (minutes)")
     depth = models.CharField(
         "niveau",
@@ -118,11 +119,16 @@ class Step(models.Model):
             errors["questions"] = f"Une étape compte de {MIN_QUESTIONS} à {MAX_QUESTIONS} questions ({typed})."
         if self.slug in RESERVED_STEP_SLUGS:
             errors["slug"] = f"«\u00a0{self.slug}\u00a0» est réservé par le site\u00a0: choisissez un autre identifiant."
+        if link_error := fiche_links_error(self.body):
+            errors["body"] = link_error
         if errors:
             raise ValidationError(errors)
 
+    # Saved when the [[fiche]] links of the body are rendered again (resources.fiche_links).
+    fiche_links_update_fields = ("body", "body_html", "search_text")
+
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_body(self.body)  # [[fiche]] links read the fiches: one query when there are any
         body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
         # Leading space: « contains " art" » matches at the start of a word only (resources.search).
         self.search_text = " " + fold_words(f"{self.title} {self.objective} {body_text}")

@@ -28,13 +28,16 @@ class Status(models.TextChoices):
 class Enrolment(models.Model):
     """A person following a parcours, at the depth they chose."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
-    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name="compte"
+    )
+    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="enrolments", verbose_name="parcours")
     depth = models.CharField("niveau", max_length=20, choices=Depth.choices, blank=True)
     started_at = models.DateTimeField("commencé le", auto_now_add=True)
 
     class Meta:
         verbose_name = "inscription à un parcours"
+        verbose_name_plural = "inscriptions à un parcours"
         constraints = [models.UniqueConstraint(fields=["user", "parcours"], name="enrolment_unique_per_user")]
 
 
@@ -44,17 +47,20 @@ class StepProgress(models.Model):
     Deleting a step deletes its rows, so percentages only ever count the steps that exist.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_progress")
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="progress")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_progress", verbose_name="compte"
+    )
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="progress", verbose_name="étape")
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.A_FAIRE)
     note = models.TextField("notes personnelles", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
     # Set when the step is closed (terminée or non concernée): the date printed on the attestation.
     completed_at = models.DateTimeField("close le", null=True, blank=True)
 
     class Meta:
         verbose_name = "progression"
+        verbose_name_plural = "progressions"
         constraints = [
             models.UniqueConstraint(fields=["user", "step"], name="progress_unique_per_user_and_step"),
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="progress_known_status"),

@@ -1,6 +1,7 @@
 import html
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -8,7 +9,8 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
-from resources.markdown import render_markdown
+from resources.fiche_links import fiche_links_error, render_body
+from resources.markdown import BODY_HELP
 from resources.search import FicheSearchVector
 from resources.text import fold_words, sort_key
 from resources.models.vocabulary import (
@@ -83,15 +85,15 @@ class Fiche(models.Model):
     title = models.CharField("titre", max_length=200)
     slug = models.SlugField("identifiant d’adresse", max_length=200, unique=True)
     chapeau = models.TextField("chapeau", help_text="Le résumé affiché sur les cartes et en tête de fiche.")
-    body = models.TextField("corps (Markdown)", blank=True, help_text="Titres avec ## ; le HTML brut est filtré.")
-    body_html = models.TextField(editable=False, blank=True)
+    body = models.TextField("corps (Markdown)", blank=True, help_text=BODY_HELP)
+    body_html = models.TextField("corps (HTML)", editable=False, blank=True)
     # Derived copies for searching (see resources.search): plain body, tag names, folded text for SQLite.
-    body_text = models.TextField(editable=False, blank=True)
-    tags_text = models.CharField(editable=False, blank=True, max_length=1000)
-    search_title = models.CharField(editable=False, blank=True, max_length=200)
+    body_text = models.TextField("corps (texte)", editable=False, blank=True)
+    tags_text = models.CharField("mots-clés (texte)", editable=False, blank=True, max_length=1000)
+    search_title = models.CharField("titre pour la recherche", editable=False, blank=True, max_length=200)
     # Title reduced to letters and digits: « l’étude » sorts as « letude », after « la base » as in French.
-    sort_title = models.CharField(editable=False, blank=True, max_length=200)
-    search_text = models.TextField(editable=False, blank=True)
+    sort_title = models.CharField("titre pour le tri", editable=False, blank=True, max_length=200)
+    search_text = models.TextField("texte pour la recherche", editable=False, blank=True)
     search_vector = models.GeneratedField(
         expression=FicheSearchVector(), output_field=SearchVectorField(), db_persist=True, editable=False
     )
@@ -138,6 +140,14 @@ class Fiche(models.Model):
     def __str__(self):
         return self.title
 
+    # Saved when the [[fiche]] links of the body are rendered again (resources.fiche_links): no updated_at.
+    fiche_links_update_fields = ("body", "body_html", "body_text", "search_text")
+
+    def clean(self):
+        super().clean()
+        if error := fiche_links_error(self.body, also_known={self.slug}):
+            raise ValidationError({"body": error})
+
     def save(self, *args, **kwargs):
         self.derive_fields()
         super().save(*args, **kwargs)
@@ -146,7 +156,7 @@ class Fiche(models.Model):
         """Set the fiche's own derived fields (slug, rendered body, search copies); touches nothing else."""
         if not self.slug:
             self.slug = slugify(self.title)[:200]
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_body(self.body)  # [[fiche]] links read the fiches: one query when there are any
         self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
         # Leading spaces: on SQLite « contains " art" » then matches at the start of a word only.
         self.search_title = " " + fold_words(self.title)
@@ -197,7 +207,7 @@ class FicheSource(models.Model):
         WEB = "web", "Page web"
         INFERENCE = "inference", "Déduction de la rédaction (à confirmer)"
 
-    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="sources")
+    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="sources", verbose_name="fiche")
     label = models.CharField("intitulé", max_length=400)
     url = models.URLField("adresse", max_length=500, blank=True)
     kind = models.CharField("nature", max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)

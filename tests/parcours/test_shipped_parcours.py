@@ -166,3 +166,11 @@ def test_a_visitor_can_start_each_parcours(shipped, visitor):
     assert response["Location"] == "/parcours/qualifier-son-modele/comprendre-le-modele-socio-economique/"
     response = visitor.post("/parcours/trajectoire-socio-economique/commencer/", {"niveau": ""})
     assert response["Location"] == "/parcours/trajectoire-socio-economique/clarifier-son-projet-et-son-ambition/"
+
+
+def test_loading_with_update_renders_the_body_of_the_step_file_again(shipped):
+    Step.objects.filter(slug="les-trois-leviers").update(body="Texte de l’équipe.", body_html="<p>Texte de l’équipe.</p>")
+    parcours_load(update=True)
+    step = Step.objects.get(slug="les-trois-leviers")
+    assert "Texte de l’équipe" not in step.body_html
+    assert '<a href="/fiches/mobiliser-et-fideliser-des-benevoles/"' in step.body_html

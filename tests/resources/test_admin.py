@@ -1,5 +1,11 @@
-import pytest
+from pathlib import Path
 
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from diagnostic.models import RecommendationRule, ValuationRates
+from parcours.models import Parcours, Step
 from resources import models as m
 from resources.vocabularies import VOCABULARIES
 from tests.factories import make_fiche, make_lever
@@ -51,6 +57,19 @@ def test_unpublish_action_hides_the_fiche(staff_client):
     assert staff_client.get("/fiches/a-retirer/").status_code == 404
 
 
+def test_publish_and_unpublish_actions_keep_the_links_to_the_fiche_true(staff_client):
+    """« Dépublier » leaves no link to a page visitors cannot open; « Publier » turns the title into a link again."""
+    target = make_fiche(slug="cible", title="La fiche visée")
+    source = make_fiche(slug="source", body="Lire [[cible]] d’abord.")
+    assert '<a href="/fiches/cible/"' in source.body_html
+    staff_client.post("/admin/resources/fiche/", {"action": "unpublish", "_selected_action": [target.pk]})
+    source.refresh_from_db()
+    assert "/fiches/cible/" not in source.body_html and "La fiche visée" in source.body_html
+    staff_client.post("/admin/resources/fiche/", {"action": "publish", "_selected_action": [target.pk]})
+    source.refresh_from_db()
+    assert '<a href="/fiches/cible/"' in source.body_html
+
+
 def test_change_form_offers_view_on_site(staff_client):
     fiche = make_fiche()
     html = staff_client.get(f"/admin/resources/fiche/{fiche.pk}/change/").content.decode()
@@ -78,3 +97,177 @@ def test_vocabulary_autocomplete_answers_staff(staff_client):
 def test_fiche_admin_is_refused_to_non_staff(learner_client):
     response = learner_client.get("/admin/resources/fiche/add/")
     assert response.status_code == 302
+
+
+# Search: the hub's own (resources.search), drafts included
+
+
+def _found(client, query):
+    response = client.get("/admin/resources/fiche/", {"q": query})
+    assert response.status_code == 200
+    return sorted(fiche.slug for fiche in response.context["cl"].result_list)
+
+
+@pytest.fixture
+def patronage():
+    """Fiches that speak of « mécénat » in their title, chapeau, tags or body (one a draft), and one that does not."""
+    make_fiche(slug="titre", title="Développer le mécénat de compétences")
+    make_fiche(slug="chapeau", title="Trouver des alliés", chapeau="Le MÉCÉNAT d’entreprise, pas à pas.")
+    make_fiche(slug="corps", title="Diversifier ses ressources", body="## Pistes\n\nSubventions, dons et mécénat.",
+               status=m.Fiche.Status.DRAFT, published_at=None)
+    make_fiche(slug="mots-cles", title="Nouer des partenariats").tags.add("mécénat")
+    m.Fiche.objects.get(slug="mots-cles").sync_tags_text()
+    make_fiche(slug="autre", title="Accueillir des bénévoles", body="Des bénévoles fidèles.")
+
+
+def test_admin_search_ignores_accents_and_case_and_reads_every_text(staff_client, patronage):
+    expected = ["chapeau", "corps", "mots-cles", "titre"]
+    assert _found(staff_client, "mecenat") == expected
+    assert _found(staff_client, "mécénat") == expected
+    assert _found(staff_client, "MÉCÉNAT") == expected
+
+
+def test_admin_search_finds_the_singular_from_the_plural(staff_client, patronage):
+    assert _found(staff_client, "bénévole") == ["autre"]
+    assert _found(staff_client, "benevoles") == ["autre"]
+
+
+def test_admin_search_understands_the_public_syntax(staff_client, patronage):
+    assert _found(staff_client, "mécénat -compétences") == ["chapeau", "corps", "mots-cles"]
+    assert _found(staff_client, "bénévoles OR alliés") == ["autre", "chapeau"]
+
+
+@pytest.mark.parametrize("query, count", [("-mécénat", 0), ('"', 0), ("???", 0), ("\u00a0", 5), ("a" * 500, 0)])
+def test_admin_search_without_a_word_to_find_answers_calmly(staff_client, patronage, query, count):
+    response = staff_client.get("/admin/resources/fiche/", {"q": query})
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == count
+
+
+def test_admin_search_makes_as_many_queries_for_3_or_30_matches(staff_client, patronage, django_assert_max_num_queries):
+    with CaptureQueriesContext(connection) as few:
+        _found(staff_client, "mécénat")
+    for n in range(27):
+        make_fiche(title=f"Le mécénat, cas {n}")
+    with django_assert_max_num_queries(len(few)):
+        assert len(_found(staff_client, "mécénat")) == 31
+
+
+def test_fiche_autocomplete_finds_a_title_while_its_words_are_typed(staff_client, patronage):
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "resources", "model_name": "fiche", "field_name": "related", "term": "dévelop méc"},
+    )
+    assert [item["text"] for item in response.json()["results"]] == ["Développer le mécénat de compétences"]
+
+
+# The change page of a fiche: a fixed number of queries with the shipped content, however big the catalogue
+
+
+def _longest_fiche():
+    return max(m.Fiche.objects.all(), key=lambda fiche: len(fiche.body))
+
+
+def _more_fiches_around(fiche, count):
+    """``count`` more fiches, all related to ``fiche`` and sharing its levers and tags."""
+    extra = m.Fiche.objects.bulk_create(
+        m.Fiche(title=f"Fiche ajoutée {n}", slug=f"fiche-ajoutee-{n}", family="action", chapeau="Chapeau.",
+                body="Corps " * 400, status="draft")
+        for n in range(count)
+    )
+    fiche.related.add(*extra)
+    for other in extra[:20]:
+        other.levers.set(fiche.levers.all())
+        other.tags.add(*fiche.tags.names())
+    return extra
+
+
+CHANGE_PAGE_QUERIES = 28
+
+
+def test_the_change_page_of_the_longest_shipped_fiche_makes_a_fixed_number_of_queries(
+    staff_client, django_assert_max_num_queries, django_assert_num_queries
+):
+    from resources.content_loader import content_load
+
+    content_load()
+    fiche = _longest_fiche()
+    url = f"/admin/resources/fiche/{fiche.pk}/change/"
+    with django_assert_max_num_queries(CHANGE_PAGE_QUERIES) as shipped:
+        assert staff_client.get(url).status_code == 200
+    _more_fiches_around(fiche, 200)
+    with django_assert_num_queries(len(shipped)):
+        response = staff_client.get(url)
+    assert response.status_code == 200
+    assert "Fiche ajoutée 199" in response.content.decode()  # the 200 related fiches are there, by title
+
+
+def test_related_fiches_are_read_by_title_only_on_the_change_page(staff_client):
+    fiche = make_fiche()
+    fiche.related.add(make_fiche(title="Une fiche liée", body="Un corps qui reste en base. " * 50))
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get(f"/admin/resources/fiche/{fiche.pk}/change/")
+    related = [q["sql"] for q in queries if "fiche_related" in q["sql"] and "body_html" in q["sql"]]
+    # Django reads the initial values once, in full; the widget then reads the chosen fiches by title only.
+    assert len(related) == 1
+
+
+# Widths: the admin's forms fit a 1 280 px window (Playwright and Debian's chromium, as in tests/browser). Here
+# rather than in tests/browser: one check of the admin's stylesheet, not a visitor's journey.
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture
+def wide_browser(monkeypatch):
+    if not CHROMIUM.exists():
+        pytest.skip("chromium n’est pas installé (apt-get install -y chromium) : test navigateur ignoré.")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread while the test's ORM calls stay synchronous; inside
+    # that loop Django keeps other connections than outside it, closed here before the loop ends.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        connections.close_all()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_admin_forms_fit_a_1280_px_window(wide_browser, live_server, django_user_model):
+    from diagnostic.content_loader import diagnostic_load
+    from parcours.content_loader import parcours_load
+    from resources.content_loader import content_load
+
+    content_load()
+    parcours_load()
+    diagnostic_load()
+    django_user_model.objects.create_superuser("editrice", "editrice@example.org", "motdepasse-editrice-42")
+    fiche = max(m.Fiche.objects.all(), key=lambda f: len(f.body))
+    urls = [
+        "/admin/resources/fiche/add/", f"/admin/resources/fiche/{fiche.pk}/change/",
+        f"/admin/parcours/step/{Step.objects.first().pk}/change/",
+        f"/admin/parcours/parcours/{Parcours.objects.first().pk}/change/",
+        "/admin/diagnostic/recommendationrule/", "/admin/diagnostic/recommendationrule/add/",
+        f"/admin/diagnostic/recommendationrule/{RecommendationRule.objects.first().pk}/change/",
+        "/admin/diagnostic/activationdescriptor/", f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/change/",
+    ]
+    context = wide_browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.fill("#id_username", "editrice")
+    page.fill("#id_password", "motdepasse-editrice-42")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    widths = {}
+    for url in urls:
+        page.goto(url)
+        widths[url] = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert {url: width for url, width in widths.items() if width > 1280} == {}

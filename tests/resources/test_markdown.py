@@ -47,3 +47,14 @@ def test_body_is_rendered_once_when_the_fiche_is_saved():
     fiche.save()
     fiche.refresh_from_db()
     assert fiche.body_html.strip() == "<p>Nouveau <em>texte</em></p>"
+
+
+def test_a_table_scrolls_in_its_own_box_that_the_keyboard_reaches():
+    html = render_markdown("| Ressource | 2023 | 2024 |\n|---|---|---|\n| Subventions | 40 000 € | 35 000 € |\n")
+    assert html.startswith('<div class="hub-table-scroll" role="region" aria-label="Tableau" tabindex="0"><table>')
+    assert html.rstrip().endswith("</table></div>")
+
+
+def test_an_author_cannot_forge_the_scroll_box_attributes():
+    html = render_markdown('<div class="x" role="region" tabindex="0" onfocus="alert(1)">texte</div>')
+    assert "tabindex" not in html and "onfocus" not in html and "role=" not in html

@@ -85,3 +85,13 @@ def test_key_pages_render_with_the_shipped_content(shipped, client):
     assert statuses == {url: 200 for url in KEY_PAGES}
     for fiche in Fiche.objects.all():
         assert client.get(fiche.get_absolute_url()).status_code == 200, fiche.slug
+
+
+def test_loading_with_update_renders_the_body_of_the_file_again(shipped):
+    slug = "developper-le-mecenat-de-competences"
+    Fiche.objects.filter(slug=slug).update(body="Texte de l’équipe.", body_html="<p>Texte de l’équipe.</p>")
+    content_load(update=True)
+    fiche = Fiche.objects.get(slug=slug)
+    assert "Texte de l’équipe" not in fiche.body_html + fiche.body_text
+    assert '<a href="/fiches/pratiques-des-entreprises/"' in fiche.body_html
+    assert "la fiche « ACTEURS » consacrée aux entreprises" in fiche.body_text.replace("\u00a0", " ")
