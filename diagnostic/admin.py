@@ -4,6 +4,7 @@ organisations and figures are private and stay out of the admin."""
 from django.contrib import admin
 
 from diagnostic.models import ActivationDescriptor, RecommendationRule, ValuationRates
+from resources.admin import FicheTitlesMixin
 
 
 @admin.register(ValuationRates)
@@ -16,7 +17,9 @@ class ValuationRatesAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
-        return not ValuationRates.objects.exists()
+        # The single row comes from a migration (and ValuationRates.current() recreates it): nothing to add, and no
+        # query on every admin page, whose navigation asks each model whether it can add.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -33,7 +36,7 @@ class ActivationDescriptorAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecommendationRule)
-class RecommendationRuleAdmin(admin.ModelAdmin):
+class RecommendationRuleAdmin(FicheTitlesMixin, admin.ModelAdmin):
     list_display = ["title", "indicator", "comparison", "threshold", "lever", "component", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active", "indicator"]

@@ -66,7 +66,7 @@ class ValuationRates(models.Model):
         default="Ces valeurs sont des ordres de grandeur retenus par le hub pour valoriser les contributions "
         "volontaires, à remplacer par celles de votre annexe comptable si vous en avez.",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 
     class Meta:
         verbose_name = "barème de valorisation"
@@ -91,15 +91,16 @@ class Organisation(models.Model):
     """Owned by an account, or by a visitor's session (user empty, id kept in the session) until sign-up."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="organisations"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="organisations",
+        verbose_name="compte",
     )
     name = models.CharField("nom de l’organisation", max_length=200)
     actor_profile = models.ForeignKey(
         ActorProfile, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="type d’organisation"
     )
     region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="région")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 
     class Meta:
         verbose_name = "organisation diagnostiquée"
@@ -116,7 +117,9 @@ class Organisation(models.Model):
 class Snapshot(models.Model):
     """The figures of one year (or of the target the organisation aims at)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="snapshots")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="snapshots", verbose_name="organisation"
+    )
     year = models.PositiveSmallIntegerField(
         "année", validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
     )
@@ -169,10 +172,11 @@ class Snapshot(models.Model):
     level_alliances_positioning = level("alliances de positionnement")
     level_alliances_production = level("alliances de production / diffusion")
     level_alliances_means = level("alliances de moyens")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 
     class Meta:
         verbose_name = "année de chiffres"
+        verbose_name_plural = "années de chiffres"
         ordering = ["is_target", "year"]
         constraints = [
             models.UniqueConstraint(
@@ -253,7 +257,7 @@ class RecommendationRule(models.Model):
     )
     fiches = models.ManyToManyField(Fiche, blank=True, related_name="+", verbose_name="fiches")
     steps = models.ManyToManyField(Step, blank=True, related_name="+", verbose_name="étapes de parcours")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 
     class Meta:
         verbose_name = "règle de recommandation"

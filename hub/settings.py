@@ -28,7 +28,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the hub's site, in French with each model's gender (hub/admin_french.py).
+    "hub.apps.HubAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
-    "taggit",
+    "hub.apps.TaggitConfig",  # taggit, named « Mots-clés »
     "resources",
     "parcours",
     "diagnostic",

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,7 +10,9 @@ from django.utils.html import format_html
 
 from parcours.models import Parcours, Step
 from parcours.stats import parcours_stats
-from resources.admin import HTTPS_URLS
+from resources.admin import HTTPS_URLS, FicheTitlesMixin, search_results
+from resources.models import Fiche
+from resources.search import folded_text_condition
 
 INFERRED_TITLES = (
     "Les intitulés d’étapes livrés sont déduits par la rédaction du hub (la source ne les publie pas) : "
@@ -17,7 +20,7 @@ INFERRED_TITLES = (
 )
 
 
-class StepInline(admin.StackedInline):
+class StepInline(FicheTitlesMixin, admin.StackedInline):
     model = Step
     fields = [("order", "title", "provenance"), ("slug", "depth", "minutes"), "objective", "questions", "body", "fiches"]
     prepopulated_fields = {"slug": ["title"]}
@@ -27,8 +30,8 @@ class StepInline(admin.StackedInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        # One query for the fiches of every step rather than one per step.
-        return super().get_queryset(request).prefetch_related("fiches")
+        # One query for the fiches of every step rather than one per step, by title (FicheTitlesMixin).
+        return super().get_queryset(request).prefetch_related(Prefetch("fiches", Fiche.objects.only("pk", "title")))
 
 
 @admin.register(Parcours)
@@ -64,17 +67,36 @@ class ParcoursAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/parcours/parcours/stats.html", ctx)
 
 
+def matching_steps(queryset, parsed):
+    """Steps whose title, objective or content hold the words (folded, from the start of a word), as the site-wide
+    search finds them (parcours.search)."""
+    return queryset.filter(folded_text_condition(parsed))
+
+
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
-    list_display = ["title", "parcours", "order", "depth", "minutes", "provenance"]
+class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
+    # Parcours after parcours, each in its own order: the list reads as the parcours do.
+    list_display = ["parcours_title", "order", "title", "depth", "minutes", "provenance"]
+    list_display_links = ["title"]
     list_filter = ["parcours", "depth", "provenance"]
     list_select_related = ["parcours"]
-    search_fields = ["title", "objective"]
+    ordering = ["parcours__order", "parcours__pk", "order", "pk"]
+    # Shows the search box; the search itself is get_search_results'.
+    search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["fiches"]
     fields = [
         "parcours", ("order", "depth", "minutes"), "title", "provenance", "slug", "objective", "questions", "body", "fiches",
     ]
+
+    @admin.display(description="parcours", ordering="parcours__order")
+    def parcours_title(self, step):
+        # A method, not the foreign key: Django keeps a foreign key's column on one line, too wide beside the filters.
+        return step.parcours.title
+
+    def get_search_results(self, request, queryset, search_term):
+        """« benevoles » finds the steps that speak of « Bénévoles »: the site-wide search's matching."""
+        return search_results(queryset, search_term, matching_steps)
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs.setdefault("help_texts", {})["provenance"] = INFERRED_TITLES

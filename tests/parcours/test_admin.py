@@ -261,3 +261,34 @@ def test_deleting_a_step_in_the_admin_deletes_its_progress(staff_client, learner
     assert response.status_code == 302
     assert not Step.objects.filter(pk=noted.pk).exists()
     assert not learner.step_progress.exists()
+
+
+# The step list: parcours after parcours, each in its order; searched like the site
+
+
+def _listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return [step.title for step in response.context["cl"].result_list]
+
+
+def test_step_list_reads_parcours_by_parcours_in_their_order(staff_client):
+    second, first = make_parcours(order=2), make_parcours(order=1)
+    make_step(second, order=1, title="B1")
+    make_step(first, order=2, title="A2")
+    make_step(second, order=2, title="B2")
+    make_step(first, order=1, title="A1")
+    assert _listed(staff_client, "/admin/parcours/step/") == ["A1", "A2", "B1", "B2"]
+    assert _listed(staff_client, f"/admin/parcours/step/?parcours__id__exact={second.pk}") == ["B1", "B2"]
+    html = _html(staff_client, "/admin/parcours/step/")
+    assert html.index("column-parcours_title") < html.index("column-order") < html.index("column-title")
+
+
+def test_step_search_ignores_accents_and_reads_objectives_and_contents(staff_client):
+    parcours = make_parcours()
+    make_step(parcours, title="Mobiliser", objective="Savoir accueillir des Bénévoles.", body="Rien d’autre.")
+    make_step(parcours, title="Financer", objective="Connaître les aides.", body="Le mécénat d’entreprise.")
+    make_step(parcours, title="Les bénévoles", objective="Comprendre.", body="Texte.")
+    assert sorted(_listed(staff_client, "/admin/parcours/step/?q=benevole")) == ["Les bénévoles", "Mobiliser"]
+    assert _listed(staff_client, "/admin/parcours/step/?q=MECENAT") == ["Financer"]
+    assert _listed(staff_client, "/admin/parcours/step/?q=-mecenat") == []

@@ -1,0 +1,37 @@
+"""Application configurations of the admin in French (listed in INSTALLED_APPS instead of Django's and taggit's).
+
+This module is imported while the application registry is being filled: it imports no model and no admin.
+"""
+
+from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
+from taggit.apps import TaggitAppConfig
+
+
+class HubAdminConfig(AdminConfig):
+    """Django's admin on the hub's site (French titles, see hub.admin_french) and with French permission names."""
+
+    default_site = "hub.admin_french.HubAdminSite"
+
+    def ready(self):
+        super().ready()
+        from hub.admin_french import name_permissions_in_french
+
+        post_migrate.connect(name_permissions_in_french, dispatch_uid="hub-permissions-in-french")
+
+
+class TaggitConfig(TaggitAppConfig):
+    """Taggit under a French name: its tags are the fiches' « mots-clés »."""
+
+    verbose_name = "Mots-clés"
+
+    def ready(self):
+        super().ready()
+        from taggit.models import Tag, TaggedItem
+
+        # Taggit's French catalogue leaves « tags » untranslated and its models cannot take our Meta options (a
+        # migration would have to go into the library). The names are display-only: makemigrations reads the
+        # declared options (Options.original_attrs), so no migration follows from these four lines.
+        Tag._meta.verbose_name, Tag._meta.verbose_name_plural = "mot-clé", "mots-clés"
+        TaggedItem._meta.verbose_name = "attribution de mot-clé"
+        TaggedItem._meta.verbose_name_plural = "attributions de mots-clés"
