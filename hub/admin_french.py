@@ -160,7 +160,7 @@ class FrenchNoun:
         return f"Impossible de supprimer les {self.plural} {self.agree('sélectionné', 2)}"
 
     def history_title(self, obj):
-        return f"Historique {self.of_the} « {obj} »"
+        return f"Historique {self.of_the} «\u00a0{obj}\u00a0»"
 
     def permission(self, action):
         return f"Peut {PERMISSION_VERBS[action]} {self.a}"

@@ -90,11 +90,15 @@ def linked_fiche_slugs(body):
 
 
 def unknown_link_problems(body, known_slugs):
-    """One problem per ``[[slug]]`` of the body that names no fiche."""
-    return [
+    """One problem per ``[[slug]]`` of the body that names no fiche, and one for a [[…]] written inside another
+    link (it would render broken: see resources.markdown.MISPLACED_FICHE_LINK_RE)."""
+    problems = [
         f"body links to an unknown fiche: [[{slug}]] (no fiche file {slug}.md)"
         for slug in sorted(linked_fiche_slugs(body) - set(known_slugs))
     ]
+    if re.search(r"\]\(\s*\[\[|<[^>\s]*\[\[|\[\[\[", body):
+        problems.append("body writes a [[fiche]] link inside another link: write [[slug|texte]] instead")
+    return problems
 
 
 def check_fiche(fiche, vocabularies, known_slugs):

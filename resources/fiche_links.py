@@ -36,7 +36,15 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.urls import NoReverseMatch, reverse
 
-from resources.markdown import FICHE_LINK_RE, FicheLink, fiche_link_matches, fiche_link_slugs, render_markdown
+from resources.markdown import (
+    FICHE_LINK_RE,
+    MISPLACED_FICHE_LINK_MESSAGE,
+    FicheLink,
+    fiche_link_matches,
+    fiche_link_slugs,
+    misplaced_fiche_link,
+    render_markdown,
+)
 
 TRACKED_FIELDS = ("slug", "title", "status")
 # Set on a fiche between pre_save and post_save: its tracked fields as the database held them.
@@ -96,6 +104,8 @@ def unknown_fiches_message(unknown):
 def fiche_links_error(text, *, also_known=()):
     """The error for the links of ``text`` that name no fiche (drafts count as known), or "" (one query at
     most). ``also_known``: slugs valid though not yet saved, such as a new fiche linking itself."""
+    if misplaced_fiche_link(text):
+        return MISPLACED_FICHE_LINK_MESSAGE
     slugs = fiche_link_slugs(text)
     if not slugs:
         return ""

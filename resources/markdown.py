@@ -33,8 +33,8 @@ TABLE_OPEN = '<div class="hub-table-scroll" role="region" aria-label="Tableau" t
 
 # The help under every Markdown body field of the admin.
 BODY_HELP = (
-    "Titres avec ## ; lien vers une fiche : [[identifiant-de-la-fiche]] (son titre) ou "
-    "[[identifiant-de-la-fiche|texte du lien]] ; le HTML brut est filtré."
+    "Titres avec ##\u00a0; lien vers une fiche\u00a0: [[identifiant-de-la-fiche]] (son titre) ou "
+    "[[identifiant-de-la-fiche|texte du lien]]\u00a0; le HTML brut est filtré."
 )
 
 # [[slug]] or [[slug|texte]] on one line. Brackets, backticks and backslashes are refused inside, and so are
@@ -101,6 +101,20 @@ def render_markdown(text, *, fiche_links=None, seen=None):
     # Added after cleaning (the author cannot write these attributes): a wide table scrolls inside its own box,
     # which the keyboard can reach and which shows a shadow on the side that has more (base.css).
     return clean.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")
+
+
+# A [[…]] where Markdown expects an address (« [texte]([[slug]]) », « <https://…[[slug]]> ») or right after a
+# « [ » (« [[[slug]]](…) »): it would render as a broken link. The author is told to write [[slug|texte]].
+MISPLACED_FICHE_LINK_RE = re.compile(r"\]\(\s*\[\[|<[^>\s]*\[\[|\[\[\[")
+MISPLACED_FICHE_LINK_MESSAGE = (
+    "Un lien vers une fiche s’écrit seul, hors d’un autre lien : [[identifiant-de-la-fiche]] ou "
+    "[[identifiant-de-la-fiche|texte du lien]] (et non « [texte]([[identifiant]]) »)."
+)
+
+
+def misplaced_fiche_link(text):
+    """True when ``text`` writes a [[…]] inside another link (see MISPLACED_FICHE_LINK_RE)."""
+    return bool(MISPLACED_FICHE_LINK_RE.search(text or ""))
 
 
 def fiche_link_slugs(text):

@@ -129,8 +129,8 @@ def step_note(request, slug, step_slug):
         return _step_page(request, parcours, steps, step, note_form=form, status=400)
     tracker_for(request).set_note(step, form.cleaned_data["note"])
     if autosave:  # notes.js, as the person types: an answer for the page, no message for the next one
-        now = timezone.localtime()
-        return JsonResponse({"saved": True, "message": f"Enregistré à {now.hour}\u00a0h\u00a0{now.minute:02d}."})
+        # The time is written by the page in the person's own time zone (Paris is not La Réunion's).
+        return JsonResponse({"saved": True, "saved_at": timezone.now().isoformat()})
     messages.success(request, "Vos notes sont enregistrées.")
     return redirect(f"{step.get_absolute_url()}#notes")
 

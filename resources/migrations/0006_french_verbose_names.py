@@ -49,6 +49,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='fiche',
             name='body',
-            field=models.TextField(blank=True, help_text='Titres avec ## ; lien vers une fiche : [[identifiant-de-la-fiche]] (son titre) ou [[identifiant-de-la-fiche|texte du lien]] ; le HTML brut est filtré.', verbose_name='corps (Markdown)'),
+            field=models.TextField(blank=True, help_text='Titres avec ##\xa0; lien vers une fiche\xa0: [[identifiant-de-la-fiche]] (son titre) ou [[identifiant-de-la-fiche|texte du lien]]\xa0; le HTML brut est filtré.', verbose_name='corps (Markdown)'),
         ),
     ]

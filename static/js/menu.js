@@ -1,7 +1,26 @@
-// Enhancement of the phone menu (a <details> that works without JavaScript): Escape closes it and gives the focus
-// back to « Menu », a click or a focus outside closes it, so it never stays open over the page by mistake.
+// Enhancement of the folding menu and filter panel (<details> that work without JavaScript).
+// - On a phone: Escape closes the menu and gives the focus back to « Menu »; a click or a focus outside closes it,
+//   so it never stays open over the page by mistake.
+// - From 48rem the CSS shows both disclosures open through ::details-content; a browser that does not know it
+//   gets them opened here (and their buttons hidden by the hub-open-wide class), so nothing is folded on a desk.
 (function () {
   "use strict";
+  var wide = window.matchMedia("(min-width: 48rem)");
+  var native = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+
+  if (!native) {
+    var openWide = function () {
+      document.documentElement.classList.toggle("hub-open-wide", wide.matches);
+      if (wide.matches) {
+        document.querySelectorAll("details.hub-menu, details.hub-filters").forEach(function (details) {
+          details.open = true;
+        });
+      }
+    };
+    openWide();
+    wide.addEventListener("change", openWide);
+  }
+
   var menu = document.getElementById("menu");
   if (!menu) {
     return;
@@ -9,7 +28,7 @@
   var button = menu.querySelector("summary");
 
   function close(giveFocusBack) {
-    if (!menu.open) {
+    if (!menu.open || wide.matches) {
       return;
     }
     menu.open = false;

@@ -8,7 +8,7 @@
     function mark() { dirty.add(form); }
     form.addEventListener("input", mark);
     form.addEventListener("change", mark);
-    form.addEventListener("submit", function () { dirty.clear(); });
+    form.addEventListener("submit", function () { dirty.delete(form); });
     form.addEventListener("hub:saved", function () { dirty.delete(form); });
   });
   // Buttons elsewhere on the page may submit a form through their form attribute: that submit event is the

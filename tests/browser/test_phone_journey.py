@@ -130,14 +130,27 @@ def test_phone_journey_menu_filters_note_and_deleting_a_year(browser, shipped_si
 
 
 def test_a_note_is_saved_as_it_is_typed(page):
-    """With JavaScript the note is saved after a pause in typing, without any button; the page says so."""
+    """With JavaScript the note is saved after a pause in typing, without any button; the page says so, and
+    leaving then asks nothing. Leaving before the pause asks first (the warning is there to be missed)."""
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.type), dialog.dismiss()))
     page.set_viewport_size(PHONE)
     page.goto("/parcours/qualifier-son-modele/")
     page.locator('form[action$="/commencer/"] button').click()
     step_url = page.url
+    page.locator("#id_note").press_sequentially("Pas encore")
+    page.evaluate("location.reload()")  # before the pause: nothing saved yet
+    for _ in range(50):
+        if questions:
+            break
+        page.wait_for_timeout(100)
+    assert questions == ["beforeunload"]  # dismissed: the person stays, the note is still typed
+    expect(page.locator("#id_note")).to_have_value("Pas encore")
     page.fill("#id_note", NOTE)
     expect(page.locator(".hub-autosave")).to_have_text(re.compile(r"^Enregistré à \d{1,2}\u00a0h\u00a0\d\d\.$"))
-    page.goto(step_url)  # no « leave this page? » question: the form was saved, it is clean
+    expect(page.locator("[data-hub-autosave-live]")).to_contain_text("Vos notes s’enregistrent automatiquement.")
+    page.goto(step_url)
+    assert questions == ["beforeunload"]  # no second question: the form was saved, it is clean
     expect(page.locator("#id_note")).to_have_value(NOTE)
     assert page.console_errors == []
 
@@ -197,3 +210,23 @@ def test_no_sideways_scroll_and_no_text_under_12_px(browser, shipped_site, width
             problems[f"{path} en-tête"] = header
     context.close()
     assert problems == {}
+
+
+def test_a_browser_without_details_content_gets_the_disclosures_opened_on_a_desk(browser, shipped_site):
+    """Where ::details-content is unknown (Firefox before 143, Safari before 18.4), menu.js opens the menu and
+    the filter panel from 768 px and hides their buttons; on a phone they stay folded."""
+    context = browser.new_context(base_url=shipped_site.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.add_init_script("""{
+      const supports = CSS.supports.bind(CSS);
+      CSS.supports = (...args) => !String(args[0]).includes("details-content") && supports(...args);
+    }""")
+    page = context.new_page()
+    page.goto("/fiches/")
+    expect(page.locator("details#menu")).to_have_attribute("open", "")
+    expect(page.locator("details#filtres")).to_have_attribute("open", "")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bhub-open-wide\b"))
+    page.set_viewport_size(PHONE)
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bhub-open-wide\b"))
+    page.goto("/fiches/")
+    expect(page.locator("details#menu")).not_to_have_attribute("open", "")
+    context.close()

@@ -88,7 +88,7 @@ def test_fiche_pages_say_la_fiche_une_fiche_and_sélectionnées(staff_client):
     assert "&rsaquo; Ajouter une fiche" in staff_client.get("/admin/resources/fiche/add/").content.decode()
     assert _h1(_page(staff_client, f"/admin/resources/fiche/{fiche.pk}/change/")) == "Modification de la fiche"
     history = _page(staff_client, f"/admin/resources/fiche/{fiche.pk}/history/")
-    assert _h1(history) == "Historique de la fiche « Mutualiser des locaux »"
+    assert _h1(history) == "Historique de la fiche «\u00a0Mutualiser des locaux\u00a0»"
     assert _h1(_page(staff_client, f"/admin/resources/fiche/{fiche.pk}/delete/")) == "Suppression de la fiche"
 
 

@@ -1,11 +1,8 @@
-from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from diagnostic.models import RecommendationRule, ValuationRates
-from parcours.models import Parcours, Step
 from resources import models as m
 from resources.vocabularies import VOCABULARIES
 from tests.factories import make_fiche, make_lever
@@ -210,64 +207,3 @@ def test_related_fiches_are_read_by_title_only_on_the_change_page(staff_client):
     related = [q["sql"] for q in queries if "fiche_related" in q["sql"] and "body_html" in q["sql"]]
     # Django reads the initial values once, in full; the widget then reads the chosen fiches by title only.
     assert len(related) == 1
-
-
-# Widths: the admin's forms fit a 1 280 px window (Playwright and Debian's chromium, as in tests/browser). Here
-# rather than in tests/browser: one check of the admin's stylesheet, not a visitor's journey.
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-
-@pytest.fixture
-def wide_browser(monkeypatch):
-    if not CHROMIUM.exists():
-        pytest.skip("chromium n’est pas installé (apt-get install -y chromium) : test navigateur ignoré.")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread while the test's ORM calls stay synchronous; inside
-    # that loop Django keeps other connections than outside it, closed here before the loop ends.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        connections.close_all()
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_admin_forms_fit_a_1280_px_window(wide_browser, live_server, django_user_model):
-    from diagnostic.content_loader import diagnostic_load
-    from parcours.content_loader import parcours_load
-    from resources.content_loader import content_load
-
-    content_load()
-    parcours_load()
-    diagnostic_load()
-    django_user_model.objects.create_superuser("editrice", "editrice@example.org", "motdepasse-editrice-42")
-    fiche = max(m.Fiche.objects.all(), key=lambda f: len(f.body))
-    urls = [
-        "/admin/resources/fiche/add/", f"/admin/resources/fiche/{fiche.pk}/change/",
-        f"/admin/parcours/step/{Step.objects.first().pk}/change/",
-        f"/admin/parcours/parcours/{Parcours.objects.first().pk}/change/",
-        "/admin/diagnostic/recommendationrule/", "/admin/diagnostic/recommendationrule/add/",
-        f"/admin/diagnostic/recommendationrule/{RecommendationRule.objects.first().pk}/change/",
-        "/admin/diagnostic/activationdescriptor/", f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/change/",
-    ]
-    context = wide_browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", "editrice")
-    page.fill("#id_password", "motdepasse-editrice-42")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    widths = {}
-    for url in urls:
-        page.goto(url)
-        widths[url] = page.evaluate("document.documentElement.scrollWidth")
-    context.close()
-    assert {url: width for url, width in widths.items() if width > 1280} == {}

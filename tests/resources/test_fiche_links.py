@@ -492,3 +492,21 @@ def test_the_shipped_fiches_and_steps_link_other_fiches_and_every_link_resolves(
     assert counts[Step] >= 45
     linking = Fiche.objects.filter(body__contains="[[").count()
     assert linking >= 30
+
+
+@pytest.mark.parametrize("body", [
+    "Voir [la fiche]([[cible]]).",
+    "Voir <https://exemple.fr/[[cible]]>.",
+    "Voir [[[cible]]](https://exemple.fr/).",
+])
+@pytest.mark.django_db
+def test_a_fiche_link_inside_another_link_is_refused_with_the_right_way_to_write_it(body):
+    make_fiche(slug="cible", title="La fiche visée")
+    fiche = make_fiche(slug="source", title="Source")
+    fiche.body = body
+    with pytest.raises(ValidationError) as raised:
+        fiche.full_clean()
+    assert "[[identifiant-de-la-fiche|texte du lien]]" in str(raised.value)
+    from resources.content_files import unknown_link_problems
+
+    assert any("inside another link" in problem for problem in unknown_link_problems(body, {"cible"}))

@@ -58,3 +58,8 @@ def test_a_table_scrolls_in_its_own_box_that_the_keyboard_reaches():
 def test_an_author_cannot_forge_the_scroll_box_attributes():
     html = render_markdown('<div class="x" role="region" tabindex="0" onfocus="alert(1)">texte</div>')
     assert "tabindex" not in html and "onfocus" not in html and "role=" not in html
+
+
+def test_a_table_written_in_an_attribute_does_not_open_a_scroll_box():
+    html = render_markdown('[lien](https://exemple.fr/ "<table>") et `<table>`')
+    assert "hub-table-scroll" not in html
