@@ -142,11 +142,6 @@ class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
         as_typed = request.resolver_match and request.resolver_match.url_name == "autocomplete"
         return search_results(queryset, search_term, matching_fiches_as_typed if as_typed else matching_fiches)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Tags are saved with the related objects: copy them into the searchable text now.
-        form.instance.sync_tags_text()
-
     @admin.action(description="Publier les fiches sélectionnées")
     def publish(self, request, queryset):
         now = timezone.now()

@@ -8,9 +8,10 @@ class ResourcesConfig(AppConfig):
 
     def ready(self):
         from hub.page_cache import bump_on_content_change, is_content_model
-        from resources.fiche_links import connect_receivers
+        from resources import fiche_links, fiche_tags
 
-        connect_receivers()  # bodies that link a fiche follow its title, slug, status and deletion
+        fiche_links.connect_receivers()  # bodies that link a fiche follow its title, slug, status and deletion
+        fiche_tags.connect_receivers()  # the search copies follow a fiche's tags, however they change
 
         # Any saved or deleted content (here, in taggit or in the parcours) makes the cached pages stale.
         # Connected to content models only: a receiver on every model would deny Django its fast deletes.

@@ -82,7 +82,6 @@ def _load_fiche(fiche_file, update):
             model = dict(VOCABULARY_TABLES)[table]
             getattr(fiche, key).set(model.objects.filter(slug__in=meta.get(key, [])))
         fiche.tags.set(meta.get("tags", []), clear=True)
-        fiche.sync_tags_text()
         fiche.sources.all().delete()
         m.FicheSource.objects.bulk_create(
             m.FicheSource(fiche=fiche, order=index, label=s["label"], url=s.get("url", ""), kind=s["kind"])

@@ -169,9 +169,12 @@ class Fiche(models.Model):
         return reverse("resources:fiche_detail", kwargs={"slug": self.slug})
 
     def sync_tags_text(self):
-        """Copy the tag names into the fiche's searchable text; call after changing tags (one UPDATE)."""
-        self.tags_text = ", ".join(sorted(self.tags.names()))[:1000]
-        self.save(update_fields=["tags_text", "search_text", "updated_at"])
+        """Copy the tag names into the fiche's searchable text now (resources.fiche_tags does it on every change
+        of tags; this is for rows written raw, such as a restore)."""
+        from resources.fiche_tags import fiche_tags_text_refresh
+
+        fiche_tags_text_refresh(fiche_ids=[self.pk])
+        self.refresh_from_db(fields=["tags_text", "search_text", "updated_at"])
 
     @property
     def is_published(self):
