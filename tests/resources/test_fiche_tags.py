@@ -65,3 +65,16 @@ def test_tags_set_through_the_fiche_form_reach_the_search_copies(staff_client):
     assert page.status_code == 200
     fiche.tags.add("premier")
     assert copies(fiche)[0] == "premier"
+
+
+def test_tags_merged_in_taggit_s_admin_are_found_under_the_merged_name(staff_client, visitor):
+    first, second = make_fiche(title="Accueillir"), make_fiche(title="Fidéliser")
+    first.tags.add("bénévoles")
+    second.tags.add("benevolat", "bénévoles")
+    session = staff_client.session
+    session["selected_tag_ids"] = ",".join(str(tag.pk) for tag in Tag.objects.filter(name__in=["bénévoles", "benevolat"]))
+    session.save()
+    response = staff_client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "bénévolat"})
+    assert response.status_code == 302
+    assert copies(first)[0] == "bénévolat" and copies(second)[0] == "bénévolat"
+    assert sorted(found(visitor, "bénévolat")) == ["Accueillir", "Fidéliser"]
