@@ -34,11 +34,12 @@ run: $(VENV)/.installed
 DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=hub.example.org \
 	DJANGO_SECRET_KEY=check-deploy-only-3f9c1b7e5a2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c
 
-# Static checks, zero findings allowed: ruff (errors and likely bugs) and bandit (security), both set in
-# pyproject.toml; every exception is justified on its line.
+# Static checks, zero findings allowed: ruff (errors and likely bugs), bandit (security) and import-linter (the
+# layers and no import loop), all set in pyproject.toml; every exception is justified on its line.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r hub resources parcours diagnostic
+	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run

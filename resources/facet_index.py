@@ -16,6 +16,7 @@ from django.db.models import Count, Max
 
 from hub.page_cache import content_version
 from resources.models import Fiche
+from resources.tags import fiche_tagged_items
 
 TAG_LIMIT = 200
 
@@ -43,8 +44,6 @@ def catalogue_version():
     Read again at most every ``FACET_INDEX_VERSION_TTL`` seconds, and at once when the shared content version
     changes (any edit saved by staff): a page cached right after an edit never shows the old counts.
     """
-    from resources.filters import fiche_tagged_items
-
     ttl = getattr(settings, "FACET_INDEX_VERSION_TTL", 0)
     now = time.monotonic()
     shared = content_version()
@@ -68,8 +67,6 @@ def _bitmap(positions_list):
 
 
 def _build(version, filters):
-    from resources.filters import fiche_tagged_items
-
     published = Fiche.objects.published()
     rows = list(published.order_by("pk").values_list("pk", "family"))
     index = FacetIndex(version=version, positions={pk: i for i, (pk, _) in enumerate(rows)})

@@ -16,7 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from resources.filters import fiche_tagged_items
+from resources.tags import fiche_tagged_items
 from resources.text import fold_words
 
 TAGS_TEXT_MAX = 1000

@@ -3,12 +3,12 @@ a text query, and a sort order. Each facet filters with one ``EXISTS`` (no join,
 
 import django_filters
 from django import forms
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from taggit.models import Tag, TaggedItem
+from django.db.models import Exists, OuterRef, QuerySet
+from taggit.models import Tag
 
 from resources.models import Fiche
 from resources.search import prepare_query, search_fiches
+from resources.tags import fiche_tagged_items
 from resources.vocabularies import VOCABULARIES
 
 # Beyond this many values in one facet, the request is refused (400) rather than sent to the database.
@@ -46,13 +46,6 @@ class TagFilter(django_filters.ModelMultipleChoiceFilter):
         if not value:
             return qs
         return qs.filter(Exists(fiche_tagged_items().filter(object_id=OuterRef("pk"), tag__in=value)))
-
-
-def fiche_tagged_items():
-    """Taggit's rows for fiches. The content type is a scalar subquery, not a join: no extra query, and
-    PostgreSQL estimates the row count right (a join made it pick a 60,000-step nested loop)."""
-    fiche_type = ContentType.objects.filter(app_label="resources", model="fiche").values("pk")[:1]
-    return TaggedItem.objects.filter(content_type_id=Subquery(fiche_type))
 
 
 class FicheFilterForm(forms.Form):

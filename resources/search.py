@@ -12,17 +12,22 @@ import re
 import time
 from functools import reduce
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
+from django.urls import reverse
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.expressions import Expression
 from django.utils.html import format_html, format_html_join
+from taggit.models import Tag
 
 from hub.page_cache import content_version
+from resources.facet_index import catalogue_version
+from resources.models import Component, Fiche, Lever, Synonym
 from resources.query import expand_synonyms, parse_query
+from resources.search_vector import SEARCH_CONFIG
+from resources.tags import fiche_tagged_items
 from resources.text import fold, fold_words
+from resources.vocabularies import VOCABULARIES, vocabulary_rows
 
-SEARCH_CONFIG = "hub_french"
 EXCERPT_LENGTH = 220
 # Not highlighted in excerpts: marking every « des » of a phrase search helps nobody.
 STOP_WORDS = frozenset("les des une pour par avec dans sur aux est son ses leur leurs qui que ont sont".split())
@@ -32,32 +37,8 @@ def is_postgres():
     return connection.vendor == "postgresql"
 
 
-class FicheSearchVector(Expression):
-    """Expression of the generated column ``search_vector``: title A, chapeau and tags B, body C.
-
-    On SQLite the column only holds an empty string: searching there uses the folded copies.
-    Migrations cannot see a change of this SQL: changing it needs a hand-written AlterField migration.
-    """
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler, connection):
-        if connection.vendor != "postgresql":
-            return "''", []
-        parts = [("title", "A"), ("chapeau", "B"), ("tags_text", "B"), ("body_text", "C")]
-        # Hyphens read as spaces, as in the parsed query: « socio-économique » is two adjacent words.
-        sql = " || ".join(
-            f"setweight(to_tsvector('public.{SEARCH_CONFIG}'::regconfig, "
-            f"translate(COALESCE(\"{column}\", ''), '-‑', '  ')), '{weight}')"
-            for column, weight in parts
-        )
-        return sql, []
-
-
 def synonym_groups():
     """Folded groups of equivalent expressions, from the Synonym table (one query)."""
-    from resources.models import Synonym
-
     return [group for group in (s.folded_terms for s in Synonym.objects.all()) if len(group) > 1]
 
 
@@ -159,8 +140,6 @@ def excerpts(fiches, parsed):
     Built in Python from the folded body on both databases: PostgreSQL's ts_headline re-parses every body
     and cost more than the whole rest of the search page.
     """
-    from resources.models import Fiche
-
     pks = [fiche.pk for fiche in fiches]
     if not pks or not parsed:
         return {}
@@ -192,13 +171,6 @@ def _lexicon_words():
 
     Built once per catalogue version (see resources.facet_index) and kept in the process.
     """
-    from taggit.models import Tag
-
-    from resources.facet_index import catalogue_version
-    from resources.filters import fiche_tagged_items
-    from resources.models import Fiche
-    from resources.vocabularies import VOCABULARIES
-
     # Vocabulary labels change without changing the catalogue version: rebuilt when the shared content version
     # changes (any edit saved by staff), and every few minutes for the others.
     version = (catalogue_version(), content_version(), int(time.monotonic() // LEXICON_MAX_AGE))
@@ -250,11 +222,6 @@ def search_pages(parsed, limit=8):
     """[(kind, label, url, description)] of levers, components and vocabulary values whose label or
     description match: one UNION query over the small vocabulary tables, matched in Python so that
     accents fold the same on both databases."""
-    from django.urls import reverse
-
-    from resources.models import Component, Lever
-    from resources.vocabularies import VOCABULARIES, vocabulary_rows
-
     if not parsed:
         return []
     words = [_stem(w) for w in parsed.positive_words()]
@@ -280,6 +247,6 @@ def search_pages(parsed, limit=8):
 
 
 __all__ = [
-    "FicheSearchVector", "excerpts", "folded_text_condition", "prepare_query", "search_fiches", "search_pages",
+    "excerpts", "folded_text_condition", "prepare_query", "search_fiches", "search_pages",
     "similarity", "suggest",
 ]

@@ -4,7 +4,7 @@ import django.contrib.postgres.search
 from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
 
-import resources.search
+import resources.search_vector
 from resources.db_operations import RunPostgresSQL
 from resources.markdown import render_markdown
 from resources.text import fold_words
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='fiche',
             name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=resources.search.FicheSearchVector(), output_field=django.contrib.postgres.search.SearchVectorField()),
+            field=models.GeneratedField(db_persist=True, expression=resources.search_vector.FicheSearchVector(), output_field=django.contrib.postgres.search.SearchVectorField()),
         ),
         RunPostgresSQL(
             "CREATE INDEX fiche_search_vector_gin ON resources_fiche USING gin (search_vector);",
