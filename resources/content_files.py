@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from resources.text import MISPLACED_FICHE_LINK_RE
+
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 VOCABULARIES_FILE = FIXTURES_DIR / "vocabularies.toml"
 FICHES_DIR = FIXTURES_DIR / "fiches"
@@ -91,12 +93,12 @@ def linked_fiche_slugs(body):
 
 def unknown_link_problems(body, known_slugs):
     """One problem per ``[[slug]]`` of the body that names no fiche, and one for a [[…]] written inside another
-    link (it would render broken: see resources.markdown.MISPLACED_FICHE_LINK_RE)."""
+    link (it would render broken: see resources.text.MISPLACED_FICHE_LINK_RE)."""
     problems = [
         f"body links to an unknown fiche: [[{slug}]] (no fiche file {slug}.md)"
         for slug in sorted(linked_fiche_slugs(body) - set(known_slugs))
     ]
-    if re.search(r"\]\(\s*\[\[|<[^>\s]*\[\[|\[\[\[", body):
+    if MISPLACED_FICHE_LINK_RE.search(body):
         problems.append("body writes a [[fiche]] link inside another link: write [[slug|texte]] instead")
     return problems
 

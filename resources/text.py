@@ -1,5 +1,6 @@
 """Folding of French text for accent- and case-insensitive matching, the same in Python and in stored copies."""
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -59,3 +60,9 @@ def duration_label(minutes):
 def guillemets(text):
     """« text » with the no-break spaces French typography puts inside the quotation marks."""
     return f"«\u00a0{text}\u00a0»"
+
+
+# A [[…]] where Markdown expects an address (« [texte]([[slug]]) », « <https://…[[slug]]> ») or right after a
+# « [ » (« [[[slug]]](…) »): it would render as a broken link. Here, free of any dependency, for the Markdown
+# renderer and for the check of the shipped files (which runs before the project is installed).
+MISPLACED_FICHE_LINK_RE = re.compile(r"\]\(\s*\[\[|<[^>\s]*\[\[|\[\[\[")
