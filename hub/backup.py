@@ -29,7 +29,7 @@ from django.core.management import call_command
 from django.core.management.commands import loaddata
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from hub.page_cache import bump_content_version
+from core.page_cache import bump_content_version
 
 SUFFIX = ".json.gz"
 EXCLUDED = ("contenttypes", "auth.permission", "sessions")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from hub.env import env_bool, env_int, env_list, parse_database_url
+from core.env import env_bool, env_int, env_list, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "hub.apps.TaggitConfig",  # taggit, named « Mots-clés »
+    "core",
     "resources",
     "parcours",
     "diagnostic",
@@ -75,7 +76,7 @@ TEMPLATES = [
                 "hub.context_processors.site",
             ],
             # « 0 fiche » in every template: Django's pluralize would say « 0 fiches ».
-            "builtins": ["resources.templatetags.french"],
+            "builtins": ["core.templatetags.french"],
         },
     },
 ]
@@ -96,7 +97,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "hub.redis_cache.HubRedisCache",
+            "BACKEND": "core.redis_cache.HubRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("HUB_CACHE_PREFIX", "hub"),
             "TIMEOUT": 300,
@@ -106,7 +107,7 @@ if REDIS_URL:
     }
     # Sessions read from Redis, written through to the database: shared, they survive a Redis restart, and
     # pages keep working while Redis is down (hub/sessions.py).
-    SESSION_ENGINE = "hub.sessions"
+    SESSION_ENGINE = "core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hub"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hub.page_cache import bump_content_version
+from core.page_cache import bump_content_version
 from parcours.content_loader import parcours_load
 from parcours.models import Enrolment, Parcours, Profile, SavedFiche, Status, StepProgress
 from parcours.outline import available_depths, depth_includes

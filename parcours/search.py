@@ -2,7 +2,7 @@
 
 from parcours.models import Step
 from resources.search import folded_text_condition
-from resources.text import fold_words
+from core.text import fold_words
 
 
 def search_steps(parsed, limit=8):

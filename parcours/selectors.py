@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
 
-from hub.page_cache import content_cached
+from core.page_cache import content_cached
 from parcours.models import Parcours, Step
 from resources.models import Fiche
 

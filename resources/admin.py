@@ -5,7 +5,7 @@ from django.utils import timezone
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from hub.page_cache import bump_content_version
+from core.page_cache import bump_content_version
 from resources import models as m
 from resources.fiche_links import fiche_links_refresh
 from resources.search import folded_text_condition, prepare_query, search_fiches

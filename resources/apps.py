@@ -7,7 +7,7 @@ class ResourcesConfig(AppConfig):
     verbose_name = "Référentiel et fiches"
 
     def ready(self):
-        from hub.page_cache import bump_on_content_change, is_content_model
+        from core.page_cache import bump_on_content_change, is_content_model
         from resources import fiche_links, fiche_tags
 
         fiche_links.connect_receivers()  # bodies that link a fiche follow its title, slug, status and deletion

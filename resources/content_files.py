@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resources.text import MISPLACED_FICHE_LINK_RE
+from core.text import MISPLACED_FICHE_LINK_RE
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 VOCABULARIES_FILE = FIXTURES_DIR / "vocabularies.toml"
@@ -93,7 +93,7 @@ def linked_fiche_slugs(body):
 
 def unknown_link_problems(body, known_slugs):
     """One problem per ``[[slug]]`` of the body that names no fiche, and one for a [[…]] written inside another
-    link (it would render broken: see resources.text.MISPLACED_FICHE_LINK_RE)."""
+    link (it would render broken: see core.text.MISPLACED_FICHE_LINK_RE)."""
     problems = [
         f"body links to an unknown fiche: [[{slug}]] (no fiche file {slug}.md)"
         for slug in sorted(linked_fiche_slugs(body) - set(known_slugs))

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from hub.page_cache import bump_content_version
+from core.page_cache import bump_content_version
 from resources.content_loader import content_load
 from resources.models import Fiche
 from resources.vocabularies import VOCABULARIES

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Max
 
-from hub.page_cache import content_version
+from core.page_cache import content_version
 from resources.models import Fiche
 from resources.tags import fiche_tagged_items
 

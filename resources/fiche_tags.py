@@ -17,7 +17,7 @@ from django.utils import timezone
 from taggit.models import TaggedItem
 
 from resources.tags import fiche_tagged_items
-from resources.text import fold_words
+from core.text import fold_words
 
 TAGS_TEXT_MAX = 1000
 

@@ -17,7 +17,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-from resources.text import MISPLACED_FICHE_LINK_RE
+from core.text import MISPLACED_FICHE_LINK_RE
 
 ALLOWED_TAGS = {
     "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
@@ -105,7 +105,7 @@ def render_markdown(text, *, fiche_links=None, seen=None):
     return clean.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")
 
 
-# A [[…]] inside another link (resources.text.MISPLACED_FICHE_LINK_RE): the author is told to write [[slug|texte]].
+# A [[…]] inside another link (core.text.MISPLACED_FICHE_LINK_RE): the author is told to write [[slug|texte]].
 MISPLACED_FICHE_LINK_MESSAGE = (
     "Un lien vers une fiche s’écrit seul, hors d’un autre lien : [[identifiant-de-la-fiche]] ou "
     "[[identifiant-de-la-fiche|texte du lien]] (et non « [texte]([[identifiant]]) »)."

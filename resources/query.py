@@ -8,7 +8,7 @@ bytes, markup) is read as plain text, never as an error.
 import re
 from dataclasses import dataclass, field
 
-from resources.text import fold_words
+from core.text import fold_words
 
 MAX_QUERY_LENGTH = 200
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')

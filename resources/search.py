@@ -19,13 +19,13 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import format_html, format_html_join
 from taggit.models import Tag
 
-from hub.page_cache import content_version
+from core.page_cache import content_version
 from resources.facet_index import catalogue_version
 from resources.models import Component, Fiche, Lever, Synonym
 from resources.query import expand_synonyms, parse_query
 from resources.search_vector import SEARCH_CONFIG
 from resources.tags import fiche_tagged_items
-from resources.text import fold, fold_words
+from core.text import fold, fold_words
 from resources.vocabularies import VOCABULARIES, vocabulary_rows
 
 EXCERPT_LENGTH = 220

@@ -5,7 +5,7 @@ from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 from django.test import Client
 
-from hub import page_cache
+from core import page_cache
 from resources.facet_index import reset_index
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from diagnostic.forms import OrganisationForm
-from hub.redirects import posted
+from core.redirects import posted
 from diagnostic.models import ValuationRates
 from diagnostic.ownership import get_organisation_for, organisations_for, remember_in_session, session_ids
 from diagnostic.report import build_report

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from diagnostic import computation
 from diagnostic.forms import SnapshotForm
-from hub.redirects import posted
+from core.redirects import posted
 from diagnostic.models import Organisation, Snapshot, ValuationRates
 from diagnostic.numbers import format_number
 from diagnostic.ownership import get_organisation_for

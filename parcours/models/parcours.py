@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 from resources.fiche_links import fiche_links_error, render_body
 from resources.markdown import BODY_HELP
 from resources.models import Fiche, Provenance
-from resources.text import fold_words
+from core.text import fold_words
 
 MIN_QUESTIONS, MAX_QUESTIONS = 2, 4
 # Addresses under a parcours that a step slug would shadow (see parcours/urls.py).

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from diagnostic.ownership import SESSION_KEY as DIAGNOSTIC_SESSION_KEY
 from diagnostic.ownership import session_ids
 from diagnostic.services import diagnostic_claim_session
-from hub.redirects import posted, safe_next_url
+from core.redirects import posted, safe_next_url
 from parcours import throttle
 from parcours.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm
 from parcours.models import Profile

@@ -15,7 +15,7 @@ from parcours.forms import NoteForm, StatusForm
 from parcours.models import Depth, Status
 from parcours.outline import build_outline, depth_durations, resolve_depth
 from parcours.tracking import tracker_for
-from resources.text import guillemets
+from core.text import guillemets
 
 # Sent by static/js/notes.js when it saves a note as it is typed: the answer is then JSON, not a page.
 AUTOSAVE_HEADER = "X-Hub-Autosave"

@@ -8,13 +8,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from diagnostic.ownership import organisations_for
-from hub.redirects import safe_next_url
+from core.redirects import safe_next_url
 from parcours import selectors
 from parcours.models import Profile
 from parcours.notes_export import NOTE_FORMATS, notes_document
 from parcours.tracking import tracker_for
 from resources.models import Fiche
-from resources.text import guillemets
+from core.text import guillemets
 
 SUGGESTIONS = 6
 

@@ -4,10 +4,11 @@ import django.contrib.postgres.search
 from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
 
+# Two modules written for migrations, importing nothing of the project: the custom operation, and the expression of
+# the generated column (Django compares it by class with the model's field, so it cannot be a frozen copy).
 import resources.search_vector
 from resources.db_operations import RunPostgresSQL
-from resources.markdown import render_markdown
-from resources.text import fold_words
+from resources.migrations._frozen_text import fold_words
 
 # French stemming after accent removal: « benevole » then finds « bénévoles » (plain « french » keeps accents).
 CREATE_CONFIG = """
@@ -22,6 +23,7 @@ def backfill_search_copies(apps, schema_editor):
     """Fill the new derived columns of fiches saved before this migration."""
     import html
 
+    import markdown
     from django.utils.html import strip_tags
 
     Fiche = apps.get_model("resources", "Fiche")
@@ -31,7 +33,7 @@ def backfill_search_copies(apps, schema_editor):
     for fiche in Fiche.objects.all():
         tags = TaggedItem.objects.filter(content_type=content_type, object_id=fiche.pk)
         fiche.tags_text = ", ".join(sorted(tags.values_list("tag__name", flat=True)))[:1000]
-        fiche.body_text = " ".join(html.unescape(strip_tags(render_markdown(fiche.body))).split())
+        fiche.body_text = " ".join(html.unescape(strip_tags(markdown.markdown(fiche.body))).split())
         fiche.search_title = " " + fold_words(fiche.title)
         fiche.search_text = " " + fold_words(f"{fiche.title} {fiche.chapeau} {fiche.tags_text} {fiche.body_text}")
         fiche.save(update_fields=["tags_text", "body_text", "search_title", "search_text"])

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from resources.text import sort_key
+from resources.migrations._frozen_text import sort_key
 
 
 def fill_sort_title(apps, schema_editor):

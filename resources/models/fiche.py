@@ -12,7 +12,7 @@ from taggit.managers import TaggableManager
 from resources.fiche_links import fiche_links_error, render_body
 from resources.markdown import BODY_HELP
 from resources.search_vector import FicheSearchVector
-from resources.text import fold_words, sort_key
+from core.text import fold_words, sort_key
 from resources.models.vocabulary import (
     ActionObjective,
     ActorKind,

@@ -4,7 +4,7 @@ slowest part of the catalogue page."""
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from resources.templatetags.french import pluriel
+from core.templatetags.french import pluriel
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
-from hub.page_cache import canonical_query, content_cached, shared_page
+from core.page_cache import canonical_query, content_cached, shared_page
 from resources.catalogue import build_catalogue
 from resources.filters import oversized_facets
 from resources.models import Component, Fiche

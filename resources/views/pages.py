@@ -5,7 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 
-from hub.page_cache import shared_page
+from core.page_cache import shared_page
 from parcours.models import Parcours
 from resources.models import Component, Economy, Fiche, Impact, Lever, ReferentielPart
 from resources.vocabularies import VOCABULARIES

@@ -6,7 +6,7 @@ from django.db.models import Count, Window
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from hub.page_cache import content_cached
+from core.page_cache import content_cached
 
 from resources.models import Fiche
 from resources.query import MAX_QUERY_LENGTH

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from hub.page_cache import shared_page
+from core.page_cache import shared_page
 from resources.models import Component, Fiche, Lever
 from resources.pagination import paginate
 from resources.vocabularies import BY_PREFIX

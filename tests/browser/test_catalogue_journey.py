@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from resources.text import sort_key
+from core.text import sort_key
 from tests.browser.a11y import axe_violations
 from tests.browser.keyboard import tab_to
 

@@ -493,7 +493,7 @@ def test_saving_a_fiche_never_redirects_off_the_site(payload):
 ])
 @pytest.mark.parametrize("target", ["mon-espace", "x", "admin:index"])
 def test_a_next_without_slash_or_dot_falls_back_instead_of_failing(url, fields, target):
-    """Bug found here: hub.redirects.safe_next_url accepts « mon-espace » (a relative address on this site), then
+    """Bug found here: core.redirects.safe_next_url accepts « mon-espace » (a relative address on this site), then
     django.shortcuts.redirect() reads a string without « / » or « . » as a URL pattern name: NoReverseMatch, 500."""
     make_fiche(slug="fiche-xss")
     response = Client().post(url, {**fields, "next": target})

@@ -1,4 +1,4 @@
-"""The shared page cache (hub.page_cache): anonymous content pages come from the cache without a query, an edit
+"""The shared page cache (core.page_cache): anonymous content pages come from the cache without a query, an edit
 by staff shows on the very next request, and nothing of one person is ever stored or served to another."""
 
 import re
@@ -22,7 +22,7 @@ from django.urls import path
 from taggit.models import Tag, TaggedItem
 
 from diagnostic.models import Organisation, Snapshot
-from hub.page_cache import VERSION_KEY, bump_content_version, content_version, is_content_model, shared_page
+from core.page_cache import VERSION_KEY, bump_content_version, content_version, is_content_model, shared_page
 from parcours.models import Enrolment, Parcours, Profile, SavedFiche, Step, StepProgress
 from resources import models as m
 from tests.factories import make_component, make_fiche, make_lever, make_parcours, make_step, make_vocabulary

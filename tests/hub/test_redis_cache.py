@@ -1,4 +1,4 @@
-"""The Redis backend of the hub (hub.redis_cache) against the real Redis server, as production uses it."""
+"""The Redis backend of the hub (core.redis_cache) against the real Redis server, as production uses it."""
 
 import os
 import socket
@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from hub.redis_cache import HubRedisCache
+from core.redis_cache import HubRedisCache
 
 
 def _redis_reachable():
@@ -67,9 +67,9 @@ def test_with_replicas_writes_go_to_the_first_server_and_reads_to_the_others():
 @pytest.mark.django_db
 def test_sessions_are_copied_into_redis_for_an_hour_at_most_and_removed_at_log_out(settings, django_user_model):
     prefix = f"hub-test-{uuid.uuid4().hex}"
-    settings.CACHES = {"default": {"BACKEND": "hub.redis_cache.HubRedisCache", "LOCATION": "redis://127.0.0.1:6379/2",
+    settings.CACHES = {"default": {"BACKEND": "core.redis_cache.HubRedisCache", "LOCATION": "redis://127.0.0.1:6379/2",
                                    "KEY_PREFIX": prefix}}
-    settings.SESSION_ENGINE = "hub.sessions"
+    settings.SESSION_ENGINE = "core.sessions"
     from django.core.cache import cache
     from django.test import Client
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 # Nothing listens on port 1: every call is refused at once, as when Redis is down.
 DOWN = {
     "default": {
-        "BACKEND": "hub.redis_cache.HubRedisCache",
+        "BACKEND": "core.redis_cache.HubRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -23,7 +23,7 @@ DOWN = {
 @pytest.fixture
 def redis_down(settings):
     settings.CACHES = DOWN
-    settings.SESSION_ENGINE = "hub.sessions"
+    settings.SESSION_ENGINE = "core.sessions"
     from django.core.cache import cache
 
     with pytest.raises(Exception):  # noqa: B017 (redis raises its own ConnectionError)

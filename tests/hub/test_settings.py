@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from hub.env import env_bool, env_int, env_list, parse_database_url
+from core.env import env_bool, env_int, env_list, parse_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,8 +169,8 @@ def _cache_settings(**env):
 
 def test_with_redis_every_app_server_shares_cache_sessions_and_pages():
     backend, location, prefix, sessions, seconds = _cache_settings(REDIS_URL="redis://cache:6379/0", HUB_CACHE_PREFIX="hub-prod")
-    assert (backend, location, prefix) == ("hub.redis_cache.HubRedisCache", "redis://cache:6379/0", "hub-prod")
-    assert sessions == "hub.sessions"  # Django's cached_db, tolerant of a Redis outage
+    assert (backend, location, prefix) == ("core.redis_cache.HubRedisCache", "redis://cache:6379/0", "hub-prod")
+    assert sessions == "core.sessions"  # Django's cached_db, tolerant of a Redis outage
     assert seconds == "600"
 
 

@@ -9,7 +9,7 @@ import pytest
 from parcours.models import Depth, Enrolment, Parcours, Step, StepProgress
 from parcours.outline import available_depths, build_outline, depth_durations, depth_includes, resolve_depth
 from parcours.tracking import StepState
-from resources.text import duration_label
+from core.text import duration_label
 from tests.factories import make_parcours, make_step
 
 DONE = StepState("terminee")

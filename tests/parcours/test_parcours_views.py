@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hub.page_cache import bump_content_version
+from core.page_cache import bump_content_version
 from parcours.models import Enrolment, Status, StepProgress
 from parcours.services import progress_set_note, progress_set_status
 from tests.factories import make_fiche, make_parcours, make_step

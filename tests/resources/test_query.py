@@ -3,7 +3,7 @@
 import pytest
 
 from resources.query import MAX_QUERY_LENGTH, expand_synonyms, parse_query
-from resources.text import fold, fold_words
+from core.text import fold, fold_words
 
 
 @pytest.mark.parametrize("text", ["Bénévoles", "BÉNÉVOLES", "bénévoles", "benevoles", "BENEVOLES"])

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from diagnostic.content_loader import diagnostic_load
-from hub.page_cache import bump_content_version
+from core.page_cache import bump_content_version
 from parcours.content_loader import parcours_load
 from resources.content_loader import content_load
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from resources.text import duration_label
+from core.text import duration_label
 
 register = template.Library()
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The shared bottom layer: text, caching, environment, sessions, redirects and the template tags every app uses.
+
+    It has no model and imports no other package of the project.
+    """
+
+    name = "core"
+    verbose_name = "Socle commun"
