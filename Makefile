@@ -38,7 +38,7 @@ DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=hub.example.org \
 # layers and no import loop), all set in pyproject.toml; every exception is justified on its line.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/bandit -q -c pyproject.toml -r core hub resources parcours diagnostic
+	$(BIN)/bandit -q -c pyproject.toml -r core hub accounts resources parcours diagnostic tools
 	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test lint
@@ -67,7 +67,7 @@ restore: $(VENV)/.installed
 # Search and catalogue benchmark on PostgreSQL with 20,000 synthetic fiches (not part of `make test`).
 BENCH_DB ?= hub_bench
 BENCH_URL := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
-BENCH_ENV := DATABASE_URL=$(BENCH_URL) DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=testserver \
+BENCH_ENV := DJANGO_SETTINGS_MODULE=tools.settings DATABASE_URL=$(BENCH_URL) DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=testserver \
 	DJANGO_SECRET_KEY=bench-only-7c1e5a9b3d2f4e6a8c0b1d3f5e7a9c2b4d6f8e0a1c3e5b7d9f
 BENCH_FICHES ?= 20000
 BENCH_REQUESTS ?= 200
@@ -87,9 +87,9 @@ BENCH_PEOPLE ?= 5000
 BENCH_DIAGNOSTICS ?= 1000
 BENCH_SECONDS ?= 8
 BENCH_REDIS ?= redis://127.0.0.1:6379/1
-BENCH_SERVE_ENV := DATABASE_URL=$(BENCH_URL) DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver \
+BENCH_SERVE_ENV := DJANGO_SETTINGS_MODULE=tools.settings DATABASE_URL=$(BENCH_URL) DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver \
 	DJANGO_SECRET_KEY=bench-only-7c1e5a9b3d2f4e6a8c0b1d3f5e7a9c2b4d6f8e0a1c3e5b7d9f \
-	HUB_BENCH_FLOOR=1 REDIS_URL=$(BENCH_REDIS) HUB_CACHE_PREFIX=hub-bench DJANGO_STATIC_ROOT=$(CURDIR)/staticfiles
+	REDIS_URL=$(BENCH_REDIS) HUB_CACHE_PREFIX=hub-bench DJANGO_STATIC_ROOT=$(CURDIR)/staticfiles
 
 .PHONY: bench
 bench: $(VENV)/.installed
@@ -99,5 +99,5 @@ bench: $(VENV)/.installed
 	redis-cli -u $(BENCH_REDIS) --scan --pattern 'hub-bench:*' | xargs -r redis-cli -u $(BENCH_REDIS) del >/dev/null
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BENCH_SERVE_ENV) $(BIN)/python manage.py bench --fiches $(BENCH_FICHES) --personnes $(BENCH_PEOPLE) \
-		--diagnostics $(BENCH_DIAGNOSTICS) --secondes $(BENCH_SECONDS)
+	$(BENCH_SERVE_ENV) $(BIN)/python manage.py bench --fiches $(BENCH_FICHES) --people $(BENCH_PEOPLE) \
+		--diagnostics $(BENCH_DIAGNOSTICS) --seconds $(BENCH_SECONDS)

@@ -64,7 +64,7 @@ GENDERS = {
     # parcours
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape
-    "parcours.profile": MASCULINE,
+    "accounts.profile": MASCULINE,
     "parcours.savedfiche": FEMININE,
     "parcours.enrolment": FEMININE,  # inscription
     "parcours.stepprogress": FEMININE,  # progression

@@ -1,11 +1,27 @@
-"""Application configurations of the admin in French (listed in INSTALLED_APPS instead of Django's and taggit's).
+"""Application configurations: the hub's own, and the admin and taggit in French (listed in INSTALLED_APPS instead
+of Django's and taggit's).
 
 This module is imported while the application registry is being filled: it imports no model and no admin.
 """
 
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from taggit.apps import TaggitAppConfig
+
+
+class HubConfig(AppConfig):
+    """The project's own app, on top of the others: home and information pages, site-wide search, « Mon espace »,
+    project commands, and the wiring across apps."""
+
+    name = "hub"
+    verbose_name = "Hub"
+
+    def ready(self):
+        from hub.receivers import merge_visitor_work
+
+        user_logged_in.connect(merge_visitor_work, dispatch_uid="hub-merge-visitor-work")
 
 
 class HubAdminConfig(AdminConfig):

@@ -17,6 +17,7 @@ column ``Fiche.search_vector`` is in the file but never inserted: the database c
 restored text. Times keep their milliseconds, not their microseconds (Django's JSON encoder, as ECMA-262 dates).
 """
 
+import contextlib
 import gzip
 import json
 import os
@@ -36,6 +37,9 @@ EXCLUDED = ("contenttypes", "auth.permission", "sessions")
 # Rows that migrations create in every new database (diagnostic/migrations/0002_default_rates.py): they are
 # not « data » for the emptiness check, and the backup's own row replaces them.
 SEEDED_BY_MIGRATIONS = ("diagnostic.valuationrates",)
+# Models that changed app since older backups were written: their rows and the natural keys that name them
+# (content types, permissions) are read under the new name.
+MOVED_MODELS = {("parcours", "profile"): ("accounts", "profile")}
 
 
 class BackupError(Exception):
@@ -103,7 +107,8 @@ def backup_restore(path, *, replace=False, using=DEFAULT_DB_ALIAS):
                 model._base_manager.using(using).all().delete()
             # This database's content type ids may differ from the source's: natural keys are looked up afresh.
             ContentType.objects.clear_cache()
-            call_command(loader, str(path), database=using, verbosity=0)
+            with _current_labels(path) as current:
+                call_command(loader, str(current), database=using, verbosity=0)
             for model in seeded:
                 if not model._base_manager.using(using).exists():
                     model._base_manager.using(using).create()
@@ -125,6 +130,45 @@ def saved_models():
             continue
         models.append(model)
     return models
+
+
+@contextlib.contextmanager
+def _current_labels(path):
+    """``path``, or a copy of it beside it where the models of MOVED_MODELS carry their current app label."""
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        objects = json.load(stream)
+    if not _relabel(objects):
+        yield path
+        return
+    handle, copy = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=SUFFIX)
+    os.close(handle)
+    try:
+        with gzip.open(copy, "wt", encoding="utf-8") as stream:
+            json.dump(objects, stream)
+        yield Path(copy)
+    finally:
+        Path(copy).unlink(missing_ok=True)
+
+
+def _relabel(value):
+    """Rename moved models in place: « app.model » labels, and [app, model] pairs inside natural keys."""
+    changed = False
+    if isinstance(value, dict):
+        label = value.get("model")
+        if isinstance(label, str) and tuple(label.split(".", 1)) in MOVED_MODELS:
+            value["model"] = ".".join(MOVED_MODELS[tuple(label.split(".", 1))])
+            changed = True
+        for item in value.values():
+            changed = _relabel(item) or changed
+    elif isinstance(value, list):
+        for index in range(len(value) - 1):
+            pair = (value[index], value[index + 1])
+            if all(isinstance(part, str) for part in pair) and pair in MOVED_MODELS:
+                value[index], value[index + 1] = MOVED_MODELS[pair]
+                changed = True
+        for item in value:
+            changed = _relabel(item) or changed
+    return changed
 
 
 def _checked_path(path):

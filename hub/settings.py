@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "resources",
     "parcours",
     "diagnostic",
+    "accounts",
+    "hub.apps.HubConfig",
 ]
 
 MIDDLEWARE = [
@@ -118,8 +120,6 @@ else:
 # and in development a template being edited would not show. One process may turn it on with locmem.
 HUB_PAGE_CACHE_SECONDS = env_int("HUB_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
 
-# `make bench` only: adds the bare « floor » view that the benchmark compares every page with.
-HUB_BENCH_FLOOR = env_bool("HUB_BENCH_FLOOR", False)
 
 # Covering indexes (INCLUDE) serve PostgreSQL only; SQLite builds them without the extra columns.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -131,8 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "parcours:login"
-LOGIN_REDIRECT_URL = "parcours:dashboard"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "hub:dashboard"
 # Password reset links stay valid for one day.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 

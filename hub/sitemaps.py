@@ -4,7 +4,18 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from parcours.sitemaps import ParcoursSitemap
-from resources.sitemaps import FicheSitemap, LeverSitemap, StaticPagesSitemap, VocabularySitemap
+from resources.sitemaps import FicheSitemap, LeverSitemap, VocabularySitemap
+
+
+class StaticPagesSitemap(Sitemap):
+    def items(self):
+        return [
+            "hub:home", "resources:referentiel", "resources:fiche_list", "hub:accessibility", "hub:legal",
+            "hub:site_map",
+        ]
+
+    def location(self, item):
+        return reverse(item)
 
 
 class AppPagesSitemap(Sitemap):

@@ -1,20 +1,28 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from hub.bench import floor
 from hub.sitemaps import SITEMAPS
-from parcours.throttle import throttled_admin_login
-from resources.views import pages
+from accounts.throttle import throttled_admin_login
+from hub.views import pages, search, space
 
 admin.site.site_header = "Administration du hub"
 admin.site.site_title = "Administration du hub"
 admin.site.index_title = "Contenus et vocabulaires"
 
+# The hub's own pages, under the « hub: » namespace.
+hub_patterns = ([
+    path("", pages.home, name="home"),
+    path("recherche/", search.search, name="search"),
+    path("mon-espace/", space.dashboard, name="dashboard"),
+    path("accessibilite/", pages.accessibility, name="accessibility"),
+    path("mentions-legales/", pages.legal, name="legal"),
+    path("plan-du-site/", pages.site_map, name="site_map"),
+], "hub")
+
 urlpatterns = [
-    # The admin's log-in, under the same throttle as the site's (parcours/throttle.py).
+    # The admin's log-in, under the same throttle as the site's (accounts/throttle.py).
     path("admin/login/", throttled_admin_login(admin.site.login), name="admin_login_throttled"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -22,11 +30,9 @@ urlpatterns = [
     path("favicon.ico", pages.favicon),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     # Before resources: its last patterns catch any /<prefix>/ for the vocabulary pages.
+    path("", include(hub_patterns)),
+    path("", include("accounts.urls")),
     path("", include("parcours.urls")),
     path("", include("diagnostic.urls")),
     path("", include("resources.urls")),
 ]
-
-if settings.HUB_BENCH_FLOOR:
-    # The benchmark's yardstick: the same middleware as every page, no query, no template.
-    urlpatterns.insert(0, path("bench/plancher/", floor, name="bench_floor"))

@@ -70,3 +70,8 @@ def outlines_for(tracker):
         outline.chosen = parcours.pk in depths
         outlines.append(outline)
     return outlines
+
+
+def started_outlines(tracker):
+    """The outlines of every parcours this person started or chose a level of."""
+    return [outline for outline in outlines_for(tracker) if outline.is_started or outline.chosen]

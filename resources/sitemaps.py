@@ -1,19 +1,7 @@
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
 
 from resources.models import Component, Fiche, Lever
 from resources.vocabularies import VOCABULARIES
-
-
-class StaticPagesSitemap(Sitemap):
-    def items(self):
-        return [
-            "resources:home", "resources:referentiel", "resources:fiche_list", "resources:accessibility",
-            "resources:legal", "resources:site_map",
-        ]
-
-    def location(self, item):
-        return reverse(item)
 
 
 class FicheSitemap(Sitemap):

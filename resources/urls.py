@@ -1,20 +1,15 @@
 from django.urls import path
 
-from resources.views import catalogue, pages, search, vocabulary
+from resources.views import catalogue, referentiel, vocabulary
 
 app_name = "resources"
 
 urlpatterns = [
-    path("", pages.home, name="home"),
-    path("referentiel/", pages.referentiel, name="referentiel"),
-    path("recherche/", search.search, name="search"),
+    path("referentiel/", referentiel.referentiel, name="referentiel"),
     path("fiches/", catalogue.fiche_list, name="fiche_list"),
     path("fiches/<slug:slug>/", catalogue.fiche_detail, name="fiche_detail"),
     path("leviers/<slug:slug>/", vocabulary.lever_detail, name="lever_detail"),
     path("leviers/<slug:lever_slug>/<slug:slug>/", vocabulary.component_detail, name="component_detail"),
-    path("accessibilite/", pages.accessibility, name="accessibility"),
-    path("mentions-legales/", pages.legal, name="legal"),
-    path("plan-du-site/", pages.site_map, name="site_map"),
     # Last: the generic vocabulary pages (/regions/, /domaines/…); unknown prefixes give the 404.
     path("<slug:kind>/", vocabulary.vocabulary_index, name="vocabulary_index"),
     path("<slug:kind>/<slug:slug>/", vocabulary.vocabulary_detail, name="vocabulary_detail"),

@@ -3,6 +3,7 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from core import page_cache
@@ -67,3 +68,25 @@ def staff_client(client, staff):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+@pytest.fixture
+def scratch_database_url(tmp_path):
+    """A fresh database of the same kind as the test database: a SQLite file, or a PostgreSQL database made
+    for this test and dropped after it."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'avant-v2.sqlite3'}"
+        return
+    import psycopg
+
+    settings = connection.settings_dict
+    name = f"hub_migration_{os.getpid()}"
+    admin = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+                            dbname="postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()

@@ -10,6 +10,9 @@ os.environ.setdefault("DJANGO_HTTPS", "0")
 
 from hub.settings import *  # noqa: E402,F403  (the point of this module is to reuse them all)
 
+# The tooling's commands (seed_demo, bench, bench_search) are tested too; the product's URLs stay the product's.
+INSTALLED_APPS = [*INSTALLED_APPS, "tools"]  # noqa: F405
+
 # A fast hasher: password hashing is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -168,14 +168,6 @@ class Fiche(models.Model):
     def get_absolute_url(self):
         return reverse("resources:fiche_detail", kwargs={"slug": self.slug})
 
-    def sync_tags_text(self):
-        """Copy the tag names into the fiche's searchable text now (resources.fiche_tags does it on every change
-        of tags; this is for rows written raw, such as a restore)."""
-        from resources.fiche_tags import fiche_tags_text_refresh
-
-        fiche_tags_text_refresh(fiche_ids=[self.pk])
-        self.refresh_from_db(fields=["tags_text", "search_text", "updated_at"])
-
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED

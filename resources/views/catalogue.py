@@ -84,8 +84,8 @@ def fiche_detail(request, slug):
     # A published fiche is the same for everyone but its « Sauvegarder » button: the rest comes from the content
     # cache; a draft (shown to staff only) is rendered afresh.
     found = content_cached(f"fiche:{slug}", lambda: _fiche_and_content(Fiche.objects.published(), slug))
-    if found is None and request.user.is_authenticated and request.user.is_staff:
-        found = _fiche_and_content(Fiche.objects.all(), slug)
+    if found is None and request.user.is_staff:
+        found = _fiche_and_content(Fiche.objects.visible_to(request.user), slug)
     if found is None:
         raise Http404("Fiche introuvable")
     fiche, content = found

@@ -15,7 +15,8 @@ from django.db import connection  # noqa: F401 (read by the skipif condition)
 from playwright.sync_api import expect
 
 from diagnostic.models import Organisation, Snapshot
-from parcours.models import Profile, Status, Step
+from accounts.models import Profile
+from parcours.models import Status, Step
 from parcours.services import fiche_set_saved, progress_set_note, progress_set_status
 from resources.models import Fiche
 from tests.browser.a11y import axe_violations

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from diagnostic.content_loader import diagnostic_load, read
 from diagnostic.models import ActivationDescriptor, RecommendationRule
@@ -153,28 +152,6 @@ print(json.dumps({
 """
 FIGURES = {"salaried_fte": "2.50", "volunteer_hours": "1200.00", "subsidies_local": "55000.00",
            "revenue_sales": "30000.00", "partnerships_means": "2", "in_kind_premises": "6000.00"}
-
-
-@pytest.fixture
-def scratch_database_url(tmp_path):
-    """A fresh database of the same kind as the test database: a SQLite file, or a PostgreSQL database made
-    for this test and dropped after it."""
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'avant-v2.sqlite3'}"
-        return
-    import psycopg
-
-    settings = connection.settings_dict
-    name = f"hub_migration_{os.getpid()}"
-    admin = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-                            dbname="postgres", autocommit=True)
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
 
 
 def test_the_migration_keeps_every_figure_and_leaves_the_questionnaire_empty(scratch_database_url):

@@ -25,7 +25,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from diagnostic.models import Organisation, Snapshot
 from parcours import services
-from parcours.models import Enrolment, Profile, SavedFiche, Status, StepProgress
+from accounts.models import Profile
+from parcours.models import Enrolment, SavedFiche, Status, StepProgress
 from resources import models as m
 from tests.factories import (
     make_component,
@@ -165,7 +166,7 @@ def owner_state(world, owner, owner_client):
 
 
 def login_url(path):
-    return f"{reverse('parcours:login')}?next={quote(path, safe='/')}"
+    return f"{reverse('accounts:login')}?next={quote(path, safe='/')}"
 
 
 # The classification ---------------------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ ALICE = ("alice",)
 DIAGNOSTIC_POST = (("name", "Piratée"), ("year", "2021"), ("subsidies_state", "99 999"))
 PER_USER = {
     # « Mon espace » and the notes
-    "parcours:dashboard": PerUser(lambda w, o: ["/mon-espace/"], shows=("note", "organisation", "progress", "saved")),
+    "hub:dashboard": PerUser(lambda w, o: ["/mon-espace/"], shows=("note", "organisation", "progress", "saved")),
     "parcours:notes_export": PerUser(lambda w, o: ["/mon-espace/mes-notes.md", "/mon-espace/mes-notes.txt"],
                                      shows=("note",)),
     "parcours:fiche_save": PerUser(lambda w, o: [f"/mon-espace/fiches/{_saved(w, o).slug}/"], methods=("post",),
@@ -246,17 +247,17 @@ PER_USER = {
     # A saved fiche shows « Retirer de Mon espace » to its owner only
     "resources:fiche_detail": PerUser(lambda w, o: [_saved(w, o).get_absolute_url()], shows=("unsave",)),
     # The account
-    "parcours:account": PerUser(lambda w, o: ["/compte/"], owners=ALICE, login_required=True, methods=("get", "post"),
+    "accounts:account": PerUser(lambda w, o: ["/compte/"], owners=ALICE, login_required=True, methods=("get", "post"),
                                 shows=("name", "email"), post=(("display_name", "Piratée"),)),
-    "parcours:account_delete": PerUser(lambda w, o: ["/compte/suppression/"], owners=ALICE, login_required=True,
+    "accounts:account_delete": PerUser(lambda w, o: ["/compte/suppression/"], owners=ALICE, login_required=True,
                                        methods=("get", "post"), post=(("password", ALICE_PASSWORD),)),
-    "parcours:password_change": PerUser(
+    "accounts:password_change": PerUser(
         lambda w, o: ["/compte/mot-de-passe/"], owners=ALICE, login_required=True, methods=("get", "post"),
         post=(("old_password", ALICE_PASSWORD), ("new_password1", STRONG), ("new_password2", STRONG)),
     ),
-    "parcours:password_change_done": PerUser(lambda w, o: ["/compte/mot-de-passe/modifie/"], owners=ALICE,
+    "accounts:password_change_done": PerUser(lambda w, o: ["/compte/mot-de-passe/modifie/"], owners=ALICE,
                                              login_required=True),
-    "parcours:password_reset_confirm": PerUser(
+    "accounts:password_reset_confirm": PerUser(
         _reset_link, owners=ALICE, methods=("get", "post"), post=(("new_password1", STRONG), ("new_password2", STRONG)),
         outsider_paths=_forged_reset_links,
     ),
@@ -282,21 +283,21 @@ PUBLIC = {
     "sitemap": lambda w: "/sitemap.xml",
     "favicon.ico": lambda w: "/favicon.ico",
     "robots.txt": lambda w: "/robots.txt",
-    "parcours:signup": lambda w: "/compte/inscription/",
-    "parcours:login": lambda w: "/compte/connexion/",
-    "parcours:logout": lambda w: "/compte/deconnexion/",  # POST only, and on the caller's own session
-    "parcours:password_reset": lambda w: "/compte/mot-de-passe-oublie/",
-    "parcours:password_reset_done": lambda w: "/compte/mot-de-passe-oublie/envoye/",
-    "parcours:password_reset_complete": lambda w: "/compte/reinitialisation/terminee/",
-    "resources:home": lambda w: "/",
+    "accounts:signup": lambda w: "/compte/inscription/",
+    "accounts:login": lambda w: "/compte/connexion/",
+    "accounts:logout": lambda w: "/compte/deconnexion/",  # POST only, and on the caller's own session
+    "accounts:password_reset": lambda w: "/compte/mot-de-passe-oublie/",
+    "accounts:password_reset_done": lambda w: "/compte/mot-de-passe-oublie/envoye/",
+    "accounts:password_reset_complete": lambda w: "/compte/reinitialisation/terminee/",
+    "hub:home": lambda w: "/",
     "resources:referentiel": lambda w: "/referentiel/",
-    "resources:search": lambda w: "/recherche/?q=secr%C3%A8te",
+    "hub:search": lambda w: "/recherche/?q=secr%C3%A8te",
     "resources:fiche_list": lambda w: "/fiches/?q=secr%C3%A8te",
     "resources:lever_detail": lambda w: "/leviers/levier-public/",
     "resources:component_detail": lambda w: "/leviers/levier-public/composante-public/",
-    "resources:accessibility": lambda w: "/accessibilite/",
-    "resources:legal": lambda w: "/mentions-legales/",
-    "resources:site_map": lambda w: "/plan-du-site/",
+    "hub:accessibility": lambda w: "/accessibilite/",
+    "hub:legal": lambda w: "/mentions-legales/",
+    "hub:site_map": lambda w: "/plan-du-site/",
     "resources:vocabulary_index": lambda w: "/regions/",
     "resources:vocabulary_detail": lambda w: "/regions/region-public/",
 }
@@ -380,18 +381,18 @@ def test_the_owner_does_see_and_change_it(world, key, owner):
     for path in spec.paths(world, owner):
         if "get" in spec.methods:
             response = client.get(path)
-            expected = 302 if key == "parcours:password_reset_confirm" else 200  # the token moves to the session
+            expected = 302 if key == "accounts:password_reset_confirm" else 200  # the token moves to the session
             assert response.status_code == expected, path
             body = response.content.decode(errors="replace")
             for shown in spec.shows:
                 assert {**SECRETS[owner], **MARKERS[owner]}[shown] in body, f"{path}: {shown}"
         if "post" in spec.methods:
             before = owner_state(world, owner, client)
-            if key == "parcours:password_reset_confirm":
+            if key == "accounts:password_reset_confirm":
                 path = client.get(path)["Location"]
             response = client.post(path, dict(spec.post))
             assert response.status_code == 302, path
-            if key == "parcours:account_delete":
+            if key == "accounts:account_delete":
                 assert not get_user_model().objects.filter(pk=world.alice.pk).exists()
                 return
             assert owner_state(world, owner, client) != before, f"{path}: the owner's request changed nothing"

@@ -29,7 +29,8 @@ from django.test import Client
 from diagnostic.models import Organisation, Snapshot, ValuationRates
 from hub.backup import BackupError, backup_restore, backup_write
 from parcours.content_loader import parcours_load
-from parcours.models import Enrolment, Parcours, Profile, SavedFiche, Step, StepProgress
+from accounts.models import Profile
+from parcours.models import Enrolment, Parcours, SavedFiche, Step, StepProgress
 from parcours.services import enrolment_set_depth, fiche_set_saved, progress_set_note, progress_set_status
 from resources.content_loader import content_load
 from resources.models import ActorProfile, Fiche, Region
@@ -74,7 +75,6 @@ def populated(learner, other_learner, staff):
 
     fiche = Fiche.objects.get(slug=MECENAT)
     fiche.tags.add(TAG_WORD.capitalize(), "Sauvegardé à l’identique")
-    fiche.sync_tags_text()
 
     editors = Group.objects.create(name="Rédaction")
     editors.permissions.add(Permission.objects.get(codename="change_fiche"))
@@ -264,3 +264,30 @@ def test_the_commands(populated, tmp_path):
     call_command("backup_restore", str(path), "--replace", stdout=out)
     assert out.getvalue() == f"{count} objets restaurés depuis {path}.\n"
     assert database_state() == before
+
+
+def test_a_backup_written_before_profiles_moved_to_accounts_restores(populated, staff, tmp_path):
+    """Backups written before the profile left parcours name it « parcours.profile », in its rows and in the
+    natural keys of what points to it (a permission given on profiles, the admin history of a profile)."""
+    alice = Profile.objects.get(display_name="Alice Martin")
+    staff.user_permissions.add(Permission.objects.get(codename="view_profile"))
+    LogEntry.objects.create(
+        user=staff, content_type=ContentType.objects.get_for_model(Profile), object_id=str(alice.pk),
+        object_repr=str(alice), action_flag=CHANGE, change_message="Nom relu.",
+    )
+    before = database_state()
+    path = tmp_path / "hub.json.gz"
+    backup_write(path)
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        text = stream.read()
+    old = text.replace('"accounts.profile"', '"parcours.profile"').replace('"accounts", "profile"', '"parcours", "profile"')
+    assert old.count('"parcours.profile"') == 2 and old.count('"parcours", "profile"') == 2
+    with gzip.open(path, "wt", encoding="utf-8") as stream:
+        stream.write(old)
+
+    fresh_database()
+    backup_restore(path)
+    assert database_state() == before
+    assert User.objects.get(username="charlie").has_perm("accounts.view_profile")
+    assert LogEntry.objects.get(change_message="Nom relu.").get_edited_object() == alice
+    assert [p.name for p in tmp_path.iterdir()] == ["hub.json.gz"]  # the relabelled copy is gone

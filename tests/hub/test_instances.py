@@ -387,11 +387,11 @@ def password_of(user):
 
 
 def site_login(browser, server, email, password):
-    page = browser.get(server.url + reverse("parcours:login"))
+    page = browser.get(server.url + reverse("accounts:login"))
     assert page.status == 200, page
     fields = dict(form_where(page, field="password")["fields"])
     return browser.post(
-        server.url + reverse("parcours:login"),
+        server.url + reverse("accounts:login"),
         {"csrfmiddlewaretoken": fields["csrfmiddlewaretoken"], "next": fields.get("next", ""),
          "username": email, "password": password},
     )
@@ -402,7 +402,7 @@ def logged_in(django_user_model, server, name):
     browser = Browser()
     answer = site_login(browser, server, user.email, password_of(user))
     assert answer.status == 302, (answer, answer.text[:2000])
-    assert answer.headers["Location"] == reverse("parcours:dashboard")
+    assert answer.headers["Location"] == reverse("hub:dashboard")
     return user, browser
 
 
@@ -450,7 +450,7 @@ def test_progress_made_on_one_instance_shows_on_the_other(hub_with_content, djan
     outline_page = browser.get(hub.a.url + parcours.get_absolute_url())
     assert outline_page.status == 200
     assert progress_of(outline_page) == (1, total)
-    dashboard = browser.get(hub.a.url + reverse("parcours:dashboard"))
+    dashboard = browser.get(hub.a.url + reverse("hub:dashboard"))
     assert progress_of(dashboard) == (1, total)
     assert html.escape(parcours.title) in dashboard.text
 
@@ -462,22 +462,22 @@ def test_logging_out_on_one_instance_ends_the_session_on_the_other(hub, django_u
     from django.contrib.sessions.models import Session
 
     user, browser = logged_in(django_user_model, hub.a, "alice")
-    account_url = reverse("parcours:account")
+    account_url = reverse("accounts:account")
     account = browser.get(hub.a.url + account_url)
     assert account.status == 200 and html.escape(user.email) in account.text
     session_key = browser.cookie("sessionid")
 
-    home = browser.get(hub.b.url + reverse("resources:home"))
-    logout_url = reverse("parcours:logout")
+    home = browser.get(hub.b.url + reverse("hub:home"))
+    logout_url = reverse("accounts:logout")
     bye = browser.post(hub.b.url + logout_url, {"csrfmiddlewaretoken": csrf_token(home, action=logout_url)})
     assert bye.status == 302, bye
 
     after = browser.get(hub.a.url + account_url)
-    assert after.status == 302 and after.headers["Location"].startswith(reverse("parcours:login")), after
+    assert after.status == 302 and after.headers["Location"].startswith(reverse("accounts:login")), after
     # Not only the browser forgetting its cookie: the old session key itself no longer opens anything on A
     # (a cached copy of the session kept by A would still let it in).
     replay = Browser().get(hub.a.url + account_url, headers={"Cookie": f"sessionid={session_key}"})
-    assert replay.status == 302 and replay.headers["Location"].startswith(reverse("parcours:login")), replay
+    assert replay.status == 302 and replay.headers["Location"].startswith(reverse("accounts:login")), replay
     assert not Session.objects.filter(session_key=session_key).exists()
 
 
@@ -523,7 +523,7 @@ def test_a_content_change_through_the_admin_of_one_instance_shows_at_once_on_the
 
 
 def test_a_logged_in_visitor_never_gets_the_anonymous_copy_of_a_page(hub, django_user_model):
-    home_url = reverse("resources:home")
+    home_url = reverse("hub:home")
     visitor = Browser()
     first, cached = visitor.get(hub.a.url + home_url), visitor.get(hub.a.url + home_url)
     assert (first.status, first.cache, cached.status, cached.cache) == (200, "miss", 200, "hit")
@@ -553,7 +553,7 @@ def test_two_people_never_see_each_others_space_across_instances(hub_with_conten
     )
     assert written.status == 302, (written, written.text[:2000])
 
-    dashboard_url = reverse("parcours:dashboard")
+    dashboard_url = reverse("hub:dashboard")
     for server in (hub.a, hub.b):
         own = alice_browser.get(server.url + dashboard_url)
         assert own.status == 200 and html.escape(secret) in own.text, f"Alice ne voit pas sa note sur {server.name}"
@@ -561,14 +561,14 @@ def test_two_people_never_see_each_others_space_across_instances(hub_with_conten
         assert other.status == 200 and other.cache is None
         assert html.escape(secret) not in other.text, f"Bob voit la note d’Alice sur {server.name}"
         assert "Aucun parcours en cours" in other.text
-        account = bob_browser.get(server.url + reverse("parcours:account"))
+        account = bob_browser.get(server.url + reverse("accounts:account"))
         assert html.escape(bob.email) in account.text and html.escape(alice.email) not in account.text
 
 
 @requires_redis
 def test_the_log_in_throttle_is_shared_by_the_instances(hub, django_user_model):
     user = make_user(django_user_model, "alice")
-    login_url = reverse("parcours:login")
+    login_url = reverse("accounts:login")
     browser = Browser()
     token = csrf_token(browser.get(hub.a.url + login_url), field="password")
     for attempt in range(5):
@@ -611,7 +611,7 @@ def _assert_served_forever_and_gzipped(server, url, static_root, content_type):
 
 
 def test_static_files_are_served_as_in_production(hub, static_root):
-    home = Browser().get(hub.a.url + reverse("resources:home"))
+    home = Browser().get(hub.a.url + reverse("hub:home"))
     stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', home.text)
     assert stylesheets and all(href.startswith("/static/") and HASHED.search(href) for href in stylesheets), stylesheets
     base = next(href for href in stylesheets if re.fullmatch(r"/static/css/base\.[0-9a-f]{12}\.css", href))

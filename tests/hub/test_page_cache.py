@@ -23,7 +23,8 @@ from taggit.models import Tag, TaggedItem
 
 from diagnostic.models import Organisation, Snapshot
 from core.page_cache import VERSION_KEY, bump_content_version, content_version, is_content_model, shared_page
-from parcours.models import Enrolment, Parcours, Profile, SavedFiche, Step, StepProgress
+from accounts.models import Profile
+from parcours.models import Enrolment, Parcours, SavedFiche, Step, StepProgress
 from resources import models as m
 from tests.factories import make_component, make_fiche, make_lever, make_parcours, make_step, make_vocabulary
 from tests.hardening import test_per_user_urls as per_user

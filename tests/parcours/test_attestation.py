@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from parcours import services
-from parcours.models import Profile, StepProgress
+from accounts.models import Profile
+from parcours.models import StepProgress
 from tests.factories import make_parcours
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from parcours.models import Enrolment, Profile, SavedFiche, Status, Step, StepProgress
+from accounts.models import Profile
+from parcours.models import Enrolment, SavedFiche, Status, Step, StepProgress
 from tests.factories import make_fiche, make_parcours, make_step
 
 pytestmark = pytest.mark.django_db

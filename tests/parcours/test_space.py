@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parcours import services
-from parcours.models import Profile, SavedFiche, StepProgress
+from accounts.models import Profile
+from parcours.models import SavedFiche, StepProgress
 from resources.models import ActorProfile, Fiche, Lever, Region
 from tests.factories import make_fiche, make_parcours, make_step, make_vocabulary
 

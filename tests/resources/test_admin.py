@@ -113,7 +113,6 @@ def patronage():
     make_fiche(slug="corps", title="Diversifier ses ressources", body="## Pistes\n\nSubventions, dons et mécénat.",
                status=m.Fiche.Status.DRAFT, published_at=None)
     make_fiche(slug="mots-cles", title="Nouer des partenariats").tags.add("mécénat")
-    m.Fiche.objects.get(slug="mots-cles").sync_tags_text()
     make_fiche(slug="autre", title="Accueillir des bénévoles", body="Des bénévoles fidèles.")
 
 

@@ -322,7 +322,6 @@ def _catalogue(n, values):
             if field != "levers":
                 getattr(fiche, field).add(value)
         fiche.tags.add("alliance", f"mot-{index % 7}")
-        fiche.sync_tags_text()
 
 
 def _list_queries(client, url):

@@ -1,0 +1,112 @@
+"""Accounts: sign-up, log-in, account page, deletion.
+
+What a visitor did before logging in joins the account through ``user_logged_in`` (hub/receivers.py).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.forms.utils import ErrorDict
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts import throttle
+from accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm
+from accounts.models import Profile
+from core.redirects import posted, safe_next_url
+
+
+@sensitive_post_parameters("password1", "password2")
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("hub:dashboard")
+    form = SignupForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            with transaction.atomic():
+                user = get_user_model().objects.create_user(
+                    username=email, email=email, password=form.cleaned_data["password1"]
+                )
+                Profile.objects.create(user=user, display_name=form.cleaned_data["display_name"])
+        except IntegrityError:
+            form.add_error("email", "Un compte existe déjà avec cette adresse.")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Bienvenue ! Votre compte est créé et vous êtes connecté·e.")
+            return HttpResponseRedirect(safe_next_url(request, "hub:dashboard"))
+    ctx = {"form": form, "next": safe_next_url(request, "hub:dashboard")}
+    return render(request, "accounts/signup.html", ctx, status=400 if form.errors else 200)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        wait = throttle.seconds_locked(request, request.POST.get("username", ""))
+        if wait:
+            # Bound to show what was typed, but never validated: a locked log-in checks no password.
+            form = self.get_form_class()(request, data=request.POST)
+            form.cleaned_data, form._errors = {}, ErrorDict()
+            form.add_error(None, throttle.wait_message(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        throttle.clear(self.request, self.request.POST.get("username", ""))
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        if form.has_error("__all__", "invalid_login"):
+            throttle.record_failure(self.request, self.request.POST.get("username", ""))
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+@login_required
+def account(request):
+    # Reading the page creates nothing: the profile row is written on the first valid save only.
+    profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
+    form = ProfileForm(posted(request), instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Votre profil est enregistré.")
+        return redirect("accounts:account")
+    return render(request, "accounts/account.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@sensitive_post_parameters("password")
+def account_delete(request):
+    form = AccountDeleteForm(request.user, posted(request))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Cascades to the profile, enrolments, progress, notes, saved fiches and diagnostics.
+            request.user.delete()
+        logout(request)
+        messages.success(request, "Votre compte et toutes les données qui s’y rattachaient ont été supprimés.")
+        return redirect("hub:home")
+    return render(request, "accounts/account_delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, "Vous êtes déconnecté·e.")
+    return redirect("hub:home")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password also lifts a log-in lock: the way out the lock message promises."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.clear(self.request, form.user.get_username())
+        return response

@@ -1,0 +1,47 @@
+"""The site's own pages: home, accessibility statement, legal notice, site map."""
+
+from django.db.models import Count
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.templatetags.static import static
+
+from core.page_cache import shared_page
+from parcours.models import Parcours
+from resources.models import Fiche
+from resources.views.referentiel import levers_with_components
+from resources.vocabularies import VOCABULARIES
+
+
+@shared_page
+def home(request):
+    family_counts = dict(
+        Fiche.objects.published().values_list("family").annotate(n=Count("id")).values_list("family", "n")
+    )
+    ctx = {
+        "levers": levers_with_components(),
+        "families": [(value, label, family_counts.get(value, 0)) for value, label in Fiche.Family.choices],
+        "latest": Fiche.objects.published().for_cards()[:3],
+    }
+    return render(request, "hub/home.html", ctx)
+
+
+@shared_page
+def accessibility(request):
+    return render(request, "hub/accessibilite.html")
+
+
+@shared_page
+def legal(request):
+    return render(request, "hub/mentions_legales.html")
+
+
+@shared_page
+def site_map(request):
+    kinds = [kind for kind in VOCABULARIES if kind.prefix]
+    ctx = {"levers": levers_with_components(), "kinds": kinds, "all_parcours": Parcours.objects.only("title", "slug")}
+    return render(request, "hub/plan_du_site.html", ctx)
+
+
+def favicon(request):
+    # Resolved per request: the hashed static name is only known once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -1,0 +1,93 @@
+"""The site-wide search page: fiches first, then the référentiel's other pages."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Window
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from core.page_cache import content_cached
+
+from resources.models import Fiche
+from resources.query import MAX_QUERY_LENGTH
+from resources.search import excerpts, prepare_query, search_fiches, search_pages, suggest
+
+FICHE_RESULTS = 10
+
+
+@dataclass
+class SearchHit:
+    kicker: str
+    title: str
+    url: str
+    summary: str
+
+
+def _referentiel_hits(parsed):
+    return [SearchHit(kind.singular, label, url, description) for kind, label, url, description in search_pages(parsed)]
+
+
+def _step_hits(parsed):
+    from parcours.search import search_steps
+
+    return [
+        SearchHit(f"Parcours « {parcours} »", title, url, objective)
+        for parcours, title, url, objective in search_steps(parsed)
+    ]
+
+
+# The sections shown after the fiches: (id, heading, function parsed query -> [SearchHit]).
+# Another kind of page (parcours steps…) joins the search by adding one line here.
+SECTIONS = [
+    ("res-pages", "Leviers, composantes et vocabulaires", _referentiel_hits),
+    ("res-etapes", "Étapes des parcours", _step_hits),
+]
+
+
+@dataclass(frozen=True)
+class Found:
+    query: str
+    html: str  # hub/_search_content.html, rendered
+
+
+def search(request):
+    # Results depend on the words and the content only: kept in the content cache for each query.
+    # Keyed on what the page reads (the last « q », and whether it was repeated): other parameters cannot
+    # multiply the entries.
+    key = f"recherche|{len(request.GET.getlist('q')) > 1}|{request.GET.get('q', '')}"
+    found = content_cached(key, lambda: _found(request))
+    return render(request, "hub/search.html", {"found": found})
+
+
+def _found(request):
+    raw = request.GET.get("q", "")
+    parsed = prepare_query(raw)
+    fiches, total, sections, suggestion = [], 0, [], None
+    if parsed:
+        matches = (
+            search_fiches(Fiche.objects.published().for_cards(), parsed)
+            .annotate(
+                total=Window(Count("pk"))  # the count in the same pass as the ranking
+            )
+            .order_by("-rank", "-published_at", "pk")
+        )
+        fiches = list(matches[:FICHE_RESULTS])
+        total = fiches[0].total if fiches else 0
+        found = excerpts(fiches, parsed)
+        for fiche in fiches:
+            fiche.excerpt = found.get(fiche.pk)
+        sections = [(anchor, heading, hits(parsed)) for anchor, heading, hits in SECTIONS]
+        if not total and not any(found for _, _, found in sections):
+            suggestion = suggest(parsed)
+    ctx = {
+        "query": parsed.raw.strip(),
+        "parsed": parsed,
+        "fiches": fiches,
+        "total": total,
+        "sections": sections,
+        "suggestion": suggestion,
+        "truncated": parsed.truncated,
+        "max_length": MAX_QUERY_LENGTH,
+        "repeated": len(request.GET.getlist("q")) > 1,
+    }
+    return Found(ctx["query"], render_to_string("hub/_search_content.html", ctx))  # no request: nothing personal
