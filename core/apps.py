@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Socle commun"
+
+    def ready(self):
+        from core.content_cache import watch_content_models
+
+        watch_content_models()

@@ -115,7 +115,7 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Anonymous content pages, and the parts of other pages that are the same for everyone, are kept this many seconds
-# in the cache and dropped at once when staff change content (hub/page_cache.py). Off by default without Redis:
+# in the cache and dropped at once when staff change content (core/content_cache.py). Off by default without Redis:
 # several processes would each keep their own copy, and a page edited through one would stay stale in the others;
 # and in development a template being edited would not show. One process may turn it on with locmem.
 HUB_PAGE_CACHE_SECONDS = env_int("HUB_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)

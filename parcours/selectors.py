@@ -1,10 +1,12 @@
 """Reads of the parcours pages: a fixed number of queries whatever the number of steps or people."""
 
-from django.db.models import Prefetch
+import copy
+
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.template.loader import render_to_string
 
-from core.page_cache import content_cached
+from core.content_cache import cached
 from parcours.models import Parcours, Step
 from resources.models import Fiche
 
@@ -25,7 +27,7 @@ def parcours_with_steps(slug):
         parcours = Parcours.objects.filter(slug=slug).first()
         return None if parcours is None else (parcours, outline_steps(parcours))
 
-    found = content_cached(f"parcours:{slug}", build)
+    found = cached("parcours", slug, build=build)
     if found is None:
         raise Http404("Parcours inconnu")
     return found
@@ -44,12 +46,14 @@ def step_content(step):
     from the content cache)."""
     def build():
         fiches = Fiche.objects.published().for_cards().order_by("sort_title")
-        full = Step.objects.prefetch_related(Prefetch("fiches", queryset=fiches)).get(pk=step.pk)
-        full.content_html = render_to_string("parcours/_step_content.html", {"step": full})
-        full._prefetched_objects_cache = {}  # rendered: no need to keep them
+        full = Step.objects.get(pk=step.pk)
+        # The fiches go on a copy, rendered then dropped: the cache keeps the step and its HTML, not its relations.
+        shown = copy.copy(full)
+        prefetch_related_objects([shown], Prefetch("fiches", queryset=fiches))
+        full.content_html = render_to_string("parcours/_step_content.html", {"step": shown})
         return full
 
-    return content_cached(f"step:{step.pk}", build)
+    return cached("step", step.pk, build=build)
 
 
 def all_parcours_with_steps():

@@ -118,7 +118,7 @@ def progress_merge_session(*, user, data):
         return 0
     incoming = {
         key: value for key, value in _by_id(data.get("steps")).items()
-        if isinstance(value, dict) and (value.get("status") not in (None, Status.A_FAIRE) or value.get("note"))
+        if isinstance(value, dict) and (value.get("status") not in (None, Status.TO_DO) or value.get("note"))
     }
     steps = {step.pk: step for step in Step.objects.filter(pk__in=incoming)}
     # Rows first (a concurrent merge or a click in another tab may insert them too), then lock and merge:
@@ -131,7 +131,7 @@ def progress_merge_session(*, user, data):
     changed = []
     for row in rows:
         status = incoming[row.step_id].get("status")
-        status = status if isinstance(status, str) and status in Status.values else Status.A_FAIRE
+        status = status if isinstance(status, str) and status in Status.values else Status.TO_DO
         note = incoming[row.step_id].get("note")
         note = note if isinstance(note, str) else ""
         if Status.advancement(status) > Status.advancement(row.status):

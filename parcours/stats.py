@@ -40,8 +40,8 @@ def parcours_stats(parcours):
     """
     steps = list(
         Step.objects.filter(parcours=parcours).annotate(
-            en_cours=Count("progress", filter=Q(progress__status=Status.EN_COURS)),
-            terminee=Count("progress", filter=Q(progress__status=Status.TERMINEE)),
+            en_cours=Count("progress", filter=Q(progress__status=Status.IN_PROGRESS)),
+            terminee=Count("progress", filter=Q(progress__status=Status.DONE)),
             non_concernee=Count("progress", filter=Q(progress__status=Status.NON_CONCERNEE)),
         )
     )

@@ -16,7 +16,7 @@ SESSION_KEY = "hub_parcours"
 
 @dataclass(frozen=True)
 class StepState:
-    status: str = Status.A_FAIRE
+    status: str = Status.TO_DO
     note: str = ""
 
     @property
@@ -29,14 +29,14 @@ class StepState:
 
     @property
     def is_started(self):
-        return self.status != Status.A_FAIRE or bool(self.note)
+        return self.status != Status.TO_DO or bool(self.note)
 
 
 NOT_STARTED = StepState()
 
 
 def _state(entry):
-    return StepState(entry.get("status", Status.A_FAIRE), entry.get("note", ""))
+    return StepState(entry.get("status", Status.TO_DO), entry.get("note", ""))
 
 
 class UserTracker:
@@ -122,7 +122,7 @@ class SessionTracker:
     def _step(self, step):
         data = self._data(create=True)
         data["depths"].setdefault(str(step.parcours_id), services.default_depth_for(step))
-        return data["steps"].setdefault(str(step.pk), {"status": Status.A_FAIRE.value, "note": ""})
+        return data["steps"].setdefault(str(step.pk), {"status": Status.TO_DO.value, "note": ""})
 
     def set_status(self, step, status):
         entry = self._step(step)

@@ -5,7 +5,6 @@ from django.utils import timezone
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from core.page_cache import bump_content_version
 from resources import models as m
 from resources.fiche_links import fiche_links_refresh
 from resources.search import folded_text_condition, prepare_query, search_fiches
@@ -147,7 +146,6 @@ class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
         now = timezone.now()
         count = queryset.filter(published_at__isnull=True).update(published_at=now)
         updated = queryset.update(status=m.Fiche.Status.PUBLISHED, updated_at=now)
-        bump_content_version()  # update() sends no signal
         fiche_links_refresh(slugs=list(queryset.values_list("slug", flat=True)))  # drafts named as text become links
         self.message_user(request, f"{updated} fiche(s) publiée(s), dont {count} pour la première fois.",
                           messages.SUCCESS)
@@ -155,7 +153,6 @@ class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
     @admin.action(description="Dépublier les fiches sélectionnées (repasser en brouillon)")
     def unpublish(self, request, queryset):
         updated = queryset.update(status=m.Fiche.Status.DRAFT, updated_at=timezone.now())
-        bump_content_version()
         fiche_links_refresh(slugs=list(queryset.values_list("slug", flat=True)))  # no link to a page now hidden
         self.message_user(request, f"{updated} fiche(s) repassée(s) en brouillon.", messages.SUCCESS)
 

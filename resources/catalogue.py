@@ -128,12 +128,12 @@ def _chips(pairs, sort):
     return chips
 
 
-def _ignored(request, filterset):
+def _ignored(params, filterset):
     messages = [(name, " ".join(errors)) for name, errors in filterset.form.errors.items()]
-    if any("\x00" in value for _, values in request.GET.lists() for value in values):
+    if any("\x00" in value for _, values in params.lists() for value in values):
         messages.append(("NUL", "caractères nuls retirés de l’adresse."))
     for name in SINGLE_VALUE_PARAMS:
-        if len(request.GET.getlist(name)) > 1:
+        if len(params.getlist(name)) > 1:
             messages.append((name, "paramètre répété\u00a0: seule la dernière valeur a été prise en compte."))
     parsed = getattr(filterset, "parsed_query", None)
     if parsed is not None and parsed.truncated:
@@ -152,13 +152,14 @@ def _without_nul_bytes(querydict):
     return cleaned
 
 
-def build_catalogue(request):
-    data = _without_nul_bytes(request.GET)
+def build_catalogue(params):
+    """The catalogue for these query parameters (a QueryDict): nothing personal goes in."""
+    data = _without_nul_bytes(params)
     filterset = FicheFilter(data, queryset=Fiche.objects.published().for_cards())
     results = filterset.qs  # validates the form and runs the text query parser
     counts = facet_counts(filterset, FACETS)
     # The list is counted in SQL: the facet index may lag a change by a moment, the results never do.
-    page = paginate(request, results, PER_PAGE)
+    page = paginate(params, results, PER_PAGE)
     page.object_list = list(page.object_list)
     parsed = getattr(filterset, "parsed_query", None)
     found = excerpts(page.object_list, parsed) if parsed else {}
@@ -174,7 +175,7 @@ def build_catalogue(request):
         page=page,
         facets=_facets(filterset, counts),
         chips=_chips(pairs, requested_sort),
-        ignored=_ignored(request, filterset),
+        ignored=_ignored(params, filterset),
         sort=filterset.sort_key(),
         sort_choices=[(key, label) for key, label in SORT_LABELS.items() if key != "pertinence" or filterset.has_query],
         query=getattr(filterset.form, "cleaned_data", {}).get("q") or "",

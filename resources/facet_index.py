@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Max
 
-from core.page_cache import content_version
+from core.content_cache import content_version, process_cache
 from resources.models import Fiche
 from resources.tags import fiche_tagged_items
 
@@ -105,8 +105,9 @@ def current_index(filters):
     return index
 
 
+@process_cache
 def reset_index():
-    """Forget the index and its version (tests, or after a bulk change that keeps the version)."""
+    """Forget the index and its version (core.content_cache.reset_process_caches)."""
     _current.update(index=None, version=None, checked=0.0, shared=None)
 
 

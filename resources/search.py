@@ -19,7 +19,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import format_html, format_html_join
 from taggit.models import Tag
 
-from core.page_cache import content_version
+from core.content_cache import content_version, process_cache
 from resources.facet_index import catalogue_version
 from resources.models import Component, Fiche, Lever, Synonym
 from resources.query import expand_synonyms, parse_query
@@ -163,6 +163,7 @@ def similarity(a, b):
 
 
 _lexicon = {"version": None, "words": {}}
+process_cache(lambda: _lexicon.update(version=None, words={}))
 LEXICON_MAX_AGE = 300  # seconds
 
 

@@ -6,8 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from core import page_cache
-from resources.facet_index import reset_index
+from core.content_cache import reset_process_caches
 
 
 # In CI the property tests draw the same examples on every run: a failure belongs to the commit that made it,
@@ -17,21 +16,22 @@ if os.environ.get("CI") or os.environ.get("HYPOTHESIS_PROFILE") == "ci":
     hypothesis_settings.load_profile("ci")
 
 
-@pytest.fixture(autouse=True)
-def fresh_facet_index():
-    """Each test starts without the per-process facet index of the previous one."""
-    reset_index()
-    yield
-    reset_index()
+def pytest_runtest_setup(item):
+    """``@pytest.mark.postgres_only(reason=…)``: run on PostgreSQL, skipped with its reason elsewhere (``-m
+    postgres_only`` selects them)."""
+    marker = item.get_closest_marker("postgres_only")
+    if marker is not None and connection.vendor != "postgresql":
+        pytest.skip(marker.kwargs.get("reason", "PostgreSQL seulement."))
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty cache: no log-in lock or cached page left by another test."""
+    """Each test starts with an empty cache and no per-process copy of content (facet index, search lexicon, recent
+    pages): no log-in lock or cached page left by another test."""
     cache.clear()
-    page_cache.recent.clear()
-    page_cache.forget_seen_version()
+    reset_process_caches()
     yield
+    reset_process_caches()
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def make_parcours(*, steps=0, depths=(), **overrides):
     fields = {
         "title": f"Parcours {n}",
         "slug": f"parcours-{n}",
-        "kind": Parcours.Kind.PEDAGOGIQUE,
+        "kind": Parcours.Kind.PEDAGOGICAL,
         "summary": "Un parcours pour apprendre.",
         "order": n,
     }

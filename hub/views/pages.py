@@ -5,7 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 
-from core.page_cache import shared_page
+from core.content_cache import shared_page
 from parcours.models import Parcours
 from resources.models import Fiche
 from resources.views.referentiel import levers_with_components

@@ -6,7 +6,7 @@ from django.db.models import Count, Window
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from core.page_cache import content_cached
+from core.content_cache import cached
 
 from resources.models import Fiche
 from resources.query import MAX_QUERY_LENGTH
@@ -54,13 +54,12 @@ def search(request):
     # Results depend on the words and the content only: kept in the content cache for each query.
     # Keyed on what the page reads (the last « q », and whether it was repeated): other parameters cannot
     # multiply the entries.
-    key = f"recherche|{len(request.GET.getlist('q')) > 1}|{request.GET.get('q', '')}"
-    found = content_cached(key, lambda: _found(request))
+    raw, repeated = request.GET.get("q", ""), len(request.GET.getlist("q")) > 1
+    found = cached("search", raw, repeated, build=lambda: _found(raw, repeated))
     return render(request, "hub/search.html", {"found": found})
 
 
-def _found(request):
-    raw = request.GET.get("q", "")
+def _found(raw, repeated):
     parsed = prepare_query(raw)
     fiches, total, sections, suggestion = [], 0, [], None
     if parsed:
@@ -88,6 +87,6 @@ def _found(request):
         "suggestion": suggestion,
         "truncated": parsed.truncated,
         "max_length": MAX_QUERY_LENGTH,
-        "repeated": len(request.GET.getlist("q")) > 1,
+        "repeated": repeated,
     }
     return Found(ctx["query"], render_to_string("hub/_search_content.html", ctx))  # no request: nothing personal

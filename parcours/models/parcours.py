@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
 from resources.markdown import BODY_HELP
 from resources.models import Fiche, Provenance
@@ -36,8 +37,8 @@ class Depth(models.TextChoices):
 
 class Parcours(models.Model):
     class Kind(models.TextChoices):
-        PEDAGOGIQUE = "pedagogique", "Parcours pédagogique"
-        METHODOLOGIQUE = "methodologique", "Parcours méthodologique"
+        PEDAGOGICAL = "pedagogique", "Parcours pédagogique"
+        METHODOLOGICAL = "methodologique", "Parcours méthodologique"
 
     title = models.CharField("titre", max_length=200)
     slug = models.SlugField("identifiant d’adresse", max_length=100, unique=True)
@@ -46,6 +47,8 @@ class Parcours(models.Model):
     audience = models.TextField("public visé", blank=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
     source_url = models.URLField("adresse de la source", blank=True)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -89,6 +92,8 @@ class Step(models.Model):
         "questions de réflexion", help_text=f"De {MIN_QUESTIONS} à {MAX_QUESTIONS} questions, une par ligne."
     )
     fiches = models.ManyToManyField(Fiche, blank=True, related_name="steps", verbose_name="fiches liées")
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

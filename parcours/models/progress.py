@@ -9,20 +9,20 @@ NOTE_MAX_LENGTH = 5000
 
 
 class Status(models.TextChoices):
-    A_FAIRE = "a_faire", "À faire"
-    EN_COURS = "en_cours", "En cours"
-    TERMINEE = "terminee", "Terminée"
+    TO_DO = "a_faire", "À faire"
+    IN_PROGRESS = "en_cours", "En cours"
+    DONE = "terminee", "Terminée"
     NON_CONCERNEE = "non_concernee", "Non concernée"
 
     @classmethod
     def done(cls):
         """Statuses that count as finished for the percentage, « Reprendre » and the attestation."""
-        return {cls.TERMINEE, cls.NON_CONCERNEE}
+        return {cls.DONE, cls.NON_CONCERNEE}
 
     @classmethod
     def advancement(cls, value):
         """How far a status goes: the most advanced one wins when two progressions are merged."""
-        return [cls.A_FAIRE, cls.EN_COURS, cls.NON_CONCERNEE, cls.TERMINEE].index(value)
+        return [cls.TO_DO, cls.IN_PROGRESS, cls.NON_CONCERNEE, cls.DONE].index(value)
 
 
 class Enrolment(models.Model):
@@ -51,7 +51,7 @@ class StepProgress(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_progress", verbose_name="compte"
     )
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="progress", verbose_name="étape")
-    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.A_FAIRE)
+    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.TO_DO)
     note = models.TextField("notes personnelles", blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)

@@ -9,6 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
+from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
 from resources.markdown import BODY_HELP
 from resources.search_vector import FicheSearchVector
@@ -32,7 +33,7 @@ from resources.models.vocabulary import (
 CARD_FIELDS = ("pk", "family", "title", "slug", "chapeau", "status", "published_at")
 
 
-class FicheQuerySet(models.QuerySet):
+class FicheQuerySet(ContentQuerySet):
     def published(self):
         """Fiches every visitor may read."""
         return self.filter(status=Fiche.Status.PUBLISHED)
@@ -183,6 +184,8 @@ class Synonym(models.Model):
         help_text="Séparées par des virgules, par exemple « MSE, modèle socio-économique ».",
     )
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "synonyme de recherche"
         verbose_name_plural = "synonymes de recherche"
@@ -207,6 +210,8 @@ class FicheSource(models.Model):
     url = models.URLField("adresse", max_length=500, blank=True)
     kind = models.CharField("nature", max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)
     order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "source"

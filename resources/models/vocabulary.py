@@ -3,6 +3,8 @@
 from django.db import models
 from django.urls import reverse
 
+from core.content_cache import ContentQuerySet
+
 
 class Provenance(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmé par une source"
@@ -26,6 +28,8 @@ class Vocabulary(models.Model):
         help_text="« À confirmer » pour une valeur déduite, qui reste à vérifier auprès de la source.",
     )
     source_url = models.URLField("adresse de la source", max_length=500, blank=True)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         abstract = True

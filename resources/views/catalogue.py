@@ -1,16 +1,17 @@
 """The fiche list (faceted, searchable) and the fiche detail page."""
 
+import copy
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
-from core.page_cache import canonical_query, content_cached, shared_page
+from core.content_cache import cached, canonical_query, shared_page
 from resources.catalogue import build_catalogue
 from resources.filters import oversized_facets
 from resources.models import Component, Fiche
@@ -26,8 +27,8 @@ def fiche_list(request):
         raise BadRequest(f"Trop de valeurs pour le filtre {', '.join(too_many)}.")
     # The results and facets depend on the query and the content only: the same for everyone, kept in the content
     # cache for each query (unless some of it was ignored: a 400 is not worth keeping).
-    listing = content_cached(f"fiches?{canonical_query(request)}", lambda: _listing(request),
-                             keep=lambda listing: listing.status == 200)
+    listing = cached("fiches", canonical_query(request.GET), build=lambda: _listing(request.GET),
+                     keep=lambda listing: listing.status == 200)
     if request.META.get(PARTIAL_HEADER) == "1":
         response = HttpResponse(listing.html, status=listing.status)
     else:
@@ -44,8 +45,8 @@ class Listing:
     html: str  # resources/_results.html, rendered
 
 
-def _listing(request):
-    catalogue = build_catalogue(request)
+def _listing(params):
+    catalogue = build_catalogue(params)
     # No request, so nothing personal; the site's name (in the title catalogue.js sets) is given directly.
     html = render_to_string("resources/_results.html", {"catalogue": catalogue, "site_name": settings.SITE_NAME})
     return Listing(400 if catalogue.ignored else 200, catalogue.query, catalogue.page.number, html)
@@ -72,18 +73,19 @@ FICHE_RELATIONS = (
 
 def _fiche_and_content(fiches, slug):
     """(fiche, its classification, sources and related fiches as HTML), or None; 16 queries."""
-    fiche = fiches.prefetch_related(*FICHE_RELATIONS).filter(slug=slug).first()
+    fiche = fiches.filter(slug=slug).first()
     if fiche is None:
         return None
-    content = render_to_string("resources/_fiche_content.html", {"fiche": fiche})
-    fiche._prefetched_objects_cache = {}  # rendered: no need to keep them
-    return fiche, content
+    # The relations go on a copy, rendered then dropped: the cache keeps the fiche and its HTML, not its relations.
+    shown = copy.copy(fiche)
+    prefetch_related_objects([shown], *FICHE_RELATIONS)
+    return fiche, render_to_string("resources/_fiche_content.html", {"fiche": shown})
 
 
 def fiche_detail(request, slug):
     # A published fiche is the same for everyone but its « Sauvegarder » button: the rest comes from the content
     # cache; a draft (shown to staff only) is rendered afresh.
-    found = content_cached(f"fiche:{slug}", lambda: _fiche_and_content(Fiche.objects.published(), slug))
+    found = cached("fiche", slug, build=lambda: _fiche_and_content(Fiche.objects.published(), slug))
     if found is None and request.user.is_staff:
         found = _fiche_and_content(Fiche.objects.visible_to(request.user), slug)
     if found is None:

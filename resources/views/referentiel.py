@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import render
 
-from core.page_cache import shared_page
+from core.content_cache import shared_page
 from resources.models import Component, Economy, Impact, Lever, ReferentielPart
 
 

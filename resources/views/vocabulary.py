@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from core.page_cache import shared_page
+from core.content_cache import shared_page
 from resources.models import Component, Fiche, Lever
 from resources.pagination import paginate
 from resources.vocabularies import BY_PREFIX
@@ -20,7 +20,7 @@ def _published_fiches_of(value):
 def lever_detail(request, slug):
     lever = get_object_or_404(Lever, slug=slug)
     components = lever.components.annotate(n=Count("fiches", filter=Q(fiches__status=Fiche.Status.PUBLISHED)))
-    page = paginate(request, _published_fiches_of(lever), PER_PAGE)
+    page = paginate(request.GET, _published_fiches_of(lever), PER_PAGE)
     return render(request, "resources/lever_detail.html", {"lever": lever, "components": components, "page": page})
 
 
@@ -28,7 +28,7 @@ def lever_detail(request, slug):
 def component_detail(request, lever_slug, slug):
     component = get_object_or_404(Component.objects.select_related("lever"), slug=slug, lever__slug=lever_slug)
     siblings = component.lever.components.exclude(pk=component.pk)
-    page = paginate(request, _published_fiches_of(component), PER_PAGE)
+    page = paginate(request.GET, _published_fiches_of(component), PER_PAGE)
     ctx = {"component": component, "lever": component.lever, "siblings": siblings, "page": page}
     return render(request, "resources/component_detail.html", ctx)
 
@@ -51,5 +51,5 @@ def vocabulary_index(request, kind):
 def vocabulary_detail(request, kind, slug):
     kind = _kind_or_404(kind)
     value = get_object_or_404(kind.model, slug=slug)
-    page = paginate(request, _published_fiches_of(value), PER_PAGE)
+    page = paginate(request.GET, _published_fiches_of(value), PER_PAGE)
     return render(request, "resources/vocabulary_detail.html", {"kind": kind, "value": value, "page": page})

@@ -74,7 +74,7 @@ def _person_with_everything(django_user_model):
     user = django_user_model.objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)
     Profile.objects.create(user=user, display_name="Camille Martin")
     for step in Step.objects.filter(parcours__slug="qualifier-son-modele", depth="decouverte"):
-        progress_set_status(user=user, step=step, status=Status.TERMINEE)
+        progress_set_status(user=user, step=step, status=Status.DONE)
         progress_set_note(user=user, step=step, note="Nos bénévoles portent l’essentiel des actions.")
     fiche_set_saved(user=user, fiche=Fiche.objects.published().first(), saved=True)
     organisation = Organisation.objects.create(user=user, name="Les Jardins partagés")

@@ -117,7 +117,7 @@ def test_axe_finds_no_violation_on_the_parcours_pages_forms_with_errors_dashboar
 
     user = django_user_model.objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)
     for step in Step.objects.filter(parcours__slug="qualifier-son-modele", depth="decouverte"):
-        progress_set_status(user=user, step=step, status=Status.TERMINEE)
+        progress_set_status(user=user, step=step, status=Status.DONE)
         progress_set_note(user=user, step=step, note=NOTE)
     _log_in(page, EMAIL, PASSWORD)
     page.goto("/fiches/equilibrer-son-modele-socio-economique/")

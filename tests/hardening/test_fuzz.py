@@ -299,7 +299,7 @@ def world(learner, other_learner):
     # Alice finished the « découverte » level, wrote notes, saved a fiche and has a profile and a diagnostic.
     services.enrolment_set_depth(user=learner, parcours=parcours, depth="decouverte")
     for step in steps[:2]:
-        services.progress_set_status(user=learner, step=step, status=Status.TERMINEE)
+        services.progress_set_status(user=learner, step=step, status=Status.DONE)
     services.progress_set_note(user=learner, step=steps[0], note="La note d’Alice")
     services.fiche_set_saved(user=learner, fiche=fiche, saved=True)
     Profile.objects.create(user=learner, display_name="Alice Martin", actor_profile=actor_profile, region=region)
@@ -388,7 +388,7 @@ NUMBER = st.one_of(st.integers(-(10**15), 10**15).map(str), st.decimals(allow_na
                    st.from_regex(r"\A-?[0-9 .,\u00a0\u202f']{1,25}\Z"))
 FIELD_VALUES = {
     "next": NEXT, "year": NUMBER, **{name: NUMBER for name in FIGURES},
-    "statut": st.sampled_from([*Status.values, "TERMINEE", ""]),
+    "statut": st.sampled_from([*Status.values, "DONE", ""]),
     "niveau": st.sampled_from(["decouverte", "approfondissement", "fondamentaux", "", "x"]),
     "action": st.sampled_from(["retirer", "sauvegarder", "", "RETIRER"]),
 }

@@ -107,7 +107,7 @@ def world(learner, other_learner):
     # a diagnostic.
     services.enrolment_set_depth(user=learner, parcours=levels, depth="decouverte")
     for step in [*steps, *level_steps[:2]]:
-        services.progress_set_status(user=learner, step=step, status=Status.TERMINEE)
+        services.progress_set_status(user=learner, step=step, status=Status.DONE)
     services.progress_set_note(user=learner, step=steps[0], note=SECRETS["alice"]["note"])
     services.fiche_set_saved(user=learner, fiche=alice_fiche, saved=True)
     Profile.objects.create(user=learner, display_name=SECRETS["alice"]["name"])

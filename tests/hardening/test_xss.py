@@ -289,9 +289,9 @@ def test_parcours_and_step_texts_are_never_executed(payload, learner, client):
                 f"/recherche/?q={MARKER}"]:
         assert_safe(visitor.get(url), payload, url, shows=MARKER)
     client.force_login(learner)
-    done = client.post(f"{step.get_absolute_url()}statut/", {"statut": Status.TERMINEE}, follow=True)
+    done = client.post(f"{step.get_absolute_url()}statut/", {"statut": Status.DONE}, follow=True)
     assert_safe(done, payload, "message after finishing the step", shows="terminée")
-    services.progress_set_status(user=learner, step=parcours.steps.last(), status=Status.TERMINEE)
+    services.progress_set_status(user=learner, step=parcours.steps.last(), status=Status.DONE)
     for url in ["/mon-espace/", "/parcours/parcours-xss/attestation/"]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -378,7 +378,7 @@ def test_the_valuation_note_of_the_editorial_team_is_never_executed(payload, lea
 def test_display_names_are_never_executed(payload, learner, client):
     parcours = make_parcours(slug="parcours-xss", steps=2)
     for step in parcours.steps.all():
-        services.progress_set_status(user=learner, step=step, status=Status.TERMINEE)
+        services.progress_set_status(user=learner, step=step, status=Status.DONE)
     client.force_login(learner)
     name = f"{MARKER} {payload}"[:150]
     saved = client.post("/compte/", {"display_name": name}, follow=True)

@@ -68,13 +68,9 @@ requires_redis = pytest.mark.skipif(
     "(en CI Redis est toujours là).",
 )
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(
-        "connection.vendor != 'postgresql'",
-        reason="Les serveurs gunicorn doivent partager la base de test : PostgreSQL seulement.",
-    ),
-]
+pytestmark = pytest.mark.postgres_only(
+    reason="Les serveurs gunicorn doivent partager la base de test : PostgreSQL seulement."
+)
 
 
 # --- HTTP: a browser made of urllib and a cookie jar -------------------------------------------------------------
@@ -443,7 +439,7 @@ def test_progress_made_on_one_instance_shows_on_the_other(hub_with_content, djan
     done = browser.post(
         hub.b.url + status_url,
         # The status buttons belong to the notes form (they send the note with the status).
-        {"csrfmiddlewaretoken": csrf_token(page, id="notes-form"), "statut": Status.TERMINEE.value},
+        {"csrfmiddlewaretoken": csrf_token(page, id="notes-form"), "statut": Status.DONE.value},
     )
     assert done.status == 302, (done, done.text[:2000])
 
@@ -455,7 +451,7 @@ def test_progress_made_on_one_instance_shows_on_the_other(hub_with_content, djan
     assert html.escape(parcours.title) in dashboard.text
 
     rows = StepProgress.objects.filter(user=user)
-    assert [(row.step_id, row.status) for row in rows] == [(step.pk, Status.TERMINEE.value)]
+    assert [(row.step_id, row.status) for row in rows] == [(step.pk, Status.DONE.value)]
 
 
 def test_logging_out_on_one_instance_ends_the_session_on_the_other(hub, django_user_model):

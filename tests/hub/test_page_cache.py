@@ -1,4 +1,4 @@
-"""The shared page cache (core.page_cache): anonymous content pages come from the cache without a query, an edit
+"""The shared page cache (core.content_cache): anonymous content pages come from the cache without a query, an edit
 by staff shows on the very next request, and nothing of one person is ever stored or served to another."""
 
 import re
@@ -22,9 +22,19 @@ from django.urls import path
 from taggit.models import Tag, TaggedItem
 
 from diagnostic.models import Organisation, Snapshot
-from core.page_cache import VERSION_KEY, bump_content_version, content_version, is_content_model, shared_page
+from core.content_cache import (
+    VERSION_KEY,
+    bump_content_version,
+    cached,
+    content_version,
+    is_content_model,
+    recent,
+    reset_process_caches,
+    shared_page,
+)
 from accounts.models import Profile
 from parcours.models import Enrolment, Parcours, SavedFiche, Step, StepProgress
+from resources import facet_index, search
 from resources import models as m
 from tests.factories import make_component, make_fiche, make_lever, make_parcours, make_step, make_vocabulary
 from tests.hardening import test_per_user_urls as per_user
@@ -314,8 +324,7 @@ def test_what_people_do_on_the_site_does_not_empty_the_cache(visitor, learner, s
     assert state(visitor.get("/")) == "hit"
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite locks the table: no read during the write")
+@pytest.mark.postgres_only(reason="SQLite locks the table: no read during the write")
 @pytest.mark.django_db(transaction=True)
 def test_a_page_read_while_an_edit_is_being_committed_is_not_served_after_the_commit():
     fiche = make_fiche(title="Titre avant")
@@ -747,3 +756,72 @@ def test_a_bump_inside_a_transaction_bumps_again_once_committed(django_capture_o
         during = content_version()
     assert before != during != content_version()
     assert len(callbacks) == 1
+
+
+# 9. One API: keys from a kind and values, bulk writes through the content querysets, one reset -------------------
+
+
+def test_a_value_is_kept_under_its_kind_and_the_values_it_depends_on():
+    built = []
+
+    def build(label):
+        built.append(label)
+        return label
+
+    assert cached("fiche", "mecenat", build=lambda: build("fiche mecenat")) == "fiche mecenat"
+    assert cached("fiche", "mecenat", build=lambda: build("again")) == "fiche mecenat"  # kept
+    assert cached("step", "mecenat", build=lambda: build("step mecenat")) == "step mecenat"  # another kind
+    assert cached("step", 1, build=lambda: build("step 1")) == "step 1"
+    assert cached("step", "1", build=lambda: build("step '1'")) == "step '1'"  # a string is not a number
+    assert built == ["fiche mecenat", "step mecenat", "step 1", "step '1'"]
+    bump_content_version()
+    assert cached("fiche", "mecenat", build=lambda: build("after an edit")) == "after an edit"
+
+
+BULK_WRITES = {
+    "update": lambda: m.Fiche.objects.filter(slug="vrac").update(title="Titre changé en bloc"),
+    "bulk_create": lambda: m.FicheSource.objects.bulk_create(
+        [m.FicheSource(fiche=m.Fiche.objects.get(slug="vrac"), label="Source ajoutée en bloc")]),
+    "bulk_update": lambda: m.Fiche.objects.bulk_update(
+        [m.Fiche(pk=m.Fiche.objects.get(slug="vrac").pk, title="Titre changé en bloc")], ["title"]),
+    "delete": lambda: m.Fiche.objects.filter(slug="vrac").delete(),
+    "a step": lambda: Step.objects.filter(slug="etape-vrac").update(title="Étape changée en bloc"),
+}
+
+
+@pytest.mark.parametrize("write", BULK_WRITES)
+def test_bulk_writes_of_content_make_cached_pages_stale_by_themselves(write):
+    make_fiche(slug="vrac", title="Titre d’avant")
+    make_step(parcours=make_parcours(slug="parcours-vrac"), slug="etape-vrac")
+    before = content_version()
+    BULK_WRITES[write]()
+    assert content_version() != before
+
+
+def test_bulk_writes_that_change_nothing_or_touch_people_s_rows_keep_the_cached_pages(learner):
+    make_fiche(slug="vrac")
+    before = content_version()
+    assert m.Fiche.objects.filter(slug="absente").update(title="Rien") == 0
+    assert m.Fiche.objects.filter(slug="absente").delete()[0] == 0
+    StepProgress.objects.filter(user=learner).update(note="Rien")
+    get_user_model().objects.filter(pk=learner.pk).update(first_name="Alice")
+    assert content_version() == before
+
+
+def test_publishing_from_the_admin_shows_on_the_next_visit(staff_client, visitor):
+    fiche = make_fiche(slug="a-publier", title="Fiche à publier", status=m.Fiche.Status.DRAFT, published_at=None)
+    assert "Fiche à publier" not in text(visitor.get("/fiches/"))
+    assert state(visitor.get("/fiches/")) == "hit"
+    response = staff_client.post("/admin/resources/fiche/", {"action": "publish", "_selected_action": [fiche.pk]})
+    assert response.status_code == 302
+    assert "Fiche à publier" in text(visitor.get("/fiches/"))
+
+
+def test_one_call_forgets_every_per_process_copy(site, visitor):
+    visitor.get("/fiches/")  # builds the facet index, keeps a recent entry
+    visitor.get("/recherche/?q=cachf")  # nothing found: the suggestion builds the search lexicon
+    assert facet_index._current["index"] is not None and recent.entries
+    assert search._lexicon["version"] is not None
+    reset_process_caches()
+    assert facet_index._current["index"] is None and not recent.entries
+    assert search._lexicon["version"] is None

@@ -46,20 +46,37 @@ def test_every_operation_the_hub_uses_works_on_the_real_server(redis_cache):
     assert redis_cache.get("gone", "default") == "default"
 
 
+def test_the_rest_of_django_s_cache_api_behaves_as_django_s_own_backend(redis_cache):
+    redis_cache.set_many({"a": "un", "b": 2}, 30)
+    assert redis_cache.has_key("a") and redis_cache.get_many(["a", "b"]) == {"a": "un", "b": 2}
+    assert redis_cache.touch("a", None) and redis_cache.client().ttl(redis_cache.make_key("a")) == -1  # for ever
+    assert redis_cache.touch("a", 60) and 0 < redis_cache.client().ttl(redis_cache.make_key("a")) <= 60
+    assert not redis_cache.touch("missing", 60)
+    redis_cache.set("b", "now gone", 0)  # a zero timeout expires at once, as in Django
+    assert not redis_cache.has_key("b")
+    assert redis_cache.add("gone", "x", 0) and not redis_cache.has_key("gone")
+    redis_cache.delete_many(["a", "b"])
+    assert redis_cache.get_many(["a", "b"]) == {}
+    with pytest.raises(ValueError):
+        redis_cache.incr("missing")
+
+
 def test_one_redis_client_serves_every_call_instead_of_one_built_per_call(redis_cache):
-    first = redis_cache._cache.get_client("a")
-    assert redis_cache._cache.get_client("b") is first
-    assert redis_cache._cache.get_client("a", write=True) is first  # a single server: reads and writes share it
+    first = redis_cache.client()
+    assert redis_cache.client() is first
+    assert redis_cache.client(write=True) is first  # a single server: reads and writes share it
 
 
 def test_with_replicas_writes_go_to_the_first_server_and_reads_to_the_others():
     servers = "redis://127.0.0.1:6379/3,redis://127.0.0.1:6379/4"
     backend = HubRedisCache(servers, {"KEY_PREFIX": f"hub-test-{uuid.uuid4().hex}"})
     try:
-        writer, reader = backend._cache.get_client(write=True), backend._cache.get_client()
+        writer, reader = backend.client(write=True), backend.client()
         assert writer.connection_pool.connection_kwargs["db"] == 3
         assert reader.connection_pool.connection_kwargs["db"] == 4
-        assert backend._cache.get_client() is reader
+        assert backend.client() is reader
+        backend.set("written", "once", 30)
+        assert reader.get(backend.make_key("written")) is None  # not replicated here: the read went to the other
     finally:
         backend.close()
 
@@ -77,7 +94,7 @@ def test_sessions_are_copied_into_redis_for_an_hour_at_most_and_removed_at_log_o
     client = Client()
     assert client.post("/compte/connexion/", {"username": "dana@example.org", "password": "pw-dana-123"}).status_code == 302
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    raw = cache._cache.get_client().ttl(cache.make_key(f"django.contrib.sessions.cached_db{key}"))
+    raw = cache.client().ttl(cache.make_key(f"django.contrib.sessions.cached_db{key}"))
     assert 0 < raw <= 3600  # Django would keep it as long as the session: two weeks
     assert "Se déconnecter" in client.get("/mon-espace/").content.decode()
     client.post("/compte/deconnexion/")

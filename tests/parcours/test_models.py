@@ -28,9 +28,9 @@ def unsaved_step(parcours, **overrides):
 
 def test_a_second_progress_row_for_the_same_person_and_step_is_refused(learner):
     step = make_step(make_parcours())
-    StepProgress.objects.create(user=learner, step=step, status=Status.EN_COURS)
+    StepProgress.objects.create(user=learner, step=step, status=Status.IN_PROGRESS)
     with pytest.raises(IntegrityError), transaction.atomic():
-        StepProgress.objects.create(user=learner, step=step, status=Status.TERMINEE)
+        StepProgress.objects.create(user=learner, step=step, status=Status.DONE)
     assert StepProgress.objects.filter(user=learner, step=step).count() == 1
 
 
@@ -156,9 +156,9 @@ def test_search_text_leaves_out_the_markup_of_the_body():
 def test_deleting_a_step_deletes_its_progress_rows(learner, other_learner):
     parcours = make_parcours()
     step, kept = make_step(parcours), make_step(parcours)
-    StepProgress.objects.create(user=learner, step=step, status=Status.TERMINEE)
-    StepProgress.objects.create(user=other_learner, step=step, status=Status.EN_COURS)
-    StepProgress.objects.create(user=learner, step=kept, status=Status.TERMINEE)
+    StepProgress.objects.create(user=learner, step=step, status=Status.DONE)
+    StepProgress.objects.create(user=other_learner, step=step, status=Status.IN_PROGRESS)
+    StepProgress.objects.create(user=learner, step=kept, status=Status.DONE)
     step.delete()
     assert list(StepProgress.objects.values_list("step", flat=True)) == [kept.pk]
 
@@ -167,7 +167,7 @@ def test_deleting_a_user_deletes_everything_kept_about_them(learner, other_learn
     parcours = make_parcours()
     step, fiche = make_step(parcours), make_fiche()
     for user in (learner, other_learner):
-        StepProgress.objects.create(user=user, step=step, status=Status.TERMINEE, note="Mes notes")
+        StepProgress.objects.create(user=user, step=step, status=Status.DONE, note="Mes notes")
         Enrolment.objects.create(user=user, parcours=parcours)
         SavedFiche.objects.create(user=user, fiche=fiche)
         Profile.objects.create(user=user, display_name=user.username)

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from core.page_cache import bump_content_version
+from core.content_cache import bump_content_version
 from parcours.models import Enrolment, Status, StepProgress
 from parcours.services import progress_set_note, progress_set_status
 from tests.factories import make_fiche, make_parcours, make_step
@@ -66,7 +66,7 @@ def test_marquer_comme_terminee_is_one_click_and_goes_to_the_next_step(learner_c
     response = learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
     assert response["Location"] == "/parcours/qualifier/etape-2/"
     row = StepProgress.objects.get(user=learner)
-    assert row.status == Status.TERMINEE and row.completed_at is not None
+    assert row.status == Status.DONE and row.completed_at is not None
 
 
 def test_finishing_the_last_step_of_the_level_returns_to_the_parcours(learner_client, qualifier):
@@ -82,9 +82,9 @@ def test_finishing_the_last_step_of_the_level_returns_to_the_parcours(learner_cl
 def test_reprendre_goes_to_the_first_step_neither_done_nor_skipped(learner_client, learner, qualifier):
     steps = list(qualifier.steps.all())
     learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
-    progress_set_status(user=learner, step=steps[0], status=Status.TERMINEE)
-    progress_set_status(user=learner, step=steps[1], status=Status.EN_COURS)
-    progress_set_status(user=learner, step=steps[2], status=Status.TERMINEE)
+    progress_set_status(user=learner, step=steps[0], status=Status.DONE)
+    progress_set_status(user=learner, step=steps[1], status=Status.IN_PROGRESS)
+    progress_set_status(user=learner, step=steps[2], status=Status.DONE)
     page = learner_client.get("/parcours/qualifier/").content.decode()
     assert "Reprendre" in page and "Commencer" not in page
     response = learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
@@ -146,7 +146,7 @@ def test_note_keeps_the_status(learner_client, learner, qualifier):
     learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
     learner_client.post("/parcours/qualifier/etape-1/notes/", {"note": "Après coup"})
     row = StepProgress.objects.get(user=learner)
-    assert (row.status, row.note) == (Status.TERMINEE, "Après coup")
+    assert (row.status, row.note) == (Status.DONE, "Après coup")
 
 
 def test_visitor_progress_lives_in_the_session_only(visitor, qualifier):
@@ -160,7 +160,7 @@ def test_visitor_progress_lives_in_the_session_only(visitor, qualifier):
 
 def test_a_person_only_ever_sees_their_own_status_and_notes(client, learner, other_learner, qualifier):
     step = qualifier.steps.first()
-    progress_set_status(user=learner, step=step, status=Status.TERMINEE)
+    progress_set_status(user=learner, step=step, status=Status.DONE)
     progress_set_note(user=learner, step=step, note="Note privée d’Alice")
     client.force_login(other_learner)
     html = client.get("/parcours/qualifier/etape-1/").content.decode()
@@ -203,7 +203,7 @@ def _grow(parcours, learner, other_learner, count):
         step = make_step(parcours, order=100 + index, depth="approfondissement")
         step.fiches.add(make_fiche())
         for user in (learner, other_learner):
-            progress_set_status(user=user, step=step, status=Status.TERMINEE)
+            progress_set_status(user=user, step=step, status=Status.DONE)
             progress_set_note(user=user, step=step, note="Une note")
 
 
@@ -249,7 +249,7 @@ def test_marking_a_step_done_saves_the_note_typed_with_it(learner_client, learne
                                    {"statut": "terminee", "note": "  Nos bénévoles portent l’accueil.  "})
     assert response["Location"] == "/parcours/qualifier/etape-2/"
     row = StepProgress.objects.get(user=learner)
-    assert (row.status, row.note) == (Status.TERMINEE, "Nos bénévoles portent l’accueil.")
+    assert (row.status, row.note) == (Status.DONE, "Nos bénévoles portent l’accueil.")
     page = text(learner_client.get("/parcours/qualifier/etape-2/", follow=True))
     assert "Vos notes sont enregistrées." in page
 
@@ -260,7 +260,7 @@ def test_a_status_with_an_unchanged_note_does_not_announce_a_save(learner_client
     learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "en_cours", "note": "Déjà là"})
     page = text(learner_client.get("/parcours/qualifier/etape-1/"))
     assert "Vos notes sont enregistrées." not in page
-    assert StepProgress.objects.get(user=learner).status == Status.EN_COURS
+    assert StepProgress.objects.get(user=learner).status == Status.IN_PROGRESS
 
 
 def test_a_note_too_long_sent_with_a_status_changes_nothing_and_stays_on_the_page(learner_client, learner, qualifier):
@@ -281,7 +281,7 @@ def test_after_a_step_the_next_open_one_comes_skipping_the_closed_ones(learner_c
     learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
     steps = {step.slug: step for step in qualifier.steps.all()}
     progress_set_status(user=learner, step=steps["etape-2"], status=Status.NON_CONCERNEE)
-    progress_set_status(user=learner, step=steps["etape-3"], status=Status.TERMINEE)
+    progress_set_status(user=learner, step=steps["etape-3"], status=Status.DONE)
     response = learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
     assert response["Location"] == "/parcours/qualifier/etape-4/"
 
@@ -290,7 +290,7 @@ def test_after_the_last_step_an_earlier_step_left_open_comes_next(learner_client
     learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
     steps = {step.slug: step for step in qualifier.steps.all()}
     for slug in ("etape-2", "etape-3"):
-        progress_set_status(user=learner, step=steps[slug], status=Status.TERMINEE)
+        progress_set_status(user=learner, step=steps[slug], status=Status.DONE)
     response = learner_client.post("/parcours/qualifier/etape-4/statut/", {"statut": "terminee"})
     assert response["Location"] == "/parcours/qualifier/etape-1/"
 
@@ -309,7 +309,7 @@ def test_a_finished_level_proposes_the_next_one_on_the_parcours_page_and_in_mon_
                                                                                     qualifier):
     learner_client.post("/parcours/qualifier/commencer/", {"niveau": "decouverte"})
     for step in qualifier.steps.filter(depth="decouverte"):
-        progress_set_status(user=learner, step=step, status=Status.TERMINEE)
+        progress_set_status(user=learner, step=step, status=Status.DONE)
     for url in ("/parcours/qualifier/", "/mon-espace/"):
         page = text(learner_client.get(url))
         assert "Passer au niveau approfondissement (" in page, url
@@ -322,7 +322,7 @@ def test_a_finished_level_proposes_the_next_one_on_the_parcours_page_and_in_mon_
 def test_the_deepest_level_proposes_no_further_level(learner_client, learner, qualifier):
     learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
     for step in qualifier.steps.all():
-        progress_set_status(user=learner, step=step, status=Status.TERMINEE)
+        progress_set_status(user=learner, step=step, status=Status.DONE)
     assert "Passer au niveau" not in text(learner_client.get("/parcours/qualifier/"))
 
 

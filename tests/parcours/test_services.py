@@ -274,7 +274,7 @@ def test_a_new_tracker_knows_nothing(tracker, two_steps):
 
 def test_a_tracker_keeps_statuses_and_notes(tracker, two_steps):
     parcours, first, second = two_steps
-    tracker.set_status(first, Status.TERMINEE)
+    tracker.set_status(first, Status.DONE)
     tracker.set_note(second, "Une note")
     tracker.set_status(second, "en_cours")
     assert tracker.states([first, second]) == {

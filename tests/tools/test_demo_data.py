@@ -95,7 +95,7 @@ def test_demo_progress_respects_the_constraints_of_a_real_progression():
     assert len({(row.user_id, row.step_id) for row in rows}) == len(rows)
     depths = {(e.user_id, e.parcours_id): e.depth for e in Enrolment.objects.filter(user__in=demo_users())}
     statuses = {row.status for row in rows}
-    assert statuses == {Status.TERMINEE, Status.EN_COURS, Status.NON_CONCERNEE}
+    assert statuses == {Status.DONE, Status.IN_PROGRESS, Status.NON_CONCERNEE}
     for row in rows:
         assert (row.user_id, row.step.parcours_id) in depths, "progress on a parcours the person never started"
         assert depth_includes(depths[row.user_id, row.step.parcours_id], row.step)
@@ -184,7 +184,7 @@ def test_rerunning_replaces_the_demo_data_and_spares_real_accounts_and_shipped_c
         list(Step.objects.order_by("parcours__slug", "slug").values_list("slug", "title", "body", "depth")),
     )
     step = Step.objects.order_by("pk").first()
-    StepProgress.objects.create(user=learner, step=step, status=Status.EN_COURS, note="Ma note à moi.")
+    StepProgress.objects.create(user=learner, step=step, status=Status.IN_PROGRESS, note="Ma note à moi.")
     real = make_organisation(user=learner, name="Démo 2024 · atelier du jeudi", years=[2024])
     visitor = make_organisation(name="Démonstration citoyenne", years=[2025])
     lookalike = get_user_model().objects.create_user(username="demo-personne-sophie", password="pw-sophie-123")

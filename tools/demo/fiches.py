@@ -8,7 +8,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from core.page_cache import bump_content_version
 from resources.content_loader import content_load
 from resources.models import Fiche
 from resources.vocabularies import VOCABULARIES
@@ -130,5 +129,4 @@ def demo_seed(count, *, seed=2019):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics, or the planner guesses on 20,000 new rows
-    bump_content_version()  # bulk_create sends no signal
     return len(fiches)

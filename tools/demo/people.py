@@ -14,7 +14,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from core.page_cache import bump_content_version
 from parcours.content_loader import parcours_load
 from accounts.models import Profile
 from parcours.models import Enrolment, Parcours, SavedFiche, Status, StepProgress
@@ -129,9 +128,9 @@ def _progress(rng, person, steps, started, now):
     for position, step in enumerate(steps[:reached]):
         created = min(now, moment + timedelta(minutes=rng.randint(5, 10 * 24 * 60)))
         if position == reached - 1 and reached < total and rng.random() < 0.4:
-            status = Status.EN_COURS
+            status = Status.IN_PROGRESS
         else:
-            status = Status.NON_CONCERNEE if rng.random() < 0.12 else Status.TERMINEE
+            status = Status.NON_CONCERNEE if rng.random() < 0.12 else Status.DONE
         completed = min(now, created + timedelta(minutes=rng.randint(10, 3 * 24 * 60))) if status in Status.done() else None
         note = demo_note(rng) if rng.random() < 0.3 else ""
         updated = completed or min(now, created + timedelta(minutes=rng.randint(1, 2 * 24 * 60)))
@@ -177,9 +176,8 @@ def demo_people(count, *, seed=2019, now=None):
     """
     if count:
         # The parcours the progress refers to; left alone when only removing the demo people.
-        created = {**content_load(), **parcours_load()}
-        if any(created.values()):
-            bump_content_version()  # the loaders bulk-create some rows, without signals
+        content_load()
+        parcours_load()
     User = get_user_model()
     User.objects.filter(username__regex=USERNAME_PATTERN).delete()  # cascades to their rows and organisations
     # Bandit: reproducible demo data, nothing secret depends on it.

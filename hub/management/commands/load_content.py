@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
 from diagnostic.content_loader import diagnostic_load
-from core.page_cache import bump_content_version
 from parcours.content_loader import parcours_load
 from resources.content_loader import content_load
 
@@ -20,7 +19,6 @@ class Command(BaseCommand):
         created = content_load(update=update)
         parcours = parcours_load(update=update)
         diagnostic = diagnostic_load(update=update)
-        bump_content_version()  # sources are bulk-created, without signals
         self.stdout.write(
             f"{created['vocabulaires']} valeurs de vocabulaire, {created['fiches']} fiches, "
             f"{parcours['parcours']} parcours, {parcours['étapes']} étapes, {diagnostic['descriptions']} descriptions de "

@@ -87,7 +87,7 @@ class Command(BaseCommand):
             lines.append(f"| {label} | `{url}` | {status} | {queries} | {p50:.1f} | {p95:.1f} | {target} {verdict} |")
         lines += [
             "",
-            "Les fiches de démonstration sont déterministes (`resources/demo.py`) : titres et corps assemblés à "
+            "Les fiches de démonstration sont déterministes (`tools/demo/fiches.py`) : titres et corps assemblés à "
             "partir de leurs propres valeurs de vocabulaire, 95 % publiées, 2 à 4 mots-clés chacune. Les comptes "
             "des facettes viennent de l’index en bitmaps de `resources/facet_index.py`, reconstruit quand le "
             "catalogue change ; la recherche utilise la colonne générée `search_vector` et son index GIN.",

@@ -1,8 +1,13 @@
-"""Whole-page cache for the anonymous content pages, dropped the moment staff change content.
+"""The content cache: values built from content alone, and whole anonymous pages, dropped the moment content changes.
 
-Every stored page carries the *content version* it was rendered under; the version is one cache key that any
-save or deletion of content replaces (signals connected in ``resources.apps``, once at the save and once at
-its commit; bulk changes call ``bump_content_version`` themselves). A page is served from the cache only when
+One API: ``cached(kind, *values, build=…)`` keeps what ``build()`` returns under a key made of its kind and the
+values it depends on (never a request); ``shared_page`` keeps a whole anonymous page the same way.
+
+Every stored value carries the *content version* it was built under; the version is one cache key that any
+change of content replaces. Content models are declared once: their default manager is built on
+``ContentQuerySet`` (whose bulk writes, which send no signal, bump the version themselves), or, for a library's
+models, ``declare_content``; their saves, deletions and many-to-many changes bump it through signals, once at the
+change and once at its commit. A page is served from the cache only when
 its version is the current one, so an edit in the admin shows on the next request, on every app server
 sharing the cache. A hit asks the shared cache for the version only when this process still holds the page
 (``recent``), for the page too otherwise.
@@ -14,7 +19,10 @@ nothing personal is stored:
   written and no message added (their cookies are set after the view).
 Pages built from a person's data (parcours progress, « Mon espace », diagnostics, the fiche page and its
 « Sauvegarder » button) are never decorated; the parts of them that are the same for everyone go through
-``content_cached``, under the same version, rendered without the request.
+``cached``, under the same version, rendered without the request.
+
+Per-process copies (this module's recent entries, the facet index, the search lexicon) register their reset with
+``process_cache``; ``reset_process_caches()`` forgets them all.
 """
 
 import functools
@@ -25,10 +33,12 @@ import time
 import uuid
 from collections import OrderedDict
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_started
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
@@ -38,15 +48,83 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "content-version"
 # Cookies whose presence means the page may differ for this browser.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
-CONTENT_APPS = {"resources", "taggit"}
-CONTENT_MODELS = {"parcours.parcours", "parcours.step"}
+_declared = set()
+_process_resets = []
+
+
+class ContentQuerySet(models.QuerySet):
+    """The queryset of every content model (what cached pages show: the référentiel, the fiches, the parcours).
+
+    People's own rows (progress, notes, saved fiches, diagnostics, sessions) are not content. Saves and
+    deletions of single rows bump the version through signals; the bulk writes below send none, so they bump it
+    themselves once they have changed something.
+    """
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            bump_content_version()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump_content_version()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if rows:
+            bump_content_version()
+        return rows
+
+    def delete(self):
+        deleted = super().delete()
+        if deleted[0]:
+            bump_content_version()
+        return deleted
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+def declare_content(*content_models):
+    """Content models whose manager is a library's (taggit's tags): declared here, watched like the others."""
+    for model in content_models:
+        _declared.add(model)
+        _watch(model)
 
 
 def is_content_model(model):
-    """Content that cached pages show: the référentiel, the fiches and their tags, the parcours and steps.
-    People's own rows (progress, notes, saved fiches, diagnostics, sessions) are not content."""
     owner = model._meta.auto_created or model  # an m2m table belongs to the model that declares it
-    return owner._meta.app_label in CONTENT_APPS or owner._meta.label_lower in CONTENT_MODELS
+    return owner in _declared or isinstance(owner._default_manager.get_queryset(), ContentQuerySet)
+
+
+def watch_content_models():
+    """Connect the version bump to every content model's saves, deletions and many-to-many changes (at start-up,
+    from core.apps). Content models only: a receiver on every model would deny Django its fast deletes."""
+    for model in apps.get_models(include_auto_created=True):
+        if is_content_model(model):
+            _watch(model)
+
+
+def _watch(model):
+    uid = model._meta.label_lower
+    post_save.connect(bump_on_content_change, sender=model, dispatch_uid=f"content-cache-save-{uid}")
+    post_delete.connect(bump_on_content_change, sender=model, dispatch_uid=f"content-cache-delete-{uid}")
+    m2m_changed.connect(bump_on_content_change, sender=model, dispatch_uid=f"content-cache-m2m-{uid}")
+
+
+def process_cache(reset):
+    """Register the reset of a per-process copy of content (kept only where a measurement justified it)."""
+    _process_resets.append(reset)
+    return reset
+
+
+def reset_process_caches():
+    """Forget every per-process copy at once (tests; a process that must start afresh)."""
+    for reset in _process_resets:
+        reset()
 
 
 def bump_content_version(**_signal_kwargs):
@@ -101,9 +179,6 @@ def _storable_response(request, response):
     )
 
 
-def _page_name(request):
-    # The catalogue's script asks for the results alone (X-Hub-Partial): not the same page.
-    return f"page:{request.get_host()}{request.path}|{request.headers.get('X-Hub-Partial', '')}"
 
 
 class _RecentEntries:
@@ -137,6 +212,7 @@ class _RecentEntries:
 
 
 recent = _RecentEntries(size=256)
+process_cache(recent.clear)
 
 
 # The version read by this thread during the current request: a page that takes several entries from the cache
@@ -150,6 +226,7 @@ def forget_seen_version(**_signal_kwargs):
 
 
 request_started.connect(forget_seen_version, dispatch_uid="page-cache-forget-version")
+process_cache(forget_seen_version)
 
 
 def _remember(version):
@@ -187,21 +264,26 @@ def _store(key, entry):
     recent.put(key, entry)
 
 
-def canonical_query(request):
-    """The query string with its parameters in a fixed order: « ?a=1&b=2 » and « ?b=2&a=1 » share an entry.
+def canonical_query(params):
+    """A QueryDict's parameters in a fixed order: « ?a=1&b=2 » and « ?b=2&a=1 » share an entry.
     The values of a repeated parameter keep their order (the last one may be the one that counts)."""
-    return urlencode(sorted(((name, value) for name, values in request.GET.lists() for value in values),
+    return urlencode(sorted(((name, value) for name, values in params.lists() for value in values),
                             key=lambda pair: pair[0]))
 
 
-def content_cached(name, build, keep=None):
-    """A value built from content alone, the same for every visitor (objects, an HTML fragment), kept in the
-    cache under the content version like the pages. ``build`` may return None: nothing is kept then (an
-    unknown address must not fill the cache), or ``keep(value)`` may say no. The objects returned are shared
-    with this process's later requests: read them, never change them."""
+def cache_key(kind, *values):
+    """The key of a value of this kind built from these values (strings, numbers, booleans)."""
+    return f"content:{kind}:" + hashlib.sha256(repr(values).encode()).hexdigest()
+
+
+def cached(kind, *values, build, keep=None):
+    """What ``build()`` returns, built from content and ``values`` alone, the same for every visitor (objects, an
+    HTML fragment), kept in the cache under the content version like the pages. ``build`` may return None:
+    nothing is kept then (an unknown address must not fill the cache), or ``keep(value)`` may say no. The
+    objects returned are shared with this process's later requests: read them, never change them."""
     if settings.HUB_PAGE_CACHE_SECONDS <= 0:
         return build()
-    key = "content:" + hashlib.sha256(name.encode()).hexdigest()
+    key = cache_key(kind, *values)
     try:
         version, entry = _read(key)
     except Exception:
@@ -220,7 +302,7 @@ def content_cached(name, build, keep=None):
 
 def shared_page(view):
     """Serve this view's anonymous responses from the shared cache (see the module's docstring): a whole page
-    is one more value of ``content_cached``, kept only when nothing personal went into it."""
+    is one more value of ``cached``, kept only when nothing personal went into it."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -242,7 +324,9 @@ def shared_page(view):
             rendered["offered"] = True
             return True
 
-        page = content_cached(_page_name(request), build, keep=offered)
+        # The catalogue's script asks for the results alone (X-Hub-Partial): not the same page.
+        page = cached("page", request.get_host(), request.path, request.headers.get("X-Hub-Partial", ""),
+                      build=build, keep=offered)
         response = rendered.get("response")
         if response is None:  # served from the cache
             content_type, vary, content = page
