@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from core.content_cache import cached
 from parcours.models import Parcours, Step
+from parcours.outline import build_outline, resolve_depth
 from resources.models import Fiche
 
 # What the outline needs: the long texts stay in the database.
@@ -64,8 +65,6 @@ def all_parcours_with_steps():
 
 def outlines_for(tracker):
     """Every parcours as this person sees it (their states, their chosen level), from four queries."""
-    from parcours.outline import build_outline, resolve_depth
-
     states, depths = tracker.all_states(), tracker.depths()
     outlines = []
     for parcours in all_parcours_with_steps():

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from core.content_cache import cached
 
+from parcours.search import search_steps
 from resources.models import Fiche
 from resources.query import MAX_QUERY_LENGTH
 from resources.search import excerpts, prepare_query, search_fiches, search_pages, suggest
@@ -28,8 +29,6 @@ def _referentiel_hits(parsed):
 
 
 def _step_hits(parsed):
-    from parcours.search import search_steps
-
     return [
         SearchHit(f"Parcours « {parcours} »", title, url, objective)
         for parcours, title, url, objective in search_steps(parsed)
