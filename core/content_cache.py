@@ -84,8 +84,15 @@ class ContentQuerySet(models.QuerySet):
             bump_content_version()
         return deleted
 
-    delete.alters_data = True
+    update.alters_data = bulk_create.alters_data = bulk_update.alters_data = delete.alters_data = True
     delete.queryset_only = True
+
+
+def detached_copy(instance):
+    """A fresh instance of the same row, sharing no cache with ``instance``: relations prefetched on it to render
+    a fragment never travel into the cache with ``instance``."""
+    names = [field.attname for field in instance._meta.concrete_fields]
+    return type(instance).from_db(None, names, [getattr(instance, name) for name in names])
 
 
 def declare_content(*content_models):

@@ -135,13 +135,17 @@ def saved_models():
 
 @contextlib.contextmanager
 def _current_labels(path):
-    """``path``, or a copy of it beside it where the models of MOVED_MODELS carry their current app label."""
+    """``path``, or a copy of it in the temporary folder where the models of MOVED_MODELS carry their current app
+    label (backups written before they moved)."""
     with gzip.open(path, "rt", encoding="utf-8") as stream:
-        objects = json.load(stream)
-    if not _relabel(objects):
+        text = stream.read()
+    if not any(f'"{app}.{model}"' in text for app, model in MOVED_MODELS):
         yield path
         return
-    handle, copy = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=SUFFIX)
+    objects = json.loads(text)
+    for row in objects:
+        _relabel_row(row)
+    handle, copy = tempfile.mkstemp(prefix="hub-restore-", suffix=SUFFIX)
     os.close(handle)
     try:
         with gzip.open(copy, "wt", encoding="utf-8") as stream:
@@ -151,25 +155,27 @@ def _current_labels(path):
         Path(copy).unlink(missing_ok=True)
 
 
-def _relabel(value):
-    """Rename moved models in place: « app.model » labels, and [app, model] pairs inside natural keys."""
-    changed = False
-    if isinstance(value, dict):
-        label = value.get("model")
-        if isinstance(label, str) and tuple(label.split(".", 1)) in MOVED_MODELS:
-            value["model"] = ".".join(MOVED_MODELS[tuple(label.split(".", 1))])
-            changed = True
-        for item in value.values():
-            changed = _relabel(item) or changed
-    elif isinstance(value, list):
-        for index in range(len(value) - 1):
-            pair = (value[index], value[index + 1])
-            if all(isinstance(part, str) for part in pair) and pair in MOVED_MODELS:
-                value[index], value[index + 1] = MOVED_MODELS[pair]
-                changed = True
-        for item in value:
-            changed = _relabel(item) or changed
-    return changed
+def _moved(app, model):
+    return MOVED_MODELS.get((app, model), (app, model))
+
+
+def _relabel_row(row):
+    """A row's own label, and the natural keys in its fields that name a moved model: a content type
+    [app, model], or a permission [codename, app, model] (alone or in a many-to-many list). Nothing else."""
+    row["model"] = ".".join(_moved(*row["model"].split(".", 1)))
+
+    def key(value):
+        if isinstance(value, list) and len(value) == 2 and all(isinstance(part, str) for part in value):
+            return list(_moved(*value))
+        if isinstance(value, list) and len(value) == 3 and all(isinstance(part, str) for part in value):
+            return [value[0], *_moved(*value[1:])]
+        return value
+
+    for name, value in row.get("fields", {}).items():
+        if isinstance(value, list) and value and all(isinstance(item, list) for item in value):
+            row["fields"][name] = [key(item) for item in value]
+        else:
+            row["fields"][name] = key(value)
 
 
 def _checked_path(path):

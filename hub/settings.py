@@ -93,7 +93,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache shared by every app server when REDIS_URL is set (Django's own Redis backend); otherwise each process
+# Cache shared by every app server when REDIS_URL is set (core/redis_cache.py); otherwise each process
 # keeps its own in memory, which is right for one process only (runserver, tests).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -108,7 +108,7 @@ if REDIS_URL:
         }
     }
     # Sessions read from Redis, written through to the database: shared, they survive a Redis restart, and
-    # pages keep working while Redis is down (hub/sessions.py).
+    # pages keep working while Redis is down (core/sessions.py).
     SESSION_ENGINE = "core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hub"}}

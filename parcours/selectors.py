@@ -1,12 +1,10 @@
 """Reads of the parcours pages: a fixed number of queries whatever the number of steps or people."""
 
-import copy
-
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.template.loader import render_to_string
 
-from core.content_cache import cached
+from core.content_cache import cached, detached_copy
 from parcours.models import Parcours, Step
 from parcours.outline import build_outline, resolve_depth
 from resources.models import Fiche
@@ -49,7 +47,7 @@ def step_content(step):
         fiches = Fiche.objects.published().for_cards().order_by("sort_title")
         full = Step.objects.get(pk=step.pk)
         # The fiches go on a copy, rendered then dropped: the cache keeps the step and its HTML, not its relations.
-        shown = copy.copy(full)
+        shown = detached_copy(full)
         prefetch_related_objects([shown], Prefetch("fiches", queryset=fiches))
         full.content_html = render_to_string("parcours/_step_content.html", {"step": shown})
         return full

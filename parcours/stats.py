@@ -14,13 +14,13 @@ DONE = list(Status.done())
 class FunnelRow:
     step: Step
     number: int
-    en_cours: int
-    terminee: int
-    non_concernee: int
+    in_progress: int
+    done: int
+    not_concerned: int
 
     @property
     def reached(self):
-        return self.en_cours + self.terminee + self.non_concernee
+        return self.in_progress + self.done + self.not_concerned
 
 
 def _finished_count(steps):
@@ -40,9 +40,9 @@ def parcours_stats(parcours):
     """
     steps = list(
         Step.objects.filter(parcours=parcours).annotate(
-            en_cours=Count("progress", filter=Q(progress__status=Status.IN_PROGRESS)),
-            terminee=Count("progress", filter=Q(progress__status=Status.DONE)),
-            non_concernee=Count("progress", filter=Q(progress__status=Status.NON_CONCERNEE)),
+            in_progress=Count("progress", filter=Q(progress__status=Status.IN_PROGRESS)),
+            done=Count("progress", filter=Q(progress__status=Status.DONE)),
+            not_concerned=Count("progress", filter=Q(progress__status=Status.NOT_CONCERNED)),
         )
     )
     enrolled = Enrolment.objects.filter(parcours=parcours).values("user")
@@ -55,5 +55,5 @@ def parcours_stats(parcours):
         (depth.label if depth else "Toutes les étapes", _finished_count([s for s in steps if depth_includes(depth, s)]))
         for depth in depths
     ]
-    funnel = [FunnelRow(step, n, step.en_cours, step.terminee, step.non_concernee) for n, step in enumerate(steps, 1)]
+    funnel = [FunnelRow(step, n, step.in_progress, step.done, step.not_concerned) for n, step in enumerate(steps, 1)]
     return {"started": started, "finished": finished, "funnel": funnel}

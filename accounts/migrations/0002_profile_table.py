@@ -4,18 +4,23 @@
 from django.db import migrations
 
 
-def move_content_type(apps, schema_editor):
+def _relabel(apps, schema_editor, old, new):
     ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    if not ContentType.objects.using(db).filter(app_label="accounts", model="profile").exists():
-        ContentType.objects.using(db).filter(app_label="parcours", model="profile").update(app_label="accounts")
+    types = ContentType.objects.using(schema_editor.connection.alias)
+    if not types.filter(app_label=old, model="profile").exists():
+        return
+    # A partial « migrate parcours » may have let post_migrate create the new one already: the old one, which
+    # carries the permissions given and the admin history, wins.
+    types.filter(app_label=new, model="profile").delete()
+    types.filter(app_label=old, model="profile").update(app_label=new)
+
+
+def move_content_type(apps, schema_editor):
+    _relabel(apps, schema_editor, "parcours", "accounts")
 
 
 def restore_content_type(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    if not ContentType.objects.using(db).filter(app_label="parcours", model="profile").exists():
-        ContentType.objects.using(db).filter(app_label="accounts", model="profile").update(app_label="parcours")
+    _relabel(apps, schema_editor, "accounts", "parcours")
 
 
 class Migration(migrations.Migration):

@@ -12,17 +12,17 @@ class Status(models.TextChoices):
     TO_DO = "a_faire", "À faire"
     IN_PROGRESS = "en_cours", "En cours"
     DONE = "terminee", "Terminée"
-    NON_CONCERNEE = "non_concernee", "Non concernée"
+    NOT_CONCERNED = "non_concernee", "Non concernée"
 
     @classmethod
     def done(cls):
         """Statuses that count as finished for the percentage, « Reprendre » and the attestation."""
-        return {cls.DONE, cls.NON_CONCERNEE}
+        return {cls.DONE, cls.NOT_CONCERNED}
 
     @classmethod
     def advancement(cls, value):
         """How far a status goes: the most advanced one wins when two progressions are merged."""
-        return [cls.TO_DO, cls.IN_PROGRESS, cls.NON_CONCERNEE, cls.DONE].index(value)
+        return [cls.TO_DO, cls.IN_PROGRESS, cls.NOT_CONCERNED, cls.DONE].index(value)
 
 
 class Enrolment(models.Model):

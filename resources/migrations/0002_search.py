@@ -33,7 +33,7 @@ def backfill_search_copies(apps, schema_editor):
     for fiche in Fiche.objects.all():
         tags = TaggedItem.objects.filter(content_type=content_type, object_id=fiche.pk)
         fiche.tags_text = ", ".join(sorted(tags.values_list("tag__name", flat=True)))[:1000]
-        fiche.body_text = " ".join(html.unescape(strip_tags(markdown.markdown(fiche.body))).split())
+        fiche.body_text = " ".join(html.unescape(strip_tags(markdown.markdown(fiche.body, extensions=["extra", "sane_lists"]))).split())
         fiche.search_title = " " + fold_words(fiche.title)
         fiche.search_text = " " + fold_words(f"{fiche.title} {fiche.chapeau} {fiche.tags_text} {fiche.body_text}")
         fiche.save(update_fields=["tags_text", "body_text", "search_title", "search_text"])

@@ -1,6 +1,5 @@
 """The fiche list (faceted, searchable) and the fiche detail page."""
 
-import copy
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,7 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
-from core.content_cache import cached, canonical_query, shared_page
+from core.content_cache import cached, canonical_query, detached_copy, shared_page
 from resources.catalogue import build_catalogue
 from resources.filters import oversized_facets
 from resources.models import Component, Fiche
@@ -77,7 +76,7 @@ def _fiche_and_content(fiches, slug):
     if fiche is None:
         return None
     # The relations go on a copy, rendered then dropped: the cache keeps the fiche and its HTML, not its relations.
-    shown = copy.copy(fiche)
+    shown = detached_copy(fiche)
     prefetch_related_objects([shown], *FICHE_RELATIONS)
     return fiche, render_to_string("resources/_fiche_content.html", {"fiche": shown})
 

@@ -27,6 +27,9 @@ alice = User.objects.create(username="alice", email="alice@example.org")
 old.get_model("parcours", "Profile").objects.create(user=alice, display_name="Alice Martin")
 alice.user_permissions.add(Permission.objects.get(content_type=old_type, codename="view_profile"))
 
+# First « migrate parcours » alone, as an operator might: its post_migrate already creates an accounts.profile
+# content type, which must not take the place of the old one (it carries the permissions given).
+call_command("migrate", "parcours", verbosity=0)
 call_command("migrate", verbosity=0)
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType

@@ -290,4 +290,4 @@ def test_a_backup_written_before_profiles_moved_to_accounts_restores(populated, 
     assert database_state() == before
     assert User.objects.get(username="charlie").has_perm("accounts.view_profile")
     assert LogEntry.objects.get(change_message="Nom relu.").get_edited_object() == alice
-    assert [p.name for p in tmp_path.iterdir()] == ["hub.json.gz"]  # the relabelled copy is gone
+    assert [p.name for p in tmp_path.iterdir()] == ["hub.json.gz"]  # the backup itself is left as it was

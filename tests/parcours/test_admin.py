@@ -171,7 +171,7 @@ def test_stats_count_who_finished_each_depth(staff_client, crowd):
 
 def test_stats_funnel_counts_each_status_per_step(staff_client, crowd):
     response = staff_client.get(f"/admin/parcours/parcours/{crowd.pk}/statistiques/")
-    funnel = [(row.number, row.en_cours, row.terminee, row.non_concernee, row.reached)
+    funnel = [(row.number, row.in_progress, row.done, row.not_concerned, row.reached)
               for row in response.context["funnel"]]
     assert funnel == [(1, 1, 2, 0, 3), (2, 0, 1, 2, 3), (3, 0, 2, 0, 2)]
     assert [row.step for row in response.context["funnel"]] == _steps(crowd)

@@ -280,7 +280,7 @@ def test_a_visitor_marking_a_step_done_keeps_the_note_in_the_session(visitor, qu
 def test_after_a_step_the_next_open_one_comes_skipping_the_closed_ones(learner_client, learner, qualifier):
     learner_client.post("/parcours/qualifier/commencer/", {"niveau": "approfondissement"})
     steps = {step.slug: step for step in qualifier.steps.all()}
-    progress_set_status(user=learner, step=steps["etape-2"], status=Status.NON_CONCERNEE)
+    progress_set_status(user=learner, step=steps["etape-2"], status=Status.NOT_CONCERNED)
     progress_set_status(user=learner, step=steps["etape-3"], status=Status.DONE)
     response = learner_client.post("/parcours/qualifier/etape-1/statut/", {"statut": "terminee"})
     assert response["Location"] == "/parcours/qualifier/etape-4/"

@@ -287,7 +287,7 @@ def test_a_tracker_keeps_statuses_and_notes(tracker, two_steps):
 
 def test_a_tracker_stores_plain_status_values(tracker, two_steps):
     parcours, first, second = two_steps
-    tracker.set_status(first, Status.NON_CONCERNEE)
+    tracker.set_status(first, Status.NOT_CONCERNED)
     state = tracker.states([first])[first.pk]
     assert type(state.status) is str
     assert state.status == "non_concernee"

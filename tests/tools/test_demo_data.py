@@ -95,7 +95,7 @@ def test_demo_progress_respects_the_constraints_of_a_real_progression():
     assert len({(row.user_id, row.step_id) for row in rows}) == len(rows)
     depths = {(e.user_id, e.parcours_id): e.depth for e in Enrolment.objects.filter(user__in=demo_users())}
     statuses = {row.status for row in rows}
-    assert statuses == {Status.DONE, Status.IN_PROGRESS, Status.NON_CONCERNEE}
+    assert statuses == {Status.DONE, Status.IN_PROGRESS, Status.NOT_CONCERNED}
     for row in rows:
         assert (row.user_id, row.step.parcours_id) in depths, "progress on a parcours the person never started"
         assert depth_includes(depths[row.user_id, row.step.parcours_id], row.step)

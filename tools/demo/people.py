@@ -130,7 +130,7 @@ def _progress(rng, person, steps, started, now):
         if position == reached - 1 and reached < total and rng.random() < 0.4:
             status = Status.IN_PROGRESS
         else:
-            status = Status.NON_CONCERNEE if rng.random() < 0.12 else Status.DONE
+            status = Status.NOT_CONCERNED if rng.random() < 0.12 else Status.DONE
         completed = min(now, created + timedelta(minutes=rng.randint(10, 3 * 24 * 60))) if status in Status.done() else None
         note = demo_note(rng) if rng.random() < 0.3 else ""
         updated = completed or min(now, created + timedelta(minutes=rng.randint(1, 2 * 24 * 60)))

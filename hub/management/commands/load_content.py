@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from core.content_cache import bump_content_version
 from diagnostic.content_loader import diagnostic_load
 from parcours.content_loader import parcours_load
 from resources.content_loader import content_load
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         created = content_load(update=update)
         parcours = parcours_load(update=update)
         diagnostic = diagnostic_load(update=update)
+        # Every deployment runs this command: pages rendered by the previous release (its templates, its hashed
+        # static files) must not outlive it, even when no content changed.
+        bump_content_version()
         self.stdout.write(
             f"{created['vocabulaires']} valeurs de vocabulaire, {created['fiches']} fiches, "
             f"{parcours['parcours']} parcours, {parcours['étapes']} étapes, {diagnostic['descriptions']} descriptions de "
