@@ -7,6 +7,7 @@ from django.test import Client
 
 from hub import page_cache
 from resources.facet_index import reset_index
+from tests import shipped
 
 
 # In CI the property tests draw the same examples on every run: a failure belongs to the commit that made it,
@@ -31,6 +32,19 @@ def fresh_cache():
     page_cache.recent.clear()
     page_cache.forget_seen_version()
     yield
+
+
+@pytest.fixture(scope="session")
+def shipped_rows(django_db_setup, django_db_blocker):
+    """What the three loaders of the shipped content write, captured once per test process (tests/shipped.py)."""
+    with django_db_blocker.unblock():
+        return shipped.capture()
+
+
+@pytest.fixture
+def shipped_content(db, shipped_rows):
+    """The database as `make run` leaves it: every shipped vocabulary, fiche, parcours and diagnostic rule."""
+    shipped.restore(shipped_rows)
 
 
 @pytest.fixture
