@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 
 from core.content_cache import reset_process_caches
+from tests import shipped
 
 
 # In CI the property tests draw the same examples on every run: a failure belongs to the commit that made it,
@@ -32,6 +33,19 @@ def fresh_cache():
     reset_process_caches()
     yield
     reset_process_caches()
+
+
+@pytest.fixture(scope="session")
+def shipped_rows(django_db_setup, django_db_blocker):
+    """What the three loaders of the shipped content write, captured once per test process (tests/shipped.py)."""
+    with django_db_blocker.unblock():
+        return shipped.capture()
+
+
+@pytest.fixture
+def shipped_content(db, shipped_rows):
+    """The database as `make run` leaves it: every shipped vocabulary, fiche, parcours and diagnostic rule."""
+    shipped.restore(shipped_rows)
 
 
 @pytest.fixture

@@ -125,3 +125,42 @@ def make_rule(*, fiches=(), steps=(), **overrides):
     rule.fiches.set(fiches)
     rule.steps.set(steps)
     return rule
+
+
+def make_fiches_in_bulk(count, *, title, values, tags):
+    """``count`` published fiches written in bulk as the demo generator (tools/demo/fiches.py) writes its own: one
+    INSERT per table instead of some twenty queries a fiche. ``title`` and ``tags`` are functions of the index
+    (a title, tag names); ``values`` gives {many-to-many field: value} to every fiche. The tags must exist."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag, TaggedItem
+
+    from core.content_cache import bump_content_version
+
+    n = next(_seq)
+    fiches = []
+    for index in range(count):
+        fiche = m.Fiche(
+            title=title(index), slug=f"fiche-{n}-{index}", family=m.Fiche.Family.ACTION,
+            chapeau="Un chapeau qui résume la fiche.", body="## Une partie\n\nDu texte **utile**.",
+            status=m.Fiche.Status.PUBLISHED, published_at=timezone.now(),
+            tags_text=", ".join(sorted(tags(index))),  # what resources.fiche_tags would copy there
+        )
+        fiche.derive_fields()  # what save() does, and bulk_create does not
+        fiches.append(fiche)
+    m.Fiche.objects.bulk_create(fiches)
+    ids = list(m.Fiche.objects.filter(slug__startswith=f"fiche-{n}-").order_by("pk").values_list("pk", flat=True))
+    for field, value in values.items():
+        relation = m.Fiche._meta.get_field(field)
+        through = relation.remote_field.through
+        through.objects.bulk_create(
+            through(**{f"{relation.m2m_field_name()}_id": pk, f"{relation.m2m_reverse_field_name()}_id": value.pk})
+            for pk in ids
+        )
+    by_name = {tag.name: tag for tag in Tag.objects.all()}
+    content_type = ContentType.objects.get_for_model(m.Fiche)
+    TaggedItem.objects.bulk_create(
+        TaggedItem(content_type=content_type, object_id=pk, tag=by_name[name])
+        for index, pk in enumerate(ids) for name in tags(index)
+    )
+    bump_content_version()  # the tags and many-to-many rows are bulk-created, without signals
+    return ids

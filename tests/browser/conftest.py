@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from diagnostic.content_loader import diagnostic_load
-from parcours.content_loader import parcours_load
-from resources.content_loader import content_load
+from tests import shipped
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags chromium keeps calling out to hosts this machine cannot reach.
@@ -48,11 +46,9 @@ def browser():
 
 
 @pytest.fixture
-def shipped_site(live_server, transactional_db):
-    """The live server with the real shipped content."""
-    content_load()
-    parcours_load()
-    diagnostic_load()
+def shipped_site(live_server, transactional_db, shipped_rows):
+    """The live server with the real shipped content (committed: the server thread has its own connection)."""
+    shipped.restore(shipped_rows)
     return live_server
 
 

@@ -13,9 +13,8 @@ from django.core.exceptions import ValidationError
 
 from diagnostic.content_loader import diagnostic_load, read
 from diagnostic.models import ActivationDescriptor, RecommendationRule
-from parcours.content_loader import parcours_load
-from resources.content_loader import content_load
 from tests.factories import make_component, make_lever, make_rule
+from tests.shipped import restore
 
 SHIPPED = read()
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,9 +44,8 @@ def test_the_shipped_rules_cover_what_the_diagnostic_promises():
 
 
 @pytest.mark.django_db
-def test_the_shipped_content_loads_every_descriptor_and_rule_and_twice_changes_nothing():
-    content_load()
-    parcours_load()
+def test_the_shipped_content_loads_every_descriptor_and_rule_and_twice_changes_nothing(shipped_rows):
+    restore(shipped_rows, upto="parcours")  # what content_load() then parcours_load() write
     assert diagnostic_load() == {"descriptions": 44, "règles": len(SHIPPED["rule"])}
     assert diagnostic_load() == {"descriptions": 0, "règles": 0}
     for rule in RecommendationRule.objects.prefetch_related("fiches"):
@@ -58,10 +56,7 @@ def test_the_shipped_content_loads_every_descriptor_and_rule_and_twice_changes_n
 
 
 @pytest.mark.django_db
-def test_loading_again_keeps_a_rule_staff_edited_unless_asked():
-    content_load()
-    parcours_load()
-    diagnostic_load()
+def test_loading_again_keeps_a_rule_staff_edited_unless_asked(shipped_content):
     rule = RecommendationRule.objects.get(indicator="public_share")
     rule.threshold = Decimal(60)
     rule.save()

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.test import Client
@@ -40,6 +41,7 @@ from tests.factories import (
     make_step,
     make_vocabulary,
 )
+from tests.module_data import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -271,8 +273,18 @@ class World:
     parcours: object
 
 
-@pytest.fixture
-def world(learner, other_learner):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module (tests/module_data.py): every test, and every example inside it (rolled_back),
+    starts from the same world."""
+    with rows_for_the_module(django_db_blocker, _build_world) as built:
+        yield built
+
+
+def _build_world():
+    # The personas of tests/conftest.py, which are built per test.
+    learner = get_user_model().objects.create_user(username="alice", email="alice@example.org", password=ALICE_PASSWORD)
+    other_learner = get_user_model().objects.create_user(username="bob", email="bob@example.org", password="pw-bob-123")
     lever = make_lever(slug=SLUGS["lever"])
     other_lever = make_lever()
     component = make_component(lever, slug=SLUGS["component"])

@@ -87,11 +87,17 @@ PAYLOADS = [
     "data:text/html,<script>alert(1)</script>",
 ]
 IDS = [f"p{index:02d}" for index in range(len(PAYLOADS))]
+# One payload of every kind: one in five (the corpus is grouped by kind), plus each way out of an attribute or a
+# textarea and the bare address, which one in five misses. A page that prints a text only through Django's
+# autoescaping treats every payload of a kind alike, so it gets this sample; a page that transforms the text
+# first (Markdown, search excerpts and highlighting, truncation into the meta description, the SVG titles) gets
+# the whole corpus. Every page of every test still sees every kind of payload.
+SAMPLED = sorted({*range(0, len(PAYLOADS), 5), 3, 4, 6, 37, 38, 39, 51})
+SAMPLE = {PAYLOADS[index] for index in SAMPLED}
 # A person's own texts: every payload for someone with an account; a visitor's pages are the same templates
-# reached through the session, so one payload in five (of every kind, the corpus being grouped by kind) checks
-# that path without crossing the whole corpus twice.
-PERSON_CASES = [(payload, "learner") for payload in PAYLOADS] + [(payload, "visitor") for payload in PAYLOADS[::5]]
-PERSON_IDS = [f"learner-{i}" for i in IDS] + [f"visitor-{i}" for i in IDS[::5]]
+# reached through the session, so the sample checks that path without crossing the whole corpus twice.
+PERSON_CASES = [(payload, "learner") for payload in PAYLOADS] + [(PAYLOADS[i], "visitor") for i in SAMPLED]
+PERSON_IDS = [f"learner-{i}" for i in IDS] + [f"visitor-{IDS[i]}" for i in SAMPLED]
 # Extra values for the ``next`` parameters: leaving the site in every way browsers allow.
 REDIRECTS = [
     "//evil.example/", "https://evil.example/", "/\\evil.example", "\\\\evil.example", "/\t/evil.example",
@@ -241,9 +247,14 @@ def test_fiche_texts_are_never_executed(payload, learner, client):
     services.fiche_set_saved(user=learner, fiche=fiche, saved=True)
     visitor = Client()
     tag = quote(fiche.tags.first().slug)
-    for url in [fiche.get_absolute_url(), "/", "/fiches/", f"/fiches/?q={MARKER}", f"/recherche/?q={MARKER}",
-                "/leviers/levier-xss/", "/regions/region-xss/", step.get_absolute_url(), f"/fiches/?tag={tag}"]:
+    # The fiche page renders the Markdown body; the two searches cut excerpts and highlight them.
+    transforming = [fiche.get_absolute_url(), f"/fiches/?q={MARKER}", f"/recherche/?q={MARKER}"]
+    escaping = ["/", "/fiches/", "/leviers/levier-xss/", "/regions/region-xss/", step.get_absolute_url(),
+                f"/fiches/?tag={tag}"]
+    for url in transforming + (escaping if payload in SAMPLE else []):
         assert_safe(visitor.get(url), payload, url, shows=MARKER)
+    if payload not in SAMPLE:
+        return
     assert_safe(visitor.get(f"/fiches/?q={MARKER}", HTTP_X_HUB_PARTIAL="1"), payload, "partial", shows=MARKER)
     client.force_login(learner)
     assert_safe(client.get("/mon-espace/"), payload, "/mon-espace/", shows=MARKER)
@@ -265,9 +276,14 @@ def test_vocabulary_labels_are_never_executed(payload, learner, client):
     fiche.regions.add(region)
     Profile.objects.create(user=learner, region=region)
     visitor = Client()
-    for url in ["/", "/referentiel/", "/leviers/levier-xss/", "/leviers/levier-xss/composante-xss/", "/regions/",
-                "/regions/region-xss/", "/fiches/fiche-xss/", "/fiches/", f"/recherche/?q={MARKER}", "/plan-du-site/"]:
+    # Descriptions truncated into the meta description or the index; the search cuts and highlights.
+    transforming = ["/leviers/levier-xss/", "/leviers/levier-xss/composante-xss/", "/regions/", "/regions/region-xss/",
+                    f"/recherche/?q={MARKER}"]
+    escaping = ["/", "/referentiel/", "/fiches/fiche-xss/", "/fiches/", "/plan-du-site/"]
+    for url in transforming + (escaping if payload in SAMPLE else []):
         assert_safe(visitor.get(url), payload, url, shows=MARKER)
+    if payload not in SAMPLE:
+        return
     client.force_login(learner)
     for url in ["/mon-espace/", "/compte/"]:
         assert_safe(client.get(url), payload, url, shows=MARKER)
@@ -285,9 +301,14 @@ def test_parcours_and_step_texts_are_never_executed(payload, learner, client):
     )
     make_step(parcours, slug="etape-suivante")
     visitor = Client()
-    for url in ["/parcours/", "/parcours/parcours-xss/", step.get_absolute_url(), "/plan-du-site/",
-                f"/recherche/?q={MARKER}"]:
+    # The step page renders the Markdown body and truncates the objective; the parcours page truncates the
+    # summary; the search cuts and highlights.
+    transforming = ["/parcours/parcours-xss/", step.get_absolute_url(), f"/recherche/?q={MARKER}"]
+    escaping = ["/parcours/", "/plan-du-site/"]
+    for url in transforming + (escaping if payload in SAMPLE else []):
         assert_safe(visitor.get(url), payload, url, shows=MARKER)
+    if payload not in SAMPLE:
+        return
     client.force_login(learner)
     done = client.post(f"{step.get_absolute_url()}statut/", {"statut": Status.DONE}, follow=True)
     assert_safe(done, payload, "message after finishing the step", shows="terminée")
@@ -331,14 +352,18 @@ def test_organisation_names_are_never_executed(payload, who, learner, client):
     if who == "learner":
         client.force_login(learner)
     name = f"{MARKER} {payload}"[:200]
-    created = client.post("/mon-modele/", {"name": name}, follow=True)
-    assert_safe(created, payload, "message after creating the diagnostic", shows=MARKER)
+    created = client.post("/mon-modele/", {"name": name}, follow=payload in SAMPLE)
     organisation = Organisation.objects.get()
     assert organisation.name == " ".join(name.split())
     base = f"/mon-modele/{organisation.pk}"
     figures = {"year": "2023", "subsidies_state": "1000", "volunteer_hours": "200"}
     assert client.post(f"{base}/annees/ajouter/", figures).status_code == 302
-    pages = ["/mon-modele/", f"{base}/", f"{base}/rapport/", f"{base}/modifier/", f"{base}/supprimer/",
+    # The result page puts the name into the titles of its SVG charts (by string concatenation in the template).
+    assert_safe(client.get(f"{base}/"), payload, f"{base}/", shows=MARKER)
+    if payload not in SAMPLE:
+        return
+    assert_safe(created, payload, "message after creating the diagnostic", shows=MARKER)
+    pages = ["/mon-modele/", f"{base}/rapport/", f"{base}/modifier/", f"{base}/supprimer/",
              f"{base}/annees/ajouter/", f"{base}/annees/{organisation.snapshots.get().pk}/",
              f"{base}/annees/{organisation.snapshots.get().pk}/supprimer/", "/mon-espace/"]
     for url in pages:

@@ -28,13 +28,12 @@ from django.test import Client
 
 from diagnostic.models import Organisation, Snapshot, ValuationRates
 from hub.backup import BackupError, backup_restore, backup_write
-from parcours.content_loader import parcours_load
 from accounts.models import Profile
 from parcours.models import Enrolment, Parcours, SavedFiche, Step, StepProgress
 from parcours.services import enrolment_set_depth, fiche_set_saved, progress_set_note, progress_set_status
-from resources.content_loader import content_load
 from resources.models import ActorProfile, Fiche, Region
 from tests.factories import make_organisation
+from tests.shipped import restore
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,10 +45,9 @@ MECENAT = "developper-le-mecenat-de-competences"
 
 
 @pytest.fixture
-def populated(learner, other_learner, staff):
+def populated(shipped_rows, learner, other_learner, staff):
     """The shipped content plus what people add to it: every kind of row a backup must keep."""
-    content_load()
-    parcours_load()
+    restore(shipped_rows, upto="parcours")  # what content_load() then parcours_load() write
     region, actor_profile = Region.objects.order_by("pk").first(), ActorProfile.objects.order_by("pk").first()
     Profile.objects.create(user=learner, display_name="Alice Martin", actor_profile=actor_profile, region=region)
     Profile.objects.create(user=other_learner, display_name="")

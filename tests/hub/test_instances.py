@@ -15,7 +15,6 @@ Redirects are never followed.
 
 import gzip
 import html
-import io
 import os
 import re
 import signal
@@ -32,7 +31,6 @@ from urllib.parse import quote, urlencode
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -40,6 +38,7 @@ from django.urls import reverse
 from parcours.models import Parcours, Status, StepProgress
 from parcours.outline import depth_includes, resolve_depth
 from resources.models import Lever
+from tests.shipped import restore
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -315,8 +314,8 @@ def _forget_redis_keys(prefix):
         client.close()
 
 
-def _start_instances(request, static_root, log_dir, load_content):
-    """Start A and B (loading the shipped content meanwhile if asked), stop them whatever happens."""
+def _start_instances(request, static_root, log_dir, shipped_rows):
+    """Start A and B (writing the shipped content meanwhile if given), stop them whatever happens."""
     values = {"DATABASE_URL": _database_url()}
     prefix = f"hub-inst-{uuid.uuid4().hex}"
     if REDIS:
@@ -330,8 +329,8 @@ def _start_instances(request, static_root, log_dir, load_content):
     try:
         for name in ("A", "B"):  # one by one: if B cannot start, A is still stopped below
             servers.append(Server(name, env, log_dir))
-        if load_content:  # committed before the first request; the servers boot meanwhile
-            call_command("load_content", stdout=io.StringIO())
+        if shipped_rows is not None:  # committed before the first request; the servers boot meanwhile
+            restore(shipped_rows)  # what `load_content` writes (tests/shipped.py)
         deadline = time.monotonic() + 30
         for server in servers:
             server.wait_ready(deadline)
@@ -358,13 +357,13 @@ def _start_instances(request, static_root, log_dir, load_content):
 @pytest.fixture
 def hub(request, transactional_db, static_root, tmp_path):
     """Instances A and B on the committed test database, without content (pages that need none)."""
-    yield from _start_instances(request, static_root, tmp_path, load_content=False)
+    yield from _start_instances(request, static_root, tmp_path, shipped_rows=None)
 
 
 @pytest.fixture
-def hub_with_content(request, transactional_db, static_root, tmp_path):
+def hub_with_content(request, transactional_db, static_root, tmp_path, shipped_rows):
     """Instances A and B, with the shipped vocabularies, fiches and parcours (`load_content`) committed."""
-    yield from _start_instances(request, static_root, tmp_path, load_content=True)
+    yield from _start_instances(request, static_root, tmp_path, shipped_rows=shipped_rows)
 
 
 # --- Scenario helpers ---------------------------------------------------------------------------------------------

@@ -10,16 +10,16 @@ from parcours.content_loader import parcours_load
 from parcours.models import Parcours, Step
 from parcours.outline import depth_durations
 from resources.content_files import FicheFile
-from resources.content_loader import content_load
 from resources.models import Fiche
+from tests.shipped import restore
 
 QUALIFIER, TRAJECTOIRE = "qualifier-son-modele", "trajectoire-socio-economique"
 
 
 @pytest.fixture
-def shipped(db):
-    content_load()
-    return parcours_load()
+def shipped(db, shipped_rows):
+    """What content_load() then parcours_load() write, put back in bulk (tests/shipped.py)."""
+    restore(shipped_rows, upto="parcours")
 
 
 def body_words(step):
@@ -61,8 +61,9 @@ def test_the_content_check_refuses_one_question_an_unknown_depth_and_a_missing_f
     assert len(problems) == 3
 
 
-def test_loading_creates_the_two_parcours_and_their_fifteen_steps(shipped):
-    assert shipped == {"parcours": 2, "étapes": 15}
+def test_loading_creates_the_two_parcours_and_their_fifteen_steps(db, shipped_rows):
+    restore(shipped_rows, upto="content")
+    assert parcours_load() == {"parcours": 2, "étapes": 15}
     assert list(Parcours.objects.values_list("slug", flat=True)) == [QUALIFIER, TRAJECTOIRE]
 
 

@@ -182,11 +182,11 @@ CHANGE_PAGE_QUERIES = 28
 
 
 def test_the_change_page_of_the_longest_shipped_fiche_makes_a_fixed_number_of_queries(
-    staff_client, django_assert_max_num_queries, django_assert_num_queries
+    shipped_rows, staff_client, django_assert_max_num_queries, django_assert_num_queries
 ):
-    from resources.content_loader import content_load
+    from tests.shipped import restore
 
-    content_load()
+    restore(shipped_rows, upto="content")  # what content_load() writes
     fiche = _longest_fiche()
     url = f"/admin/resources/fiche/{fiche.pk}/change/"
     with django_assert_max_num_queries(CHANGE_PAGE_QUERIES) as shipped:

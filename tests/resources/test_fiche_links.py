@@ -18,6 +18,7 @@ from resources.fiche_links import fiche_links_deferred, fiche_links_refresh
 from resources.markdown import FicheLink, fiche_link_matches, fiche_link_slugs, render_markdown
 from resources.models import Fiche
 from tests.factories import make_fiche, make_parcours, make_step
+from tests.shipped import restore
 
 LINK = '<a href="/fiches/cible/" rel="noopener noreferrer">'
 
@@ -474,9 +475,8 @@ def test_deferred_links_render_each_body_once_on_leaving_the_block():
 
 
 @pytest.mark.django_db
-def test_the_shipped_fiches_and_steps_link_other_fiches_and_every_link_resolves():
-    content_load()
-    parcours_load()
+def test_the_shipped_fiches_and_steps_link_other_fiches_and_every_link_resolves(shipped_rows):
+    restore(shipped_rows, upto="parcours")  # what content_load() then parcours_load() write
     published = set(Fiche.objects.published().values_list("slug", flat=True))
     counts = {}
     for model in (Fiche, Step):

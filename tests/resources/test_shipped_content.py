@@ -6,6 +6,7 @@ from django.core.management import call_command
 from resources import content_files
 from resources.content_loader import content_load
 from resources.models import ActorKind, ActorProfile, Domain, EntryDoor, Fiche, Lever, Region, Tool
+from tests.shipped import restore
 
 FICHES, REPORT = content_files.check_all()
 
@@ -38,11 +39,14 @@ def test_every_shipped_value_has_a_description():
 
 
 @pytest.fixture
-def shipped(db):
+def shipped(db, shipped_rows):
+    """What content_load() writes, put back in bulk (tests/shipped.py)."""
+    restore(shipped_rows, upto="content")
+
+
+@pytest.mark.django_db
+def test_shipped_content_loads_with_the_sizes_of_the_referentiel_and_twice_changes_nothing():
     content_load()
-
-
-def test_shipped_content_loads_with_the_sizes_of_the_referentiel_and_twice_changes_nothing(shipped):
     assert Lever.objects.count() == 3
     assert ActorProfile.objects.count() == 10
     assert ActorKind.objects.count() == 4

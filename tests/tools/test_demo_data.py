@@ -65,6 +65,8 @@ def fingerprint():
     }
 
 
+# This test starts from an empty database, as `make bench-search` does: the command loads the shipped content
+# first. The others start from that content put back in bulk (tests/shipped.py); the loaders then find it there.
 def test_seed_demo_creates_the_requested_people_and_diagnostics_who_log_in_with_the_shared_password():
     output = seed(people=30, diagnostics=10)
     assert "0 fiche de démonstration créée." in output
@@ -88,7 +90,7 @@ def test_seed_demo_creates_the_requested_people_and_diagnostics_who_log_in_with_
     assert authenticate(username="demo-personne-00002", password=PASSWORD) is not None
 
 
-def test_demo_progress_respects_the_constraints_of_a_real_progression():
+def test_demo_progress_respects_the_constraints_of_a_real_progression(shipped_content):
     seed(people=30, diagnostics=0)
     rows = list(StepProgress.objects.filter(user__in=demo_users()).select_related("step"))
     assert rows
@@ -117,7 +119,7 @@ def test_demo_progress_respects_the_constraints_of_a_real_progression():
     assert not saved.exclude(status=Fiche.Status.PUBLISHED).exists()
 
 
-def test_demo_diagnostics_pass_every_rule_of_the_snapshot_form_and_render_for_their_owner(client):
+def test_demo_diagnostics_pass_every_rule_of_the_snapshot_form_and_render_for_their_owner(shipped_content, client):
     demo_people(10, seed=5, now=NOW)
     demo_diagnostics(15, seed=5, now=NOW)
     rates = ValuationRates.current().as_rates()
@@ -164,7 +166,7 @@ def test_demo_diagnostics_pass_every_rule_of_the_snapshot_form_and_render_for_th
     assert noted.note in response.content.decode().replace("&#x27;", "'").replace("&rsquo;", "’")
 
 
-def test_same_seed_gives_the_same_data_and_another_seed_other_data():
+def test_same_seed_gives_the_same_data_and_another_seed_other_data(shipped_content):
     demo_people(12, seed=7, now=NOW)
     demo_diagnostics(8, seed=7, now=NOW)
     first = fingerprint()
@@ -176,8 +178,7 @@ def test_same_seed_gives_the_same_data_and_another_seed_other_data():
     assert fingerprint() != first
 
 
-def test_rerunning_replaces_the_demo_data_and_spares_real_accounts_and_shipped_content(learner):
-    call_command("load_content", stdout=StringIO())
+def test_rerunning_replaces_the_demo_data_and_spares_real_accounts_and_shipped_content(shipped_content, learner):
     content = (
         list(Fiche.objects.order_by("slug").values_list("slug", "title", "body", "status")),
         list(Parcours.objects.order_by("slug").values_list("slug", "title", "summary")),

@@ -25,7 +25,7 @@ def test_seed_demo_refuses_absurd_sizes():
         call_command("seed_demo", fiches=-1)
 
 
-def test_bench_search_measures_every_scenario_and_writes_the_table(tmp_path):
+def test_bench_search_measures_every_scenario_and_writes_the_table(shipped_content, tmp_path):
     call_command("seed_demo", fiches=30, stdout=None)
     output = tmp_path / "benchmarks.md"
     call_command("bench_search", requests=2, output=str(output), stdout=None)
