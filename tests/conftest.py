@@ -25,6 +25,41 @@ def pytest_runtest_setup(item):
         pytest.skip(marker.kwargs.get("reason", "PostgreSQL seulement."))
 
 
+# How many tests each xdist process holds at a time (the one running and the next).
+XDIST_QUEUE = 2
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's ``load`` scheduling, with short queues: the stock one lets each process queue up to an eighth of
+    the tests still to hand out, so the slow browser and transactional tests (pytest-django runs them after the
+    others, in one block) could all sit in one process's queue while the other ran out of work. Handed out two
+    at a time, in the same order, both processes end within a test of each other."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    class ShortQueues(LoadScheduling):
+        def __init__(self, config, log):
+            super().__init__(config, log)
+            self.maxschedchunk = XDIST_QUEUE  # the first hand-out too
+
+        def check_schedule(self, node, duration=0):
+            if node.shutting_down:
+                return
+            if not self.pending:
+                node.shutdown()
+                return
+            queued = self.node2pending[node]
+            if len(queued) < XDIST_QUEUE:
+                tests = self.pending[: XDIST_QUEUE - len(queued)]
+                del self.pending[: len(tests)]
+                queued.extend(tests)
+                node.send_runtest_some(tests)
+
+    return ShortQueues(config, log)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache and no per-process copy of content (facet index, search lexicon, recent
