@@ -4,6 +4,18 @@ from pathlib import Path
 
 AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Pages of sitemap.xml that test_journey.py audits on SQLite only: on PostgreSQL the sweep audits every page of the
+# sitemap with the same audit (test_accessibility_sweep.py, which checks these are still among them).
+SWEPT_PAGES = [
+    "/",
+    "/referentiel/",
+    "/leviers/financement/",
+    "/leviers/alliances/alliances-de-moyens/",
+    "/fiches/",
+    "/fiches/equilibrer-son-modele-socio-economique/",
+    "/portes-d-entree/",
+    "/accessibilite/",
+]
 
 _RUN = """async (tags) => {
   // Only violations are read: skipping the passes and incomplete lists makes each audit several times faster.

@@ -19,7 +19,7 @@ from accounts.models import Profile
 from parcours.models import Status, Step
 from parcours.services import fiche_set_saved, progress_set_note, progress_set_status
 from resources.models import Fiche
-from tests.browser.a11y import axe_violations
+from tests.browser.a11y import SWEPT_PAGES, axe_violations
 from tests.browser.keyboard import tab_to
 
 
@@ -125,6 +125,7 @@ def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
     page = audit_page
     paths = _sitemap_paths(shipped_site.url)
     assert len(paths) > 150
+    assert set(SWEPT_PAGES) <= set(paths), "test_journey.py leaves these pages to the sweep on PostgreSQL"
     states = [
         "/fiches/?famille=action&levier=financement&region=bretagne",
         "/fiches/?q=b%C3%A9n%C3%A9voles&tri=pertinence",

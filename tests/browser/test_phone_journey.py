@@ -6,7 +6,6 @@ phones and the full navigation from 768 px."""
 
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
@@ -185,29 +184,37 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("width", [320, 375, 768, 1280])
-def test_no_sideways_scroll_and_no_text_under_12_px(browser, shipped_site, width):
+WIDTHS = [320, 375, 768, 1280]
+
+
+def test_no_sideways_scroll_and_no_text_under_12_px(browser, shipped_site):
+    """Each page is loaded once (at the first width) and measured at every width by resizing the window, as
+    turning a tablet or zooming resizes it: the CSS is the same as when the page is loaded at that width (menu.js
+    opens nothing on a resize where ::details-content is known), at a quarter of the page loads."""
     user = get_user_model().objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)
     organisation = make_organisation(
         user=user, years=[(2023, {"subsidies_local": 40000, "gifts_foundations": 9000, "revenue_sales": 20000}),
                           (2024, {"subsidies_local": 30000, "gifts_foundations": 12000, "revenue_sales": 30000})],
     )
-    context = browser.new_context(base_url=shipped_site.url, locale="fr-FR", viewport={"width": width, "height": 900})
+    context = browser.new_context(base_url=shipped_site.url, locale="fr-FR", viewport={"width": WIDTHS[0], "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     _log_in(page)
     problems = {}
     for path in [*PAGES, organisation.get_absolute_url()]:
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth") - width
-        smallest = page.evaluate(_SMALLEST_TEXTS)
-        header = _header_height(page)
-        if overflow > 0:
-            problems[f"{path} déborde de"] = overflow
-        if smallest and smallest[0]["size"] < 12:
-            problems[f"{path} texte trop petit"] = smallest
-        if width < 768 and header > 120:
-            problems[f"{path} en-tête"] = header
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            overflow = page.evaluate("document.documentElement.scrollWidth") - width
+            smallest = page.evaluate(_SMALLEST_TEXTS)
+            header = _header_height(page)
+            if overflow > 0:
+                problems[f"{path} à {width} px déborde de"] = overflow
+            if smallest and smallest[0]["size"] < 12:
+                problems[f"{path} à {width} px texte trop petit"] = smallest
+            if width < 768 and header > 120:
+                problems[f"{path} à {width} px en-tête"] = header
     context.close()
     assert problems == {}
 

@@ -470,10 +470,12 @@ def routes():
 
 
 def route_by_key(key):
-    return next(route for route in routes() if route.key == key)
+    return ROUTES[key]
 
 
-ROUTE_KEYS = [route.key for route in routes()]
+# Walked once: every example looks its pattern up.
+ROUTES = {route.key: route for route in routes()}
+ROUTE_KEYS = list(ROUTES)
 FORM_KEYS = [key for key in ROUTE_KEYS if key in FORMS]
 GET_ONLY_KEYS = [key for key in ROUTE_KEYS if key in GET_ONLY]
 
