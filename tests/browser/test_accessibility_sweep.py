@@ -125,7 +125,9 @@ def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
     page = audit_page
     paths = _sitemap_paths(shipped_site.url)
     assert len(paths) > 150
-    assert set(SWEPT_PAGES) <= set(paths), "test_journey.py leaves these pages to the sweep on PostgreSQL"
+    # The pages test_journey.py leaves to the sweep on PostgreSQL, audited here whether the sitemap lists them or
+    # not (a vocabulary's index page, such as /portes-d-entree/, is not in it).
+    paths += [path for path in SWEPT_PAGES if path not in paths]
     states = [
         "/fiches/?famille=action&levier=financement&region=bretagne",
         "/fiches/?q=b%C3%A9n%C3%A9voles&tri=pertinence",
