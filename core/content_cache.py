@@ -43,6 +43,8 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
+from core.redis_cache import CacheUnavailable
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
@@ -148,8 +150,17 @@ def _new_version():
     _remember(version)
     try:
         cache.set(VERSION_KEY, version, None)
-    except Exception:  # the cache being down must not block an edit; pages expire on their own
-        logger.exception("Version des contenus non mise à jour dans le cache")
+    except Exception as error:  # the cache being down must not block an edit; pages expire on their own
+        _failed(error, "Version des contenus non mise à jour dans le cache")
+
+
+def _failed(error, message):
+    """An outage is logged once by the cache's breaker (core.redis_cache), not on every request; any other error
+    with its traceback."""
+    if isinstance(error, CacheUnavailable):
+        logger.debug("%s : %s", message, error)
+    else:
+        logger.exception(message)
 
 
 def content_version():
@@ -293,8 +304,8 @@ def cached(kind, *values, build, keep=None):
     key = cache_key(kind, *values)
     try:
         version, entry = _read(key)
-    except Exception:
-        logger.exception("Cache des contenus indisponible")
+    except Exception as error:
+        _failed(error, "Cache des contenus indisponible")
         return build()
     if entry is not None:
         return entry[1]
@@ -302,8 +313,8 @@ def cached(kind, *values, build, keep=None):
     if value is not None and (keep is None or keep(value)):
         try:
             _store(key, (version, value))
-        except Exception:
-            logger.exception("Contenu non mis en cache")
+        except Exception as error:
+            _failed(error, "Contenu non mis en cache")
     return value
 
 

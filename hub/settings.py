@@ -103,16 +103,18 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("HUB_CACHE_PREFIX", "hub"),
             "TIMEOUT": 300,
-            # An unreachable Redis must not hold a request for seconds: every use of the cache has a fallback.
+            # An unreachable Redis must not hold a request for seconds: every use of the cache has a fallback, and
+            # after a failure Redis is skipped for this many seconds before one request probes it again.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "BREAKER_SECONDS": env_int("HUB_REDIS_RETRY_SECONDS", 10),
         }
     }
-    # Sessions read from Redis, written through to the database: shared, they survive a Redis restart, and
-    # pages keep working while Redis is down (core/sessions.py).
-    SESSION_ENGINE = "core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hub"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database only, with or without Redis: a log-out, a password change or a deleted account
+# ends the session for good even while Redis is away (a copy in Redis could outlive a deletion that failed to
+# reach it). One primary-key read per request that carries a session cookie.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Anonymous content pages, and the parts of other pages that are the same for everyone, are kept this many seconds
 # in the cache and dropped at once when staff change content (core/content_cache.py). Off by default without Redis:

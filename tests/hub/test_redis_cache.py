@@ -79,23 +79,3 @@ def test_with_replicas_writes_go_to_the_first_server_and_reads_to_the_others():
         assert reader.get(backend.make_key("written")) is None  # not replicated here: the read went to the other
     finally:
         backend.close()
-
-
-@pytest.mark.django_db
-def test_sessions_are_copied_into_redis_for_an_hour_at_most_and_removed_at_log_out(settings, django_user_model):
-    prefix = f"hub-test-{uuid.uuid4().hex}"
-    settings.CACHES = {"default": {"BACKEND": "core.redis_cache.HubRedisCache", "LOCATION": "redis://127.0.0.1:6379/2",
-                                   "KEY_PREFIX": prefix}}
-    settings.SESSION_ENGINE = "core.sessions"
-    from django.core.cache import cache
-    from django.test import Client
-
-    django_user_model.objects.create_user(username="dana", email="dana@example.org", password="pw-dana-123")
-    client = Client()
-    assert client.post("/compte/connexion/", {"username": "dana@example.org", "password": "pw-dana-123"}).status_code == 302
-    key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    raw = cache.client().ttl(cache.make_key(f"django.contrib.sessions.cached_db{key}"))
-    assert 0 < raw <= 3600  # Django would keep it as long as the session: two weeks
-    assert "Se déconnecter" in client.get("/mon-espace/").content.decode()
-    client.post("/compte/deconnexion/")
-    assert cache.get(f"django.contrib.sessions.cached_db{key}") is None

@@ -23,7 +23,6 @@ DOWN = {
 @pytest.fixture
 def redis_down(settings):
     settings.CACHES = DOWN
-    settings.SESSION_ENGINE = "core.sessions"
     from django.core.cache import cache
 
     with pytest.raises(Exception):  # noqa: B017 (redis raises its own ConnectionError)

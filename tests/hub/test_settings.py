@@ -170,7 +170,7 @@ def _cache_settings(**env):
 def test_with_redis_every_app_server_shares_cache_sessions_and_pages():
     backend, location, prefix, sessions, seconds = _cache_settings(REDIS_URL="redis://cache:6379/0", HUB_CACHE_PREFIX="hub-prod")
     assert (backend, location, prefix) == ("core.redis_cache.HubRedisCache", "redis://cache:6379/0", "hub-prod")
-    assert sessions == "core.sessions"  # Django's cached_db, tolerant of a Redis outage
+    assert sessions == "django.contrib.sessions.backends.db"  # a log-out is final even while Redis is away
     assert seconds == "600"
 
 
