@@ -120,7 +120,9 @@ class AccountDeleteForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("Mot de passe incorrect\u00a0: votre compte n’a pas été supprimé.")
+            raise forms.ValidationError(
+                "Mot de passe incorrect\u00a0: votre compte n’a pas été supprimé.", code="password_incorrect"
+            )
         return password
 
 

@@ -21,3 +21,19 @@ class Profile(models.Model):
     class Meta:
         verbose_name = "profil"
         verbose_name_plural = "profils"
+
+
+class AttemptCount(models.Model):
+    """Recent failed password checks under one key (an account from one address, an address, an account), for the
+    log-in limits of accounts/throttle.py. In the database, not the cache: the limits hold while Redis is away,
+    and each count changes under a row lock, so parallel attempts cannot slip past a limit."""
+
+    key = models.CharField("clé", max_length=64, primary_key=True)  # an HMAC: no address or e-mail in clear
+    account = models.CharField("compte", max_length=64, blank=True, db_index=True)  # HMAC too; a reset clears
+    count = models.PositiveIntegerField("échecs", default=0)
+    last_at = models.DateTimeField("dernier échec")
+    expires_at = models.DateTimeField("oublié le", db_index=True)
+
+    class Meta:
+        verbose_name = "compteur d’échecs de connexion"
+        verbose_name_plural = "compteurs d’échecs de connexion"

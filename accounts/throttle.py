@@ -1,29 +1,66 @@
-"""Log-in throttling: after too many failures for one account (or from one network address), wait.
+"""Limits on password checks: they stop guessing without locking the owner out.
 
-Both log-in pages (the site's and the admin's) share the counts. They live in Django's cache: per process
-with the default local-memory cache, shared by every app server once a shared cache is configured.
-Only failures count; a successful log-in or password reset clears the account's count.
+Counted in the database (``AttemptCount``), never in the cache: the limits hold while Redis is away, and each count
+changes under a row lock, so parallel attempts cannot slip past a limit. An attempt is counted *before* the
+password is checked (``begin``) and given back when it succeeds (``succeeded``): six parallel requests with four
+failures behind them get one check, not six.
+
+- One account from one address: from the 3rd failure, wait 30 s, then 60 s; at the 5th, 15 minutes.
+- One address, whatever the accounts: 20 failures, 15 minutes.
+- One account from everywhere: 50 failures (so from 3 addresses at least: one address alone never locks an
+  account for everyone), 15 minutes, except for a browser this account already logged in from or reset its
+  password in (a signed cookie): during a storm against an account, its owner still gets in.
+- A password reset through the e-mail lifts every lock on the account.
+- Password reset requests: 3 an hour for one address e-mail, 10 an hour from one network address.
+
+Django-axes was considered (README « Sécurité »): it applies one failure limit to all its parameter sets, has no
+progressive wait and no exemption for the owner's browser.
 """
 
-import functools
-import hashlib
-import logging
-import time
+import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.forms import login_username
+from accounts.models import AttemptCount
 
-logger = logging.getLogger(__name__)
+MINUTE = datetime.timedelta(minutes=1)
+KNOWN_COOKIE = "hub_connu"
+KNOWN_SALT = "accounts.throttle.known-browser"
+KNOWN_MAX_AGE = 400 * 24 * 60 * 60  # the longest browsers keep a cookie
+KNOWN_ACCOUNTS = 5  # accounts remembered by one browser (a shared computer in an office)
 
-FAILURES_PER_ACCOUNT = 5
-FAILURES_PER_CLIENT = 20  # one network address trying many accounts
-WINDOW = 15 * 60  # seconds: failures older than this are forgotten, and a lock lasts this long
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    limit: int  # failures that lock
+    window: datetime.timedelta  # a count is forgotten this long after its last failure, and a lock lasts as long
+    slow_from: int = 0  # from this many failures, wait SLOW_WAIT, doubled at each further one (0: never)
+    spares_known_browsers: bool = False
+
+
+SLOW_WAIT = datetime.timedelta(seconds=30)
+PAIR = Rule("pair", limit=5, window=15 * MINUTE, slow_from=3)
+ADDRESS = Rule("address", limit=20, window=15 * MINUTE)
+ACCOUNT = Rule("account", limit=50, window=15 * MINUTE, spares_known_browsers=True)
+RESET_EMAIL = Rule("reset-email", limit=3, window=60 * MINUTE)
+RESET_ADDRESS = Rule("reset-address", limit=10, window=60 * MINUTE)
 
 
 def _now():
-    return time.time()
+    return timezone.now()
+
+
+def _hash(*parts):
+    return salted_hmac("accounts.throttle", "\x1f".join(parts), algorithm="sha256").hexdigest()
 
 
 def client_address(request):
@@ -36,82 +73,138 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _keys(request, username):
-    # The same account whether typed as e-mail or username.
-    account = hashlib.sha256(login_username(username or "").lower().encode()).hexdigest()
-    client = hashlib.sha256(client_address(request).encode()).hexdigest()
-    return [(f"login-fail:account:{account}", FAILURES_PER_ACCOUNT), (f"login-fail:client:{client}", FAILURES_PER_CLIENT)]
+def account_of(username):
+    """The same account whether typed as e-mail or username, in any case, with spaces around."""
+    return _hash("account", login_username(username or "").strip().lower())
 
 
-def _recent(key):
+def _login_entries(request, username):
+    account, address = account_of(username), client_address(request)
+    entries = [(_hash("pair", account, address), account, PAIR), (_hash("address", address), "", ADDRESS)]
+    if account not in _known_accounts(request):
+        entries.append((_hash("account", account), account, ACCOUNT))
+    return entries
+
+
+def _wait(rule, row, now):
+    if row.expires_at <= now:
+        return 0.0
+    if row.count >= rule.limit:
+        return (row.expires_at - now).total_seconds()
+    if rule.slow_from and row.count >= rule.slow_from:
+        pause = SLOW_WAIT * 2 ** (row.count - rule.slow_from)
+        return max(0.0, (row.last_at + pause - now).total_seconds())
+    return 0.0
+
+
+def _reserve(entries):
+    """Seconds to wait before trying (nothing counted then), or 0 once the attempt is counted under every key."""
     now = _now()
-    return [moment for moment in cache.get(key, []) if now - moment < WINDOW]
+    keys = sorted({key for key, _, _ in entries})
+    with transaction.atomic():
+        AttemptCount.objects.bulk_create(
+            [AttemptCount(key=key, account=account, last_at=now, expires_at=now) for key, account, _ in entries],
+            ignore_conflicts=True,
+        )
+        # Locked in key order: two attempts sharing keys cannot wait for each other.
+        rows = {row.key: row for row in AttemptCount.objects.select_for_update().filter(key__in=keys).order_by("key")}
+        wait = max(_wait(rule, rows[key], now) for key, _, rule in entries)
+        if wait > 0:
+            return wait
+        for key, _, rule in entries:
+            row = rows[key]
+            row.count = 1 if row.expires_at <= now else row.count + 1
+            row.last_at, row.expires_at = now, now + rule.window
+        AttemptCount.objects.bulk_update([rows[key] for key in keys], ["count", "last_at", "expires_at"])
+    return 0.0
 
 
-def _tolerant(default):
-    """While the cache is down, log-ins go on unthrottled (and logged) rather than all failing."""
-
-    def decorate(function):
-        @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            try:
-                return function(*args, **kwargs)
-            except Exception:
-                logger.exception("Frein aux connexions indisponible (cache injoignable)")
-                return default
-
-        return wrapper
-
-    return decorate
+def begin(request, username):
+    """Before checking a password: seconds to wait (then check nothing), or 0 (the attempt now counts as a failure
+    until ``succeeded``)."""
+    return _reserve(_login_entries(request, username))
 
 
-@_tolerant(default=0)
-def seconds_locked(request, username):
-    """How long this log-in must still wait (0 when it may try)."""
-    waits = []
-    for key, limit in _keys(request, username):
-        failures = _recent(key)
-        if len(failures) >= limit:
-            waits.append(WINDOW - (_now() - failures[-limit]))
-    return max(waits, default=0)
+def succeeded(request, username):
+    """The password was right: its pair's count is cleared, the others get the attempt back."""
+    entries = _login_entries(request, username)
+    AttemptCount.objects.filter(key=entries[0][0]).delete()
+    _give_back(entries[1:])
 
 
-@_tolerant(default=None)
-def record_failure(request, username):
-    for key, _ in _keys(request, username):
-        cache.set(key, [*_recent(key), _now()][-FAILURES_PER_CLIENT:], WINDOW)
+def not_checked(request, username):
+    """No password was checked after all (a field left empty): the attempt is given back, nothing is cleared."""
+    _give_back(_login_entries(request, username))
 
 
-@_tolerant(default=None)
-def clear(request, username):
-    cache.delete(_keys(request, username)[0][0])
+def _give_back(entries):
+    AttemptCount.objects.filter(key__in=[key for key, _, _ in entries], count__gt=0).update(count=F("count") - 1)
+
+
+def lift(username):
+    """A new password set through the reset e-mail: every lock on the account goes."""
+    AttemptCount.objects.filter(account=account_of(username)).delete()
+
+
+def begin_reset_request(request, email):
+    """Before sending a reset e-mail: seconds to wait, or 0 (counted)."""
+    entries = [(_hash("reset-email", (email or "").strip().lower()), "", RESET_EMAIL),
+               (_hash("reset-address", client_address(request)), "", RESET_ADDRESS)]
+    return _reserve(entries)
+
+
+def purge():
+    """Forget the counts nobody needs any more (manage.py purge_attempts); returns how many."""
+    return AttemptCount.objects.filter(expires_at__lte=_now()).delete()[0]
+
+
+def _known_accounts(request):
+    try:
+        known = signing.loads(request.COOKIES.get(KNOWN_COOKIE, ""), salt=KNOWN_SALT, max_age=KNOWN_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    return [value for value in known if isinstance(value, str)] if isinstance(known, list) else []
+
+
+def remember_browser(request, response, username):
+    """This browser logged in to (or reset the password of) this account: a storm against the account from
+    elsewhere will not lock it out."""
+    account = account_of(username)
+    known = [account, *[value for value in _known_accounts(request) if value != account]][:KNOWN_ACCOUNTS]
+    response.set_cookie(
+        KNOWN_COOKIE, signing.dumps(known, salt=KNOWN_SALT), max_age=KNOWN_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )
 
 
 def throttled_admin_login(login_view):
     """The admin's log-in under the same limits: a locked account cannot try its luck there instead."""
 
     def view(request, extra_context=None):
-        username = request.POST.get("username", "") if request.method == "POST" else ""
-        wait = seconds_locked(request, username) if request.method == "POST" else 0
+        if request.method != "POST":
+            return login_view(request, extra_context)
+        username = request.POST.get("username", "")
+        wait = begin(request, username)
         if wait:
-            from django.template.response import TemplateResponse
-
             ctx = {"title": "Connexion", "throttle_message": wait_message(wait), "site_header": "Administration du hub"}
             return TemplateResponse(request, "admin/login_locked.html", ctx, status=429)
         response = login_view(request, extra_context)
-        if request.method == "POST":
-            if response.status_code == 302:
-                clear(request, username)
-            else:
-                record_failure(request, username)
+        if response.status_code == 302:
+            succeeded(request, username)
+            remember_browser(request, response, username)
         return response
 
     return view
 
 
-def wait_message(seconds):
-    minutes = max(1, round(seconds / 60))
+def wait_message(seconds, tried="tentatives de connexion infructueuses"):
+    if seconds < 60:
+        count = max(1, round(seconds))
+        delay = f"{count}\u00a0seconde{'s' if count > 1 else ''}"
+    else:
+        count = max(1, round(seconds / 60))
+        delay = f"{count}\u00a0minute{'s' if count > 1 else ''}"
     return (
-        "Trop de tentatives de connexion infructueuses\u00a0: par sécurité, réessayez dans "
-        f"{minutes}\u00a0minute{'s' if minutes > 1 else ''}, ou réinitialisez votre mot de passe."
+        f"Trop de {tried}\u00a0: par sécurité, réessayez dans "
+        f"{delay}, ou réinitialisez votre mot de passe."
     )

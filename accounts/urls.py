@@ -17,13 +17,7 @@ urlpatterns = [
     path("compte/connexion/", views.LoginView.as_view(), name="login"),
     path("compte/deconnexion/", views.logout_view, name="logout"),
     path("compte/suppression/", views.account_delete, name="account_delete"),
-    path(
-        "compte/mot-de-passe/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
-        ),
-        name="password_change",
-    ),
+    path("compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "compte/mot-de-passe/modifie/",
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),

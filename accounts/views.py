@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -49,22 +50,24 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        wait = throttle.seconds_locked(request, request.POST.get("username", ""))
+        wait = throttle.begin(request, request.POST.get("username", ""))
         if wait:
-            # Bound to show what was typed, but never validated: a locked log-in checks no password.
-            form = self.get_form_class()(request, data=request.POST)
-            form.cleaned_data, form._errors = {}, ErrorDict()
-            form.add_error(None, throttle.wait_message(wait))
+            form = _refused(self.get_form_class()(request, data=request.POST), throttle.wait_message(wait))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        throttle.clear(self.request, self.request.POST.get("username", ""))
-        return super().form_valid(form)
+        username = self.request.POST.get("username", "")
+        throttle.succeeded(self.request, username)
+        response = super().form_valid(form)
+        throttle.remember_browser(self.request, response, username)
+        return response
 
     def form_invalid(self, form):
-        if form.has_error("__all__", "invalid_login"):
-            throttle.record_failure(self.request, self.request.POST.get("username", ""))
+        # The attempt was counted before the check (throttle.begin); a form refused before any password was
+        # checked (an empty field) gives it back.
+        if not form.has_error("__all__", "invalid_login"):
+            throttle.not_checked(self.request, self.request.POST.get("username", ""))
         response = super().form_invalid(form)
         response.status_code = 400
         return response
@@ -82,17 +85,37 @@ def account(request):
     return render(request, "accounts/account.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _refused(form, message):
+    """The form bound to show what was typed, but never validated: a locked attempt checks no password."""
+    form.cleaned_data, form._errors = {}, ErrorDict()
+    form.add_error(None, message)
+    return form
+
+
+WRONG_PASSWORDS = "mots de passe erronés"
+
+
 @login_required
 @sensitive_post_parameters("password")
 def account_delete(request):
     form = AccountDeleteForm(request.user, posted(request))
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Cascades to the profile, enrolments, progress, notes, saved fiches and diagnostics.
-            request.user.delete()
-        logout(request)
-        messages.success(request, "Votre compte et toutes les données qui s’y rattachaient ont été supprimés.")
-        return redirect("hub:home")
+    if request.method == "POST":
+        # The password is checked under the log-in limits: a borrowed session cannot guess it either.
+        username = request.user.get_username()
+        wait = throttle.begin(request, username)
+        if wait:
+            ctx = {"form": _refused(form, throttle.wait_message(wait, WRONG_PASSWORDS))}
+            return render(request, "accounts/account_delete.html", ctx, status=429)
+        if form.is_valid():
+            throttle.succeeded(request, username)
+            with transaction.atomic():
+                # Cascades to the profile, enrolments, progress, notes, saved fiches and diagnostics.
+                request.user.delete()
+            logout(request)
+            messages.success(request, "Votre compte et toutes les données qui s’y rattachaient ont été supprimés.")
+            return redirect("hub:home")
+        if not form.has_error("password", "password_incorrect"):
+            throttle.not_checked(request, username)
     return render(request, "accounts/account_delete.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -103,10 +126,36 @@ def logout_view(request):
     return redirect("hub:home")
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The current password is checked under the log-in limits: a borrowed session cannot guess it."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def post(self, request, *args, **kwargs):
+        wait = throttle.begin(request, request.user.get_username())
+        if wait:
+            form = _refused(self.get_form(), throttle.wait_message(wait, WRONG_PASSWORDS))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        throttle.succeeded(self.request, self.request.user.get_username())
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        if not form.has_error("old_password", "password_incorrect"):
+            throttle.not_checked(self.request, self.request.user.get_username())
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """A new password also lifts a log-in lock: the way out the lock message promises."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        throttle.clear(self.request, form.user.get_username())
+        throttle.lift(form.user.get_username())
+        throttle.remember_browser(self.request, response, form.user.get_username())
         return response

@@ -1,5 +1,6 @@
+import datetime
+
 import pytest
-from django.core.cache import cache
 
 from accounts import throttle
 
@@ -9,22 +10,49 @@ WRONG = {"username": "alice@example.org", "password": "pas-le-bon"}
 RIGHT = {"username": "alice@example.org", "password": "pw-alice-123"}
 
 
+class Clock:
+    """A clock the test moves by hand: no sleeping."""
+
+    def __init__(self):
+        self.now = datetime.datetime(2027, 1, 15, 9, 0, tzinfo=datetime.UTC)
+
+    def __iadd__(self, seconds):
+        self.now += datetime.timedelta(seconds=seconds)
+        return self
+
+
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """A clock the test moves by hand: no sleeping."""
-    cache.clear()
-    now = {"t": 1_800_000_000.0}
-    monkeypatch.setattr(throttle, "_now", lambda: now["t"])
-    yield now
-    cache.clear()
+    found = Clock()
+    monkeypatch.setattr(throttle, "_now", lambda: found.now)
+    return found
 
 
-def _fail(client, times):
-    return [client.post("/compte/connexion/", WRONG).status_code for _ in range(times)]
+def _fail(client, times, clock=None, data=WRONG, path="/compte/connexion/", **extra):
+    """Failures spaced as the slow-down asks when a clock is given (61 s, then 121 s between them)."""
+    codes = []
+    for index in range(times):
+        if clock is not None and index:
+            clock += 121 if index >= 4 else 61
+        codes.append(client.post(path, data, **extra).status_code)
+    return codes
 
 
-def test_five_failures_lock_the_address_with_a_clear_french_message(client, learner):
-    assert _fail(client, 5) == [400] * 5
+def test_from_the_third_failure_the_same_account_and_address_must_wait_30_s_then_60_s(client, learner, clock):
+    assert _fail(client, 3) == [400] * 3
+    response = client.post("/compte/connexion/", RIGHT)
+    assert response.status_code == 429
+    assert "réessayez dans 30 secondes" in response.content.decode().replace("\u00a0", " ")
+    clock += 31
+    assert client.post("/compte/connexion/", WRONG).status_code == 400
+    clock += 31
+    assert client.post("/compte/connexion/", RIGHT).status_code == 429  # 60 s after the 4th failure
+    clock += 30
+    assert client.post("/compte/connexion/", RIGHT).status_code == 302
+
+
+def test_five_failures_lock_the_address_with_a_clear_french_message(client, learner, clock):
+    assert _fail(client, 5, clock) == [400] * 5
     response = client.post("/compte/connexion/", RIGHT)
     assert response.status_code == 429
     text = response.content.decode().replace("\u00a0", " ")
@@ -33,32 +61,34 @@ def test_five_failures_lock_the_address_with_a_clear_french_message(client, lear
 
 
 def test_the_lock_expires_after_fifteen_minutes(client, learner, clock):
-    _fail(client, 5)
-    clock["t"] += 14 * 60
+    _fail(client, 5, clock)
+    clock += 14 * 60
     assert client.post("/compte/connexion/", RIGHT).status_code == 429
     assert "réessayez dans 1 minute" in client.post("/compte/connexion/", RIGHT).content.decode().replace("\u00a0", " ")
-    clock["t"] += 61
+    clock += 61
     assert client.post("/compte/connexion/", RIGHT).status_code == 302
 
 
-def test_a_locked_attempt_checks_no_password(client, learner, monkeypatch):
-    _fail(client, 5)
+def test_a_locked_attempt_checks_no_password(client, learner, monkeypatch, clock):
+    _fail(client, 5, clock)
     calls = []
     monkeypatch.setattr("django.contrib.auth.forms.authenticate", lambda *a, **k: calls.append(1))
     client.post("/compte/connexion/", RIGHT)
     assert calls == []
 
 
-def test_a_success_clears_the_count(client, learner):
-    _fail(client, 4)
+def test_a_success_clears_the_count(client, learner, clock):
+    _fail(client, 4, clock)
+    clock += 121
     assert client.post("/compte/connexion/", RIGHT).status_code == 302
     client.post("/compte/deconnexion/")
-    assert _fail(client, 4) == [400] * 4
+    assert _fail(client, 4, clock) == [400] * 4  # counted from zero again
+    clock += 121
     assert client.post("/compte/connexion/", RIGHT).status_code == 302
 
 
-def test_the_lock_is_per_address_so_another_person_can_still_log_in(client, learner, other_learner):
-    _fail(client, 5)
+def test_the_lock_is_per_address_so_another_person_can_still_log_in(client, learner, other_learner, clock):
+    _fail(client, 5, clock)
     assert client.post("/compte/connexion/", {"username": "bob@example.org", "password": "pw-bob-123"}).status_code == 302
 
 
@@ -68,33 +98,35 @@ def test_one_network_address_trying_many_accounts_is_slowed_too(client, learner)
     assert client.post("/compte/connexion/", RIGHT).status_code == 429
 
 
-def test_case_and_spaces_do_not_escape_the_lock(client, learner):
-    _fail(client, 5)
+def test_case_and_spaces_do_not_escape_the_lock(client, learner, clock):
+    _fail(client, 5, clock)
     response = client.post("/compte/connexion/", {"username": "  ALICE@example.org ", "password": "pw-alice-123"})
     assert response.status_code == 429
 
 
-def test_the_admin_login_shares_the_lock(client, staff):
+def test_the_admin_login_shares_the_lock(client, staff, clock):
     for _ in range(5):
         assert client.post("/admin/login/", {"username": "charlie", "password": "faux"}).status_code == 200
+        clock += 121
     response = client.post("/admin/login/", {"username": "charlie", "password": "pw-charlie-123"})
     assert response.status_code == 429
     assert "Trop de tentatives" in response.content.decode()
     assert client.post("/compte/connexion/", {"username": "charlie@example.org", "password": "pw-charlie-123"}).status_code == 429
 
 
-def test_username_and_email_count_as_one_account(client, staff):
+def test_username_and_email_count_as_one_account(client, staff, clock):
     for typed in ["charlie", "charlie@example.org", "CHARLIE", "charlie@example.org ", "charlie"]:
-        client.post("/compte/connexion/", {"username": typed, "password": "faux"})
+        assert client.post("/compte/connexion/", {"username": typed, "password": "faux"}).status_code == 400
+        clock += 121
     assert client.post("/compte/connexion/", {"username": "charlie", "password": "pw-charlie-123"}).status_code == 429
 
 
-def test_a_password_reset_lifts_the_lock(client, learner):
+def test_a_password_reset_lifts_the_lock(client, learner, clock):
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    _fail(client, 5)
+    _fail(client, 5, clock)
     uid = urlsafe_base64_encode(force_bytes(learner.pk))
     token = default_token_generator.make_token(learner)
     form_url = client.get(f"/compte/reinitialisation/{uid}/{token}/")["Location"]

@@ -1,0 +1,142 @@
+"""Abuse of the log-in limits (issue « Faults and abuse »): nobody can lock an owner out, parallel attempts get no
+extra guess, and a borrowed session cannot guess the password either."""
+
+import datetime
+import threading
+import time
+
+import pytest
+from django.contrib.auth.hashers import check_password
+from django.test import Client
+
+from accounts import throttle
+from tests.parcours.test_concurrency import run_together
+
+RIGHT = {"username": "alice@example.org", "password": "pw-alice-123"}
+WRONG = {"username": "alice@example.org", "password": "pas-le-bon"}
+ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
+OWNER = {"REMOTE_ADDR": "198.51.100.10"}
+
+
+class Clock:
+    def __init__(self):
+        self.now = datetime.datetime(2027, 1, 15, 9, 0, tzinfo=datetime.UTC)
+
+    def __iadd__(self, seconds):
+        self.now += datetime.timedelta(seconds=seconds)
+        return self
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    found = Clock()
+    monkeypatch.setattr(throttle, "_now", lambda: found.now)
+    return found
+
+
+@pytest.mark.django_db
+def test_a_storm_from_one_address_never_locks_the_owner_out(learner):
+    attacker = Client(**ATTACKER)
+    codes = [attacker.post("/compte/connexion/", WRONG).status_code for _ in range(100)]
+    assert codes.count(400) <= 5 and codes[-1] == 429  # the attacker is slowed, then stopped
+    owner = Client(**OWNER)
+    assert owner.post("/compte/connexion/", RIGHT).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_storm_from_many_addresses_spares_the_owner_s_browser_and_the_reset_e_mail_lifts_it(learner, clock):
+    owner = Client(**OWNER)
+    assert owner.post("/compte/connexion/", RIGHT).status_code == 302  # this browser is now known to the account
+    owner.post("/compte/deconnexion/")
+    for index in range(60):  # a botnet: one guess from each of 60 addresses
+        Client(REMOTE_ADDR=f"192.0.2.{index + 1}").post("/compte/connexion/", WRONG)
+    stranger = Client(REMOTE_ADDR="198.51.100.99")
+    refused = stranger.post("/compte/connexion/", RIGHT)
+    assert refused.status_code == 429  # the account is locked for browsers it does not know…
+    assert "réinitialisez votre mot de passe" in refused.content.decode()
+    assert owner.post("/compte/connexion/", RIGHT).status_code == 302  # …not for its owner's
+
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    learner.refresh_from_db()  # the token depends on the last log-in
+    uid, token = urlsafe_base64_encode(force_bytes(learner.pk)), default_token_generator.make_token(learner)
+    form_url = stranger.get(f"/compte/reinitialisation/{uid}/{token}/")["Location"]
+    new = "un-tout-nouveau-mot-de-passe-2027"
+    assert stranger.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert stranger.post("/compte/connexion/", {"username": "alice@example.org", "password": new}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_one_address_alone_cannot_lock_an_account_for_everyone(learner, clock):
+    attacker = Client(**ATTACKER)
+    for _ in range(40):
+        attacker.post("/compte/connexion/", WRONG)
+        clock += 5 * 60  # a patient attacker, waiting out every lock
+    assert Client(**OWNER).post("/compte/connexion/", RIGHT).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_forged_known_browser_cookie_is_ignored(learner):
+    for index in range(60):
+        Client(REMOTE_ADDR=f"192.0.2.{index + 1}").post("/compte/connexion/", WRONG)
+    forged = Client(REMOTE_ADDR="198.51.100.99")
+    forged.cookies[throttle.KNOWN_COOKIE] = '["' + throttle.account_of("alice@example.org") + '"]'
+    assert forged.post("/compte/connexion/", RIGHT).status_code == 429
+
+
+@pytest.mark.parametrize("path, field", [("/compte/mot-de-passe/", "old_password"), ("/compte/suppression/", "password")])
+@pytest.mark.django_db
+def test_a_borrowed_session_cannot_guess_the_password(learner, path, field):
+    borrowed = Client()
+    borrowed.force_login(learner)
+    codes = [borrowed.post(path, {field: f"essai-{index}", "new_password1": "Nouveau-2027-x",
+                                  "new_password2": "Nouveau-2027-x"}).status_code for index in range(10)]
+    assert codes[:3] == [400] * 3 and codes[3:] == [429] * 7
+    refused = borrowed.post(path, {field: "pw-alice-123", "new_password1": "Nouveau-2027-x",
+                                   "new_password2": "Nouveau-2027-x"})
+    assert refused.status_code == 429 and "Trop de mots de passe erronés" in refused.content.decode()
+    learner.refresh_from_db()
+    assert learner.check_password("pw-alice-123")  # nothing changed, nothing deleted
+
+
+@pytest.mark.django_db
+def test_the_counts_live_in_the_database_and_hold_without_any_cache(learner, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    attacker = Client(**ATTACKER)
+    codes = [attacker.post("/compte/connexion/", WRONG).status_code for _ in range(8)]
+    assert codes.count(400) == 3 and codes[3:] == [429] * 5
+
+
+@pytest.mark.django_db
+def test_purge_forgets_expired_counts_only(learner, clock):
+    from django.core.management import call_command
+
+    Client(**ATTACKER).post("/compte/connexion/", WRONG)
+    clock += 16 * 60
+    Client(**OWNER).post("/compte/connexion/", WRONG)
+    call_command("purge_attempts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from accounts.models import AttemptCount
+
+    assert AttemptCount.objects.filter(expires_at__gt=clock.now).count() == AttemptCount.objects.count() > 0
+
+
+@pytest.mark.postgres_only(reason="SQLite serialises every write: nothing runs together")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_attempts_get_no_extra_password_check(learner, monkeypatch):
+    checked = []
+    lock = threading.Lock()
+
+    def slow_check(password, encoded, *args, **kwargs):
+        with lock:
+            checked.append(1)
+        time.sleep(0.2)  # every attempt is in flight before any is recorded
+        return check_password(password, encoded, *args, **kwargs)
+
+    monkeypatch.setattr("django.contrib.auth.base_user.check_password", slow_check)
+    clients = [Client(**ATTACKER) for _ in range(12)]
+    results, errors = run_together(lambda i: clients[i].post("/compte/connexion/", WRONG).status_code, count=12)
+    assert not errors
+    assert len(checked) <= 3, f"{len(checked)} mots de passe vérifiés en parallèle"
+    assert sorted(results) == [400] * len(checked) + [429] * (12 - len(checked))
