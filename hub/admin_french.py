@@ -65,6 +65,7 @@ GENDERS = {
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape
     "accounts.profile": MASCULINE,
+    "accounts.attemptcount": MASCULINE,  # compteur d’échecs de connexion
     "parcours.savedfiche": FEMININE,
     "parcours.enrolment": FEMININE,  # inscription
     "parcours.stepprogress": FEMININE,  # progression
