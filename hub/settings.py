@@ -189,8 +189,6 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    # gunicorn sits behind a TLS-terminating proxy that sets this header.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
@@ -206,6 +204,9 @@ CONTENT_SECURITY_POLICY = (
 # Reverse proxies in front of the app (each appends to X-Forwarded-For): the log-in throttle reads the
 # visitor's address from there; 0 when gunicorn faces the network itself.
 HUB_PROXY_COUNT = env_int("HUB_PROXY_COUNT", 0)
+if HTTPS and HUB_PROXY_COUNT > 0:
+    # The TLS-terminating proxy sets X-Forwarded-Proto; without a proxy, the client itself would write it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No page needs a camera, a microphone, the position or payments: browsers refuse them to any script.
 PERMISSIONS_POLICY = (
