@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "hub.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session's layer: sees what every other layer read or wrote in the session (hub/middleware.py).
+    "hub.middleware.PrivatePagesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,8 +189,6 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    # gunicorn sits behind a TLS-terminating proxy that sets this header.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
@@ -204,6 +204,9 @@ CONTENT_SECURITY_POLICY = (
 # Reverse proxies in front of the app (each appends to X-Forwarded-For): the log-in throttle reads the
 # visitor's address from there; 0 when gunicorn faces the network itself.
 HUB_PROXY_COUNT = env_int("HUB_PROXY_COUNT", 0)
+if HTTPS and HUB_PROXY_COUNT > 0:
+    # The TLS-terminating proxy sets X-Forwarded-Proto; without a proxy, the client itself would write it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No page needs a camera, a microphone, the position or payments: browsers refuse them to any script.
 PERMISSIONS_POLICY = (
@@ -213,7 +216,10 @@ PERMISSIONS_POLICY = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_without_traceback": {"()": "core.log_filters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (400, 403) logs one line; a server error (500) keeps its traceback.
+    "loggers": {"django.request": {"filters": ["client_errors_without_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

@@ -7,7 +7,14 @@ import re
 import sys
 import tomllib
 
-from resources.content_files import FICHES_DIR, FIXTURES_DIR, iter_fiches, parse_fiche, unknown_link_problems
+from resources.content_files import (
+    FICHES_DIR,
+    FIXTURES_DIR,
+    iter_fiches,
+    parse_fiche,
+    unclosed_html_problems,
+    unknown_link_problems,
+)
 
 PARCOURS_DIR = FIXTURES_DIR / "parcours"
 PARCOURS_FILE = PARCOURS_DIR / "parcours.toml"
@@ -47,6 +54,7 @@ def check_step(step, fiche_slugs):
     if not 200 <= step.word_count <= 500:
         problems.append(f"body of {step.word_count} words (200 to 500 expected)")
     problems += unknown_link_problems(step.body, fiche_slugs)  # [[slug]] links, as in the fiches
+    problems += unclosed_html_problems(step.body)
     return problems
 
 

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.raw_html import unclosed_tags
 from core.text import MISPLACED_FICHE_LINK_RE
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
@@ -103,6 +104,23 @@ def unknown_link_problems(body, known_slugs):
     return problems
 
 
+def unclosed_html_problems(body):
+    """One problem when the body opens raw HTML it never closes (core.raw_html), which the admin refuses too.
+
+    Without the Markdown package, the body is read as it is, code included: stricter, never laxer.
+    """
+    try:
+        from resources.markdown import unclosed_html_names
+    except ImportError:
+        names = sorted({name for _start, name in unclosed_tags(body)})
+    else:
+        names = unclosed_html_names(body)
+    if not names:
+        return []
+    tags = ", ".join(f"<{name}>" for name in names)
+    return [f"body opens raw HTML it never closes, which would hide what follows: {tags} (close it or write it in code)"]
+
+
 def check_fiche(fiche, vocabularies, known_slugs):
     """Return the list of problems of one fiche (empty when it is loadable)."""
     problems = []
@@ -124,6 +142,7 @@ def check_fiche(fiche, vocabularies, known_slugs):
         if value not in known_slugs:
             problems.append(f"related: no fiche {value!r}")
     problems += unknown_link_problems(fiche.body, known_slugs)
+    problems += unclosed_html_problems(fiche.body)
     for source in meta.get("sources", []):
         if not source.get("label") or source.get("kind") not in SOURCE_KINDS:
             problems.append(f"source needs a label and a kind in {SOURCE_KINDS}: {source}")

@@ -17,6 +17,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from core.raw_html import HIDING_ELEMENTS, escape_unclosed_tags, unclosed_tags
 from core.text import MISPLACED_FICHE_LINK_RE
 
 ALLOWED_TAGS = {
@@ -82,16 +83,30 @@ class _FicheLinkExtension(Extension):
         markdown.inlinePatterns.register(processor, "fiche_link", FICHE_LINK_PRIORITY)
 
 
+class _NoHidingBlockExtension(Extension):
+    """``<style>``, ``<math>``… (core.raw_html) at the start of a line open no raw HTML block: Python-Markdown would
+    take the rest of the body, if the tag is never closed, as HTML and format none of it."""
+
+    def extendMarkdown(self, markdown):
+        markdown.block_level_elements = [name for name in markdown.block_level_elements if name not in HIDING_ELEMENTS]
+
+
+def _to_html(text, fiche_links, seen):
+    """Markdown's HTML, the author's raw HTML included, before sanitising."""
+    extensions = ["extra", "sane_lists", _NoHidingBlockExtension(), _FicheLinkExtension(fiche_links, seen)]
+    return md.markdown(text or "", extensions=extensions, output_format="html")
+
+
 def render_markdown(text, *, fiche_links=None, seen=None):
-    """Return safe HTML: no script, no event handler, no ``javascript:`` link, no raw ``h1``.
+    """Return safe HTML: no script, no event handler, no ``javascript:`` link, no raw ``h1``, and no raw HTML left
+    open that would hide the rest (``Avant <style> après`` shows « <style> après »: core.raw_html).
 
     ``fiche_links`` maps a slug to its ``FicheLink``; a slug it lacks renders as plain text (the link text, or
     the slug), never as a link that leads nowhere. ``seen``, a list, receives every slug linked outside code,
     in order (what ``fiche_link_slugs`` reads).
     """
     seen = [] if seen is None else seen
-    extensions = ["extra", "sane_lists", _FicheLinkExtension(fiche_links or {}, seen)]
-    html = md.markdown(text or "", extensions=extensions, output_format="html")
+    html = escape_unclosed_tags(_to_html(text, fiche_links or {}, seen))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -110,6 +125,37 @@ MISPLACED_FICHE_LINK_MESSAGE = (
     "Un lien vers une fiche s’écrit seul, hors d’un autre lien : [[identifiant-de-la-fiche]] ou "
     "[[identifiant-de-la-fiche|texte du lien]] (et non « [texte]([[identifiant]]) »)."
 )
+
+
+def unclosed_html_message(names):
+    """The French error for raw HTML elements opened and never closed (``names`` without brackets), or ""."""
+    if not names:
+        return ""
+    tags = ", ".join(f"<{name}>" for name in names)
+    ends = ", ".join(f"</{name}>" for name in names)
+    if len(names) == 1:
+        return (
+            f"Balise HTML ouverte et jamais fermée\u00a0: {tags}. Elle masquerait tout ce qui la suit\u00a0: "
+            f"fermez-la ({ends}), supprimez-la, ou écrivez-la entre accents graves (`{tags}`) pour l’afficher "
+            "telle quelle."
+        )
+    return (
+        f"Balises HTML ouvertes et jamais fermées\u00a0: {tags}. Elles masqueraient tout ce qui les suit\u00a0: "
+        f"fermez-les ({ends}), supprimez-les, ou écrivez-les entre accents graves (`<{names[0]}>`) pour les "
+        "afficher telles quelles."
+    )
+
+
+def unclosed_html_names(text):
+    """The raw HTML elements (core.raw_html) that ``text`` opens outside code and never closes, sorted."""
+    if "<" not in (text or ""):
+        return []
+    return sorted({name for _start, name in unclosed_tags(_to_html(text, {}, []))})
+
+
+def unclosed_html_error(text):
+    """The French error for a body that opens raw HTML it never closes, or "" (what the admin shows on the field)."""
+    return unclosed_html_message(unclosed_html_names(text))
 
 
 def misplaced_fiche_link(text):

@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 
 from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
-from resources.markdown import BODY_HELP
+from resources.markdown import BODY_HELP, unclosed_html_error
 from resources.search_vector import FicheSearchVector
 from core.text import fold_words, sort_key
 from resources.models.vocabulary import (
@@ -146,8 +146,9 @@ class Fiche(models.Model):
 
     def clean(self):
         super().clean()
-        if error := fiche_links_error(self.body, also_known={self.slug}):
-            raise ValidationError({"body": error})
+        errors = [fiche_links_error(self.body, also_known={self.slug}), unclosed_html_error(self.body)]
+        if any(errors):
+            raise ValidationError({"body": [error for error in errors if error]})
 
     def save(self, *args, **kwargs):
         self.derive_fields()

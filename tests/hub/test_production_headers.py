@@ -18,11 +18,10 @@ SECURITY_SETTINGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def production():
+def _security_settings(**env_values):
     """The security settings exactly as hub/settings.py computes them from production environment values."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="p" * 60, DJANGO_ALLOWED_HOSTS="testserver")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "HUB_"))}
+    env.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="p" * 60, DJANGO_ALLOWED_HOSTS="testserver", **env_values)
     code = (
         "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE']='hub.settings'; django.setup();"
         f"from django.conf import settings as s; print(json.dumps({{n: getattr(s, n) for n in {SECURITY_SETTINGS!r}}}))"
@@ -30,8 +29,15 @@ def production():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
+    if values["SECURE_PROXY_SSL_HEADER"] is not None:
+        values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
     return values
+
+
+@pytest.fixture(scope="module")
+def production():
+    """Behind the TLS proxy of the README's topology."""
+    return _security_settings(HUB_PROXY_COUNT="1")
 
 
 @pytest.fixture
@@ -52,6 +58,15 @@ def test_plain_http_is_redirected_to_https(secure_client, db):
 
 def test_the_proxys_https_header_is_trusted(secure_client, db):
     assert secure_client.get("/accessibilite/", headers={"x-forwarded-proto": "https"}).status_code == 200
+
+
+def test_without_a_proxy_an_https_header_written_by_the_client_is_not_trusted(db):
+    """gunicorn facing clients (HUB_PROXY_COUNT=0): X-Forwarded-Proto is whatever the client wrote."""
+    direct = _security_settings()
+    assert direct["SECURE_PROXY_SSL_HEADER"] is None
+    with override_settings(**direct):
+        response = Client().get("/accessibilite/", headers={"x-forwarded-proto": "https"})
+    assert response.status_code == 301 and response["Location"] == "https://testserver/accessibilite/"
 
 
 @pytest.mark.parametrize(

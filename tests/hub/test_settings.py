@@ -184,3 +184,21 @@ def test_without_redis_the_cache_is_the_process_own_and_pages_are_not_cached():
 def test_the_page_cache_duration_can_be_set_either_way():
     assert _cache_settings(HUB_PAGE_CACHE_SECONDS="120")[-1] == "120"
     assert _cache_settings(REDIS_URL="redis://cache:6379/0", HUB_PAGE_CACHE_SECONDS="0")[-1] == "0"
+
+
+def _proxy_header(**env):
+    production = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "hub.example.org"}
+    return _settings_printed(
+        "h = s.SECURE_PROXY_SSL_HEADER; print('|'.join(h) if h else '-')",
+        ("DJANGO_", "DATABASE_URL", "HUB_"), **production, **env,
+    )[0]
+
+
+@pytest.mark.parametrize("proxies", [None, "0"])
+def test_without_a_proxy_no_forwarded_header_is_trusted_for_https(proxies):
+    assert _proxy_header(**({"HUB_PROXY_COUNT": proxies} if proxies else {})) == "-"
+
+
+def test_behind_a_proxy_its_forwarded_proto_header_says_https():
+    assert _proxy_header(HUB_PROXY_COUNT="1") == "HTTP_X_FORWARDED_PROTO|https"
+    assert _proxy_header(HUB_PROXY_COUNT="1", DJANGO_HTTPS="0") == "-"  # a plain-HTTP test server
