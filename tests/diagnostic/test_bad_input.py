@@ -6,7 +6,7 @@ from django.test import Client
 
 from diagnostic import forms as diagnostic_forms
 from diagnostic.models import Organisation, Snapshot
-from tests.factories import make_organisation
+from tests.factories import give_to_browser, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -319,9 +319,7 @@ def test_every_post_needs_the_csrf_token_for_an_account(learner, alices):
 def test_every_post_needs_the_csrf_token_for_a_visitor():
     client = Client(enforce_csrf_checks=True)
     organisation = make_organisation(years=[2023])
-    session = client.session
-    session["hub_diagnostics"] = [organisation.pk]
-    session.save()
+    give_to_browser(client, organisation)
     assert client.get(f"/mon-modele/{organisation.pk}/").status_code == 200
     for url in _post_urls(organisation):
         assert client.post(url, {"name": "Piratée", **GOOD, "year": "2020"}).status_code == 403, url
