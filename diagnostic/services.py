@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from diagnostic.models import Organisation, Visitor
+from diagnostic.models import Organisation, Snapshot, Visitor
 
 UNCLAIMED_DAYS = 30
 VISITOR_LIMIT = 20  # diagnostics one browser may keep without an account
@@ -102,3 +103,41 @@ def diagnostic_prune_unclaimed(*, now=None, days=UNCLAIMED_DAYS):
     visitors, _ = Visitor.objects.filter(pk__in=list(idle.values_list("pk", flat=True))).delete()
     return deleted + visitors
 
+
+def snapshot_year_problem(*, organisation, year, is_target, exclude_pk=None):
+    """Why ``year`` cannot be saved, in French, or "": a real year appears once and comes before the target, the
+    target comes after every real year, and there is one target. Reads the organisation's other years: only
+    under snapshot_save's lock does the answer still hold when the row is written."""
+    others = Snapshot.objects.filter(organisation=organisation).exclude(pk=exclude_pk)
+    real_years = set(others.filter(is_target=False).values_list("year", flat=True))
+    target_year = others.filter(is_target=True).values_list("year", flat=True).first()
+    if is_target:
+        if target_year is not None:
+            return "Votre cible existe déjà\u00a0: modifiez-la."
+        if real_years and year <= max(real_years):
+            return f"La cible doit viser une année après votre dernière année réelle ({max(real_years)})."
+    elif year in real_years:
+        return f"Les chiffres de {year} existent déjà\u00a0: modifiez-les plutôt que d’en ajouter."
+    elif target_year is not None and year >= target_year:
+        return f"Votre cible vise {target_year}\u00a0: une année réelle doit la précéder (modifiez la cible d’abord)."
+    return ""
+
+
+@transaction.atomic
+def snapshot_save(*, snapshot, organisation, is_target):
+    """Save one year of figures, new or edited, and touch the organisation (visitors' diagnostics are pruned when
+    left untouched). Raises ValidationError on the year.
+
+    The touch comes first: it locks the organisation's row (PostgreSQL) or takes the write lock (SQLite), so two
+    saves for one organisation take turns, and the year rule, checked again here, sees what the other one wrote
+    (checked only by the form, a target and a later real year posted at once both passed).
+    """
+    Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now())
+    problem = snapshot_year_problem(
+        organisation=organisation, year=snapshot.year, is_target=is_target, exclude_pk=snapshot.pk
+    )
+    if problem:
+        raise ValidationError({"year": problem})
+    snapshot.organisation, snapshot.is_target = organisation, is_target
+    snapshot.save()
+    return snapshot

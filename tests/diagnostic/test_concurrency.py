@@ -13,7 +13,8 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
-from diagnostic.models import Organisation, ValuationRates
+from diagnostic.models import Organisation, Snapshot, ValuationRates
+from tests.factories import make_organisation
 from tests.parcours.test_concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -123,6 +124,30 @@ def test_creations_racing_a_log_in_in_another_tab_all_end_in_the_account(learner
     assert unclaimed <= set().union(*(reachable(tab) for tab in tabs[1:]))
 
 
+@pytest.mark.postgres_only(reason="SQLite lets one writer at a time: nothing runs together")
+def test_parallel_posts_of_one_year_or_of_the_target_keep_one_row(learner):
+    """Years and the target are exists-then-create too: the unique constraints settle the race."""
+    organisation = make_organisation(user=learner)
+    tabs = []
+    for _ in range(10):
+        tab = Client()
+        tab.force_login(learner)
+        tabs.append(tab)
+    url = f"/mon-modele/{organisation.pk}/annees/ajouter/"
+
+    def post(i):
+        target = i % 2
+        figures = {"year": "2030" if target else "2024", "subsidies_state": "1 000"}
+        return tabs[i].post(url + ("?cible=1" if target else ""), figures).status_code
+
+    results, errors = run_together(post)
+    assert errors == []
+    assert set(results) <= {302, 400}
+    assert Snapshot.objects.filter(organisation=organisation, is_target=False, year=2024).count() == 1
+    assert Snapshot.objects.filter(organisation=organisation, is_target=True).count() == 1
+    assert Snapshot.objects.count() == 2
+
+
 # SQLite: another connection holds the write lock ---------------------------------------------------------------
 
 
@@ -203,3 +228,44 @@ def test_on_sqlite_an_account_creating_while_another_request_writes_is_refused_c
         status, page = create(client, "La Ruche")
     assert status == 503 and BUSY in page
     assert not Organisation.objects.filter(name="La Ruche").exists()
+
+
+@pytest.mark.postgres_only(reason="SQLite lets one writer at a time: nothing runs together")
+def test_a_real_year_and_a_target_posted_at_once_keep_the_target_last(learner):
+    """A target comes after every real year, a real year before the target: checked against the rows read by the
+    form, so two posts at once must not both pass on what the other has not written yet."""
+    organisation = make_organisation(user=learner, years=[2022])
+    tabs = []
+    for _ in range(10):
+        tab = Client()
+        tab.force_login(learner)
+        tabs.append(tab)
+    url = f"/mon-modele/{organisation.pk}/annees/ajouter/"
+
+    def post(i):
+        if i % 2:
+            return tabs[i].post(f"{url}?cible=1", {"year": "2030", "subsidies_state": "1 000"}).status_code
+        return tabs[i].post(url, {"year": str(2031 + i), "subsidies_state": "1 000"}).status_code
+
+    results, errors = run_together(post)
+    assert errors == []
+    assert set(results) <= {302, 400}
+    target = Snapshot.objects.filter(organisation=organisation, is_target=True).first()
+    real_years = list(Snapshot.objects.filter(organisation=organisation, is_target=False).values_list("year", flat=True))
+    assert target is None or max(real_years) < target.year, (target and target.year, sorted(real_years))
+
+
+def test_on_sqlite_a_year_saved_while_another_request_writes_is_refused_cleanly(learner):
+    sqlite_only()
+    organisation = make_organisation(user=learner, years=[2022])
+    client = Client()
+    client.force_login(learner)
+    url = f"/mon-modele/{organisation.pk}/annees/ajouter/"
+    with WriterHoldingTheLock():
+        response = client.post(url, {"year": "2023", "subsidies_state": "1 234"})
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert "Le site est très sollicité\u00a0: ces chiffres n’ont pas été enregistrés." in page
+    assert 'value="1 234"' in page  # what was typed is kept
+    assert not Snapshot.objects.filter(year=2023).exists()
+    assert client.post(url, {"year": "2023", "subsidies_state": "1 234"}).status_code == 302
