@@ -5,6 +5,7 @@ from django import forms
 from diagnostic import computation
 from diagnostic.models import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, Organisation, Snapshot
 from diagnostic.numbers import FrenchNumberField
+from diagnostic.services import snapshot_year_problem
 from resources.form_fields import actor_profile_field, region_field
 
 # (legend, hint, fields) shown as one fieldset each.
@@ -113,22 +114,13 @@ class SnapshotForm(forms.ModelForm):
         return list(levers.items())
 
     def clean_year(self):
-        """A real year appears once and comes before the target; the target comes after every real year."""
+        """The year rule (diagnostic.services.snapshot_year_problem), checked again when the year is saved."""
         year = self.cleaned_data["year"]
-        others = Snapshot.objects.filter(organisation=self.organisation).exclude(pk=self.instance.pk)
-        real_years = set(others.filter(is_target=False).values_list("year", flat=True))
-        target_year = others.filter(is_target=True).values_list("year", flat=True).first()
-        if self.is_target:
-            if real_years and year <= max(real_years):
-                raise forms.ValidationError(
-                    f"La cible doit viser une année après votre dernière année réelle ({max(real_years)})."
-                )
-        elif year in real_years:
-            raise forms.ValidationError(f"Les chiffres de {year} existent déjà\u00a0: modifiez-les plutôt que d’en ajouter.")
-        elif target_year is not None and year >= target_year:
-            raise forms.ValidationError(
-                f"Votre cible vise {target_year}\u00a0: une année réelle doit la précéder (modifiez la cible d’abord)."
-            )
+        problem = snapshot_year_problem(
+            organisation=self.organisation, year=year, is_target=self.is_target, exclude_pk=self.instance.pk
+        )
+        if problem:
+            raise forms.ValidationError(problem)
         return year
 
     def clean(self):

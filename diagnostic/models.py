@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from diagnostic import computation
 from diagnostic.rules import COMPARISON_CHOICES, Indicator, RuleSpec, condition_text, reason_problems
@@ -87,12 +88,38 @@ class ValuationRates(models.Model):
         )
 
 
+class Visitor(models.Model):
+    """A browser without an account that owns diagnostics, known by a key derived from its session key
+    (diagnostic.ownership). Its row is what a creation locks: counting a browser's diagnostics and adding one
+    happen under it (diagnostic.services.diagnostic_create)."""
+
+    key = models.CharField("clé", max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    seen_at = models.DateTimeField("dernière création le", default=timezone.now)
+    claimed_at = models.DateTimeField(
+        "rattaché à un compte le", null=True, blank=True,
+        help_text="Après la connexion, ce navigateur ne crée plus de diagnostic sans compte.",
+    )
+
+    class Meta:
+        verbose_name = "navigateur sans compte"
+        verbose_name_plural = "navigateurs sans compte"
+
+    def __str__(self):
+        return f"Navigateur sans compte n°\u00a0{self.pk}"
+
+
 class Organisation(models.Model):
-    """Owned by an account, or by a visitor's session (user empty, id kept in the session) until sign-up."""
+    """Owned by an account, or by a browser without one (user empty, visitor set) until sign-up or log-in."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="organisations",
         verbose_name="compte",
+    )
+    # PROTECT: a visitor's row is deleted only once it owns nothing (diagnostic_prune_unclaimed).
+    visitor = models.ForeignKey(
+        Visitor, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations",
+        verbose_name="navigateur sans compte",
     )
     name = models.CharField("nom de l’organisation", max_length=200)
     actor_profile = models.ForeignKey(

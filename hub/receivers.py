@@ -3,7 +3,7 @@
 from django.contrib import messages
 
 from diagnostic.ownership import SESSION_KEY as DIAGNOSTIC_SESSION_KEY
-from diagnostic.ownership import session_ids
+from diagnostic.ownership import session_ids, visitor_key_at_login
 from diagnostic.services import diagnostic_claim_session
 from parcours.services import progress_merge_session
 from parcours.tracking import SESSION_KEY as PROGRESS_SESSION_KEY
@@ -25,7 +25,9 @@ def merge_visitor_work(sender, request, user, **kwargs):
             f"Votre progression sur cet appareil a été ajoutée à votre compte ({merged} étape{'s' if merged > 1 else ''}).",
             fail_silently=True,
         )
-    claimed = diagnostic_claim_session(user=user, ids=session_ids(request.session))
+    claimed = diagnostic_claim_session(
+        user=user, visitor_key=visitor_key_at_login(request), ids=session_ids(request.session)
+    )
     request.session.pop(DIAGNOSTIC_SESSION_KEY, None)
     if claimed == 1:
         messages.info(

@@ -104,6 +104,17 @@ def make_organisation(*, user=None, years=(), **overrides):
     return organisation
 
 
+def give_to_browser(client, *organisations):
+    """Make ``organisations`` belong to the browser ``client`` as if it had created them without an account (its
+    session is created if it has none)."""
+    from diagnostic.models import Organisation, Visitor
+    from diagnostic.ownership import visitor_key
+
+    visitor, _ = Visitor.objects.get_or_create(key=visitor_key(client.session))
+    Organisation.objects.filter(pk__in=[o.pk for o in organisations]).update(user=None, visitor=visitor)
+    return visitor
+
+
 def make_rule(*, fiches=(), steps=(), **overrides):
     """A recommendation rule of the diagnostic; by default « public share above 50 % »."""
     from decimal import Decimal

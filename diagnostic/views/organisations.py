@@ -4,41 +4,71 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from diagnostic.forms import OrganisationForm
+from core.db import DatabaseBusy, busy_when_locked
 from core.redirects import posted
+from diagnostic.forms import OrganisationForm
 from diagnostic.models import ValuationRates
-from diagnostic.ownership import get_organisation_for, organisations_for, remember_in_session, session_ids
+from diagnostic.ownership import SESSION_KEY, get_organisation_for, organisations_for, session_ids, visitor_key
 from diagnostic.report import build_report
+from diagnostic.services import VISITOR_LIMIT, VisitorClaimed, VisitorLimitReached, diagnostic_create
 
-VISITOR_LIMIT = 20  # diagnostics one browser may keep without an account
+# Why a valid form created nothing: (HTTP status, message added to the form).
+REFUSALS = {
+    VisitorLimitReached: (
+        400,
+        f"Sans compte, un navigateur garde au plus {VISITOR_LIMIT} diagnostics\u00a0: créez un compte ou supprimez-en un.",
+    ),
+    VisitorClaimed: (
+        400,
+        "Ce navigateur vient d’être connecté à un compte\u00a0: rechargez la page pour créer ce diagnostic dans votre "
+        "compte.",
+    ),
+    DatabaseBusy: (
+        503,
+        "Le site est très sollicité\u00a0: le diagnostic n’a pas été créé. Renvoyez le formulaire dans un instant.",
+    ),
+}
+
+
+def _create(request, form):
+    """(the new organisation, None), or (None, the status to answer with) after adding to the form why not."""
+    organisation = form.save(commit=False)
+    try:
+        with busy_when_locked():
+            if request.user.is_authenticated:
+                return diagnostic_create(organisation=organisation, user=request.user), None
+            key = visitor_key(request.session, create=True)
+            organisation = diagnostic_create(
+                organisation=organisation, visitor_key=key, legacy_ids=session_ids(request.session)
+            )
+    except tuple(REFUSALS) as refusal:
+        status, message = REFUSALS[type(refusal)]
+        form.add_error(None, message)
+        return None, status
+    # Saved, the session lasts two weeks after this last save, as the legal page says. Parallel tabs all write the
+    # same thing: what the visitor owns is no longer in it.
+    request.session.pop(SESSION_KEY, None)
+    request.session.modified = True
+    return organisation, None
 
 
 @never_cache
 def index(request):
     form = OrganisationForm(posted(request))
-    if (
-        request.method == "POST"
-        and not request.user.is_authenticated
-        and len(session_ids(request.session)) >= VISITOR_LIMIT
-    ):
-        form.add_error(
-            None,
-            f"Sans compte, un navigateur garde au plus {VISITOR_LIMIT} diagnostics\u00a0: "
-            "créez un compte ou supprimez-en un.",
-        )
+    refused = None
     if request.method == "POST" and form.is_valid():
-        organisation = form.save(commit=False)
-        organisation.user = request.user if request.user.is_authenticated else None
-        organisation.save()
-        if organisation.user is None:
-            remember_in_session(request.session, organisation)
-        messages.success(
-            request, f"Diagnostic de «\u00a0{organisation.name}\u00a0» créé\u00a0: saisissez les chiffres d’une année."
-        )
-        return redirect("diagnostic:snapshot_add", pk=organisation.pk)
+        organisation, refused = _create(request, form)
+        if organisation is not None:
+            messages.success(
+                request, f"Diagnostic de «\u00a0{organisation.name}\u00a0» créé\u00a0: saisissez les chiffres d’une année."
+            )
+            return redirect("diagnostic:snapshot_add", pk=organisation.pk)
     organisations = organisations_for(request).prefetch_related("snapshots")
     ctx = {"form": form, "organisations": organisations, "anonymous": not request.user.is_authenticated}
-    return render(request, "diagnostic/index.html", ctx, status=400 if form.errors else 200)
+    response = render(request, "diagnostic/index.html", ctx, status=refused or (400 if form.errors else 200))
+    if refused == 503:
+        response["Retry-After"] = "5"
+    return response
 
 
 def _report_context(request, pk):

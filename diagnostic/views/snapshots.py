@@ -3,40 +3,52 @@
 import csv
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core.db import DatabaseBusy, busy_when_locked
+from core.redirects import posted
 from diagnostic import computation
 from diagnostic.forms import SnapshotForm
-from core.redirects import posted
 from diagnostic.models import Organisation, Snapshot, ValuationRates
 from diagnostic.numbers import format_number
 from diagnostic.ownership import get_organisation_for
 from diagnostic.report import descriptor_map
+from diagnostic.services import snapshot_save
 
 DUPLICATE = "Ces chiffres existent déjà (envoi en double ?)\u00a0: rechargez la page du diagnostic."
+BUSY = "Le site est très sollicité\u00a0: ces chiffres n’ont pas été enregistrés. Renvoyez le formulaire dans un instant."
 
 
 def _save(form, organisation):
-    """Save the year and touch the organisation (visitors' diagnostics are pruned when left untouched)."""
+    """(the saved year, None), or (None, the status to answer with) after adding to the form why not."""
     try:
-        with transaction.atomic():
-            snapshot = form.save(commit=False)
-            snapshot.organisation, snapshot.is_target = organisation, form.is_target
-            snapshot.save()
-            Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now())
-    except IntegrityError:
+        with busy_when_locked():
+            snapshot = snapshot_save(snapshot=form.save(commit=False), organisation=organisation,
+                                     is_target=form.is_target)
+    except ValidationError as error:  # the year rule, checked again under the organisation's lock
+        form.add_error(None, error)
+        return None, 400
+    except IntegrityError:  # the unique constraints, last guard of the same rule
         form.add_error(None, DUPLICATE)
-        return None
-    return snapshot
+        return None, 400
+    except DatabaseBusy:
+        form.add_error(None, BUSY)
+        return None, 503
+    return snapshot, None
 
 
-def _form_page(request, form, organisation, stored_year=None):
-    """``stored_year``: the year as saved, for the title (the form may hold an unsaved, invalid one)."""
+def _form_page(request, form, organisation, stored_year=None, refused=None):
+    """``stored_year``: the year as saved, for the title (the form may hold an unsaved, invalid one); ``refused``:
+    the status of a valid form that could not be saved."""
     ctx = {"form": form, "organisation": organisation, "is_target": form.is_target, "stored_year": stored_year}
-    return render(request, "diagnostic/snapshot_form.html", ctx, status=400 if form.errors else 200)
+    response = render(request, "diagnostic/snapshot_form.html", ctx, status=refused or (400 if form.errors else 200))
+    if refused == 503:
+        response["Retry-After"] = "5"
+    return response
 
 
 def add(request, pk):
@@ -49,10 +61,13 @@ def add(request, pk):
     previous = organisation.snapshots.filter(is_target=False).order_by("-year").first()
     form = SnapshotForm(posted(request), organisation=organisation, is_target=is_target,
                         descriptors=descriptor_map(), previous=previous)
-    if request.method == "POST" and form.is_valid() and _save(form, organisation):
-        messages.success(request, f"Chiffres {'de la cible ' if is_target else ''}{form.instance.year} enregistrés.")
-        return redirect(f"{organisation.get_absolute_url()}#resultats")
-    return _form_page(request, form, organisation)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        snapshot, refused = _save(form, organisation)
+        if snapshot is not None:
+            messages.success(request, f"Chiffres {'de la cible ' if is_target else ''}{snapshot.year} enregistrés.")
+            return redirect(f"{organisation.get_absolute_url()}#resultats")
+    return _form_page(request, form, organisation, refused=refused)
 
 
 def _snapshot(organisation, snapshot_pk):
@@ -68,10 +83,13 @@ def edit(request, pk, snapshot_pk):
     stored_year = snapshot.year
     form = SnapshotForm(posted(request), instance=snapshot, organisation=organisation, is_target=snapshot.is_target,
                         descriptors=descriptor_map())
-    if request.method == "POST" and form.is_valid() and _save(form, organisation):
-        messages.success(request, f"Chiffres {snapshot.year} mis à jour.")
-        return redirect(f"{organisation.get_absolute_url()}#resultats")
-    return _form_page(request, form, organisation, stored_year)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        saved, refused = _save(form, organisation)
+        if saved is not None:
+            messages.success(request, f"Chiffres {saved.year} mis à jour.")
+            return redirect(f"{organisation.get_absolute_url()}#resultats")
+    return _form_page(request, form, organisation, stored_year, refused)
 
 
 def delete(request, pk, snapshot_pk):

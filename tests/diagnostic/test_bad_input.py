@@ -5,8 +5,9 @@ import pytest
 from django.test import Client
 
 from diagnostic import forms as diagnostic_forms
+from diagnostic import services as diagnostic_services
 from diagnostic.models import Organisation, Snapshot
-from tests.factories import make_organisation
+from tests.factories import give_to_browser, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -155,9 +156,19 @@ def test_a_duplicate_year_is_a_400(add):
     assert _field_errors(response, "year") == "Les chiffres de 2023 existent déjà : modifiez-les plutôt que d’en ajouter."
 
 
-def test_a_duplicate_year_that_slips_past_the_form_is_caught_by_the_database(add, monkeypatch):
-    """Two submissions at once both pass the form's check: the unique constraint answers, with a French error."""
+def test_a_duplicate_year_that_slips_past_the_form_is_caught_when_saved(add, monkeypatch):
+    """Two submissions at once both pass the form's check: the save checks again under the organisation's lock."""
     monkeypatch.setattr(diagnostic_forms.SnapshotForm, "clean_year", lambda form: form.cleaned_data["year"])
+    response = add({**GOOD, "year": "2023"})
+    assert response.status_code == 400
+    assert _field_errors(response, "year") == "Les chiffres de 2023 existent déjà : modifiez-les plutôt que d’en ajouter."
+    assert Snapshot.objects.filter(year=2023).count() == 1
+
+
+def test_a_duplicate_year_that_slips_past_every_check_is_caught_by_the_database(add, monkeypatch):
+    """The unique constraints are the last guard: they answer with a French error too."""
+    monkeypatch.setattr(diagnostic_forms, "snapshot_year_problem", lambda **kwargs: "")
+    monkeypatch.setattr(diagnostic_services, "snapshot_year_problem", lambda **kwargs: "")
     response = add({**GOOD, "year": "2023"})
     assert response.status_code == 400
     assert "Ces chiffres existent déjà (envoi en double ?)" in _top_errors(response)
@@ -319,9 +330,7 @@ def test_every_post_needs_the_csrf_token_for_an_account(learner, alices):
 def test_every_post_needs_the_csrf_token_for_a_visitor():
     client = Client(enforce_csrf_checks=True)
     organisation = make_organisation(years=[2023])
-    session = client.session
-    session["hub_diagnostics"] = [organisation.pk]
-    session.save()
+    give_to_browser(client, organisation)
     assert client.get(f"/mon-modele/{organisation.pk}/").status_code == 200
     for url in _post_urls(organisation):
         assert client.post(url, {"name": "Piratée", **GOOD, "year": "2020"}).status_code == 403, url

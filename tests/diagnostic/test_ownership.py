@@ -7,8 +7,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from diagnostic.models import Organisation, Snapshot
-from tests.factories import make_organisation
+from diagnostic.models import Organisation, Snapshot, Visitor
+from diagnostic.ownership import SESSION_KEY, visitor_key
+from diagnostic.services import diagnostic_claim_session
+from tests.factories import give_to_browser, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,8 @@ def _assert_all_404(client, organisation):
     assert _state() == before
 
 
-def _visitor_with(organisation_ids):
+def _visitor_with_an_old_session_list(organisation_ids):
+    """A browser whose session lists diagnostic ids, as sessions did before browsers had a row of their own."""
     client = Client()
     session = client.session
     session["hub_diagnostics"] = list(organisation_ids)
@@ -91,7 +94,7 @@ def test_a_visitor_gets_a_404_on_every_url_of_an_accounts_diagnostic(visitor, al
 
 
 def test_a_visitor_whose_session_names_an_accounts_diagnostic_still_gets_a_404(alices):
-    _assert_all_404(_visitor_with([alices.pk]), alices)
+    _assert_all_404(_visitor_with_an_old_session_list([alices.pk]), alices)
 
 
 def test_a_visitor_gets_a_404_on_another_visitors_diagnostic():
@@ -123,7 +126,7 @@ TAMPERED = {
 @pytest.mark.parametrize("tamper", TAMPERED)
 def test_a_tampered_session_value_gives_access_to_nothing(tamper):
     organisation = make_organisation(id=1, years=[2023])  # so that True == 1 would match
-    client = _visitor_with([])
+    client = _visitor_with_an_old_session_list([])
     session = client.session
     session["hub_diagnostics"] = TAMPERED[tamper](organisation.pk)
     session.save()
@@ -196,12 +199,12 @@ def test_a_failed_log_in_claims_nothing(visitor, learner):
     assert response.status_code == 400
     organisation.refresh_from_db()
     assert organisation.user is None
-    assert visitor.session["hub_diagnostics"] == [organisation.pk]
+    assert visitor.get(f"/mon-modele/{organisation.pk}/").status_code == 200
 
 
 def test_logging_in_does_not_claim_a_diagnostic_already_owned_by_someone_else(other_learner, learner):
     bobs = make_organisation(user=other_learner, years=[2023])
-    client = _visitor_with([bobs.pk])
+    client = _visitor_with_an_old_session_list([bobs.pk])
     client.post("/compte/connexion/", {"username": "alice@example.org", "password": "pw-alice-123"})
     bobs.refresh_from_db()
     assert bobs.user == other_learner
@@ -209,7 +212,9 @@ def test_logging_in_does_not_claim_a_diagnostic_already_owned_by_someone_else(ot
 
 def test_once_claimed_the_diagnostic_is_gone_from_the_visitors_other_browser(visitor, learner):
     organisation = _visitor_fills(visitor)
-    same_session_elsewhere = _visitor_with([organisation.pk])
+    same_session_elsewhere = Client()
+    same_session_elsewhere.cookies = visitor.cookies.__class__(visitor.cookies)
+    assert same_session_elsewhere.get(f"/mon-modele/{organisation.pk}/").status_code == 200
     visitor.post("/compte/connexion/", {"username": "alice@example.org", "password": "pw-alice-123"})
     assert same_session_elsewhere.get(f"/mon-modele/{organisation.pk}/").status_code == 404
 
@@ -296,3 +301,143 @@ def test_deleting_a_year_counts_as_activity_for_the_clean_up(visitor):
     visitor.post(f"/mon-modele/{organisation.pk}/annees/{snapshot.pk}/supprimer/")
     call_command("prune_diagnostics", stdout=StringIO())
     assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_pruning_deletes_the_rows_of_browsers_idle_for_thirty_days_that_own_nothing(visitor):
+    visitor.post("/mon-modele/", {"name": "Le Fournil"})
+    owner = Visitor.objects.get()
+    idle = Visitor.objects.create(key="a" * 64, seen_at=timezone.now() - timedelta(days=31))
+    recent = Visitor.objects.create(key="b" * 64, seen_at=timezone.now() - timedelta(days=29))
+    Visitor.objects.filter(pk=owner.pk).update(seen_at=timezone.now() - timedelta(days=400))
+    assert "1 ligne de diagnostic supprimée." in _prune()
+    assert set(Visitor.objects.values_list("pk", flat=True)) == {owner.pk, recent.pk}  # the owner keeps its row
+    assert not Visitor.objects.filter(pk=idle.pk).exists()
+    assert visitor.get("/mon-modele/").status_code == 200
+    assert "Le Fournil" in visitor.get("/mon-modele/").content.decode()
+
+
+def test_pruning_a_browsers_last_diagnostic_then_its_row_leaves_nothing_behind(visitor):
+    visitor.post("/mon-modele/", {"name": "Le Fournil"})
+    _age(Organisation.objects.get(), 31)
+    Visitor.objects.update(seen_at=timezone.now() - timedelta(days=31))
+    assert "2 lignes de diagnostic supprimées." in _prune()
+    assert not Visitor.objects.exists()
+    # The same browser starts again.
+    assert visitor.post("/mon-modele/", {"name": "La Forge"}).status_code == 302
+    assert "La Forge" in visitor.get("/mon-modele/").content.decode()
+
+
+# Where a browser's diagnostics are kept
+
+
+def test_a_browsers_diagnostics_are_kept_in_the_database_not_in_its_session(visitor):
+    visitor.post("/mon-modele/", {"name": "Le Fournil"})
+    session = visitor.session
+    organisation = Organisation.objects.get()
+    assert organisation.visitor.key == visitor_key(session)
+    assert organisation.visitor.key != session.session_key  # the table holds no session key
+    assert dict(session) == {}
+
+
+def test_tabs_sharing_the_session_cookie_see_the_same_diagnostics(visitor):
+    visitor.post("/mon-modele/", {"name": "Le Fournil"})
+    tab = Client()
+    tab.cookies = visitor.cookies.__class__(visitor.cookies)
+    tab.post("/mon-modele/", {"name": "La Forge"})
+    for client in (visitor, tab):
+        text = client.get("/mon-modele/").content.decode()
+        assert "Le Fournil" in text and "La Forge" in text
+
+
+def test_a_cookie_naming_an_unknown_session_reaches_nothing_and_gets_a_session_of_its_own():
+    organisation = make_organisation(years=[2023])
+    owner = Client()
+    give_to_browser(owner, organisation)
+    forger = Client()
+    forger.cookies["sessionid"] = "x" * 32
+    assert forger.get(f"/mon-modele/{organisation.pk}/").status_code == 404
+    response = forger.post("/mon-modele/", {"name": "La Forge"})
+    assert response.status_code == 302
+    assert forger.cookies["sessionid"].value != "x" * 32
+    assert Organisation.objects.get(name="La Forge").visitor != Organisation.objects.get(pk=organisation.pk).visitor
+    assert forger.get(f"/mon-modele/{organisation.pk}/").status_code == 404
+
+
+def test_deleting_a_diagnostic_frees_a_place_under_the_limit(visitor):
+    for index in range(20):
+        assert visitor.post("/mon-modele/", {"name": f"Association {index}"}).status_code == 302
+    assert visitor.post("/mon-modele/", {"name": "Une de trop"}).status_code == 400
+    first = Organisation.objects.order_by("pk").first()
+    assert visitor.post(f"/mon-modele/{first.pk}/supprimer/").status_code == 302
+    assert visitor.post("/mon-modele/", {"name": "Une de trop"}).status_code == 302
+    assert Organisation.objects.count() == 20
+
+
+def test_the_limit_is_per_browser(visitor):
+    for index in range(20):
+        assert visitor.post("/mon-modele/", {"name": f"Association {index}"}).status_code == 302
+    assert Client().post("/mon-modele/", {"name": "Dans un autre navigateur"}).status_code == 302
+
+
+def test_an_account_has_no_such_limit(learner_client):
+    for index in range(21):
+        assert learner_client.post("/mon-modele/", {"name": f"Association {index}"}).status_code == 302
+    assert Organisation.objects.count() == 21
+
+
+def test_a_creation_sent_after_the_browser_logged_in_in_another_tab_is_refused(visitor, learner):
+    """The other tab's log-in claimed the browser (diagnostic_claim_session, as at log-in); this tab's request still
+    carries the former session: its diagnostic would belong to nobody, so it is refused and the page says why."""
+    visitor.post("/mon-modele/", {"name": "Le Fournil"})
+    assert diagnostic_claim_session(user=learner, visitor_key=visitor_key(visitor.session)) == 1
+    response = visitor.post("/mon-modele/", {"name": "La Forge"})
+    assert response.status_code == 400
+    text = response.content.decode().replace("\u00a0", " ")
+    assert "Ce navigateur vient d’être connecté à un compte : rechargez la page" in text
+    assert 'value="La Forge"' in text
+    assert list(Organisation.objects.values_list("name", "user")) == [("Le Fournil", learner.pk)]
+
+
+def test_logging_in_marks_the_browser_claimed(visitor, learner):
+    visitor.post("/mon-modele/", {"name": "Le Fournil"})
+    visitor.post("/compte/connexion/", {"username": "alice@example.org", "password": "pw-alice-123"})
+    assert Organisation.objects.get().user == learner
+    assert Visitor.objects.get().claimed_at is not None
+    assert Organisation.objects.get().visitor is None
+
+
+# Sessions from before browsers had a row: their list of ids still counts
+
+
+def test_an_old_session_list_still_opens_its_diagnostics():
+    organisation = make_organisation(years=[2023])
+    client = _visitor_with_an_old_session_list([organisation.pk])
+    assert client.get(f"/mon-modele/{organisation.pk}/").status_code == 200
+    assert organisation.name in client.get("/mon-modele/").content.decode()
+
+
+def test_an_old_session_list_never_opens_a_diagnostic_another_browser_owns():
+    organisation = make_organisation(years=[2023])
+    give_to_browser(Client(), organisation)
+    client = _visitor_with_an_old_session_list([organisation.pk])
+    assert client.get(f"/mon-modele/{organisation.pk}/").status_code == 404
+
+
+def test_the_next_creation_moves_an_old_session_list_to_the_browser_and_counts_it():
+    old = [make_organisation() for _ in range(19)]
+    client = _visitor_with_an_old_session_list([o.pk for o in old])
+    assert client.post("/mon-modele/", {"name": "La vingtième"}).status_code == 302
+    assert SESSION_KEY not in client.session
+    assert Organisation.objects.values("visitor").distinct().count() == 1
+    assert client.post("/mon-modele/", {"name": "Une de trop"}).status_code == 400
+    text = client.get("/mon-modele/").content.decode()
+    assert all(o.name in text for o in old) and "La vingtième" in text
+
+
+def test_logging_in_claims_an_old_session_list(learner):
+    organisation = make_organisation(years=[2023])
+    client = _visitor_with_an_old_session_list([organisation.pk])
+    client.post("/compte/connexion/", {"username": "alice@example.org", "password": "pw-alice-123"})
+    organisation.refresh_from_db()
+    assert organisation.user == learner
+    assert SESSION_KEY not in client.session

@@ -57,18 +57,19 @@ def test_an_account_creates_an_organisation_and_goes_on_to_its_first_year(learne
     assert organisation.name == "La Ruche"
 
 
-def test_a_visitor_creates_an_organisation_kept_in_their_session(visitor):
+def test_a_visitor_creates_an_organisation_kept_for_their_browser(visitor):
     response = visitor.post("/mon-modele/", {"name": "Le Fournil"})
     organisation = Organisation.objects.get()
     assert response["Location"] == f"/mon-modele/{organisation.pk}/annees/ajouter/"
     assert organisation.user is None
-    assert visitor.session["hub_diagnostics"] == [organisation.pk]
+    assert organisation.visitor is not None
+    assert visitor.get(f"/mon-modele/{organisation.pk}/").status_code == 200
 
 
-def test_a_visitor_creating_two_organisations_keeps_both_in_the_session(visitor):
+def test_a_visitor_creating_two_organisations_keeps_both(visitor):
     visitor.post("/mon-modele/", {"name": "Le Fournil"})
     visitor.post("/mon-modele/", {"name": "La Forge"})
-    assert sorted(visitor.session["hub_diagnostics"]) == sorted(Organisation.objects.values_list("pk", flat=True))
+    assert Organisation.objects.values("visitor").distinct().count() == 1
     text = _text(visitor.get("/mon-modele/"))
     assert "Le Fournil" in text and "La Forge" in text
 
