@@ -21,6 +21,10 @@ Pages built from a person's data (parcours progress, « Mon espace », diagnosti
 « Sauvegarder » button) are never decorated; the parts of them that are the same for everyone go through
 ``cached``, under the same version, rendered without the request.
 
+What a visitor can make up is bounded, so that anonymous requests cannot fill the shared cache: a key holds only
+the values a page reads (the catalogue keeps only its own parameters, ``shared_page`` only whether the results
+alone were asked for: ``X-Hub-Partial: 1``).
+
 Per-process copies (this module's recent entries, the facet index, the search lexicon) register their reset with
 ``process_cache``; ``reset_process_caches()`` forgets them all.
 """
@@ -50,6 +54,8 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "content-version"
 # Cookies whose presence means the page may differ for this browser.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# Sent by static/js/catalogue.js to ask for the results alone; « 1 » is its only value (any other is ignored).
+PARTIAL_HEADER = "X-Hub-Partial"
 _declared = set()
 _process_resets = []
 
@@ -174,6 +180,11 @@ def content_version():
 
 def bump_on_content_change(sender, **kwargs):
     bump_content_version()
+
+
+def wants_partial(request):
+    """Whether the catalogue's script asked for the results alone: the one value of the header a page reads."""
+    return request.headers.get(PARTIAL_HEADER) == "1"
 
 
 def _cacheable_request(request):
@@ -342,9 +353,9 @@ def shared_page(view):
             rendered["offered"] = True
             return True
 
-        # The catalogue's script asks for the results alone (X-Hub-Partial): not the same page.
-        page = cached("page", request.get_host(), request.path, request.headers.get("X-Hub-Partial", ""),
-                      build=build, keep=offered)
+        # The catalogue's script asks for the results alone (X-Hub-Partial: 1): not the same page; any other value
+        # of the header is the full page, and the same entry.
+        page = cached("page", request.get_host(), request.path, wants_partial(request), build=build, keep=offered)
         response = rendered.get("response")
         if response is None:  # served from the cache
             content_type, vary, content = page
