@@ -6,6 +6,7 @@ from django.db.models import Count, Window
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from core.clients import client_group
 from core.content_cache import cached
 
 from parcours.search import search_steps
@@ -50,12 +51,14 @@ class Found:
 
 
 def search(request):
-    # Results depend on the words and the content only: kept in the content cache for each query. Keyed on what
-    # the page reads: the last « q » as the parser keeps it (MAX_QUERY_LENGTH characters at most, no NUL), whether
-    # it was cut, whether « q » was repeated; other parameters, or what lies past the cut, cannot multiply entries.
+    # Results depend on the words and the content only: kept in the content cache for each query, within the
+    # budget of new entries of whoever asked first. Keyed on what the page reads: the last « q » as the parser
+    # keeps it (MAX_QUERY_LENGTH characters at most, no NUL), whether it was cut, whether « q » was repeated; other
+    # parameters, or what lies past the cut, cannot multiply entries.
     kept = parse_query(request.GET.get("q", ""))
     text, truncated, repeated = kept.raw, kept.truncated, len(request.GET.getlist("q")) > 1
-    found = cached("search", text, truncated, repeated, build=lambda: _found(text, truncated, repeated))
+    found = cached("search", text, truncated, repeated, build=lambda: _found(text, truncated, repeated),
+                   client=client_group(request))
     return render(request, "hub/search.html", {"found": found})
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
+from core.clients import client_group
 from core.content_cache import PARTIAL_HEADER, cached, canonical_query, detached_copy, shared_page, wants_partial
 from resources.catalogue import build_catalogue, catalogue_params
 from resources.filters import oversized_facets
@@ -23,9 +24,10 @@ def fiche_list(request):
     if too_many:
         raise BadRequest(f"Trop de valeurs pour le filtre {', '.join(too_many)}.")
     # The results and facets depend on the query and the content only: the same for everyone, kept in the content
-    # cache for each query (unless some of it was ignored: a 400 is not worth keeping).
+    # cache for each query (unless some of it was ignored: a 400 is not worth keeping), within the budget of new
+    # entries of whoever asked first.
     listing = cached("fiches", canonical_query(params), build=lambda: _listing(params),
-                     keep=lambda listing: listing.status == 200)
+                     keep=lambda listing: listing.status == 200, client=client_group(request))
     if wants_partial(request):
         response = HttpResponse(listing.html, status=listing.status)
     else:
