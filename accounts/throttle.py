@@ -30,6 +30,7 @@ from django.utils.crypto import salted_hmac
 
 from accounts.forms import login_username
 from accounts.models import AttemptCount
+from core.clients import client_address
 
 MINUTE = datetime.timedelta(minutes=1)
 KNOWN_COOKIE = "hub_connu"
@@ -61,16 +62,6 @@ def _now():
 
 def _hash(*parts):
     return salted_hmac("accounts.throttle", "\x1f".join(parts), algorithm="sha256").hexdigest()
-
-
-def client_address(request):
-    """The visitor's address: behind HUB_PROXY_COUNT trusted proxies, the one they saw in X-Forwarded-For
-    (never an address the client wrote itself), else REMOTE_ADDR."""
-    proxies = settings.HUB_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def account_of(username):

@@ -21,6 +21,12 @@ Pages built from a person's data (parcours progress, « Mon espace », diagnosti
 « Sauvegarder » button) are never decorated; the parts of them that are the same for everyone go through
 ``cached``, under the same version, rendered without the request.
 
+What a visitor can make up is bounded, so that anonymous requests cannot fill the shared cache: a key holds only
+the values a page reads (the catalogue keeps only its own parameters, ``shared_page`` only whether the results
+alone were asked for: ``X-Hub-Partial: 1``), and what anyone can vary without end (a filter combination, a search,
+a host name with a port) is stored within a budget per visitor (``client``): HUB_CACHE_ENTRIES_PER_CLIENT new
+entries per HUB_PAGE_CACHE_SECONDS, after which their pages are still served, not stored.
+
 Per-process copies (this module's recent entries, the facet index, the search lexicon) register their reset with
 ``process_cache``; ``reset_process_caches()`` forgets them all.
 """
@@ -43,6 +49,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
+from core.clients import client_group
 from core.redis_cache import CacheUnavailable
 
 logger = logging.getLogger(__name__)
@@ -50,6 +57,9 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "content-version"
 # Cookies whose presence means the page may differ for this browser.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# Sent by static/js/catalogue.js to ask for the results alone; « 1 » is its only value (any other is ignored).
+PARTIAL_HEADER = "X-Hub-Partial"
+BUDGET_KEY = "content-budget:"
 _declared = set()
 _process_resets = []
 
@@ -176,6 +186,11 @@ def bump_on_content_change(sender, **kwargs):
     bump_content_version()
 
 
+def wants_partial(request):
+    """Whether the catalogue's script asked for the results alone: the one value of the header a page reads."""
+    return request.headers.get(PARTIAL_HEADER) == "1"
+
+
 def _cacheable_request(request):
     return (
         request.method == "GET"
@@ -294,11 +309,36 @@ def cache_key(kind, *values):
     return f"content:{kind}:" + hashlib.sha256(repr(values).encode()).hexdigest()
 
 
-def cached(kind, *values, build, keep=None):
+def _within_budget(client):
+    """Whether ``client`` (a visitor, core.clients.client_group; None for no budget) may add one more entry: its
+    new entries are counted in the shared cache, atomically (add, then incr), for HUB_PAGE_CACHE_SECONDS, which is
+    also how long they live, so one visitor holds at most about twice its budget at any time. A count that cannot
+    be kept says no: the store that would follow could not be made either."""
+    if client is None:
+        return True
+    key, lifetime = BUDGET_KEY + hashlib.sha256(client.encode()).hexdigest(), settings.HUB_PAGE_CACHE_SECONDS
+    try:
+        if cache.add(key, 1, lifetime):
+            count = 1
+        else:
+            count = cache.incr(key)
+            if count == 1:  # Redis' INCR restarted a count that expired since add(), with no lifetime: give it one
+                cache.touch(key, lifetime)
+    except ValueError:  # the count expired between add() and incr(): this one entry is not stored
+        return False
+    except Exception as error:  # the cache failing after the read: not stored, the page is served all the same
+        _failed(error, "Nouvelles entrées du visiteur non comptées : contenu non mis en cache")
+        return False
+    return count <= settings.HUB_CACHE_ENTRIES_PER_CLIENT
+
+
+def cached(kind, *values, build, keep=None, client=None):
     """What ``build()`` returns, built from content and ``values`` alone, the same for every visitor (objects, an
     HTML fragment), kept in the cache under the content version like the pages. ``build`` may return None:
     nothing is kept then (an unknown address must not fill the cache), or ``keep(value)`` may say no. The
-    objects returned are shared with this process's later requests: read them, never change them."""
+    objects returned are shared with this process's later requests: read them, never change them.
+    When anyone can make up ``values`` (a query, a search), ``client`` is who asked (core.clients.client_group):
+    past its budget of new entries, the value is built and returned but not kept."""
     if settings.HUB_PAGE_CACHE_SECONDS <= 0:
         return build()
     key = cache_key(kind, *values)
@@ -310,7 +350,7 @@ def cached(kind, *values, build, keep=None):
     if entry is not None:
         return entry[1]
     value = build()
-    if value is not None and (keep is None or keep(value)):
+    if value is not None and (keep is None or keep(value)) and _within_budget(client):
         try:
             _store(key, (version, value))
         except Exception as error:
@@ -342,9 +382,13 @@ def shared_page(view):
             rendered["offered"] = True
             return True
 
-        # The catalogue's script asks for the results alone (X-Hub-Partial): not the same page.
-        page = cached("page", request.get_host(), request.path, request.headers.get("X-Hub-Partial", ""),
-                      build=build, keep=offered)
+        # The catalogue's script asks for the results alone (X-Hub-Partial: 1): not the same page; any other value
+        # of the header is the full page, and the same entry. A host name listed as such in ALLOWED_HOSTS is one
+        # of a few; another one that Django accepts (a port added, a subdomain of a « .example.org ») can be
+        # varied without end: its pages count against the visitor's budget.
+        host = request.get_host()
+        page = cached("page", host, request.path, wants_partial(request), build=build, keep=offered,
+                      client=None if host in settings.ALLOWED_HOSTS else client_group(request))
         response = rendered.get("response")
         if response is None:  # served from the cache
             content_type, vary, content = page

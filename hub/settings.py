@@ -123,6 +123,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # several processes would each keep their own copy, and a page edited through one would stay stale in the others;
 # and in development a template being edited would not show. One process may turn it on with locmem.
 HUB_PAGE_CACHE_SECONDS = env_int("HUB_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
+# New entries one visitor (one address, one IPv6 /64) may add to that cache in HUB_PAGE_CACHE_SECONDS for what
+# anyone can make up (filter combinations, searches, a host name with a port): past it their pages are served, not
+# stored, so a script cannot fill Redis; the common queries are stored by the first visitors who ask for them.
+HUB_CACHE_ENTRIES_PER_CLIENT = env_int("HUB_CACHE_ENTRIES_PER_CLIENT", 30)
 
 
 # Covering indexes (INCLUDE) serve PostgreSQL only; SQLite builds them without the extra columns.
@@ -201,8 +205,8 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 
-# Reverse proxies in front of the app (each appends to X-Forwarded-For): the log-in throttle reads the
-# visitor's address from there; 0 when gunicorn faces the network itself.
+# Reverse proxies in front of the app (each appends to X-Forwarded-For): the log-in throttle and the cache's budget
+# per visitor read the visitor's address from there; 0 when gunicorn faces the network itself.
 HUB_PROXY_COUNT = env_int("HUB_PROXY_COUNT", 0)
 if HTTPS and HUB_PROXY_COUNT > 0:
     # The TLS-terminating proxy sets X-Forwarded-Proto; without a proxy, the client itself would write it.

@@ -8,12 +8,13 @@ queries (vocabulary options, tag names), whatever the catalogue size.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.http import QueryDict
 from taggit.models import Tag
 
 from resources.facet_index import facet_counts
 from resources.filters import SINGLE_VALUE_PARAMS, SORT_LABELS, FicheFilter
 from resources.models import Fiche
-from resources.pagination import paginate
+from resources.pagination import PAGE_PARAM, paginate
 from resources.search import excerpts
 from resources.vocabularies import vocabulary_rows
 
@@ -22,6 +23,9 @@ TAG_OPTIONS = 15
 # The facets shown in the panel, in this order; the other vocabularies still filter (from a fiche's chips).
 FACETS = ("famille", "objectif", "levier", "composante", "profil", "region", "domaine", "porte", "tag")
 OPEN_BY_DEFAULT = {"famille", "levier"}
+# What the catalogue reads from the address: the filters of its FilterSet (the text query and the sort among
+# them) and the page number. build_catalogue never sees anything else.
+PARAMS = (*FicheFilter.base_filters, PAGE_PARAM)
 
 
 @dataclass
@@ -150,6 +154,16 @@ def _without_nul_bytes(querydict):
     for name, values in querydict.lists():
         cleaned.setlist(name, [value.replace("\x00", "") for value in values])
     return cleaned
+
+
+def catalogue_params(querydict):
+    """The catalogue's own parameters of a query (a new QueryDict, their values in order): the others (utm_source…)
+    change nothing on the page, and must not each get an entry of their own in the cache."""
+    kept = QueryDict(mutable=True)
+    for name in PARAMS:
+        if name in querydict:
+            kept.setlist(name, querydict.getlist(name))
+    return kept
 
 
 def build_catalogue(params):

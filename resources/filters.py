@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from taggit.models import Tag
 
 from resources.models import Fiche
+from resources.pagination import PAGE_PARAM
 from resources.search import prepare_query, search_fiches
 from resources.tags import fiche_tagged_items
 from resources.vocabularies import VOCABULARIES
@@ -116,7 +117,7 @@ FicheFilter = type(
     | {"__module__": __name__},
 )
 FILTER_PARAMS = tuple(name for name in FicheFilter.base_filters if name not in {"q", "tri"})
-SINGLE_VALUE_PARAMS = ("q", "tri", "page")
+SINGLE_VALUE_PARAMS = ("q", "tri", PAGE_PARAM)
 
 
 def oversized_facets(querydict):

@@ -3,11 +3,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 
 MAX_PAGE_DIGITS = 6
+PAGE_PARAM = "page"
 
 
 def paginate(params, queryset, per_page):
     """The requested page; a page number that is not a positive integer is a 400, one past the end a 404."""
-    raw = params.get("page", "1")
+    raw = params.get(PAGE_PARAM, "1")
     if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
         raise BadRequest("Le numéro de page doit être un nombre entier positif.")
     paginator = Paginator(queryset, per_page)

@@ -6,11 +6,12 @@ from django.db.models import Count, Window
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from core.clients import client_group
 from core.content_cache import cached
 
 from parcours.search import search_steps
 from resources.models import Fiche
-from resources.query import MAX_QUERY_LENGTH
+from resources.query import MAX_QUERY_LENGTH, parse_query
 from resources.search import excerpts, prepare_query, search_fiches, search_pages, suggest
 
 FICHE_RESULTS = 10
@@ -50,16 +51,19 @@ class Found:
 
 
 def search(request):
-    # Results depend on the words and the content only: kept in the content cache for each query.
-    # Keyed on what the page reads (the last « q », and whether it was repeated): other parameters cannot
-    # multiply the entries.
-    raw, repeated = request.GET.get("q", ""), len(request.GET.getlist("q")) > 1
-    found = cached("search", raw, repeated, build=lambda: _found(raw, repeated))
+    # Results depend on the words and the content only: kept in the content cache for each query, within the
+    # budget of new entries of whoever asked first. Keyed on what the page reads: the last « q » as the parser
+    # keeps it (MAX_QUERY_LENGTH characters at most, no NUL), whether it was cut, whether « q » was repeated; other
+    # parameters, or what lies past the cut, cannot multiply entries.
+    kept = parse_query(request.GET.get("q", ""))
+    text, truncated, repeated = kept.raw, kept.truncated, len(request.GET.getlist("q")) > 1
+    found = cached("search", text, truncated, repeated, build=lambda: _found(text, truncated, repeated),
+                   client=client_group(request))
     return render(request, "hub/search.html", {"found": found})
 
 
-def _found(raw, repeated):
-    parsed = prepare_query(raw)
+def _found(text, truncated, repeated):
+    parsed = prepare_query(text)  # already cut: ``truncated`` says whether it was
     fiches, total, sections, suggestion = [], 0, [], None
     if parsed:
         matches = (
@@ -84,7 +88,7 @@ def _found(raw, repeated):
         "total": total,
         "sections": sections,
         "suggestion": suggestion,
-        "truncated": parsed.truncated,
+        "truncated": truncated,
         "max_length": MAX_QUERY_LENGTH,
         "repeated": repeated,
     }

@@ -10,29 +10,29 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
-from core.content_cache import cached, canonical_query, detached_copy, shared_page
-from resources.catalogue import build_catalogue
+from core.clients import client_group
+from core.content_cache import PARTIAL_HEADER, cached, canonical_query, detached_copy, shared_page, wants_partial
+from resources.catalogue import build_catalogue, catalogue_params
 from resources.filters import oversized_facets
 from resources.models import Component, Fiche
-
-# Sent by static/js/catalogue.js: answer with the results partial only.
-PARTIAL_HEADER = "HTTP_X_HUB_PARTIAL"
 
 
 @shared_page
 def fiche_list(request):
-    too_many = oversized_facets(request.GET)
+    params = catalogue_params(request.GET)  # other parameters (utm_source…) are ignored
+    too_many = oversized_facets(params)
     if too_many:
         raise BadRequest(f"Trop de valeurs pour le filtre {', '.join(too_many)}.")
     # The results and facets depend on the query and the content only: the same for everyone, kept in the content
-    # cache for each query (unless some of it was ignored: a 400 is not worth keeping).
-    listing = cached("fiches", canonical_query(request.GET), build=lambda: _listing(request.GET),
-                     keep=lambda listing: listing.status == 200)
-    if request.META.get(PARTIAL_HEADER) == "1":
+    # cache for each query (unless some of it was ignored: a 400 is not worth keeping), within the budget of new
+    # entries of whoever asked first.
+    listing = cached("fiches", canonical_query(params), build=lambda: _listing(params),
+                     keep=lambda listing: listing.status == 200, client=client_group(request))
+    if wants_partial(request):
         response = HttpResponse(listing.html, status=listing.status)
     else:
         response = render(request, "resources/fiche_list.html", {"listing": listing}, status=listing.status)
-    patch_vary_headers(response, ["X-Hub-Partial"])
+    patch_vary_headers(response, [PARTIAL_HEADER])
     return response
 
 
