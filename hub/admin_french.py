@@ -73,6 +73,7 @@ GENDERS = {
     "diagnostic.valuationrates": MASCULINE,  # barème
     "diagnostic.organisation": FEMININE,
     "diagnostic.snapshot": FEMININE,  # année de chiffres
+    "diagnostic.visitor": MASCULINE,  # navigateur sans compte
     "diagnostic.activationdescriptor": FEMININE,  # description
     "diagnostic.recommendationrule": FEMININE,  # règle
 }
