@@ -41,6 +41,26 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} doit être un nombre entier (reçu : {raw!r}).") from None
 
 
+def env_site_url(name, default):
+    """A site's public address, ``https://hub.example.org`` or ``http://127.0.0.1:8000``: scheme and host only.
+
+    Links sent by e-mail start with it; a path, a query or credentials would end up in every link, so they are
+    refused rather than dropped.
+    """
+    raw = os.environ.get(name)
+    value = default if raw is None else raw.strip()
+    parsed = urlparse(value.rstrip("/"))
+    try:
+        port_ok = parsed.port is None or 0 < parsed.port
+    except ValueError:  # « :http », or a port above 65535
+        port_ok = False
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname or parsed.username or parsed.password or not port_ok:
+        raise ImproperlyConfigured(f"{name} doit être une adresse http(s)://nom-du-site[:port] (reçu : {value!r}).")
+    if parsed.path or parsed.params or parsed.query or parsed.fragment:
+        raise ImproperlyConfigured(f"{name} : seulement le protocole et le nom du site, sans chemin (reçu : {value!r}).")
+    return f"{parsed.scheme}://{parsed.netloc.lower()}"
+
+
 def parse_database_url(url, *, base_dir):
     """Turn ``sqlite:///relative.db``, ``sqlite:////abs.db`` or ``postgres://user:pw@host:port/name`` into DATABASES."""
     parsed = urlparse(url)

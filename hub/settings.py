@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from core.env import env_bool, env_int, env_list, parse_database_url
+from core.env import env_bool, env_int, env_list, env_site_url, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,16 @@ if not DEBUG and not ALLOWED_HOSTS:
 
 # HTTPS-only cookies, redirect and HSTS; on by default outside debug, off behind a plain-HTTP test server.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+
+# Links sent by e-mail (password reset, sign-up) start with this address, never with the request's Host header: a
+# forged Host, or just its port, would end up in the link. Default: `make run`'s address in debug, else the first
+# allowed host (which a wildcard cannot be).
+_first_host = ALLOWED_HOSTS[0] if ALLOWED_HOSTS else ""
+if not DEBUG and "HUB_SITE_URL" not in os.environ and (_first_host.startswith(".") or "*" in _first_host):
+    raise ImproperlyConfigured("HUB_SITE_URL est obligatoire quand DJANGO_ALLOWED_HOSTS commence par un joker.")
+HUB_SITE_URL = env_site_url(
+    "HUB_SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"{'https' if HTTPS else 'http'}://{_first_host}"
+)
 
 INSTALLED_APPS = [
     # Django's admin on the hub's site, in French with each model's gender (hub/admin_french.py).

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from core.env import env_bool, env_int, env_list, parse_database_url
+from core.env import env_bool, env_int, env_list, env_site_url, parse_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,6 +44,26 @@ def test_int_reader_names_the_variable(monkeypatch):
     monkeypatch.setenv("X_AGE", "soixante")
     with pytest.raises(ImproperlyConfigured, match="X_AGE"):
         env_int("X_AGE", 0)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("https://hub.example.org", "https://hub.example.org"),
+    (" https://Hub.Example.org/ ", "https://hub.example.org"),
+    ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+])
+def test_site_url_reader_keeps_scheme_and_host(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_SITE", raw)
+    assert env_site_url("X_SITE", "http://ignored") == expected
+
+
+@pytest.mark.parametrize("raw", [
+    "hub.example.org", "ftp://hub.example.org", "https://", "https://hub.example.org/compte/", "https://hub.example.org?a=1",
+    "https://moi:secret@hub.example.org", "https://hub.example.org:http", "https://hub.example.org:99999", "",
+])
+def test_site_url_reader_refuses_anything_but_an_address_and_names_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("X_SITE", raw)
+    with pytest.raises(ImproperlyConfigured, match="X_SITE"):
+        env_site_url("X_SITE", "http://ignored")
 
 
 def test_sqlite_url_is_relative_to_the_project():
@@ -202,3 +222,28 @@ def test_without_a_proxy_no_forwarded_header_is_trusted_for_https(proxies):
 def test_behind_a_proxy_its_forwarded_proto_header_says_https():
     assert _proxy_header(HUB_PROXY_COUNT="1") == "HTTP_X_FORWARDED_PROTO|https"
     assert _proxy_header(HUB_PROXY_COUNT="1", DJANGO_HTTPS="0") == "-"  # a plain-HTTP test server
+
+
+def _site_url(**env):
+    return _settings_printed("print(s.HUB_SITE_URL)", ("DJANGO_", "DATABASE_URL", "HUB_"), **env)[0]
+
+
+PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 60}
+
+
+def test_links_in_e_mails_go_to_the_first_allowed_host_in_production_and_to_make_run_in_development():
+    assert _site_url(**PRODUCTION, DJANGO_ALLOWED_HOSTS="hub.example.org,www.hub.example.org") == "https://hub.example.org"
+    assert _site_url(**PRODUCTION, DJANGO_ALLOWED_HOSTS="hub.example.org", DJANGO_HTTPS="0") == "http://hub.example.org"
+    assert _site_url(DJANGO_DEBUG="1") == "http://127.0.0.1:8000"
+    assert _site_url(**PRODUCTION, DJANGO_ALLOWED_HOSTS="*", HUB_SITE_URL="https://hub.example.org") == "https://hub.example.org"
+
+
+@pytest.mark.parametrize("env", [
+    {"DJANGO_ALLOWED_HOSTS": ".example.org"},
+    {"DJANGO_ALLOWED_HOSTS": "*"},
+    {"DJANGO_ALLOWED_HOSTS": "hub.example.org", "HUB_SITE_URL": "https://hub.example.org/hub/"},
+])
+def test_production_start_without_a_usable_site_address_fails_naming_hub_site_url(env):
+    result = _start_django(**PRODUCTION, **env)
+    assert result.returncode != 0
+    assert "HUB_SITE_URL" in result.stderr
