@@ -25,7 +25,7 @@ urlpatterns = [
     ),
     path(
         "compte/mot-de-passe-oublie/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             form_class=PasswordResetRequestForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
