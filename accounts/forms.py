@@ -14,6 +14,8 @@ def _normalise_email(value):
 
 
 class SignupForm(forms.Form):
+    """Checks what was typed, never the database: the same answer, in the same time, for any address."""
+
     email = forms.EmailField(
         label="Adresse e-mail", max_length=150, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -37,13 +39,8 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self):
-        email = _normalise_email(self.cleaned_data["email"])
-        users = get_user_model().objects.annotate(lower_email=Lower("email"))
-        if users.filter(lower_email=email).exists() or users.filter(username=email).exists():
-            raise forms.ValidationError(
-                "Un compte existe déjà avec cette adresse\u00a0: connectez-vous ou réinitialisez votre mot de passe."
-            )
-        return email
+        # Whether the address has an account is none of the form's business: the answer would tell (accounts.services).
+        return _normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -57,6 +54,35 @@ class SignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class SignupConfirmForm(forms.Form):
+    """Activating an account: the password chosen at sign-up, unless the link is opened in the browser that signed up.
+
+    Without it, someone who signed up with another person's address could have that person activate, by one click,
+    an account whose password the intruder knows.
+    """
+
+    password = forms.CharField(
+        label="Mot de passe choisi à l’inscription",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, ask_password=True, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if not ask_password:
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "Ce n’est pas le mot de passe choisi à l’inscription. Oublié\u00a0? Inscrivez-vous à nouveau avec la "
+                "même adresse\u00a0: un nouveau lien vous sera envoyé."
+            )
+        return password
 
 
 def login_username(typed):

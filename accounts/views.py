@@ -1,16 +1,17 @@
-"""Accounts: sign-up, log-in, account page, deletion, password reset.
+"""Accounts: sign-up and its confirmation, log-in, account page, deletion, password reset.
 
 What a visitor did before logging in joins the account through ``user_logged_in`` (hub/receivers.py).
 """
 
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -18,34 +19,59 @@ from django.urls import reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import throttle
-from accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm
+from accounts import services, throttle
+from accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupConfirmForm, SignupForm
 from accounts.models import Profile
 from core.after_response import after_response
 from core.redirects import posted, safe_next_url
 
 
+SIGNUP_SESSION_KEY = "hub_signup_browser_keys"
+
+
 @sensitive_post_parameters("password1", "password2")
 def signup(request):
+    """The same answer for every valid form: whether the address has an account is told by e-mail only, and the
+    work that depends on it (password hashing included) waits until the response is sent (accounts.services)."""
     if request.user.is_authenticated:
         return redirect("hub:dashboard")
     form = SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        try:
-            with transaction.atomic():
-                user = get_user_model().objects.create_user(
-                    username=email, email=email, password=form.cleaned_data["password1"]
-                )
-                Profile.objects.create(user=user, display_name=form.cleaned_data["display_name"])
-        except IntegrityError:
-            form.add_error("email", "Un compte existe déjà avec cette adresse.")
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Bienvenue ! Votre compte est créé et vous êtes connecté·e.")
-            return HttpResponseRedirect(safe_next_url(request, "hub:dashboard"))
+        # (Issue 15: a rate limit on sign-up e-mails goes here, before anything is queued.)
+        browser_key = secrets.token_urlsafe(16)
+        # This browser may then activate the account without typing the password again (signup_confirm).
+        request.session[SIGNUP_SESSION_KEY] = [*request.session.get(SIGNUP_SESSION_KEY, [])[-4:], browser_key]
+        after_response(
+            services.signup_request, email=form.cleaned_data["email"], password=form.cleaned_data["password1"],
+            display_name=form.cleaned_data["display_name"], next_url=safe_next_url(request, "hub:dashboard"),
+            browser_key=browser_key,
+        )
+        return redirect("accounts:signup_done")
     ctx = {"form": form, "next": safe_next_url(request, "hub:dashboard")}
     return render(request, "accounts/signup.html", ctx, status=400 if form.errors else 200)
+
+
+def signup_done(request):
+    return render(request, "accounts/signup_done.html")
+
+
+@sensitive_post_parameters("password")
+def signup_confirm(request, uidb64, token):
+    """Opening the link shows a button (mail scanners open links too: a GET changes nothing); the button activates
+    the account and logs in, so that ``user_logged_in`` brings in what the visitor did before (hub/receivers.py)."""
+    user = services.pending_account(uidb64, token)
+    if user is None:
+        return render(request, "accounts/signup_confirm.html", {"validlink": False})
+    same_browser = request.GET.get(services.BROWSER_PARAMETER, "") in request.session.get(SIGNUP_SESSION_KEY, [])
+    form = SignupConfirmForm(user, posted(request), ask_password=not same_browser)
+    if request.method == "POST" and form.is_valid():
+        services.signup_activate(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop(SIGNUP_SESSION_KEY, None)
+        messages.success(request, "Bienvenue\u00a0! Votre compte est activé et vous êtes connecté·e.")
+        return HttpResponseRedirect(safe_next_url(request, "hub:dashboard"))
+    ctx = {"validlink": True, "form": form, "email": user.email, "next": safe_next_url(request, "hub:dashboard")}
+    return render(request, "accounts/signup_confirm.html", ctx, status=400 if form.errors else 200)
 
 
 class LoginView(auth_views.LoginView):

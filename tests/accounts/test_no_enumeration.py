@@ -4,15 +4,19 @@ L5): what depends on it travels by e-mail, sent after the response, with links o
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.signup import SIGNUP_SENT, request_sign_up
 from tests.wsgi_server import wsgi_server
 
 pytestmark = pytest.mark.django_db
 
+User = get_user_model()
+STRONG = "un-mot-de-passe-solide"
 RESET = "/compte/mot-de-passe-oublie/"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
@@ -68,3 +72,76 @@ def test_the_reset_link_is_on_the_configured_site_whatever_the_host_header(learn
     body = mail.outbox[0].body
     assert f"\n{site}/compte/reinitialisation/" in body
     assert "127.0.0.1:1" not in body
+
+
+# Sign-up
+
+
+def test_a_sign_up_answers_the_same_for_an_address_with_an_account_and_a_new_one_and_mails_after_the_response(learner):
+    fields = {"display_name": "", "password1": STRONG, "password2": STRONG}
+    with wsgi_server() as send:
+        existing, existing_queries, existing_during = _served(send, "POST", "/compte/inscription/",
+                                                              {**fields, "email": "ALICE@example.org"})
+        new, new_queries, new_during = _served(send, "POST", "/compte/inscription/", {**fields, "email": "dana@example.org"})
+    assert _shape(existing) == _shape(new)
+    assert existing.status == "302 Found" and existing.header("Location") == SIGNUP_SENT
+    # The request only saved the visitor's session: no account was looked up, no password hashed, nothing sent.
+    assert len(existing_queries) == len(new_queries)
+    assert not [sql for sql in existing_queries + new_queries if "auth_user" in sql]
+    assert existing_during == new_during == []
+    told, confirm = mail.outbox
+    assert (told.to, confirm.to) == (["alice@example.org"], ["dana@example.org"])
+    assert User.objects.filter(email__iexact="alice@example.org").count() == 1
+    learner.refresh_from_db()
+    assert learner.check_password("pw-alice-123")
+
+
+def test_the_page_after_a_sign_up_is_the_same_for_an_address_with_an_account_and_a_new_one(learner):
+    pages = []
+    for email in ("alice@example.org", "dana@example.org"):
+        response = Client().post("/compte/inscription/", {"email": email, "password1": STRONG, "password2": STRONG},
+                                 follow=True)
+        pages.append((response.status_code, response.redirect_chain, _same_page(response.content.decode())))
+    assert pages[0] == pages[1]
+    assert pages[0][0] == 200 and "Consultez votre messagerie" in pages[0][2]
+
+
+def test_the_owner_of_an_existing_account_is_told_by_email_how_to_log_in(learner, settings):
+    settings.HUB_SITE_URL = "https://hub.example.org"
+    message = request_sign_up(Client(), {"email": "Alice@Example.org", "display_name": "Visitez https://arnaque.example",
+                                         "password1": STRONG, "password2": STRONG})
+    assert message.to == ["alice@example.org"]
+    assert message.subject == "Vous avez déjà un compte sur le hub des modèles socio-économiques"
+    assert "vous avez déjà un compte\u00a0: aucun autre n’a été créé." in message.body
+    assert "https://hub.example.org/compte/connexion/" in message.body
+    assert "https://hub.example.org/compte/mot-de-passe-oublie/" in message.body
+    assert "arnaque" not in message.body  # what a stranger typed never reaches someone else's mailbox
+
+
+def test_an_account_that_has_logged_in_and_was_deactivated_is_not_revived_by_a_sign_up(learner):
+    learner.is_active = False
+    learner.save()
+    User.objects.filter(pk=learner.pk).update(last_login="2024-01-01T00:00:00Z")
+    message = request_sign_up(Client(), {"email": "alice@example.org", "password1": STRONG, "password2": STRONG})
+    assert "vous avez déjà un compte" in message.body
+    learner.refresh_from_db()
+    assert not learner.is_active and learner.check_password("pw-alice-123")
+
+
+# Log-in
+
+
+def _login_page(username, password):
+    response = Client().post("/compte/connexion/", {"username": username, "password": password})
+    return response.status_code, _same_page(response.content.decode()).replace(username, "ADRESSE")
+
+
+def test_log_in_answers_the_same_for_an_unknown_address_a_wrong_password_and_an_unconfirmed_account(learner):
+    request_sign_up(Client(), {"email": "dana@example.org", "password1": STRONG, "password2": STRONG})
+    assert User.objects.get(email="dana@example.org").is_active is False
+    wrong_password = _login_page("alice@example.org", "pas-le-bon")
+    unknown = _login_page("personne@example.org", "pas-le-bon")
+    unconfirmed = _login_page("dana@example.org", STRONG)  # the right password, not yet confirmed
+    assert wrong_password == unknown == unconfirmed
+    assert wrong_password[0] == 400
+    assert "Adresse e-mail ou mot de passe incorrect." in wrong_password[1]

@@ -10,6 +10,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.a11y import axe_violations
+from tests.browser.mailbox import activation_path
 
 NAME = "Les Jardins partagés du Val"
 EMAIL, PASSWORD = "jardins@example.org", "des-legumes-et-des-liens-2026"
@@ -238,6 +239,11 @@ def test_visitor_enters_three_years_follows_the_public_share_deletes_a_year_then
     page.fill("#id_email", EMAIL)
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
+    page.locator(".hub-form-page button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Consultez votre messagerie")
+    _audit(page, audited, "inscription envoyée")
+    page.goto(activation_path())
+    _audit(page, audited, "activation du compte")
     page.locator(".hub-form-page button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/mon-modele/\d+/$"))  # back to the diagnostic the visitor was on
     expect(page.locator('[role="status"]').filter(has_text="rattaché")).to_be_visible()

@@ -10,6 +10,7 @@ from parcours.models import Status, Step
 from parcours.services import progress_set_note, progress_set_status
 from tests.browser.a11y import axe_violations
 from tests.browser.keyboard import tab_to
+from tests.browser.mailbox import activation_path
 
 PARCOURS = "/parcours/qualifier-son-modele/"
 EMAIL, PASSWORD = "camille@example.org", "un-parcours-bien-suivi-2026"
@@ -69,7 +70,12 @@ def test_visitor_follows_two_steps_signs_up_and_resumes_at_the_third(page, keybo
     person.fill("#id_password1", PASSWORD)
     person.fill("#id_password2", PASSWORD)
     person.activate(".hub-form-page button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Consultez votre messagerie")
+    page.goto(activation_path())  # the link of the e-mail, in the browser that signed up: no password asked
+    expect(page.locator("h1")).to_have_text("Activer mon compte")
+    person.activate(".hub-form-page button[type=submit]")
     expect(page).to_have_url(_step_url("diversite"))  # back where the person was
+    expect(page.locator('.hub-alert[role="status"]').filter(has_text="ajoutée à votre compte")).to_be_visible()
     person.activate('.hub-nav a[href="/mon-espace/"]')
     expect(page).to_have_url(re.compile(r"/mon-espace/$"))
     expect(page.locator(".hub-parcours-card .hub-progress__label")).to_contain_text("2 sur 4 étapes (50")

@@ -11,6 +11,7 @@ from diagnostic.models import Organisation, Snapshot, Visitor
 from diagnostic.ownership import SESSION_KEY, visitor_key
 from diagnostic.services import diagnostic_claim_session
 from tests.factories import give_to_browser, make_organisation
+from tests.signup import sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -149,8 +150,7 @@ def _visitor_fills(client, name="Le Fournil"):
 def test_signing_up_claims_the_visitors_diagnostics(visitor):
     first = _visitor_fills(visitor, "Le Fournil")
     second = _visitor_fills(visitor, "La Forge")
-    response = visitor.post("/compte/inscription/", {"email": "dana@example.org", "password1": STRONG,
-                                                     "password2": STRONG})
+    response = sign_up(visitor, {"email": "dana@example.org", "password1": STRONG, "password2": STRONG})
     assert response.status_code == 302
     dana = User.objects.get(email="dana@example.org")
     assert {o.pk for o in Organisation.objects.filter(user=dana)} == {first.pk, second.pk}
@@ -167,8 +167,8 @@ def test_the_sign_up_link_of_the_result_page_brings_back_to_the_claimed_diagnost
     page = visitor.get(f"/mon-modele/{organisation.pk}/").content.decode()
     link = f'href="/compte/inscription/?next=/mon-modele/{organisation.pk}/"'
     assert link in page
-    response = visitor.post(f"/compte/inscription/?next=/mon-modele/{organisation.pk}/",
-                            {"email": "dana@example.org", "password1": STRONG, "password2": STRONG}, follow=True)
+    response = sign_up(visitor, {"email": "dana@example.org", "password1": STRONG, "password2": STRONG},
+                       url=f"/compte/inscription/?next=/mon-modele/{organisation.pk}/", follow=True)
     assert response.redirect_chain == [(f"/mon-modele/{organisation.pk}/", 302)]
     assert response.status_code == 200
     assert link not in response.content.decode()
@@ -176,8 +176,7 @@ def test_the_sign_up_link_of_the_result_page_brings_back_to_the_claimed_diagnost
 
 def test_signing_up_says_the_diagnostic_was_claimed(visitor):
     _visitor_fills(visitor)
-    response = visitor.post("/compte/inscription/", {"email": "dana@example.org", "password1": STRONG,
-                                                     "password2": STRONG}, follow=True)
+    response = sign_up(visitor, {"email": "dana@example.org", "password1": STRONG, "password2": STRONG}, follow=True)
     text = response.content.decode().replace("\u00a0", " ")
     assert "Votre diagnostic « Mon modèle socio-économique » a été rattaché à votre compte." in text
 

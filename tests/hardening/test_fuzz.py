@@ -27,6 +27,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from accounts.services import signup_token_generator
 from parcours import services
 from accounts.models import Profile
 from parcours.models import Status
@@ -158,6 +159,12 @@ PATH_ARGUMENTS = {
     "parcours:fiche_save": lambda w, who: [{"slug": SLUGS["fiche"]}] * 3 + [{"slug": SLUGS["draft"]}],
     "accounts:account": _none,
     "accounts:signup": _none,
+    "accounts:signup_done": _none,
+    "accounts:signup_confirm": lambda w, who: [
+        {"uidb64": w.pending_uid, "token": w.pending_token},
+        {"uidb64": w.pending_uid, "token": "abc-123"},
+        {"uidb64": w.alice_uid, "token": w.alice_token},  # a reset token is no confirmation token
+    ],
     "accounts:login": _none,
     "accounts:logout": _none,
     "accounts:account_delete": _none,
@@ -210,6 +217,7 @@ FORMS = {
         "email": "nouvelle@example.org", "display_name": "Nouvelle Personne", "password1": STRONG, "password2": STRONG,
         "next": "/mon-espace/",
     },
+    "accounts:signup_confirm": lambda w: {"password": STRONG, "next": "/mon-espace/"},
     "accounts:login": lambda w: {"username": "alice@example.org", "password": ALICE_PASSWORD, "next": "/mon-espace/"},
     "accounts:logout": lambda w: {},
     "accounts:password_reset": lambda w: {"email": "alice@example.org"},
@@ -244,6 +252,7 @@ GET_ONLY = {
         "sitemap", "favicon.ico", "robots.txt", "parcours:list", "parcours:detail", "parcours:attestation",
         "parcours:attestation_depth", "parcours:step", "hub:dashboard", "parcours:notes_export",
         "accounts:password_change_done", "accounts:password_reset_done", "accounts:password_reset_complete",
+        "accounts:signup_done",
         "diagnostic:detail", "diagnostic:report", "diagnostic:export", "hub:home", "resources:referentiel",
         "hub:search", "resources:fiche_list", "resources:fiche_detail", "resources:lever_detail",
         "resources:component_detail", "hub:accessibility", "hub:legal", "hub:site_map",
@@ -268,6 +277,8 @@ class World:
     other_lever_slug: str
     alice_uid: str
     alice_token: str
+    pending_uid: str
+    pending_token: str
     fiche: object
     steps: list
     parcours: object
@@ -285,6 +296,10 @@ def _build_world():
     # The personas of tests/conftest.py, which are built per test.
     learner = get_user_model().objects.create_user(username="alice", email="alice@example.org", password=ALICE_PASSWORD)
     other_learner = get_user_model().objects.create_user(username="bob", email="bob@example.org", password="pw-bob-123")
+    # Signed up, not confirmed yet.
+    pending = get_user_model().objects.create_user(
+        username="dana@example.org", email="dana@example.org", password=STRONG, is_active=False
+    )
     lever = make_lever(slug=SLUGS["lever"])
     other_lever = make_lever()
     component = make_component(lever, slug=SLUGS["component"])
@@ -323,6 +338,7 @@ def _build_world():
         visitor_org=visitor_org, bob_org=bob_org, flat_step_slug=flat_step.slug,
         other_lever_slug=other_lever.slug, alice_uid=urlsafe_base64_encode(force_bytes(learner.pk)),
         alice_token=default_token_generator.make_token(learner), fiche=fiche, steps=steps, parcours=parcours,
+        pending_uid=urlsafe_base64_encode(force_bytes(pending.pk)), pending_token=signup_token_generator.make_token(pending),
     )
 
 

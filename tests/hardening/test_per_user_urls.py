@@ -210,6 +210,10 @@ def _step(suffix=""):
     return lambda w, owner: [f"/parcours/parcours-plat/etape-1/{suffix}"]
 
 
+def _uid(user):
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
 def _reset_link(w, owner):
     return [f"/compte/reinitialisation/{urlsafe_base64_encode(force_bytes(w.alice.pk))}/"
             f"{default_token_generator.make_token(w.alice)}/"]
@@ -284,6 +288,10 @@ PUBLIC = {
     "favicon.ico": lambda w: "/favicon.ico",
     "robots.txt": lambda w: "/robots.txt",
     "accounts:signup": lambda w: "/compte/inscription/",
+    "accounts:signup_done": lambda w: "/compte/inscription/envoyee/",
+    # The token in the address is the credential of an account not yet active (tests/accounts/
+    # test_signup_confirmation.py); with a made-up one, alice's id gives nothing.
+    "accounts:signup_confirm": lambda w: f"/compte/inscription/confirmation/{_uid(w.alice)}/abc-123/",
     "accounts:login": lambda w: "/compte/connexion/",
     "accounts:logout": lambda w: "/compte/deconnexion/",  # POST only, and on the caller's own session
     "accounts:password_reset": lambda w: "/compte/mot-de-passe-oublie/",

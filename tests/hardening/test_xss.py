@@ -28,6 +28,7 @@ from tests.factories import (
     make_step,
     make_vocabulary,
 )
+from tests.signup import confirmation_link, request_sign_up, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -421,7 +422,7 @@ def test_display_names_are_never_executed(payload, learner, client):
 def test_display_names_given_at_sign_up_are_never_executed(payload, client):
     name = f"{MARKER} {payload}"[:150]
     fields = {"email": "nouvelle@example.org", "display_name": name, "password1": STRONG, "password2": STRONG}
-    assert client.post("/compte/inscription/", fields).status_code == 302
+    assert sign_up(client, fields).status_code == 302
     assert_safe(client.get("/compte/"), payload, "/compte/", shows=MARKER)
     # A refused sign-up gives the form back with the name in it.
     refused = Client().post("/compte/inscription/", {**fields, "password2": "autre"})
@@ -500,8 +501,12 @@ def test_log_in_never_redirects_off_the_site(payload, learner):
 
 @pytest.mark.parametrize("payload", NEXT_VALUES, ids=NEXT_IDS)
 def test_sign_up_never_redirects_off_the_site(payload):
+    """The ``next`` of the form travels in the e-mailed link, to the page that activates the account."""
+    client = Client()
     fields = {"email": "nouvelle@example.org", "password1": STRONG, "password2": STRONG, "next": payload}
-    response = Client().post("/compte/inscription/", fields)
+    path = confirmation_link(request_sign_up(client, fields))[1]
+    assert_safe(client.get(path), payload, "the activation page")
+    response = client.post(path)
     assert response.status_code == 302 and _stays_on_site(response["Location"]), response["Location"]
 
 
@@ -519,9 +524,14 @@ def test_saving_a_fiche_never_redirects_off_the_site(payload):
 @pytest.mark.parametrize("target", ["mon-espace", "x", "admin:index"])
 def test_a_next_without_slash_or_dot_falls_back_instead_of_failing(url, fields, target):
     """Bug found here: core.redirects.safe_next_url accepts « mon-espace » (a relative address on this site), then
-    django.shortcuts.redirect() reads a string without « / » or « . » as a URL pattern name: NoReverseMatch, 500."""
+    django.shortcuts.redirect() reads a string without « / » or « . » as a URL pattern name: NoReverseMatch, 500.
+    A sign-up redirects with its ``next`` once the e-mailed link activates the account."""
     make_fiche(slug="fiche-xss")
-    response = Client().post(url, {**fields, "next": target})
+    client = Client()
+    if url == "/compte/inscription/":
+        response = sign_up(client, {**fields, "next": target})
+    else:
+        response = client.post(url, {**fields, "next": target})
     assert response.status_code == 302
 
 

@@ -5,6 +5,7 @@ from parcours import services
 from parcours.models import Enrolment, SavedFiche, StepProgress
 from parcours.services import merge_notes, progress_merge_session
 from tests.factories import make_fiche, make_parcours
+from tests.signup import sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_visitor_progress_moves_into_the_new_account_at_sign_up(visitor):
     _set_status(visitor, second, "non_concernee")
     _set_note(visitor, third, "Une idée pour plus tard.")
 
-    assert visitor.post("/compte/inscription/", SIGNUP).status_code == 302
+    assert sign_up(visitor, SIGNUP).status_code == 302
 
     user = User.objects.get(email="dana@example.org")
     assert _progress(user) == {
@@ -60,14 +61,14 @@ def test_session_progress_is_removed_once_merged(visitor):
     step = _steps(make_parcours(steps=1))[0]
     _set_status(visitor, step, "en_cours")
     assert "hub_parcours" in visitor.session
-    visitor.post("/compte/inscription/", SIGNUP)
+    sign_up(visitor, SIGNUP)
     assert "hub_parcours" not in visitor.session
 
 
 def test_the_chosen_depth_is_kept_at_sign_up(visitor):
     parcours = make_parcours(steps=2, depths=("decouverte", "approfondissement"))
     visitor.post(f"/parcours/{parcours.slug}/commencer/", {"niveau": "approfondissement"})
-    visitor.post("/compte/inscription/", SIGNUP)
+    sign_up(visitor, SIGNUP)
     user = User.objects.get(email="dana@example.org")
     assert Enrolment.objects.get(user=user, parcours=parcours).depth == "approfondissement"
 
@@ -76,12 +77,12 @@ def test_sign_up_tells_how_many_steps_were_added(visitor):
     first, second = _steps(make_parcours(steps=2))
     _set_status(visitor, first, "terminee")
     _set_status(visitor, second, "en_cours")
-    response = visitor.post("/compte/inscription/", SIGNUP, follow=True)
+    response = sign_up(visitor, SIGNUP, follow=True)
     assert "ajoutée à votre compte (2 étapes)" in response.content.decode()
 
 
 def test_sign_up_without_visitor_progress_creates_no_row(visitor):
-    visitor.post("/compte/inscription/", SIGNUP)
+    sign_up(visitor, SIGNUP)
     user = User.objects.get(email="dana@example.org")
     assert not StepProgress.objects.filter(user=user).exists()
     assert not Enrolment.objects.filter(user=user).exists()
@@ -180,7 +181,7 @@ def test_a_parcours_deleted_meanwhile_is_ignored(visitor, learner):
     parcours = make_parcours(steps=1)
     _set_status(visitor, _steps(parcours)[0], "terminee")
     parcours.delete()
-    assert visitor.post("/compte/inscription/", SIGNUP).status_code == 302
+    assert sign_up(visitor, SIGNUP).status_code == 302
     user = User.objects.get(email="dana@example.org")
     assert not StepProgress.objects.filter(user=user).exists()
     assert not Enrolment.objects.filter(user=user).exists()
@@ -201,7 +202,7 @@ def test_saved_fiches_are_merged_at_login(visitor, learner):
 def test_saved_fiches_are_merged_at_sign_up(visitor):
     fiche = make_fiche()
     visitor.post(f"/mon-espace/fiches/{fiche.slug}/")
-    visitor.post("/compte/inscription/", SIGNUP)
+    sign_up(visitor, SIGNUP)
     assert SavedFiche.objects.filter(user__email="dana@example.org", fiche=fiche).exists()
 
 
