@@ -7,7 +7,7 @@ journeys of the other browser files run on both databases.
 import json
 import re
 import xml.etree.ElementTree as ElementTree
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 from urllib.request import urlopen
 
 import pytest
@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from diagnostic.models import Organisation, Snapshot
 from accounts.models import Profile
+from accounts.services import confirmation_link
 from parcours.models import Status, Step
 from parcours.services import fiche_set_saved, progress_set_note, progress_set_status
 from resources.models import Fiche
@@ -137,6 +138,8 @@ def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
         "/recherche/?q=partenarait",
         "/fiches/?page=99",
         "/mon-espace/",
+        "/compte/inscription/envoyee/",
+        "/compte/inscription/confirmation/MQ/lien-perime/",
         "/admin/login/",
         "/une-page-qui-n-existe-pas/",
     ]
@@ -220,6 +223,14 @@ def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
     page.goto("/compte/reinitialisation/MQ/lien-perime/")
     audit("lien de réinitialisation périmé")
     page.context.clear_cookies()  # a visitor again
+    # A sign-up's link opened in another browser than the one that signed up: the password is asked.
+    pending = django_user_model.objects.create_user(username="attente@example.org", email="attente@example.org",
+                                                    password=PASSWORD, is_active=False)
+    activation = urlsplit(confirmation_link(pending, "/mon-espace/", "un-autre-navigateur"))
+    page.goto(f"{activation.path}?{activation.query}")
+    audit("activation du compte dans un autre navigateur")
+    _submit_with_errors(page, f"{activation.path}?{activation.query}", {"#id_password": "faux"})
+    audit("activation du compte avec erreur")
     _submit_with_errors(
         page, "/admin/login/", {"#id_username": "personne", "#id_password": "faux"}, submit="#login-form [type=submit]"
     )

@@ -181,6 +181,7 @@ PAGES = [
     "/recherche/?q=b%C3%A9n%C3%A9voles",
     "/mon-espace/",
     "/compte/inscription/",
+    "/compte/inscription/envoyee/",
 ]
 
 
