@@ -80,7 +80,8 @@ class SignupConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(
                 "Ce n’est pas le mot de passe choisi à l’inscription. Oublié\u00a0? Inscrivez-vous à nouveau avec la "
-                "même adresse\u00a0: un nouveau lien vous sera envoyé."
+                "même adresse\u00a0: un nouveau lien vous sera envoyé.",
+                code="password_incorrect",
             )
         return password
 

@@ -64,13 +64,26 @@ def signup_confirm(request, uidb64, token):
         return render(request, "accounts/signup_confirm.html", {"validlink": False})
     same_browser = request.GET.get(services.BROWSER_PARAMETER, "") in request.session.get(SIGNUP_SESSION_KEY, [])
     form = SignupConfirmForm(user, posted(request), ask_password=not same_browser)
-    if request.method == "POST" and form.is_valid():
-        services.signup_activate(user=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        request.session.pop(SIGNUP_SESSION_KEY, None)
-        messages.success(request, "Bienvenue\u00a0! Votre compte est activé et vous êtes connecté·e.")
-        return HttpResponseRedirect(safe_next_url(request, "hub:dashboard"))
     ctx = {"validlink": True, "form": form, "email": user.email, "next": safe_next_url(request, "hub:dashboard")}
+    if request.method == "POST":
+        username = user.get_username()
+        # A password asked is a password checked under the log-in limits (accounts.throttle).
+        wait = throttle.begin(request, username) if not same_browser else 0
+        if wait:
+            ctx["form"] = _refused(form, throttle.wait_message(wait, WRONG_PASSWORDS))
+            return render(request, "accounts/signup_confirm.html", ctx, status=429)
+        if form.is_valid():
+            if not same_browser:
+                throttle.succeeded(request, username)
+            services.signup_activate(user=user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop(SIGNUP_SESSION_KEY, None)
+            messages.success(request, "Bienvenue\u00a0! Votre compte est activé et vous êtes connecté·e.")
+            response = HttpResponseRedirect(ctx["next"])
+            throttle.remember_browser(request, response, username)
+            return response
+        if not same_browser and not form.has_error("password", "password_incorrect"):
+            throttle.not_checked(request, username)
     return render(request, "accounts/signup_confirm.html", ctx, status=400 if form.errors else 200)
 
 

@@ -143,3 +143,15 @@ def test_the_link_of_an_account_already_active_is_void(visitor, learner):
 def test_the_link_keeps_where_the_person_was_going(visitor):
     response = sign_up(visitor, {**DANA, "next": "/parcours/"}, url="/compte/inscription/?next=/parcours/")
     assert response["Location"] == "/parcours/"
+
+
+def test_passwords_typed_on_the_activation_page_are_under_the_log_in_limits(visitor):
+    path = confirmation_link(request_sign_up(visitor, DANA))[1]
+    elsewhere = Client()
+    for _ in range(3):
+        assert elsewhere.post(path, {"password": OTHER}).status_code == 400
+    locked = elsewhere.post(path, {"password": STRONG})  # the right one, too late: nothing is checked
+    assert locked.status_code == 429
+    assert "Trop de mots de passe erronés" in locked.content.decode()
+    assert not _dana().is_active
+    assert visitor.post(path)["Location"] == "/mon-espace/"  # the browser that signed up types no password
