@@ -11,6 +11,7 @@ address would let the owner of the mailbox activate it again.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
 
@@ -30,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 # The query parameter of a confirmation link that names the browser the sign-up came from (see the view).
 BROWSER_PARAMETER = "navigateur"
+# A sign-up never activated is deleted this many days after it was last asked for (its link lasts one day): anyone
+# may type anyone's address, which the hub must not keep.
+UNCONFIRMED_DAYS = 7
 
 
 class SignupTokenGenerator(PasswordResetTokenGenerator):
@@ -96,7 +101,8 @@ def _save_pending(user, email, password, display_name):
         user = get_user_model().objects.create_user(username=email, email=email, password=password, is_active=False)
     else:
         user.set_password(password)
-        user.save(update_fields=["password"])
+        user.date_joined = timezone.now()  # the pruning counts from the latest sign-up
+        user.save(update_fields=["password", "date_joined"])
     Profile.objects.update_or_create(user=user, defaults={"display_name": display_name})
     return user
 
@@ -127,3 +133,10 @@ def signup_activate(*, user):
     """The link was followed: the account may log in. The log-in that follows voids the link."""
     user.is_active = True
     user.save(update_fields=["is_active"])
+
+
+def signup_prune_unconfirmed(*, now=None, days=UNCONFIRMED_DAYS):
+    """Delete the accounts still waiting for their confirmation ``days`` after their last sign-up; returns how many."""
+    limit = (now or timezone.now()) - timedelta(days=days)
+    pending = get_user_model().objects.filter(is_active=False, last_login__isnull=True, date_joined__lt=limit)
+    return pending.delete()[1].get(get_user_model()._meta.label, 0)

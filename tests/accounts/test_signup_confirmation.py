@@ -1,13 +1,19 @@
 """The link e-mailed at sign-up: it activates the account and logs in, once; anywhere but the browser that signed
 up, it asks for the password chosen then."""
 
+from datetime import timedelta
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import Profile
 from accounts.services import signup_token_generator
 from parcours.models import StepProgress
 from tests.factories import make_parcours
@@ -155,3 +161,19 @@ def test_passwords_typed_on_the_activation_page_are_under_the_log_in_limits(visi
     assert "Trop de mots de passe erronés" in locked.content.decode()
     assert not _dana().is_active
     assert visitor.post(path)["Location"] == "/mon-espace/"  # the browser that signed up types no password
+
+
+def test_sign_ups_never_activated_are_deleted_a_week_after_the_last_request(visitor, learner):
+    request_sign_up(visitor, DANA)
+    request_sign_up(visitor, {**DANA, "email": "eve@example.org"})
+    week_ago = timezone.now() - timedelta(days=7, minutes=1)
+    User.objects.filter(email="dana@example.org").update(date_joined=week_ago)
+    User.objects.filter(email="eve@example.org").update(date_joined=week_ago)
+    request_sign_up(visitor, {**DANA, "email": "eve@example.org"})  # asked again: a week from now
+    # Inactive but has logged in: deactivated by staff, not a sign-up.
+    User.objects.filter(pk=learner.pk).update(is_active=False, date_joined=week_ago, last_login=week_ago)
+    out = StringIO()
+    call_command("prune_signups", stdout=out)
+    assert out.getvalue() == "1 inscription non activée supprimée.\n"
+    assert sorted(User.objects.values_list("email", flat=True)) == ["alice@example.org", "eve@example.org"]
+    assert not Profile.objects.filter(display_name="Dana Dupont", user__email="dana@example.org").exists()
