@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -81,6 +82,9 @@ def signup_request(*, email, password, display_name, next_url, browser_key):
     for _ in range(2):  # a second try when a concurrent sign-up of the same address created the account first
         accounts = _accounts_for(email)
         if any(not _is_pending(user, email) for user in accounts):
+            # Hashed all the same, and thrown away: the worker stays busy as long as for a new account, so a request
+            # that waits for this worker cannot tell the two apart either (as ModelBackend does for unknown users).
+            make_password(password)
             send_account_email("signup_existing", email, {
                 "login_url": site_address(reverse("accounts:login")),
                 "reset_url": site_address(reverse("accounts:password_reset")),

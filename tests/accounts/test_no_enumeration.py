@@ -2,9 +2,11 @@
 L5): what depends on it travels by e-mail, sent after the response, with links on the configured site address."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -146,3 +148,14 @@ def test_log_in_answers_the_same_for_an_unknown_address_a_wrong_password_and_an_
     assert wrong_password == unknown == unconfirmed
     assert wrong_password[0] == 400
     assert "Adresse e-mail ou mot de passe incorrect." in wrong_password[1]
+
+
+def test_the_work_after_a_sign_up_hashes_a_password_whether_the_address_has_an_account_or_not(learner):
+    """The worker stays busy as long in both cases: a request that waits for it learns nothing either."""
+    fields = {"display_name": "", "password1": STRONG, "password2": STRONG}
+    hashed = []
+    for email in ("alice@example.org", "dana@example.org"):
+        with mock.patch.object(MD5PasswordHasher, "encode", autospec=True, side_effect=MD5PasswordHasher.encode) as encode:
+            request_sign_up(Client(), {**fields, "email": email})
+        hashed.append(encode.call_count)
+    assert hashed == [1, 1]
