@@ -11,7 +11,8 @@ failures behind them get one check, not six.
   account for everyone), 15 minutes, except for a browser this account already logged in from or reset its
   password in (a signed cookie): during a storm against an account, its owner still gets in.
 - A password reset through the e-mail lifts every lock on the account.
-- Password reset requests: 3 an hour for one address e-mail, 10 an hour from one network address.
+- E-mails asked for (password reset, sign-up): 3 an hour to one e-mail address, 10 an hour from one network
+  address, whether or not an account exists (the limits tell nothing about it).
 
 Django-axes was considered (README « Sécurité »): it applies one failure limit to all its parameter sets, has no
 progressive wait and no exemption for the owner's browser.
@@ -52,8 +53,8 @@ SLOW_WAIT = datetime.timedelta(seconds=30)
 PAIR = Rule("pair", limit=5, window=15 * MINUTE, slow_from=3)
 ADDRESS = Rule("address", limit=20, window=15 * MINUTE)
 ACCOUNT = Rule("account", limit=50, window=15 * MINUTE, spares_known_browsers=True)
-RESET_EMAIL = Rule("reset-email", limit=3, window=60 * MINUTE)
-RESET_ADDRESS = Rule("reset-address", limit=10, window=60 * MINUTE)
+MAIL_TO = Rule("mail-to", limit=3, window=60 * MINUTE)
+MAIL_FROM = Rule("mail-from", limit=10, window=60 * MINUTE)
 
 
 def _now():
@@ -137,10 +138,10 @@ def lift(username):
     AttemptCount.objects.filter(account=account_of(username)).delete()
 
 
-def begin_reset_request(request, email):
-    """Before sending a reset e-mail: seconds to wait, or 0 (counted)."""
-    entries = [(_hash("reset-email", (email or "").strip().lower()), "", RESET_EMAIL),
-               (_hash("reset-address", client_address(request)), "", RESET_ADDRESS)]
+def begin_email_request(request, email):
+    """Before queuing an e-mail someone asked for (reset, sign-up): seconds to wait, or 0 (counted)."""
+    entries = [(_hash("mail-to", (email or "").strip().lower()), "", MAIL_TO),
+               (_hash("mail-from", client_address(request)), "", MAIL_FROM)]
     return _reserve(entries)
 
 
@@ -188,14 +189,15 @@ def throttled_admin_login(login_view):
     return view
 
 
-def wait_message(seconds, tried="tentatives de connexion infructueuses"):
+TOO_MANY_EMAILS = "demandes d’e-mail"
+
+
+def wait_message(seconds, tried="tentatives de connexion infructueuses", *, reset_hint=True):
     if seconds < 60:
         count = max(1, round(seconds))
         delay = f"{count}\u00a0seconde{'s' if count > 1 else ''}"
     else:
         count = max(1, round(seconds / 60))
         delay = f"{count}\u00a0minute{'s' if count > 1 else ''}"
-    return (
-        f"Trop de {tried}\u00a0: par sécurité, réessayez dans "
-        f"{delay}, ou réinitialisez votre mot de passe."
-    )
+    hint = ", ou réinitialisez votre mot de passe" if reset_hint else ""
+    return f"Trop de {tried}\u00a0: par sécurité, réessayez dans {delay}{hint}."

@@ -37,7 +37,11 @@ def signup(request):
         return redirect("hub:dashboard")
     form = SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        # (Issue 15: a rate limit on sign-up e-mails goes here, before anything is queued.)
+        wait = throttle.begin_email_request(request, form.cleaned_data["email"])
+        if wait:
+            form = _refused(form, _email_wait_message(wait))
+            ctx = {"form": form, "next": safe_next_url(request, "hub:dashboard")}
+            return render(request, "accounts/signup.html", ctx, status=429)
         browser_key = secrets.token_urlsafe(16)
         # This browser may then activate the account without typing the password again (signup_confirm).
         request.session[SIGNUP_SESSION_KEY] = [*request.session.get(SIGNUP_SESSION_KEY, [])[-4:], browser_key]
@@ -138,6 +142,11 @@ def _refused(form, message):
 WRONG_PASSWORDS = "mots de passe erronés"
 
 
+def _email_wait_message(wait):
+    # The same for every address, with or without an account.
+    return throttle.wait_message(wait, throttle.TOO_MANY_EMAILS, reset_hint=False)
+
+
 @login_required
 @sensitive_post_parameters("password")
 def account_delete(request):
@@ -199,7 +208,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     sending take time only when an account exists, which the answer must not tell."""
 
     def form_valid(self, form):
-        # (Issue 15: the rate limit on reset requests goes here, before anything is queued.)
+        wait = throttle.begin_email_request(self.request, form.cleaned_data["email"])
+        if wait:
+            form = _refused(form, _email_wait_message(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         site = urlsplit(settings.HUB_SITE_URL)
         after_response(
             form.save, domain_override=site.netloc, use_https=site.scheme == "https",

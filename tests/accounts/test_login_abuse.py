@@ -140,3 +140,25 @@ def test_parallel_attempts_get_no_extra_password_check(learner, monkeypatch):
     assert not errors
     assert len(checked) <= 3, f"{len(checked)} mots de passe vérifiés en parallèle"
     assert sorted(results) == [400] * len(checked) + [429] * (12 - len(checked))
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/compte/mot-de-passe-oublie/", {}),
+    ("/compte/inscription/", {"display_name": "X", "password1": "Un-mot-de-passe-solide-2027",
+                              "password2": "Un-mot-de-passe-solide-2027"}),
+])
+@pytest.mark.django_db
+def test_e_mails_asked_for_are_limited_per_address_and_per_network_address(learner, path, data, mailoutbox):
+    def ask(email, address):
+        return Client(REMOTE_ADDR=address).post(path, {"email": email, **data}).status_code
+
+    # Three an hour to one address, known or not, from anywhere; the fourth is refused the same way for both.
+    assert [ask("alice@example.org", f"198.51.100.{i}") for i in range(4)] == [302, 302, 302, 429]
+    assert [ask("personne@example.org", f"198.51.100.{i}") for i in range(4)] == [302, 302, 302, 429]
+    # Ten an hour from one network address, whatever the e-mail addresses.
+    assert [ask(f"x{i}@example.org", ATTACKER["REMOTE_ADDR"]) for i in range(11)] == [302] * 10 + [429]
+    sent = len(mailoutbox)
+    refused = Client(**ATTACKER).post(path, {"email": "alice@example.org", **data})
+    text = refused.content.decode().replace("\u00a0", " ")
+    assert "Trop de demandes d’e-mail : par sécurité, réessayez dans 60 minutes." in text
+    assert len(mailoutbox) == sent  # a refused request sends nothing
