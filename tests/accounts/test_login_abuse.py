@@ -1,7 +1,6 @@
 """Abuse of the log-in limits (issue « Faults and abuse »): nobody can lock an owner out, parallel attempts get no
 extra guess, and a borrowed session cannot guess the password either."""
 
-import datetime
 import threading
 import time
 
@@ -10,6 +9,7 @@ from django.contrib.auth.hashers import check_password
 from django.test import Client
 
 from accounts import throttle
+from tests.accounts.clock import install
 from tests.parcours.test_concurrency import run_together
 
 RIGHT = {"username": "alice@example.org", "password": "pw-alice-123"}
@@ -18,20 +18,9 @@ ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
 OWNER = {"REMOTE_ADDR": "198.51.100.10"}
 
 
-class Clock:
-    def __init__(self):
-        self.now = datetime.datetime(2027, 1, 15, 9, 0, tzinfo=datetime.UTC)
-
-    def __iadd__(self, seconds):
-        self.now += datetime.timedelta(seconds=seconds)
-        return self
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    found = Clock()
-    monkeypatch.setattr(throttle, "_now", lambda: found.now)
-    return found
+    return install(monkeypatch)
 
 
 @pytest.mark.django_db

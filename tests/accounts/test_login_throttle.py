@@ -1,8 +1,6 @@
-import datetime
-
 import pytest
 
-from accounts import throttle
+from tests.accounts.clock import install
 
 pytestmark = pytest.mark.django_db
 
@@ -10,22 +8,9 @@ WRONG = {"username": "alice@example.org", "password": "pas-le-bon"}
 RIGHT = {"username": "alice@example.org", "password": "pw-alice-123"}
 
 
-class Clock:
-    """A clock the test moves by hand: no sleeping."""
-
-    def __init__(self):
-        self.now = datetime.datetime(2027, 1, 15, 9, 0, tzinfo=datetime.UTC)
-
-    def __iadd__(self, seconds):
-        self.now += datetime.timedelta(seconds=seconds)
-        return self
-
-
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    found = Clock()
-    monkeypatch.setattr(throttle, "_now", lambda: found.now)
-    return found
+    return install(monkeypatch)
 
 
 def _fail(client, times, clock=None, data=WRONG, path="/compte/connexion/", **extra):
