@@ -149,3 +149,29 @@ def test_a_log_out_while_redis_is_frozen_is_final(on_own_redis, learner):
     response = replay.get("/compte/")
     assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
     assert "Se déconnecter" not in replay.get("/mon-espace/").content.decode()  # the visitor's own space, empty
+
+
+def test_a_password_change_or_an_account_deletion_while_redis_is_frozen_is_final(on_own_redis, learner):
+    def logged_in():
+        browser = Client()
+        assert browser.post("/compte/connexion/", {"username": "alice@example.org", "password": "pw-alice-123"}
+                            ).status_code == 302
+        return browser
+
+    laptop, phone = logged_in(), logged_in()
+    on_own_redis.send_signal(signal.SIGSTOP)
+    new = "Un-nouveau-mot-de-passe-2027"
+    changed = laptop.post("/compte/mot-de-passe/", {"old_password": "pw-alice-123", "new_password1": new,
+                                                     "new_password2": new})
+    assert changed.status_code == 302
+    on_own_redis.send_signal(signal.SIGCONT)
+    assert phone.get("/compte/").status_code == 302  # the other session ended with the old password
+    assert laptop.get("/compte/").status_code == 200  # the one that changed it goes on
+
+    on_own_redis.send_signal(signal.SIGSTOP)
+    cookie = laptop.cookies["sessionid"].value
+    assert laptop.post("/compte/suppression/", {"password": new}).status_code == 302
+    on_own_redis.send_signal(signal.SIGCONT)
+    replay = Client()
+    replay.cookies["sessionid"] = cookie
+    assert replay.get("/compte/").status_code == 302
