@@ -94,12 +94,7 @@ def _reserve(entries):
     now = _now()
     keys = sorted({key for key, _, _ in entries})
     with transaction.atomic():
-        AttemptCount.objects.bulk_create(
-            [AttemptCount(key=key, account=account, last_at=now, expires_at=now) for key, account, _ in entries],
-            ignore_conflicts=True,
-        )
-        # Locked in key order: two attempts sharing keys cannot wait for each other.
-        rows = {row.key: row for row in AttemptCount.objects.select_for_update().filter(key__in=keys).order_by("key")}
+        rows = _locked_rows(entries, keys, now)
         wait = max(_wait(rule, rows[key], now) for key, _, rule in entries)
         if wait > 0:
             return wait
@@ -111,6 +106,22 @@ def _reserve(entries):
     return 0.0
 
 
+def _locked_rows(entries, keys, now):
+    """Every key's row, created when missing, locked in key order (two attempts sharing keys cannot wait for each
+    other). A row another request deletes between the insertion and the lock (a log-in that succeeded) is
+    created again."""
+    for _ in range(5):
+        AttemptCount.objects.bulk_create(
+            sorted((AttemptCount(key=key, account=account, last_at=now, expires_at=now)
+                    for key, account, _ in entries), key=lambda row: row.key),
+            ignore_conflicts=True,
+        )
+        rows = {row.key: row for row in AttemptCount.objects.select_for_update().filter(key__in=keys).order_by("key")}
+        if len(rows) == len(keys):
+            return rows
+    raise RuntimeError("Compteurs d’échecs introuvables après cinq essais")
+
+
 def begin(request, username):
     """Before checking a password: seconds to wait (then check nothing), or 0 (the attempt now counts as a failure
     until ``succeeded``)."""
@@ -120,22 +131,35 @@ def begin(request, username):
 def succeeded(request, username):
     """The password was right: its pair's count is cleared, the others get the attempt back."""
     entries = _login_entries(request, username)
-    AttemptCount.objects.filter(key=entries[0][0]).delete()
-    _give_back(entries[1:])
+    _release([key for key, _, _ in entries], cleared=entries[0][0])
 
 
 def not_checked(request, username):
     """No password was checked after all (a field left empty): the attempt is given back, nothing is cleared."""
-    _give_back(_login_entries(request, username))
+    _release([key for key, _, _ in _login_entries(request, username)])
 
 
-def _give_back(entries):
-    AttemptCount.objects.filter(key__in=[key for key, _, _ in entries], count__gt=0).update(count=F("count") - 1)
+def _release(keys, cleared=None):
+    # The rows are locked in key order first, as _reserve locks them, and only those rows are written afterwards
+    # (a later statement could otherwise see, and lock out of order, a row inserted meanwhile): concurrent attempts
+    # never wait for each other in a circle. A cleared count is set to zero, not deleted: a deletion would make
+    # the attempts waiting on it insert the row again.
+    with transaction.atomic():
+        locked = list(AttemptCount.objects.select_for_update().filter(key__in=keys).order_by("key")
+                      .values_list("key", flat=True))
+        if cleared in locked:
+            AttemptCount.objects.filter(key=cleared).update(count=0, expires_at=_now())
+        AttemptCount.objects.filter(key__in=[key for key in locked if key != cleared], count__gt=0).update(
+            count=F("count") - 1
+        )
 
 
 def lift(username):
     """A new password set through the reset e-mail: every lock on the account goes."""
-    AttemptCount.objects.filter(account=account_of(username)).delete()
+    with transaction.atomic():
+        keys = list(AttemptCount.objects.select_for_update().filter(account=account_of(username))
+                    .order_by("key").values_list("key", flat=True))
+        AttemptCount.objects.filter(key__in=keys).update(count=0, expires_at=_now())
 
 
 def begin_email_request(request, email):

@@ -151,3 +151,15 @@ def test_e_mails_asked_for_are_limited_per_address_and_per_network_address(learn
     text = refused.content.decode().replace("\u00a0", " ")
     assert "Trop de demandes d’e-mail : par sécurité, réessayez dans 60 minutes." in text
     assert len(mailoutbox) == sent  # a refused request sends nothing
+
+
+@pytest.mark.postgres_only(reason="SQLite serialises every write: nothing runs together")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_successes_and_failures_of_one_account_never_fail_the_server(learner):
+    clients = [Client(**OWNER) for _ in range(10)]
+    forms = [RIGHT if i % 2 else WRONG for i in range(10)]
+    for _ in range(3):  # a success deletes the count another attempt is about to lock
+        results, errors = run_together(lambda i: clients[i].post("/compte/connexion/", forms[i]).status_code,
+                                       count=10)
+        assert not errors
+        assert set(results) <= {302, 400, 429}
