@@ -19,6 +19,7 @@ progressive wait and no exemption for the owner's browser.
 """
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -213,15 +214,16 @@ def throttled_admin_login(login_view):
     return view
 
 
-TOO_MANY_EMAILS = "demandes d’e-mail"
+TOO_MANY_EMAILS = "demandes d’e-mail pour cette adresse ou depuis votre connexion"
 
 
 def wait_message(seconds, tried="tentatives de connexion infructueuses", *, reset_hint=True):
+    # Rounded up: a wait announced too short would be refused again.
     if seconds < 60:
-        count = max(1, round(seconds))
+        count = max(1, math.ceil(seconds))
         delay = f"{count}\u00a0seconde{'s' if count > 1 else ''}"
     else:
-        count = max(1, round(seconds / 60))
+        count = max(1, math.ceil(seconds / 60))
         delay = f"{count}\u00a0minute{'s' if count > 1 else ''}"
     hint = ", ou réinitialisez votre mot de passe" if reset_hint else ""
     return f"Trop de {tried}\u00a0: par sécurité, réessayez dans {delay}{hint}."

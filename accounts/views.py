@@ -74,7 +74,9 @@ def signup_confirm(request, uidb64, token):
         # A password asked is a password checked under the log-in limits (accounts.throttle).
         wait = throttle.begin(request, username) if not same_browser else 0
         if wait:
-            ctx["form"] = _refused(form, throttle.wait_message(wait, WRONG_PASSWORDS))
+            # No reset e-mail reaches an account not yet activated: the way out is a new sign-up.
+            message = throttle.wait_message(wait, WRONG_PASSWORDS, reset_hint=False)
+            ctx["form"] = _refused(form, f"{message[:-1]}, ou inscrivez-vous à nouveau avec la même adresse.")
             return render(request, "accounts/signup_confirm.html", ctx, status=429)
         if form.is_valid():
             if not same_browser:
@@ -95,6 +97,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # Django's view names the site after the request's host; the page title uses the hub's name.
+        return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
 
     def post(self, request, *args, **kwargs):
         wait = throttle.begin(request, request.POST.get("username", ""))

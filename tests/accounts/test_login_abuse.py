@@ -149,7 +149,8 @@ def test_e_mails_asked_for_are_limited_per_address_and_per_network_address(learn
     sent = len(mailoutbox)
     refused = Client(**ATTACKER).post(path, {"email": "alice@example.org", **data})
     text = refused.content.decode().replace("\u00a0", " ")
-    assert "Trop de demandes d’e-mail : par sécurité, réessayez dans 60 minutes." in text
+    assert ("Trop de demandes d’e-mail pour cette adresse ou depuis votre connexion : par sécurité, "
+            "réessayez dans 60 minutes.") in text
     assert len(mailoutbox) == sent  # a refused request sends nothing
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts import throttle
 from tests.accounts.clock import install
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,14 @@ def test_behind_a_proxy_each_visitor_is_counted_on_the_address_the_proxy_saw(cli
 def test_a_nul_byte_in_the_login_is_refused_not_a_server_error(client, learner, path):
     response = client.post(path, {"username": "alice\x00@example.org", "password": "x\x00"})
     assert response.status_code in (200, 400)
+
+
+def test_the_wait_announced_is_never_shorter_than_the_real_one():
+    assert "29,5" not in throttle.wait_message(29.5)
+    assert "30\u00a0secondes" in throttle.wait_message(29.01)
+    assert "2\u00a0minutes" in throttle.wait_message(61)
+
+
+def test_the_log_in_page_is_titled_with_the_hub_s_name_not_the_host(client, settings):
+    title = client.get("/compte/connexion/").content.decode().split("<title>")[1].split("</title>")[0]
+    assert title == f"Se connecter · {settings.SITE_NAME}"
