@@ -30,7 +30,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-# Every request says it came through the TLS proxy, as production's do: no redirect, secure cookies accepted.
+# Every request says it came through the TLS proxy, as production's do (the server trusts one: HUB_PROXY_COUNT=1):
+# no redirect, secure cookies accepted.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
