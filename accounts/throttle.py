@@ -109,8 +109,7 @@ def _reserve(entries):
 
 def _locked_rows(entries, keys, now):
     """Every key's row, created when missing, locked in key order (two attempts sharing keys cannot wait for each
-    other). A row another request deletes between the insertion and the lock (a log-in that succeeded) is
-    created again."""
+    other). A row the daily purge deletes between the insertion and the lock is created again."""
     for _ in range(5):
         AttemptCount.objects.bulk_create(
             sorted((AttemptCount(key=key, account=account, last_at=now, expires_at=now)
