@@ -216,7 +216,11 @@ def throttled_admin_login(login_view):
 TOO_MANY_EMAILS = "demandes d’e-mail pour cette adresse ou depuis votre connexion"
 
 
-def wait_message(seconds, tried="tentatives de connexion infructueuses", *, reset_hint=True):
+RESET_WAY_OUT = "réinitialisez votre mot de passe"
+
+
+def wait_message(seconds, tried="tentatives de connexion infructueuses", *, way_out=RESET_WAY_OUT):
+    """« Trop de … : par sécurité, réessayez dans …, ou <way_out>. » (no way out when ``way_out`` is empty)."""
     # Rounded up: a wait announced too short would be refused again.
     if seconds < 60:
         count = max(1, math.ceil(seconds))
@@ -224,5 +228,5 @@ def wait_message(seconds, tried="tentatives de connexion infructueuses", *, rese
     else:
         count = max(1, math.ceil(seconds / 60))
         delay = f"{count}\u00a0minute{'s' if count > 1 else ''}"
-    hint = ", ou réinitialisez votre mot de passe" if reset_hint else ""
+    hint = f", ou {way_out}" if way_out else ""
     return f"Trop de {tried}\u00a0: par sécurité, réessayez dans {delay}{hint}."

@@ -75,8 +75,10 @@ def signup_confirm(request, uidb64, token):
         wait = throttle.begin(request, username) if not same_browser else 0
         if wait:
             # No reset e-mail reaches an account not yet activated: the way out is a new sign-up.
-            message = throttle.wait_message(wait, WRONG_PASSWORDS, reset_hint=False)
-            ctx["form"] = _refused(form, f"{message[:-1]}, ou inscrivez-vous à nouveau avec la même adresse.")
+            message = throttle.wait_message(
+                wait, WRONG_PASSWORDS, way_out="inscrivez-vous à nouveau avec la même adresse"
+            )
+            ctx["form"] = _refused(form, message)
             return render(request, "accounts/signup_confirm.html", ctx, status=429)
         if form.is_valid():
             if not same_browser:
@@ -150,7 +152,7 @@ WRONG_PASSWORDS = "mots de passe erronés"
 
 def _email_wait_message(wait):
     # The same for every address, with or without an account.
-    return throttle.wait_message(wait, throttle.TOO_MANY_EMAILS, reset_hint=False)
+    return throttle.wait_message(wait, throttle.TOO_MANY_EMAILS, way_out="")
 
 
 @login_required

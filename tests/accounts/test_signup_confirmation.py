@@ -159,6 +159,9 @@ def test_passwords_typed_on_the_activation_page_are_under_the_log_in_limits(visi
     locked = elsewhere.post(path, {"password": STRONG})  # the right one, too late: nothing is checked
     assert locked.status_code == 429
     assert "Trop de mots de passe erronés" in locked.content.decode()
+    # No reset e-mail reaches an account not yet activated: the way out offered is a new sign-up.
+    text = locked.content.decode().replace("\u00a0", " ")
+    assert "ou inscrivez-vous à nouveau avec la même adresse." in text and "réinitialisez" not in text
     assert not _dana().is_active
     assert visitor.post(path)["Location"] == "/mon-espace/"  # the browser that signed up types no password
 
