@@ -19,7 +19,7 @@ FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 VOCABULARIES_FILE = FIXTURES_DIR / "vocabularies.toml"
 FICHES_DIR = FIXTURES_DIR / "fiches"
 
-FAMILIES = ("action", "acteur", "repere", "methode")
+FAMILIES = ("action", "acteur", "repere", "methode", "exemple", "droit")
 SOURCE_KINDS = ("document", "web", "inference")
 
 # Front-matter key of a fiche -> vocabulary table in vocabularies.toml.

@@ -77,6 +77,8 @@ class Fiche(models.Model):
         ACTEUR = "acteur", "Acteurs"
         REPERE = "repere", "Repères"
         METHODE = "methode", "Méthodes"
+        EXEMPLE = "exemple", "Exemples"
+        DROIT = "droit", "Droit et comptabilité"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Brouillon"
