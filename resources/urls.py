@@ -6,6 +6,7 @@ app_name = "resources"
 
 urlpatterns = [
     path("referentiel/", referentiel.referentiel, name="referentiel"),
+    path("statut-de-l-information/", referentiel.information_status, name="information_status"),
     path("fiches/", catalogue.fiche_list, name="fiche_list"),
     path("fiches/<slug:slug>/", catalogue.fiche_detail, name="fiche_detail"),
     path("leviers/<slug:slug>/", vocabulary.lever_detail, name="lever_detail"),

@@ -20,3 +20,9 @@ def referentiel(request):
         "levers": levers_with_components(),
     }
     return render(request, "resources/referentiel.html", ctx)
+
+
+@shared_page
+def information_status(request):
+    """The legend of « confirmé », « déduit » and « à confirmer », linked from every provenance note."""
+    return render(request, "resources/information_status.html")
