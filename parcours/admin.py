@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from parcours.models import Parcours, Step
 from parcours.stats import parcours_stats
 from resources.admin import HTTPS_URLS, FicheTitlesMixin, search_results
-from resources.models import Fiche
+from resources.models import PROVENANCE_HELP, Fiche
 from resources.search import folded_text_condition
 
 INFERRED_TITLES = (
@@ -99,5 +99,5 @@ class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
         return search_results(queryset, search_term, matching_steps)
 
     def get_form(self, request, obj=None, **kwargs):
-        kwargs.setdefault("help_texts", {})["provenance"] = INFERRED_TITLES
+        kwargs.setdefault("help_texts", {})["provenance"] = f"{INFERRED_TITLES} {PROVENANCE_HELP}"
         return super().get_form(request, obj, **kwargs)

@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
 from resources.markdown import BODY_HELP, unclosed_html_error
-from resources.models import Fiche, Provenance
+from resources.models import PROVENANCE_HELP, Fiche, Provenance
 from core.text import fold_words
 
 MIN_QUESTIONS, MAX_QUESTIONS = 2, 4
@@ -69,10 +69,14 @@ class Step(models.Model):
         "titre",
         max_length=200,
         help_text="Les intitulés livrés sont déduits par la rédaction (non publiés par la source)\u00a0: "
-        "modifiez-les librement et passez la provenance à «\u00a0confirmée\u00a0» une fois vérifiés.",
+        "modifiez-les librement et passez la provenance à «\u00a0Confirmé\u00a0» une fois vérifiés.",
     )
     provenance = models.CharField(
-        "provenance de l’intitulé", max_length=12, choices=Provenance.choices, default=Provenance.TO_CONFIRM
+        "provenance de l’intitulé",
+        max_length=12,
+        choices=Provenance.choices,
+        default=Provenance.TO_CONFIRM,
+        help_text=PROVENANCE_HELP,
     )
     slug = models.SlugField("identifiant d’adresse", max_length=100)
     objective = models.TextField("objectif", help_text="Une phrase\u00a0: ce que la personne saura faire à la fin.")

@@ -7,8 +7,23 @@ from core.content_cache import ContentQuerySet
 
 
 class Provenance(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmé par une source"
+    """Where a piece of shipped information comes from (the public legend: /statut-de-l-information/)."""
+
+    CONFIRMED = "confirmed", "Confirmé"
+    INFERRED = "inferred", "Déduit"
     TO_CONFIRM = "to_confirm", "À confirmer"
+
+    @classmethod
+    def unconfirmed(cls):
+        """The values staff still have to check (the admin « À vérifier » list)."""
+        return [cls.INFERRED, cls.TO_CONFIRM]
+
+
+PROVENANCE_HELP = (
+    "«\u00a0Confirmé\u00a0»\u00a0: une source publique citée, avec son adresse, le dit. "
+    "«\u00a0Déduit\u00a0»\u00a0: la rédaction l’a déduit d’informations confirmées et donne son raisonnement. "
+    "«\u00a0À confirmer\u00a0»\u00a0: une hypothèse de travail, à vérifier auprès de la source."
+)
 
 
 class Vocabulary(models.Model):
@@ -25,7 +40,7 @@ class Vocabulary(models.Model):
         max_length=20,
         choices=Provenance.choices,
         default=Provenance.CONFIRMED,
-        help_text="« À confirmer » pour une valeur déduite, qui reste à vérifier auprès de la source.",
+        help_text=PROVENANCE_HELP,
     )
     source_url = models.URLField("adresse de la source", max_length=500, blank=True)
 
