@@ -39,7 +39,12 @@ def parcours_list(request):
 def parcours_detail(request, slug):
     parcours, steps = selectors.parcours_with_steps(slug)
     outline = _outline(request, parcours, steps, request.GET.get("niveau"))
-    ctx = {"outline": outline, "depths": depth_durations(steps), "parcours": parcours}
+    ctx = {
+        "outline": outline,
+        "depths": depth_durations(steps),
+        "parcours": parcours,
+        "step_provenances": [step.provenance for step in steps],
+    }
     return render(request, "parcours/parcours_detail.html", ctx)
 
 

@@ -43,8 +43,11 @@ def _kind_or_404(prefix):
 @shared_page
 def vocabulary_index(request, kind):
     kind = _kind_or_404(kind)
-    values = kind.model.objects.annotate(n=Count("fiches", filter=Q(fiches__status=Fiche.Status.PUBLISHED)))
-    return render(request, "resources/vocabulary_index.html", {"kind": kind, "values": values})
+    values = list(kind.model.objects.annotate(n=Count("fiches", filter=Q(fiches__status=Fiche.Status.PUBLISHED))))
+    # A badge on a tile only tells something when the list mixes statuses; the end of the page counts them anyway.
+    mixed_statuses = len({value.provenance for value in values}) > 1
+    ctx = {"kind": kind, "values": values, "mixed_statuses": mixed_statuses}
+    return render(request, "resources/vocabulary_index.html", ctx)
 
 
 @shared_page
