@@ -25,6 +25,7 @@ from django.contrib.auth import get_permission_codename
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS, router
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
@@ -310,6 +311,12 @@ class HubAdminSite(admin.AdminSite):
         # Its address only matches the labels of registered models' applications.
         title = str(global_apps.get_app_config(app_label).verbose_name)
         return super().app_index(request, app_label, {"title": title, **(extra_context or {})})
+
+    def get_urls(self):
+        from hub.admin_review import review_view  # it reads the content apps' models: imported once they are ready
+
+        review = self.admin_view(lambda request: review_view(request, self))
+        return [path("a-verifier/", review, name="review"), *super().get_urls()]
 
     # The catalogue only changes with Django's version (a deployment): browsers keep it for a day instead of asking
     # for it on every admin page.
