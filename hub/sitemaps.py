@@ -4,13 +4,13 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from parcours.sitemaps import ParcoursSitemap
-from resources.sitemaps import FicheSitemap, LeverSitemap, VocabularySitemap
+from resources.sitemaps import FicheSitemap, GlossarySitemap, LeverSitemap, VocabularySitemap
 
 
 class StaticPagesSitemap(Sitemap):
     def items(self):
         return [
-            "hub:home", "resources:referentiel", "resources:fiche_list", "hub:accessibility", "hub:legal",
+            "hub:home", "resources:referentiel", "resources:fiche_list", "resources:glossary_index", "hub:accessibility", "hub:legal",
             "hub:site_map",
         ]
 
@@ -32,5 +32,6 @@ SITEMAPS = {
     "fiches": FicheSitemap,
     "leviers": LeverSitemap,
     "vocabulaires": VocabularySitemap,
+    "glossaire": GlossarySitemap,
     "parcours": ParcoursSitemap,
 }

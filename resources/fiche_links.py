@@ -36,6 +36,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.urls import NoReverseMatch, reverse
 
+from resources.glossary import current_glossary
 from resources.markdown import (
     FICHE_LINK_RE,
     MISPLACED_FICHE_LINK_MESSAGE,
@@ -85,10 +86,11 @@ def fiche_links_for(slugs):
 
 
 def render_body(text):
-    """The body's HTML with its fiche links resolved: one query when the text holds a ``[[``, none otherwise."""
+    """The body's HTML with its fiche links resolved (one query when the text holds a ``[[``, none otherwise) and
+    its glossary terms linked (one query, none inside ``glossary_snapshot()``: resources.glossary)."""
     # Candidates read by the bare pattern, code included: a few extra slugs asked for cost nothing.
     slugs = {match.group(1) for match in FICHE_LINK_RE.finditer(text or "")}
-    return render_markdown(text, fiche_links=fiche_links_for(slugs))
+    return render_markdown(text, fiche_links=fiche_links_for(slugs), glossary=current_glossary())
 
 
 def unknown_fiches_message(unknown):
