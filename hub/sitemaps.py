@@ -10,8 +10,8 @@ from resources.sitemaps import FicheSitemap, GlossarySitemap, LeverSitemap, Voca
 class StaticPagesSitemap(Sitemap):
     def items(self):
         return [
-            "hub:home", "resources:referentiel", "resources:fiche_list", "resources:glossary_index", "hub:accessibility", "hub:legal",
-            "hub:site_map",
+            "hub:home", "resources:referentiel", "resources:fiche_list", "resources:glossary_index",
+            "hub:accessibility", "hub:legal", "hub:site_map",
         ]
 
     def location(self, item):

@@ -26,7 +26,6 @@ loader, the shell), where a call in each would be forgotten in one. They only di
 which hold the logic.
 """
 
-import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -43,6 +42,7 @@ from resources.markdown import (
     FicheLink,
     fiche_link_matches,
     fiche_link_slugs,
+    markdown_escape,
     misplaced_fiche_link,
     render_markdown,
 )
@@ -50,7 +50,6 @@ from resources.markdown import (
 TRACKED_FIELDS = ("slug", "title", "status")
 # Set on a fiche between pre_save and post_save: its tracked fields as the database held them.
 PREVIOUS_ATTRIBUTE = "_fiche_links_previous"
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 # Inside ``fiche_links_deferred()``: the slugs whose linking bodies are rendered again on leaving it.
 _deferred_slugs = ContextVar("deferred_fiche_link_slugs", default=None)
 
@@ -113,11 +112,6 @@ def fiche_links_error(text, *, also_known=()):
         return ""
     known = set(_fiche_model().objects.filter(slug__in=slugs).values_list("slug", flat=True))
     return unknown_fiches_message(slugs - known - set(also_known))
-
-
-def markdown_escape(text):
-    """``text`` as Markdown that renders as this very text (for a title written back into a body)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def _linking_rows(slugs, *, exact):

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from core.text import fold_words
 from resources.glossary_text import GLOSSARY_LINK_RE, Glossary, GlossaryEntry
-from resources.markdown import glossary_link_slugs
+from resources.markdown import glossary_link_slugs, markdown_escape
 
 BATCH_SIZE = 500
 # Inside ``glossary_snapshot()``: the glossary every body saved meanwhile is rendered with (read once).
@@ -126,8 +126,6 @@ def glossary_term_changed(*, term, previous_forms=(), previous_slug=None):
 def glossary_term_deleted(*, slug, term, forms):
     """After a term was deleted: its explicit links become their text (the link's own, else the term's name) and
     the bodies that showed it are rendered again, without the link."""
-    from resources.fiche_links import markdown_escape  # resources.fiche_links imports this module
-
     _rewrite_links(slug, lambda match: markdown_escape((match.group(2) or "").strip() or term))
     return glossary_refresh(forms=forms)
 

@@ -100,7 +100,8 @@ def _link_terms(text, glossary, linked):
         if slug in linked:
             continue
         linked.add(slug)
-        pieces += [html.escape(raw[last:match.start()], quote=False), link_html(glossary.links[slug], raw[match.start():match.end()])]
+        before, found = raw[last:match.start()], raw[match.start():match.end()]
+        pieces += [html.escape(before, quote=False), link_html(glossary.links[slug], found)]
         last = match.end()
     if not pieces:
         return text

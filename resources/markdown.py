@@ -206,6 +206,14 @@ def fiche_link_slugs(text):
     return set(seen)
 
 
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def markdown_escape(text):
+    """``text`` as Markdown that renders as this very text (for a title written back into a body)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+
+
 def glossary_link_slugs(text):
     """The glossary slugs that ``text`` links with ``[[glossaire:…]]``, outside code."""
     if "[[glossaire:" not in (text or ""):
