@@ -54,7 +54,7 @@ class GlossaryTerm(models.Model):
 
     class Meta:
         verbose_name = "terme du glossaire"
-        verbose_name_plural = "glossaire"
+        verbose_name_plural = "termes du glossaire"
         ordering = ["sort_term", "pk"]
 
     def __str__(self):
