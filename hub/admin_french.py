@@ -62,6 +62,7 @@ GENDERS = {
     "resources.fiche": FEMININE,
     "resources.fichesource": FEMININE,  # source
     "resources.synonym": MASCULINE,
+    "resources.glossaryterm": MASCULINE,  # terme du glossaire
     # parcours
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape

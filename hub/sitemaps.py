@@ -4,14 +4,14 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from parcours.sitemaps import ParcoursSitemap
-from resources.sitemaps import FicheSitemap, LeverSitemap, VocabularySitemap
+from resources.sitemaps import FicheSitemap, GlossarySitemap, LeverSitemap, VocabularySitemap
 
 
 class StaticPagesSitemap(Sitemap):
     def items(self):
         return [
-            "hub:home", "resources:referentiel", "resources:fiche_list", "hub:accessibility", "hub:legal",
-            "hub:site_map", "resources:information_status",
+            "hub:home", "resources:referentiel", "resources:fiche_list", "resources:glossary_index",
+            "hub:accessibility", "hub:legal", "hub:site_map", "resources:information_status",
         ]
 
     def location(self, item):
@@ -32,5 +32,6 @@ SITEMAPS = {
     "fiches": FicheSitemap,
     "leviers": LeverSitemap,
     "vocabulaires": VocabularySitemap,
+    "glossaire": GlossarySitemap,
     "parcours": ParcoursSitemap,
 }

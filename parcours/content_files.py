@@ -11,9 +11,11 @@ from resources.content_files import (
     FICHES_DIR,
     FIXTURES_DIR,
     iter_fiches,
+    load_glossary,
     parse_fiche,
     unclosed_html_problems,
     unknown_link_problems,
+    unknown_term_problems,
 )
 
 PARCOURS_DIR = FIXTURES_DIR / "parcours"
@@ -38,7 +40,7 @@ def iter_steps(slug, directory=PARCOURS_DIR):
     return steps
 
 
-def check_step(step, fiche_slugs):
+def check_step(step, fiche_slugs, known_terms=None):
     meta, problems = step.meta, []
     if missing := STEP_KEYS - meta.keys():
         problems.append(f"missing keys: {sorted(missing)}")
@@ -54,20 +56,23 @@ def check_step(step, fiche_slugs):
     if not 200 <= step.word_count <= 500:
         problems.append(f"body of {step.word_count} words (200 to 500 expected)")
     problems += unknown_link_problems(step.body, fiche_slugs)  # [[slug]] links, as in the fiches
+    if known_terms is not None:
+        problems += unknown_term_problems(step.body, known_terms)  # [[glossaire:slug]] links
     problems += unclosed_html_problems(step.body)
     return problems
 
 
-def check_all(directory=PARCOURS_DIR, known_fiches=()):
+def check_all(directory=PARCOURS_DIR, known_fiches=(), known_terms=()):
     """Problems per parcours and per step (« parcours/step »). ``known_fiches``: fiches that exist besides the
     shipped files (the database's), which ``fiches`` and ``[[…]]`` links may name too."""
     fiche_slugs = {fiche.slug for fiche in iter_fiches(FICHES_DIR)} | set(known_fiches)
+    terms = {row.get("slug") for row in load_glossary()} | set(known_terms)
     report = {}
     for parcours in load_parcours(directory / "parcours.toml"):
         if parcours.get("kind") not in KINDS:
             report[parcours["slug"]] = [f"kind must be one of {KINDS}"]
         for step in iter_steps(parcours["slug"], directory):
-            report[f"{parcours['slug']}/{step.slug}"] = check_step(step, fiche_slugs)
+            report[f"{parcours['slug']}/{step.slug}"] = check_step(step, fiche_slugs, terms)
     return report
 
 

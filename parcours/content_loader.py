@@ -6,7 +6,8 @@ from parcours import content_files
 from parcours.models import Parcours, Step
 from resources.content_files import ContentError
 from resources.content_loader import problems_message, upsert
-from resources.models import Fiche
+from resources.glossary import glossary_snapshot
+from resources.models import Fiche, GlossaryTerm
 
 
 def _step_paths(directory):
@@ -21,11 +22,18 @@ def _step_paths(directory):
 @transaction.atomic
 def parcours_load(*, update=False, directory=content_files.PARCOURS_DIR):
     """Returns the number of parcours and steps created. Load the fiches first: the steps link them."""
-    report = content_files.check_all(directory, known_fiches=Fiche.objects.values_list("slug", flat=True))
+    report = content_files.check_all(directory, known_fiches=Fiche.objects.values_list("slug", flat=True),
+                                     known_terms=GlossaryTerm.objects.values_list("slug", flat=True))
     if any(report.values()):
         paths = _step_paths(directory)
         raise ContentError(problems_message("Parcours", {paths.get(name, name): errors for name, errors in report.items()}))
     created = {"parcours": 0, "étapes": 0}
+    with glossary_snapshot():  # the steps' bodies are rendered with the glossary read once
+        _load_rows(directory, update, created)
+    return created
+
+
+def _load_rows(directory, update, created):
     for row in content_files.load_parcours(directory / "parcours.toml"):
         defaults = {key: row[key].strip() if isinstance(row[key], str) else row[key]
                     for key in ("title", "kind", "summary", "audience", "order", "source_url")}
@@ -47,4 +55,3 @@ def parcours_load(*, update=False, directory=content_files.PARCOURS_DIR):
             created["étapes"] += step_created
             if step_created or update:
                 step.fiches.set(Fiche.objects.filter(slug__in=meta["fiches"]))
-    return created

@@ -7,6 +7,7 @@ from taggit.models import Tag
 
 from resources import models as m
 from resources.fiche_links import fiche_links_refresh
+from resources.glossary import glossary_term_changed, glossary_term_deleted
 from resources.search import folded_text_condition, prepare_query, search_fiches
 from resources.vocabularies import VOCABULARIES
 
@@ -155,6 +156,38 @@ class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
         updated = queryset.update(status=m.Fiche.Status.DRAFT, updated_at=timezone.now())
         fiche_links_refresh(slugs=list(queryset.values_list("slug", flat=True)))  # no link to a page now hidden
         self.message_user(request, f"{updated} fiche(s) repassée(s) en brouillon.", messages.SUCCESS)
+
+
+@admin.register(m.GlossaryTerm)
+class GlossaryTermAdmin(FicheTitlesMixin, admin.ModelAdmin):
+    """Each save or deletion renders again the bodies of fiches and steps that show the term (resources.glossary):
+    called here, not from a signal, as a service of the admin's own write."""
+
+    list_display = ["term", "slug", "provenance", "updated_at"]
+    list_filter = ["provenance"]
+    search_fields = ["term", "variants", "slug", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
+    autocomplete_fields = ["related_fiches", "see_also"]
+    readonly_fields = ["updated_at"]
+    fields = ["term", "slug", "variants", "definition", "provenance", "sources", "related_fiches", "see_also",
+              "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        previous = m.GlossaryTerm.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        count = glossary_term_changed(term=obj, previous_forms=previous.forms if previous else (),
+                                      previous_slug=previous.slug if previous else None)
+        if count:
+            self.message_user(request, f"{count} fiche(s) ou étape(s) mise(s) à jour avec ce terme.", messages.INFO)
+
+    def delete_model(self, request, obj):
+        slug, term, forms = obj.slug, obj.term, obj.forms
+        super().delete_model(request, obj)
+        glossary_term_deleted(slug=slug, term=term, forms=forms)
+
+    def delete_queryset(self, request, queryset):
+        for term in list(queryset):
+            self.delete_model(request, term)
 
 
 admin.site.unregister(Tag)

@@ -1,4 +1,5 @@
-"""Read the hub's shipped content: ``fixtures/vocabularies.toml`` and ``fixtures/fiches/*.md``.
+"""Read the hub's shipped content: ``fixtures/vocabularies.toml``, ``fixtures/fiches/*.md``, ``fixtures/glossaire.toml``
+and the bibliographic references of ``fixtures/references/*.toml``.
 
 Pure Python (no Django import) so that writers can check a fiche with
 ``python3 -m resources.content_files`` before the project is even installed.
@@ -14,10 +15,17 @@ from pathlib import Path
 
 from core.raw_html import unclosed_tags
 from core.text import MISPLACED_FICHE_LINK_RE
+from resources.glossary_text import GLOSSARY_LINK_RE, folded_form
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 VOCABULARIES_FILE = FIXTURES_DIR / "vocabularies.toml"
 FICHES_DIR = FIXTURES_DIR / "fiches"
+GLOSSARY_FILE = FIXTURES_DIR / "glossaire.toml"
+REFERENCES_DIR = FIXTURES_DIR / "references"
+PROVENANCES = ("confirmed", "inferred", "to_confirm")
+GLOSSARY_REQUIRED_KEYS = {"slug", "term", "definition", "provenance", "sources"}
+GLOSSARY_OPTIONAL_KEYS = {"variants", "related_fiches", "see_also"}
+DEFINITION_WORDS = (40, 150)
 
 FAMILIES = ("action", "acteur", "repere", "methode", "exemple", "droit")
 SOURCE_KINDS = ("document", "web", "inference")
@@ -104,6 +112,84 @@ def unknown_link_problems(body, known_slugs):
     return problems
 
 
+def linked_glossary_slugs(body):
+    """The terms a body links with ``[[glossaire:slug]]``, outside code (every one, code included, without the
+    Markdown package: stricter, never laxer)."""
+    try:
+        from resources.markdown import glossary_link_slugs
+    except ImportError:
+        return {match.group(1) for match in GLOSSARY_LINK_RE.finditer(body)}
+    return glossary_link_slugs(body)
+
+
+def unknown_term_problems(body, known_terms):
+    """One problem per ``[[glossaire:slug]]`` of the body that names no term of the glossary."""
+    return [
+        f"body links to an unknown glossary term: [[glossaire:{slug}]] (no term {slug!r} in glossaire.toml)"
+        for slug in sorted(linked_glossary_slugs(body) - set(known_terms))
+    ]
+
+
+def load_references(directory=REFERENCES_DIR):
+    """{slug: reference} from every ``*.toml`` of ``directory``; a slug given twice is an error."""
+    references = {}
+    for path in sorted(Path(directory).glob("*.toml")):
+        with open(path, "rb") as handle:
+            for row in tomllib.load(handle).get("reference", []):
+                if row["slug"] in references:
+                    raise ContentError(f"{path.name}: reference {row['slug']!r} is defined twice")
+                references[row["slug"]] = row
+    return references
+
+
+def load_glossary(path=GLOSSARY_FILE):
+    """The ``[[term]]`` rows of the glossary file (none when there is no file)."""
+    if not Path(path).exists():
+        return []
+    with open(path, "rb") as handle:
+        return tomllib.load(handle).get("term", [])
+
+
+def check_glossary(terms, fiche_slugs, reference_slugs, known_terms=()):
+    """{slug: [problem, …]} for every term: keys, provenance, definition length, fiches, see-also terms and
+    references that exist, and no slug or written form (term or variant, accents and case folded) used twice."""
+    report, forms = {}, {}
+    slugs = {row.get("slug") for row in terms} | set(known_terms)
+    for row in terms:
+        slug = row.get("slug", "?")
+        if slug in report:
+            report[slug].append("slug used twice")
+        problems = report.setdefault(slug, [])
+        if missing := GLOSSARY_REQUIRED_KEYS - row.keys():
+            problems.append(f"missing keys: {sorted(missing)}")
+        if unknown := row.keys() - GLOSSARY_REQUIRED_KEYS - GLOSSARY_OPTIONAL_KEYS:
+            problems.append(f"unknown keys: {sorted(unknown)}")
+        if row.get("provenance") not in PROVENANCES:
+            problems.append(f"provenance must be one of {PROVENANCES}")
+        words = len(row.get("definition", "").split())
+        if not DEFINITION_WORDS[0] <= words <= DEFINITION_WORDS[1]:
+            problems.append(f"definition of {words} words ({DEFINITION_WORDS[0]} to {DEFINITION_WORDS[1]} expected)")
+        if "[[" in row.get("definition", ""):
+            problems.append("a definition links no fiche or term with [[…]]: use see_also and related_fiches")
+        for value in row.get("related_fiches", []):
+            if value not in fiche_slugs:
+                problems.append(f"related_fiches: no fiche {value!r}")
+        for value in row.get("see_also", []):
+            if value not in slugs or value == slug:
+                problems.append(f"see_also: no other term {value!r}")
+        for value in row.get("sources", []):
+            if value not in reference_slugs:
+                problems.append(f"sources: no reference {value!r} in fixtures/references/")
+        if not row.get("sources") and row.get("provenance") != "to_confirm":
+            problems.append("a confirmed or inferred term cites at least one reference")
+        for form in [row.get("term", ""), *row.get("variants", [])]:
+            key = folded_form(form)
+            if key in forms and forms[key] != slug:
+                problems.append(f"form {form!r} is already a form of {forms[key]!r}")
+            forms.setdefault(key, slug)
+    return report
+
+
 def unclosed_html_problems(body):
     """One problem when the body opens raw HTML it never closes (core.raw_html), which the admin refuses too.
 
@@ -121,8 +207,9 @@ def unclosed_html_problems(body):
     return [f"body opens raw HTML it never closes, which would hide what follows: {tags} (close it or write it in code)"]
 
 
-def check_fiche(fiche, vocabularies, known_slugs):
-    """Return the list of problems of one fiche (empty when it is loadable)."""
+def check_fiche(fiche, vocabularies, known_slugs, known_terms=None):
+    """Return the list of problems of one fiche (empty when it is loadable). ``known_terms``: the glossary's slugs
+    (those of glossaire.toml when None)."""
     problems = []
     meta = fiche.meta
     missing = REQUIRED_KEYS - meta.keys()
@@ -142,6 +229,7 @@ def check_fiche(fiche, vocabularies, known_slugs):
         if value not in known_slugs:
             problems.append(f"related: no fiche {value!r}")
     problems += unknown_link_problems(fiche.body, known_slugs)
+    problems += unknown_term_problems(fiche.body, _glossary_slugs() if known_terms is None else known_terms)
     problems += unclosed_html_problems(fiche.body)
     for source in meta.get("sources", []):
         if not source.get("label") or source.get("kind") not in SOURCE_KINDS:
@@ -151,13 +239,19 @@ def check_fiche(fiche, vocabularies, known_slugs):
     return problems
 
 
-def check_all(directory=FICHES_DIR, vocabularies_path=VOCABULARIES_FILE, known_slugs=()):
+def _glossary_slugs(known_terms=()):
+    return {row.get("slug") for row in load_glossary()} | set(known_terms)
+
+
+def check_all(directory=FICHES_DIR, vocabularies_path=VOCABULARIES_FILE, known_slugs=(), known_terms=()):
     """Every fiche file and its problems. ``known_slugs``: fiches that exist besides the files (the database's),
-    which ``related`` and ``[[…]]`` links may name too; a fiche may link one whose file comes later."""
+    which ``related`` and ``[[…]]`` links may name too; a fiche may link one whose file comes later.
+    ``known_terms``: glossary terms besides those of glossaire.toml."""
     vocabularies = load_vocabularies(vocabularies_path)
     fiches = iter_fiches(directory)
     slugs = {fiche.slug for fiche in fiches} | set(known_slugs)
-    report = {fiche.slug: check_fiche(fiche, vocabularies, slugs) for fiche in fiches}
+    terms = _glossary_slugs(known_terms)
+    report = {fiche.slug: check_fiche(fiche, vocabularies, slugs, terms) for fiche in fiches}
     return fiches, report
 
 
@@ -172,6 +266,15 @@ def main():
             print(f"      - {problem}")
         failed = failed or bool(problems)
     print(f"{len(fiches)} fiches, {sum(f.word_count for f in fiches)} mots")
+    terms = load_glossary()
+    glossary = check_glossary(terms, {fiche.slug for fiche in fiches}, set(load_references()))
+    for slug, problems in glossary.items():
+        if problems:
+            print(f"ERR glossaire {slug}")
+            for problem in problems:
+                print(f"      - {problem}")
+        failed = failed or bool(problems)
+    print(f"{len(terms)} termes du glossaire")
     return 1 if failed else 0
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from resources import content_files
 from resources.fiche_links import fiche_links_deferred
+from resources.glossary import glossary_refresh, glossary_snapshot
 from resources import models as m
 
 # Order matters: components need their lever, entry doors their tool.
@@ -103,16 +104,59 @@ def problems_message(kind, problems):
     return f"{kind} invalides\u00a0: " + " ; ".join(lines) if lines else ""
 
 
+def _load_glossary_terms(rows, update):
+    """Create (or with ``update`` rewrite) the terms, before the fiches so that these are rendered with them.
+    Returns the terms created or rewritten (with their rows), the forms the rewritten ones had (their bodies are
+    rendered again) and how many were created."""
+    touched, previous_forms, created = [], set(), 0
+    existing = {term.slug: term for term in m.GlossaryTerm.objects.filter(slug__in=[row["slug"] for row in rows])}
+    for row in rows:
+        if row["slug"] in existing and update:
+            previous_forms |= existing[row["slug"]].forms
+        defaults = {
+            "term": row["term"],
+            "variants": "\n".join(row.get("variants", [])),
+            "definition": row["definition"].strip(),
+            "provenance": row["provenance"],
+            "sources": "\n".join(row.get("sources", [])),
+        }
+        term, was_created = upsert(m.GlossaryTerm, {"slug": row["slug"]}, defaults, update)
+        created += was_created
+        if was_created or update:
+            touched.append((term, row))
+    return touched, previous_forms, created
+
+
+def _link_glossary_terms(touched):
+    """Related fiches and see-also terms of the terms loaded (after the fiches, which they name)."""
+    for term, row in touched:
+        term.related_fiches.set(m.Fiche.objects.filter(slug__in=row.get("related_fiches", [])))
+        term.see_also.set(m.GlossaryTerm.objects.filter(slug__in=row.get("see_also", [])))
+
+
+def glossary_problems(rows):
+    """The glossary file's problems, as one message ("" when it is loadable); fiches and terms already in the
+    database count as known."""
+    fiche_slugs = {fiche.slug for fiche in content_files.iter_fiches()} | set(m.Fiche.objects.values_list("slug", flat=True))
+    known_terms = m.GlossaryTerm.objects.values_list("slug", flat=True)
+    report = content_files.check_glossary(rows, fiche_slugs, set(content_files.load_references()), known_terms)
+    return problems_message("Termes du glossaire", {f"{shown_path(content_files.GLOSSARY_FILE)} [{slug}]": errors
+                                                    for slug, errors in report.items()})
+
+
 @transaction.atomic
 def content_load(*, update=False, directory=content_files.FICHES_DIR):
-    """Load vocabularies then fiches (from ``directory``); returns the number of rows created per kind.
+    """Load vocabularies, the glossary, then fiches (from ``directory``); returns the number of rows created per kind.
+
+    The glossary comes before the fiches, which are rendered with it; bodies already in the database that show a
+    term created or rewritten here are rendered again (resources.glossary).
 
     A fiche may link with ``[[slug]]`` a fiche loaded after it: the links are checked against every file and
     the database before any fiche is written, and the bodies that link a created or changed fiche are rendered
     again once the loop is over (``resources.fiche_links``), so every link is then a link.
     """
     vocabularies = content_files.load_vocabularies()
-    created = {"vocabulaires": 0, "fiches": 0}
+    created = {"vocabulaires": 0, "termes": 0, "fiches": 0}
     for table, model in VOCABULARY_TABLES:
         for row in vocabularies.get(table, []):
             _, was_created = upsert(model, {"slug": row["slug"]}, _vocabulary_defaults(table, row), update)
@@ -120,11 +164,21 @@ def content_load(*, update=False, directory=content_files.FICHES_DIR):
     for row in vocabularies.get("synonym", []):
         _, was_created = m.Synonym.objects.get_or_create(terms=row["terms"])
         created["vocabulaires"] += was_created
-    fiche_files, report = content_files.check_all(directory, known_slugs=m.Fiche.objects.values_list("slug", flat=True))
+    glossary_rows = content_files.load_glossary()
+    if problems := glossary_problems(glossary_rows):
+        raise content_files.ContentError(problems)
+    fiche_files, report = content_files.check_all(
+        directory, known_slugs=m.Fiche.objects.values_list("slug", flat=True),
+        known_terms=m.GlossaryTerm.objects.values_list("slug", flat=True),
+    )
     if problems := problems_message("Fiches", {fiche.path: report[fiche.slug] for fiche in fiche_files}):
         raise content_files.ContentError(problems)
+    terms, previous_forms, created["termes"] = _load_glossary_terms(glossary_rows, update)
+    if terms:  # bodies already there (an earlier release) that show a new or changed term
+        glossary_refresh(forms=previous_forms.union(*(term.forms for term, _row in terms)),
+                         slugs={term.slug for term, _row in terms})
     touched = []
-    with fiche_links_deferred():  # each body linking fiches is rendered again once, after the loop
+    with glossary_snapshot(), fiche_links_deferred():  # each body linking fiches is rendered again once, after the loop
         for fiche_file in fiche_files:
             fiche, was_created = _load_fiche(fiche_file, update)
             created["fiches"] += was_created
@@ -132,4 +186,5 @@ def content_load(*, update=False, directory=content_files.FICHES_DIR):
                 touched.append((fiche, fiche_file.meta.get("related", [])))
     for fiche, related in touched:
         fiche.related.add(*m.Fiche.objects.filter(slug__in=related))
+    _link_glossary_terms(terms)
     return created

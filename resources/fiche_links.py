@@ -26,7 +26,6 @@ loader, the shell), where a call in each would be forgotten in one. They only di
 which hold the logic.
 """
 
-import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -36,12 +35,14 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.urls import NoReverseMatch, reverse
 
+from resources.glossary import current_glossary
 from resources.markdown import (
     FICHE_LINK_RE,
     MISPLACED_FICHE_LINK_MESSAGE,
     FicheLink,
     fiche_link_matches,
     fiche_link_slugs,
+    markdown_escape,
     misplaced_fiche_link,
     render_markdown,
 )
@@ -49,7 +50,6 @@ from resources.markdown import (
 TRACKED_FIELDS = ("slug", "title", "status")
 # Set on a fiche between pre_save and post_save: its tracked fields as the database held them.
 PREVIOUS_ATTRIBUTE = "_fiche_links_previous"
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 # Inside ``fiche_links_deferred()``: the slugs whose linking bodies are rendered again on leaving it.
 _deferred_slugs = ContextVar("deferred_fiche_link_slugs", default=None)
 
@@ -85,10 +85,11 @@ def fiche_links_for(slugs):
 
 
 def render_body(text):
-    """The body's HTML with its fiche links resolved: one query when the text holds a ``[[``, none otherwise."""
+    """The body's HTML with its fiche links resolved (one query when the text holds a ``[[``, none otherwise) and
+    its glossary terms linked (one query, none inside ``glossary_snapshot()``: resources.glossary)."""
     # Candidates read by the bare pattern, code included: a few extra slugs asked for cost nothing.
     slugs = {match.group(1) for match in FICHE_LINK_RE.finditer(text or "")}
-    return render_markdown(text, fiche_links=fiche_links_for(slugs))
+    return render_markdown(text, fiche_links=fiche_links_for(slugs), glossary=current_glossary())
 
 
 def unknown_fiches_message(unknown):
@@ -111,11 +112,6 @@ def fiche_links_error(text, *, also_known=()):
         return ""
     known = set(_fiche_model().objects.filter(slug__in=slugs).values_list("slug", flat=True))
     return unknown_fiches_message(slugs - known - set(also_known))
-
-
-def markdown_escape(text):
-    """``text`` as Markdown that renders as this very text (for a title written back into a body)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def _linking_rows(slugs, *, exact):

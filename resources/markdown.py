@@ -19,6 +19,7 @@ from markdown.inlinepatterns import InlineProcessor
 
 from core.raw_html import HIDING_ELEMENTS, escape_unclosed_tags, unclosed_tags
 from core.text import MISPLACED_FICHE_LINK_RE
+from resources.glossary_text import GLOSSARY_LINK_RE, LINK_CLASS, autolink
 
 ALLOWED_TAGS = {
     "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
@@ -37,14 +38,18 @@ TABLE_OPEN = '<div class="hub-table-scroll" role="region" aria-label="Tableau" t
 # The help under every Markdown body field of the admin.
 BODY_HELP = (
     "Titres avec ##\u00a0; lien vers une fiche\u00a0: [[identifiant-de-la-fiche]] (son titre) ou "
-    "[[identifiant-de-la-fiche|texte du lien]]\u00a0; le HTML brut est filtré."
+    "[[identifiant-de-la-fiche|texte du lien]]\u00a0; vers un terme du glossaire\u00a0: [[glossaire:identifiant]] "
+    "ou [[glossaire:identifiant|texte]] (la première occurrence de chaque terme est liée d’elle-même)\u00a0; "
+    "le HTML brut est filtré."
 )
 
 # [[slug]] or [[slug|texte]] on one line. Brackets, backticks and backslashes are refused inside, and so are
 # \x02 and \x03 (Python-Markdown's placeholders for escaped characters and code spans): a link never spans code.
-FICHE_LINK_RE = re.compile(r"\[\[([^\[\]|`\\\n\x02\x03]+)(?:\|([^\[\]|`\\\n\x02\x03]+))?\]\]")
+FICHE_LINK_RE = re.compile(r"\[\[(?!glossaire:)([^\[\]|`\\\n\x02\x03]+)(?:\|([^\[\]|`\\\n\x02\x03]+))?\]\]")
 # Runs after code spans (190) and backslash escapes (180), before Markdown's own links (170 and 160).
 FICHE_LINK_PRIORITY = 175
+# [[glossaire:slug]] (resources.glossary_text): just before the fiche links, which never read « glossaire: ».
+GLOSSARY_LINK_PRIORITY = 176
 
 
 @dataclass(frozen=True)
@@ -73,14 +78,36 @@ class _FicheLinkProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
+class _GlossaryLinkProcessor(InlineProcessor):
+    """``[[glossaire:slug]]``: a link to the term (its name, or the text after the bar); an unknown slug is text."""
+
+    def __init__(self, glossary, seen):
+        super().__init__(GLOSSARY_LINK_RE.pattern)
+        self.glossary, self.seen = glossary, seen
+
+    def handleMatch(self, m, data):
+        slug, label = m.group(1), (m.group(2) or "").strip()
+        self.seen.append(slug)
+        entry = self.glossary.links.get(slug) if self.glossary is not None else None
+        text = label or (entry.term if entry else slug)
+        if entry is None:
+            return text, m.start(0), m.end(0)
+        element = etree.Element("a", {"href": entry.url, "class": LINK_CLASS})
+        element.text = md.util.AtomicString(text)
+        return element, m.start(0), m.end(0)
+
+
 class _FicheLinkExtension(Extension):
-    def __init__(self, links, seen):
+    def __init__(self, links, seen, glossary=None, glossary_seen=None):
         super().__init__()
         self.links, self.seen = links, seen
+        self.glossary, self.glossary_seen = glossary, [] if glossary_seen is None else glossary_seen
 
     def extendMarkdown(self, markdown):
         processor = _FicheLinkProcessor(self.links, self.seen)
         markdown.inlinePatterns.register(processor, "fiche_link", FICHE_LINK_PRIORITY)
+        glossary = _GlossaryLinkProcessor(self.glossary, self.glossary_seen)
+        markdown.inlinePatterns.register(glossary, "glossary_link", GLOSSARY_LINK_PRIORITY)
 
 
 class _NoHidingBlockExtension(Extension):
@@ -91,30 +118,37 @@ class _NoHidingBlockExtension(Extension):
         markdown.block_level_elements = [name for name in markdown.block_level_elements if name not in HIDING_ELEMENTS]
 
 
-def _to_html(text, fiche_links, seen):
+def _to_html(text, fiche_links, seen, glossary=None, glossary_seen=None):
     """Markdown's HTML, the author's raw HTML included, before sanitising."""
-    extensions = ["extra", "sane_lists", _NoHidingBlockExtension(), _FicheLinkExtension(fiche_links, seen)]
+    links = _FicheLinkExtension(fiche_links, seen, glossary, glossary_seen)
+    extensions = ["extra", "sane_lists", _NoHidingBlockExtension(), links]
     return md.markdown(text or "", extensions=extensions, output_format="html")
 
 
-def render_markdown(text, *, fiche_links=None, seen=None):
+def render_markdown(text, *, fiche_links=None, seen=None, glossary=None, glossary_seen=None):
     """Return safe HTML: no script, no event handler, no ``javascript:`` link, no raw ``h1``, and no raw HTML left
     open that would hide the rest (``Avant <style> après`` shows « <style> après »: core.raw_html).
 
     ``fiche_links`` maps a slug to its ``FicheLink``; a slug it lacks renders as plain text (the link text, or
     the slug), never as a link that leads nowhere. ``seen``, a list, receives every slug linked outside code,
     in order (what ``fiche_link_slugs`` reads).
+
+    ``glossary`` (resources.glossary_text.Glossary) resolves the ``[[glossaire:slug]]`` links and links the first
+    occurrence of each of its terms (``glossary_seen``, a list, receives the slugs linked explicitly).
     """
     seen = [] if seen is None else seen
-    html = escape_unclosed_tags(_to_html(text, fiche_links or {}, seen))
+    glossary_seen = [] if glossary_seen is None else glossary_seen
+    html = escape_unclosed_tags(_to_html(text, fiche_links or {}, seen, glossary, glossary_seen))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes={"a": {LINK_CLASS}},  # the glossary's links; any other class is dropped
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    clean = autolink(clean, glossary, already_linked=glossary_seen)
     # Added after cleaning (the author cannot write these attributes): a wide table scrolls inside its own box,
     # which the keyboard can reach and which shows a shadow on the side that has more (base.css).
     return clean.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")
@@ -169,6 +203,23 @@ def fiche_link_slugs(text):
         return set()
     seen = []
     render_markdown(text, seen=seen)
+    return set(seen)
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def markdown_escape(text):
+    """``text`` as Markdown that renders as this very text (for a title written back into a body)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+
+
+def glossary_link_slugs(text):
+    """The glossary slugs that ``text`` links with ``[[glossaire:…]]``, outside code."""
+    if "[[glossaire:" not in (text or ""):
+        return set()
+    seen = []
+    render_markdown(text, glossary_seen=seen)
     return set(seen)
 
 

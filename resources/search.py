@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from core.content_cache import content_version, process_cache
 from resources.facet_index import catalogue_version
-from resources.models import Component, Fiche, Lever, Synonym
+from resources.models import Component, Fiche, GlossaryTerm, Lever, Synonym
 from resources.query import expand_synonyms, parse_query
 from resources.search_vector import SEARCH_CONFIG
 from resources.tags import fiche_tagged_items
@@ -247,7 +247,24 @@ def search_pages(parsed, limit=8):
     return results
 
 
+def search_glossary(parsed, limit=8):
+    """[(term, url, extract)] of the glossary terms whose name, variants or definition match, those named by the
+    words first. Matched on the folded copy (``GlossaryTerm.search_text``): a variant (« CPO ») finds its term,
+    the same way on both databases; one query."""
+    if not parsed:
+        return []
+    terms = GlossaryTerm.objects.filter(folded_text_condition(parsed)).only("slug", "term", "variants", "extract")
+    words = [_stem(w) for w in parsed.positive_words()]
+
+    def named(term):
+        names = " " + fold_words(" ".join([term.term, *term.variant_list]))
+        return -sum(f" {word}" in names for word in words)
+
+    ranked = sorted(terms.order_by("sort_term", "pk")[:50], key=named)
+    return [(term.term, term.get_absolute_url(), term.extract) for term in ranked[:limit]]
+
+
 __all__ = [
-    "excerpts", "folded_text_condition", "prepare_query", "search_fiches", "search_pages",
+    "excerpts", "folded_text_condition", "prepare_query", "search_fiches", "search_glossary", "search_pages",
     "similarity", "suggest",
 ]

@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from resources.models import Component, Fiche, Lever
+from resources.models import Component, Fiche, GlossaryTerm, Lever
 from resources.vocabularies import VOCABULARIES
 
 
@@ -26,3 +26,11 @@ class VocabularySitemap(Sitemap):
             if kind.prefix:
                 values.extend(kind.model.objects.all())
         return values
+
+
+class GlossarySitemap(Sitemap):
+    def items(self):
+        return GlossaryTerm.objects.alphabetical().only("slug", "updated_at")
+
+    def lastmod(self, term):
+        return term.updated_at

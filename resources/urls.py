@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources.views import catalogue, referentiel, vocabulary
+from resources.views import catalogue, glossary, referentiel, vocabulary
 
 app_name = "resources"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("statut-de-l-information/", referentiel.information_status, name="information_status"),
     path("fiches/", catalogue.fiche_list, name="fiche_list"),
     path("fiches/<slug:slug>/", catalogue.fiche_detail, name="fiche_detail"),
+    path("glossaire/", glossary.glossary_index, name="glossary_index"),
+    path("glossaire/<slug:slug>/", glossary.glossary_detail, name="glossary_detail"),
     path("leviers/<slug:slug>/", vocabulary.lever_detail, name="lever_detail"),
     path("leviers/<slug:lever_slug>/<slug:slug>/", vocabulary.component_detail, name="component_detail"),
     # Last: the generic vocabulary pages (/regions/, /domaines/…); unknown prefixes give the 404.

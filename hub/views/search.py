@@ -12,7 +12,7 @@ from core.content_cache import cached
 from parcours.search import search_steps
 from resources.models import Fiche
 from resources.query import MAX_QUERY_LENGTH, parse_query
-from resources.search import excerpts, prepare_query, search_fiches, search_pages, suggest
+from resources.search import excerpts, prepare_query, search_fiches, search_glossary, search_pages, suggest
 
 FICHE_RESULTS = 10
 
@@ -29,6 +29,10 @@ def _referentiel_hits(parsed):
     return [SearchHit(kind.singular, label, url, description) for kind, label, url, description in search_pages(parsed)]
 
 
+def _glossary_hits(parsed):
+    return [SearchHit("Glossaire", term, url, extract) for term, url, extract in search_glossary(parsed)]
+
+
 def _step_hits(parsed):
     return [
         SearchHit(f"Parcours « {parcours} »", title, url, objective)
@@ -39,6 +43,7 @@ def _step_hits(parsed):
 # The sections shown after the fiches: (id, heading, function parsed query -> [SearchHit]).
 # Another kind of page (parcours steps…) joins the search by adding one line here.
 SECTIONS = [
+    ("res-glossaire", "Glossaire", _glossary_hits),
     ("res-pages", "Leviers, composantes et vocabulaires", _referentiel_hits),
     ("res-etapes", "Étapes des parcours", _step_hits),
 ]

@@ -9,6 +9,7 @@ from django.utils.html import strip_tags
 
 from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
+from resources.glossary import glossary_links_error
 from resources.markdown import BODY_HELP, unclosed_html_error
 from resources.models import PROVENANCE_HELP, Fiche, Provenance
 from core.text import fold_words
@@ -128,7 +129,8 @@ class Step(models.Model):
             errors["questions"] = f"Une étape compte de {MIN_QUESTIONS} à {MAX_QUESTIONS} questions ({typed})."
         if self.slug in RESERVED_STEP_SLUGS:
             errors["slug"] = f"«\u00a0{self.slug}\u00a0» est réservé par le site\u00a0: choisissez un autre identifiant."
-        if body_errors := [error for error in (fiche_links_error(self.body), unclosed_html_error(self.body)) if error]:
+        body_checks = (fiche_links_error(self.body), glossary_links_error(self.body), unclosed_html_error(self.body))
+        if body_errors := [error for error in body_checks if error]:
             errors["body"] = body_errors
         if errors:
             raise ValidationError(errors)

@@ -1,4 +1,5 @@
 from resources.models.fiche import Fiche, FicheSource, Synonym
+from resources.models.glossary import GlossaryTerm
 from resources.models.vocabulary import (
     ActionObjective,
     ActorKind,
@@ -27,6 +28,7 @@ __all__ = [
     "EntryDoor",
     "Fiche",
     "FicheSource",
+    "GlossaryTerm",
     "Impact",
     "Lever",
     "PROVENANCE_HELP",

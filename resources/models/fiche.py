@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 
 from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
+from resources.glossary import glossary_links_error
 from resources.markdown import BODY_HELP, unclosed_html_error
 from resources.search_vector import FicheSearchVector
 from core.text import fold_words, sort_key
@@ -148,7 +149,11 @@ class Fiche(models.Model):
 
     def clean(self):
         super().clean()
-        errors = [fiche_links_error(self.body, also_known={self.slug}), unclosed_html_error(self.body)]
+        errors = [
+            fiche_links_error(self.body, also_known={self.slug}),
+            glossary_links_error(self.body),
+            unclosed_html_error(self.body),
+        ]
         if any(errors):
             raise ValidationError({"body": [error for error in errors if error]})
 

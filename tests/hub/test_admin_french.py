@@ -177,6 +177,7 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
     make_rule(fiches=[fiche], steps=[make_step(make_parcours())])
     ActivationDescriptor.objects.create(component=make_component(), level=1, text="Un premier pas.")
     m.Synonym.objects.create(terms="MSE, modèle socio-économique")
+    m.GlossaryTerm.objects.create(slug="mecenat", term="mécénat", definition="Une définition.", provenance="confirmed")
     Group.objects.create(name="Rédaction")
     ValuationRates.current()
     urls = _admin_urls(staff_client)
