@@ -1,4 +1,5 @@
 from resources.models.fiche import Fiche, FicheSource, Synonym
+from resources.models.reference import CitedSource, Reference
 from resources.models.vocabulary import (
     ActionObjective,
     ActorKind,
@@ -20,6 +21,7 @@ __all__ = [
     "ActionObjective",
     "ActorKind",
     "ActorProfile",
+    "CitedSource",
     "Component",
     "Domain",
     "Economy",
@@ -29,6 +31,7 @@ __all__ = [
     "Impact",
     "Lever",
     "Provenance",
+    "Reference",
     "ReferentielPart",
     "Region",
     "Synonym",
