@@ -13,6 +13,7 @@ from django.utils import timezone
 from resources import content_files
 from resources.fiche_links import fiche_links_deferred
 from resources import models as m
+from resources.references import references_load, sources_from_front_matter
 
 # Order matters: components need their lever, entry doors their tool.
 VOCABULARY_TABLES = (
@@ -83,10 +84,7 @@ def _load_fiche(fiche_file, update):
             getattr(fiche, key).set(model.objects.filter(slug__in=meta.get(key, [])))
         fiche.tags.set(meta.get("tags", []), clear=True)
         fiche.sources.all().delete()
-        m.FicheSource.objects.bulk_create(
-            m.FicheSource(fiche=fiche, order=index, label=s["label"], url=s.get("url", ""), kind=s["kind"])
-            for index, s in enumerate(meta.get("sources", []))
-        )
+        m.FicheSource.objects.bulk_create(sources_from_front_matter(m.FicheSource, meta.get("sources", []), fiche=fiche))
     return fiche, created
 
 
@@ -103,16 +101,27 @@ def problems_message(kind, problems):
     return f"{kind} invalides\u00a0: " + " ; ".join(lines) if lines else ""
 
 
+def load_references(*, update=False, directory=content_files.REFERENCES_DIR):
+    """Check then load the bibliographic references (``directory``/*.toml); returns how many were created."""
+    entries = content_files.load_references(directory)
+    if problems := problems_message("Références", content_files.check_references(entries)):
+        raise content_files.ContentError(problems)
+    return references_load(entries, update=update, upsert=upsert)
+
+
 @transaction.atomic
-def content_load(*, update=False, directory=content_files.FICHES_DIR):
-    """Load vocabularies then fiches (from ``directory``); returns the number of rows created per kind.
+def content_load(*, update=False, directory=content_files.FICHES_DIR,
+                 references_directory=content_files.REFERENCES_DIR):
+    """Load the references, the vocabularies then the fiches (from ``directory``); returns the number of rows
+    created per kind. The sources of fiches and steps cite the references: they come first.
 
     A fiche may link with ``[[slug]]`` a fiche loaded after it: the links are checked against every file and
     the database before any fiche is written, and the bodies that link a created or changed fiche are rendered
     again once the loop is over (``resources.fiche_links``), so every link is then a link.
     """
+    created = {"références": load_references(update=update, directory=references_directory)}
     vocabularies = content_files.load_vocabularies()
-    created = {"vocabulaires": 0, "fiches": 0}
+    created |= {"vocabulaires": 0, "fiches": 0}
     for table, model in VOCABULARY_TABLES:
         for row in vocabularies.get(table, []):
             _, was_created = upsert(model, {"slug": row["slug"]}, _vocabulary_defaults(table, row), update)
@@ -120,7 +129,10 @@ def content_load(*, update=False, directory=content_files.FICHES_DIR):
     for row in vocabularies.get("synonym", []):
         _, was_created = m.Synonym.objects.get_or_create(terms=row["terms"])
         created["vocabulaires"] += was_created
-    fiche_files, report = content_files.check_all(directory, known_slugs=m.Fiche.objects.values_list("slug", flat=True))
+    fiche_files, report = content_files.check_all(
+        directory, known_slugs=m.Fiche.objects.values_list("slug", flat=True),
+        references_dir=references_directory, known_references=m.Reference.objects.values_list("slug", flat=True),
+    )
     if problems := problems_message("Fiches", {fiche.path: report[fiche.slug] for fiche in fiche_files}):
         raise content_files.ContentError(problems)
     touched = []
