@@ -11,7 +11,7 @@ class StaticPagesSitemap(Sitemap):
     def items(self):
         return [
             "hub:home", "resources:referentiel", "resources:fiche_list", "hub:accessibility", "hub:legal",
-            "hub:site_map",
+            "hub:site_map", "hub:bibliography",
         ]
 
     def location(self, item):
