@@ -63,6 +63,7 @@ CONTENT_PAGES = (
     "/accessibilite/",
     "/mentions-legales/",
     "/plan-du-site/",
+    "/bibliographie/",
 )
 
 
