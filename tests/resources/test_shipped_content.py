@@ -81,6 +81,7 @@ KEY_PAGES = [
     "/", "/referentiel/", "/leviers/richesses-humaines/", "/leviers/financement/revenus-d-activite/",
     "/fiches/", "/fiches/?famille=methode", "/fiches/?page=2", "/fiches/equilibrer-son-modele-socio-economique/",
     "/regions/occitanie/", "/portes-d-entree/base-impact-alliance/", "/outils/", "/domaines/", "/sitemap.xml",
+    "/bibliographie/",
 ]
 
 
