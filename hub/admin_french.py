@@ -63,9 +63,11 @@ GENDERS = {
     "resources.fichesource": FEMININE,  # source
     "resources.synonym": MASCULINE,
     "resources.glossaryterm": MASCULINE,  # terme du glossaire
+    "resources.reference": FEMININE,  # référence bibliographique
     # parcours
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape
+    "parcours.stepsource": FEMININE,  # source d’étape
     "accounts.profile": MASCULINE,
     "accounts.attemptcount": MASCULINE,  # compteur d’échecs de connexion
     "parcours.savedfiche": FEMININE,

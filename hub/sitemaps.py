@@ -11,7 +11,7 @@ class StaticPagesSitemap(Sitemap):
     def items(self):
         return [
             "hub:home", "resources:referentiel", "resources:fiche_list", "resources:glossary_index",
-            "hub:accessibility", "hub:legal", "hub:site_map", "resources:information_status",
+            "hub:accessibility", "hub:legal", "hub:site_map", "resources:information_status", "hub:bibliography",
         ]
 
     def location(self, item):

@@ -19,6 +19,7 @@ hub_patterns = ([
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("mentions-legales/", pages.legal, name="legal"),
     path("plan-du-site/", pages.site_map, name="site_map"),
+    path("bibliographie/", pages.bibliography, name="bibliography"),
 ], "hub")
 
 urlpatterns = [

@@ -2,16 +2,16 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from parcours.models import Parcours, Step
+from parcours.models import Parcours, Step, StepSource
 from parcours.stats import parcours_stats
-from resources.admin import HTTPS_URLS, FicheTitlesMixin, search_results
-from resources.models import PROVENANCE_HELP, Fiche
+from resources.admin import HTTPS_URLS, CitationInline, FicheTitlesMixin, ReferenceAdmin, search_results
+from resources.models import PROVENANCE_HELP, Fiche, Reference
 from resources.search import folded_text_condition
 
 INFERRED_TITLES = (
@@ -73,6 +73,42 @@ def matching_steps(queryset, parsed):
     return queryset.filter(folded_text_condition(parsed))
 
 
+class StepSourceInline(admin.TabularInline):
+    """A step's sources, as a fiche's (resources.admin.FicheSourceInline)."""
+
+    model = StepSource
+    fields = ["kind", "reference", "note", "label", "order"]
+    autocomplete_fields = ["reference"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reference")
+
+
+class StepCitationInline(CitationInline):
+    model = StepSource
+    owner = "step"
+    verbose_name = "étape qui la cite"
+    verbose_name_plural = "étapes qui la citent"
+
+
+# The references' page lists the steps that cite each one too: resources' admin cannot know the steps.
+admin.site.unregister(Reference)
+
+
+@admin.register(Reference)
+class ReferenceWithStepsAdmin(ReferenceAdmin):
+    list_display = [*ReferenceAdmin.list_display, "step_count"]
+    inlines = [*ReferenceAdmin.inlines, StepCitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(step_count=Count("step_sources", distinct=True))
+
+    @admin.display(description="étapes", ordering="step_count")
+    def step_count(self, reference):
+        return reference.step_count
+
+
 @admin.register(Step)
 class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
     # Parcours after parcours, each in its own order: the list reads as the parcours do.
@@ -85,6 +121,7 @@ class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["fiches"]
+    inlines = [StepSourceInline]
     fields = [
         "parcours", ("order", "depth", "minutes"), "title", "provenance", "slug", "objective", "questions", "body", "fiches",
     ]

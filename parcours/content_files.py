@@ -10,9 +10,12 @@ import tomllib
 from resources.content_files import (
     FICHES_DIR,
     FIXTURES_DIR,
+    REFERENCES_DIR,
     iter_fiches,
     load_glossary,
     parse_fiche,
+    reference_slugs,
+    source_problems,
     unclosed_html_problems,
     unknown_link_problems,
     unknown_term_problems,
@@ -21,6 +24,7 @@ from resources.content_files import (
 PARCOURS_DIR = FIXTURES_DIR / "parcours"
 PARCOURS_FILE = PARCOURS_DIR / "parcours.toml"
 STEP_KEYS = {"title", "order", "depth", "minutes", "objective", "fiches", "questions", "provenance"}
+OPTIONAL_STEP_KEYS = {"sources"}  # [[sources]] as in a fiche (resources.content_files.source_problems)
 DEPTHS = ("", "decouverte", "approfondissement", "fondamentaux")
 KINDS = ("pedagogique", "methodologique")
 
@@ -40,11 +44,13 @@ def iter_steps(slug, directory=PARCOURS_DIR):
     return steps
 
 
-def check_step(step, fiche_slugs, known_terms=None):
+def check_step(step, fiche_slugs, known_terms=None, known_references=None):
+    """The problems of one step. ``known_terms``: the glossary's slugs; ``known_references``: the slugs a source
+    may cite (by default the shipped references')."""
     meta, problems = step.meta, []
     if missing := STEP_KEYS - meta.keys():
         problems.append(f"missing keys: {sorted(missing)}")
-    if unknown := meta.keys() - STEP_KEYS:
+    if unknown := meta.keys() - STEP_KEYS - OPTIONAL_STEP_KEYS:
         problems.append(f"unknown keys: {sorted(unknown)}")
     if meta.get("depth") not in DEPTHS:
         problems.append(f"depth must be one of {DEPTHS}")
@@ -59,20 +65,25 @@ def check_step(step, fiche_slugs, known_terms=None):
     if known_terms is not None:
         problems += unknown_term_problems(step.body, known_terms)  # [[glossaire:slug]] links
     problems += unclosed_html_problems(step.body)
+    if "sources" in meta:
+        problems += source_problems(meta["sources"], reference_slugs() if known_references is None else known_references)
     return problems
 
 
-def check_all(directory=PARCOURS_DIR, known_fiches=(), known_terms=()):
+def check_all(directory=PARCOURS_DIR, known_fiches=(), known_terms=(), references_dir=REFERENCES_DIR,
+              known_references=()):
     """Problems per parcours and per step (« parcours/step »). ``known_fiches``: fiches that exist besides the
-    shipped files (the database's), which ``fiches`` and ``[[…]]`` links may name too."""
+    shipped files (the database's), which ``fiches`` and ``[[…]]`` links may name too; ``known_references``
+    likewise for the references that sources cite, besides those of ``references_dir``."""
     fiche_slugs = {fiche.slug for fiche in iter_fiches(FICHES_DIR)} | set(known_fiches)
     terms = {row.get("slug") for row in load_glossary()} | set(known_terms)
+    references = reference_slugs(references_dir) | set(known_references)
     report = {}
     for parcours in load_parcours(directory / "parcours.toml"):
         if parcours.get("kind") not in KINDS:
             report[parcours["slug"]] = [f"kind must be one of {KINDS}"]
         for step in iter_steps(parcours["slug"], directory):
-            report[f"{parcours['slug']}/{step.slug}"] = check_step(step, fiche_slugs, terms)
+            report[f"{parcours['slug']}/{step.slug}"] = check_step(step, fiche_slugs, terms, references)
     return report
 
 

@@ -3,11 +3,12 @@
 from django.db import transaction
 
 from parcours import content_files
-from parcours.models import Parcours, Step
+from parcours.models import Parcours, Step, StepSource
 from resources.content_files import ContentError
 from resources.content_loader import problems_message, upsert
 from resources.glossary import glossary_snapshot
-from resources.models import Fiche, GlossaryTerm
+from resources.models import Fiche, GlossaryTerm, Reference
+from resources.references import sources_from_front_matter
 
 
 def _step_paths(directory):
@@ -21,9 +22,11 @@ def _step_paths(directory):
 
 @transaction.atomic
 def parcours_load(*, update=False, directory=content_files.PARCOURS_DIR):
-    """Returns the number of parcours and steps created. Load the fiches first: the steps link them."""
+    """Returns the number of parcours and steps created. Load the fiches first: the steps link them (and the
+    references, which their sources cite, and the glossary)."""
     report = content_files.check_all(directory, known_fiches=Fiche.objects.values_list("slug", flat=True),
-                                     known_terms=GlossaryTerm.objects.values_list("slug", flat=True))
+                                     known_terms=GlossaryTerm.objects.values_list("slug", flat=True),
+                                     known_references=Reference.objects.values_list("slug", flat=True))
     if any(report.values()):
         paths = _step_paths(directory)
         raise ContentError(problems_message("Parcours", {paths.get(name, name): errors for name, errors in report.items()}))
@@ -55,3 +58,5 @@ def _load_rows(directory, update, created):
             created["étapes"] += step_created
             if step_created or update:
                 step.fiches.set(Fiche.objects.filter(slug__in=meta["fiches"]))
+                step.sources.all().delete()
+                StepSource.objects.bulk_create(sources_from_front_matter(StepSource, meta.get("sources", []), step=step))

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils import timezone
 from taggit.admin import TagAdmin
 from taggit.models import Tag
@@ -109,10 +111,66 @@ class FicheTitlesMixin:
 
 
 class FicheSourceInline(admin.TabularInline):
+    """A fiche's sources: a reference (chosen by autocomplete) and what it supports here, or a deduction of the
+    editors and its reasoning; the model's clean() says which is missing, in French."""
+
     formfield_overrides = HTTPS_URLS
     model = m.FicheSource
-    fields = ["label", "url", "kind", "order"]
+    fields = ["kind", "reference", "note", "label", "url", "order"]
+    autocomplete_fields = ["reference"]
     extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reference")
+
+
+class CitationInline(admin.TabularInline):
+    """Read-only: the rows that cite a reference, each linked to its own admin page. Subclasses set ``model``,
+    ``owner`` (the cited-from field) and the names."""
+
+    owner = None
+    fk_name = "reference"
+    fields = readonly_fields = ["cited_by", "note"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(self.owner)
+
+    @admin.display(description="cité par")
+    def cited_by(self, source):
+        owner = getattr(source, self.owner)
+        meta = owner._meta
+        return format_html('<a href="{}">{}</a>', reverse(f"admin:{meta.app_label}_{meta.model_name}_change",
+                                                          args=[owner.pk]), owner)
+
+
+class FicheCitationInline(CitationInline):
+    model = m.FicheSource
+    owner = "fiche"
+    verbose_name = "fiche qui la cite"
+    verbose_name_plural = "fiches qui la citent"
+
+
+@admin.register(m.Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+    list_display = ["title", "publisher", "date", "kind", "fiche_count"]
+    list_filter = ["kind"]
+    search_fields = ["title", "publisher", "slug", "url"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "publisher", "date", "url", "kind"]
+    inlines = [FicheCitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(fiche_count=Count("fiche_sources", distinct=True))
+
+    @admin.display(description="fiches", ordering="fiche_count")
+    def fiche_count(self, reference):
+        return reference.fiche_count
 
 
 @admin.register(m.Fiche)

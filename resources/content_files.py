@@ -1,5 +1,5 @@
-"""Read the hub's shipped content: ``fixtures/vocabularies.toml``, ``fixtures/fiches/*.md``, ``fixtures/glossaire.toml``
-and the bibliographic references of ``fixtures/references/*.toml``.
+"""Read the hub's shipped content: ``fixtures/vocabularies.toml``, ``fixtures/references/*.toml`` (bibliographic
+references), ``fixtures/glossaire.toml`` and ``fixtures/fiches/*.md``.
 
 Pure Python (no Django import) so that writers can check a fiche with
 ``python3 -m resources.content_files`` before the project is even installed.
@@ -28,7 +28,16 @@ GLOSSARY_OPTIONAL_KEYS = {"variants", "related_fiches", "see_also"}
 DEFINITION_WORDS = (40, 150)
 
 FAMILIES = ("action", "acteur", "repere", "methode", "exemple", "droit")
-SOURCE_KINDS = ("document", "web", "inference")
+REFERENCE_KINDS = ("document", "web", "official")
+REFERENCE_KEYS = {"slug", "title", "publisher", "date", "url", "kind"}
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A source cites a reference (``ref``), or gives a deduction of the editors (``kind = "inference"``, ``label``).
+# The old form (``label``, ``url``, ``kind = "document" | "web"``) is still read: the loader makes a reference of it.
+CITING_SOURCE_KEYS = {"ref", "note"}
+INFERENCE_SOURCE_KEYS = {"kind", "label", "note", "url"}
+OLD_SOURCE_KINDS = ("document", "web")
+OLD_SOURCE_KEYS = {"label", "url", "kind"}
+SOURCE_FORMS = 'ref = "<slug>" (note optional), or kind = "inference" with a label'
 
 # Front-matter key of a fiche -> vocabulary table in vocabularies.toml.
 FICHE_VOCABULARY_KEYS = {
@@ -68,6 +77,97 @@ class FicheFile:
 def load_vocabularies(path=VOCABULARIES_FILE):
     with open(path, "rb") as handle:
         return tomllib.load(handle)
+
+
+def load_references(directory=REFERENCES_DIR):
+    """Every ``[[reference]]`` of every ``*.toml`` file of ``directory``, as (file, table) pairs in file order."""
+    entries = []
+    for path in sorted(Path(directory).glob("*.toml")):
+        try:
+            with open(path, "rb") as handle:
+                data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise ContentError(f"{path.name}: invalid TOML ({exc})") from exc
+        entries += [(path, row) for row in data.get("reference", [])]
+    return entries
+
+
+def check_references(entries):
+    """{file: [problem, …]} for the references of ``load_references``; a slug is unique across every file, and
+    so is an address (a vocabulary value names its source by address alone)."""
+    report, slugs, urls = {path: [] for path, _row in entries}, {}, {}
+    for path, row in entries:
+        slug = row.get("slug", "")
+        problems = report[path]
+        name = f"reference {slug!r}"
+        if missing := REFERENCE_KEYS - row.keys():
+            problems.append(f"{name}: missing keys {sorted(missing)}")
+        if unknown := row.keys() - REFERENCE_KEYS:
+            problems.append(f"{name}: unknown keys {sorted(unknown)}")
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            problems.append(f"{name}: the slug must be lowercase ASCII words separated by hyphens")
+        elif slug in slugs:
+            problems.append(f"{name}: slug already used in {slugs[slug].name}")
+        else:
+            slugs[slug] = path
+        for key in ("title", "publisher"):
+            if not str(row.get(key, "")).strip():
+                problems.append(f"{name}: {key} must not be empty")
+        kind, url = row.get("kind"), row.get("url", "")
+        if kind not in REFERENCE_KINDS:
+            problems.append(f"{name}: kind must be one of {REFERENCE_KINDS}")
+        if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+            problems.append(f"{name}: url must be an http(s) address, or \"\"")
+        elif not url and kind in ("web", "official"):
+            problems.append(f"{name}: a {kind} reference needs its url (\"\" only for a printed document)")
+        elif url in urls:
+            problems.append(f"{name}: same url as reference {urls[url]!r} (cite that one)")
+        elif url:
+            urls[url] = slug
+    return report
+
+
+def reference_slugs(directory=REFERENCES_DIR):
+    return {row.get("slug") for _path, row in load_references(directory)}
+
+
+def is_old_source(source):
+    """A source in the old form (label, url, kind document or web), which names its document itself."""
+    return "ref" not in source and source.get("kind") in OLD_SOURCE_KINDS
+
+
+def source_problems(sources, known_references):
+    """The problems of the ``[[sources]]`` of a fiche or a step: each in one of the forms, each reference cited
+    once, each deduction given once."""
+    problems, cited, reasons = [], set(), set()
+    if not isinstance(sources, list):
+        return ["sources must be a list of [[sources]] tables"]
+    for source in sources:
+        if not isinstance(source, dict):
+            problems.append(f"source must be a [[sources]] table: {source!r}")
+        elif "ref" in source:
+            if unknown := source.keys() - CITING_SOURCE_KEYS:
+                problems.append(f"source citing ref = {source['ref']!r} has other keys {sorted(unknown)}: {SOURCE_FORMS}")
+            if source["ref"] not in known_references:
+                problems.append(f"source cites an unknown reference: ref = {source['ref']!r} "
+                                "(no [[reference]] with this slug in fixtures/references/)")
+            elif source["ref"] in cited:
+                problems.append(f"reference {source['ref']!r} cited twice (one source per reference, one note)")
+            cited.add(source["ref"])
+        elif source.get("kind") == "inference":
+            label = str(source.get("label", "")).strip()
+            if unknown := source.keys() - INFERENCE_SOURCE_KEYS:
+                problems.append(f"inference source has unknown keys {sorted(unknown)}")
+            if not label:
+                problems.append("inference source needs a label that gives the reasoning")
+            elif label in reasons:
+                problems.append(f"inference source given twice: {label!r}")
+            reasons.add(label)
+        elif is_old_source(source) and str(source.get("label", "")).strip() and not source.keys() - OLD_SOURCE_KEYS:
+            pass  # the old form, still read (see OLD_SOURCE_KINDS)
+        else:
+            problems.append(f"source must be {SOURCE_FORMS}: {source}")
+    return problems
 
 
 def parse_fiche(path):
@@ -128,18 +228,6 @@ def unknown_term_problems(body, known_terms):
         f"body links to an unknown glossary term: [[glossaire:{slug}]] (no term {slug!r} in glossaire.toml)"
         for slug in sorted(linked_glossary_slugs(body) - set(known_terms))
     ]
-
-
-def load_references(directory=REFERENCES_DIR):
-    """{slug: reference} from every ``*.toml`` of ``directory``; a slug given twice is an error."""
-    references = {}
-    for path in sorted(Path(directory).glob("*.toml")):
-        with open(path, "rb") as handle:
-            for row in tomllib.load(handle).get("reference", []):
-                if row["slug"] in references:
-                    raise ContentError(f"{path.name}: reference {row['slug']!r} is defined twice")
-                references[row["slug"]] = row
-    return references
 
 
 def load_glossary(path=GLOSSARY_FILE):
@@ -207,9 +295,12 @@ def unclosed_html_problems(body):
     return [f"body opens raw HTML it never closes, which would hide what follows: {tags} (close it or write it in code)"]
 
 
-def check_fiche(fiche, vocabularies, known_slugs, known_terms=None):
+def check_fiche(fiche, vocabularies, known_slugs, known_terms=None, known_references=None):
     """Return the list of problems of one fiche (empty when it is loadable). ``known_terms``: the glossary's slugs
-    (those of glossaire.toml when None)."""
+    (those of glossaire.toml when None); ``known_references``: the slugs a source may cite (by default the shipped
+    references')."""
+    if known_references is None:
+        known_references = reference_slugs()
     problems = []
     meta = fiche.meta
     missing = REQUIRED_KEYS - meta.keys()
@@ -231,9 +322,7 @@ def check_fiche(fiche, vocabularies, known_slugs, known_terms=None):
     problems += unknown_link_problems(fiche.body, known_slugs)
     problems += unknown_term_problems(fiche.body, _glossary_slugs() if known_terms is None else known_terms)
     problems += unclosed_html_problems(fiche.body)
-    for source in meta.get("sources", []):
-        if not source.get("label") or source.get("kind") not in SOURCE_KINDS:
-            problems.append(f"source needs a label and a kind in {SOURCE_KINDS}: {source}")
+    problems += source_problems(meta.get("sources", []), known_references)
     if not meta.get("sources"):
         problems.append("a fiche needs at least one source")
     return problems
@@ -243,21 +332,31 @@ def _glossary_slugs(known_terms=()):
     return {row.get("slug") for row in load_glossary()} | set(known_terms)
 
 
-def check_all(directory=FICHES_DIR, vocabularies_path=VOCABULARIES_FILE, known_slugs=(), known_terms=()):
+def check_all(directory=FICHES_DIR, vocabularies_path=VOCABULARIES_FILE, known_slugs=(), known_terms=(),
+              references_dir=REFERENCES_DIR, known_references=()):
     """Every fiche file and its problems. ``known_slugs``: fiches that exist besides the files (the database's),
     which ``related`` and ``[[…]]`` links may name too; a fiche may link one whose file comes later.
-    ``known_terms``: glossary terms besides those of glossaire.toml."""
+    ``known_terms``: glossary terms besides those of glossaire.toml; ``known_references``: likewise, references
+    that sources may cite besides those of ``references_dir``."""
     vocabularies = load_vocabularies(vocabularies_path)
     fiches = iter_fiches(directory)
     slugs = {fiche.slug for fiche in fiches} | set(known_slugs)
     terms = _glossary_slugs(known_terms)
-    report = {fiche.slug: check_fiche(fiche, vocabularies, slugs, terms) for fiche in fiches}
+    references = reference_slugs(references_dir) | set(known_references)
+    report = {fiche.slug: check_fiche(fiche, vocabularies, slugs, terms, references) for fiche in fiches}
     return fiches, report
 
 
 def main():
-    fiches, report = check_all()
     failed = False
+    entries = load_references()
+    for path, problems in check_references(entries).items():
+        print(f"{'OK ' if not problems else 'ERR'} {path.relative_to(FIXTURES_DIR.parent)}")
+        for problem in problems:
+            print(f"      - {problem}")
+        failed = failed or bool(problems)
+    print(f"{len(entries)} références")
+    fiches, report = check_all()
     for fiche in fiches:
         problems = report[fiche.slug]
         status = "OK " if not problems else "ERR"
@@ -267,7 +366,7 @@ def main():
         failed = failed or bool(problems)
     print(f"{len(fiches)} fiches, {sum(f.word_count for f in fiches)} mots")
     terms = load_glossary()
-    glossary = check_glossary(terms, {fiche.slug for fiche in fiches}, set(load_references()))
+    glossary = check_glossary(terms, {fiche.slug for fiche in fiches}, reference_slugs())
     for slug, problems in glossary.items():
         if problems:
             print(f"ERR glossaire {slug}")

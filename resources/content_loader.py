@@ -14,6 +14,7 @@ from resources import content_files
 from resources.fiche_links import fiche_links_deferred
 from resources.glossary import glossary_refresh, glossary_snapshot
 from resources import models as m
+from resources.references import references_load, sources_from_front_matter
 
 # Order matters: components need their lever, entry doors their tool.
 VOCABULARY_TABLES = (
@@ -84,10 +85,7 @@ def _load_fiche(fiche_file, update):
             getattr(fiche, key).set(model.objects.filter(slug__in=meta.get(key, [])))
         fiche.tags.set(meta.get("tags", []), clear=True)
         fiche.sources.all().delete()
-        m.FicheSource.objects.bulk_create(
-            m.FicheSource(fiche=fiche, order=index, label=s["label"], url=s.get("url", ""), kind=s["kind"])
-            for index, s in enumerate(meta.get("sources", []))
-        )
+        m.FicheSource.objects.bulk_create(sources_from_front_matter(m.FicheSource, meta.get("sources", []), fiche=fiche))
     return fiche, created
 
 
@@ -139,14 +137,24 @@ def glossary_problems(rows):
     database count as known."""
     fiche_slugs = {fiche.slug for fiche in content_files.iter_fiches()} | set(m.Fiche.objects.values_list("slug", flat=True))
     known_terms = m.GlossaryTerm.objects.values_list("slug", flat=True)
-    report = content_files.check_glossary(rows, fiche_slugs, set(content_files.load_references()), known_terms)
+    report = content_files.check_glossary(rows, fiche_slugs, content_files.reference_slugs(), known_terms)
     return problems_message("Termes du glossaire", {f"{shown_path(content_files.GLOSSARY_FILE)} [{slug}]": errors
                                                     for slug, errors in report.items()})
 
 
+def load_references(*, update=False, directory=content_files.REFERENCES_DIR):
+    """Check then load the bibliographic references (``directory``/*.toml); returns how many were created."""
+    entries = content_files.load_references(directory)
+    if problems := problems_message("Références", content_files.check_references(entries)):
+        raise content_files.ContentError(problems)
+    return references_load(entries, update=update, upsert=upsert)
+
+
 @transaction.atomic
-def content_load(*, update=False, directory=content_files.FICHES_DIR):
-    """Load vocabularies, the glossary, then fiches (from ``directory``); returns the number of rows created per kind.
+def content_load(*, update=False, directory=content_files.FICHES_DIR,
+                 references_directory=content_files.REFERENCES_DIR):
+    """Load the references, the vocabularies, the glossary, then the fiches (from ``directory``); returns the
+    number of rows created per kind. The sources of fiches and steps cite the references: they come first.
 
     The glossary comes before the fiches, which are rendered with it; bodies already in the database that show a
     term created or rewritten here are rendered again (resources.glossary).
@@ -155,8 +163,9 @@ def content_load(*, update=False, directory=content_files.FICHES_DIR):
     the database before any fiche is written, and the bodies that link a created or changed fiche are rendered
     again once the loop is over (``resources.fiche_links``), so every link is then a link.
     """
+    created = {"références": load_references(update=update, directory=references_directory)}
     vocabularies = content_files.load_vocabularies()
-    created = {"vocabulaires": 0, "termes": 0, "fiches": 0}
+    created |= {"vocabulaires": 0, "termes": 0, "fiches": 0}
     for table, model in VOCABULARY_TABLES:
         for row in vocabularies.get(table, []):
             _, was_created = upsert(model, {"slug": row["slug"]}, _vocabulary_defaults(table, row), update)
@@ -170,6 +179,7 @@ def content_load(*, update=False, directory=content_files.FICHES_DIR):
     fiche_files, report = content_files.check_all(
         directory, known_slugs=m.Fiche.objects.values_list("slug", flat=True),
         known_terms=m.GlossaryTerm.objects.values_list("slug", flat=True),
+        references_dir=references_directory, known_references=m.Reference.objects.values_list("slug", flat=True),
     )
     if problems := problems_message("Fiches", {fiche.path: report[fiche.slug] for fiche in fiche_files}):
         raise content_files.ContentError(problems)

@@ -32,7 +32,22 @@ def make_vocabulary(model, **overrides):
     return model.objects.create(**fields)
 
 
+def make_reference(**overrides):
+    n = next(_seq)
+    fields = {
+        "slug": f"reference-{n}",
+        "title": f"Publication numéro {n}",
+        "publisher": "Le RAMEAU",
+        "date": "2019",
+        "url": f"https://example.org/publication-{n}",
+        "kind": m.Reference.Kind.DOCUMENT,
+    }
+    fields.update(overrides)
+    return m.Reference.objects.create(**fields)
+
+
 def make_fiche(*, levers=(), sources=(), **overrides):
+    """``sources``: titles of references the fiche cites (created unless one has that title)."""
     n = next(_seq)
     fields = {
         "title": f"Fiche numéro {n}",
@@ -47,8 +62,9 @@ def make_fiche(*, levers=(), sources=(), **overrides):
     fiche = m.Fiche.objects.create(**fields)
     if levers:
         fiche.levers.set(levers)
-    for label in sources:
-        fiche.sources.create(label=label, url="https://example.org/source", kind="web")
+    for order, title in enumerate(sources):
+        reference = m.Reference.objects.filter(title=title).first() or make_reference(title=title)
+        fiche.sources.create(reference=reference, order=order)
     return fiche
 
 

@@ -1,4 +1,4 @@
-"""The site's own pages: home, accessibility statement, legal notice, site map."""
+"""The site's own pages: home, accessibility statement, legal notice, site map, bibliography."""
 
 from django.db.models import Count
 from django.http import HttpResponsePermanentRedirect
@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 
 from core.content_cache import shared_page
+from hub.bibliography import build_bibliography
 from parcours.models import Parcours
 from resources.models import Fiche
 from resources.views.referentiel import levers_with_components
@@ -40,6 +41,12 @@ def site_map(request):
     kinds = [kind for kind in VOCABULARIES if kind.prefix]
     ctx = {"levers": levers_with_components(), "kinds": kinds, "all_parcours": Parcours.objects.only("title", "slug")}
     return render(request, "hub/plan_du_site.html", ctx)
+
+
+@shared_page
+def bibliography(request):
+    """Every reference the content cites, with who cites it (hub.bibliography): a fixed number of queries."""
+    return render(request, "hub/bibliographie.html", {"bibliography": build_bibliography()})
 
 
 def favicon(request):

@@ -1,5 +1,5 @@
 from parcours.models.saved import SavedFiche
-from parcours.models.parcours import Depth, Parcours, Step
+from parcours.models.parcours import Depth, Parcours, Step, StepSource
 from parcours.models.progress import Enrolment, Status, StepProgress
 
-__all__ = ["Depth", "Enrolment", "Parcours", "SavedFiche", "Status", "Step", "StepProgress"]
+__all__ = ["Depth", "Enrolment", "Parcours", "SavedFiche", "Status", "Step", "StepProgress", "StepSource"]

@@ -11,7 +11,7 @@ from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
 from resources.glossary import glossary_links_error
 from resources.markdown import BODY_HELP, unclosed_html_error
-from resources.models import PROVENANCE_HELP, Fiche, Provenance
+from resources.models import PROVENANCE_HELP, CitedSource, Fiche, Provenance, Reference
 from core.text import fold_words
 
 MIN_QUESTIONS, MAX_QUESTIONS = 2, 4
@@ -144,3 +144,17 @@ class Step(models.Model):
         # Leading space: « contains " art" » matches at the start of a word only (resources.search).
         self.search_text = " " + fold_words(f"{self.title} {self.objective} {body_text}")
         super().save(*args, **kwargs)
+
+
+class StepSource(CitedSource):
+    """A source of a step: a reference it cites, or a deduction of the editors (resources' CitedSource)."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="sources", verbose_name="étape")
+    reference = models.ForeignKey(
+        Reference, on_delete=models.PROTECT, null=True, blank=True, related_name="step_sources",
+        verbose_name="référence",
+    )
+
+    class Meta(CitedSource.Meta):
+        verbose_name = "source d’étape"
+        verbose_name_plural = "sources d’étapes"

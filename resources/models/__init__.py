@@ -1,5 +1,6 @@
 from resources.models.fiche import Fiche, FicheSource, Synonym
 from resources.models.glossary import GlossaryTerm
+from resources.models.reference import CitedSource, Reference
 from resources.models.vocabulary import (
     ActionObjective,
     ActorKind,
@@ -22,6 +23,7 @@ __all__ = [
     "ActionObjective",
     "ActorKind",
     "ActorProfile",
+    "CitedSource",
     "Component",
     "Domain",
     "Economy",
@@ -33,6 +35,7 @@ __all__ = [
     "Lever",
     "PROVENANCE_HELP",
     "Provenance",
+    "Reference",
     "ReferentielPart",
     "Region",
     "Synonym",

@@ -13,6 +13,7 @@ from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
 from resources.glossary import glossary_links_error
 from resources.markdown import BODY_HELP, unclosed_html_error
+from resources.models.reference import CitedSource, Reference
 from resources.search_vector import FicheSearchVector
 from core.text import fold_words, sort_key
 from resources.models.vocabulary import (
@@ -207,24 +208,17 @@ class Synonym(models.Model):
         return [fold_words(term) for term in self.terms.split(",") if fold_words(term)]
 
 
-class FicheSource(models.Model):
-    class Kind(models.TextChoices):
-        DOCUMENT = "document", "Document de référence"
-        WEB = "web", "Page web"
-        INFERENCE = "inference", "Déduction de la rédaction (à confirmer)"
+class FicheSource(CitedSource):
+    """A source of a fiche: a reference it cites, or a deduction of the editors (CitedSource)."""
 
     fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="sources", verbose_name="fiche")
-    label = models.CharField("intitulé", max_length=400)
+    reference = models.ForeignKey(
+        Reference, on_delete=models.PROTECT, null=True, blank=True, related_name="fiche_sources",
+        verbose_name="référence",
+    )
+    # Kept for a deduction that points to where its reasoning starts; a cited reference carries its own address.
     url = models.URLField("adresse", max_length=500, blank=True)
-    kind = models.CharField("nature", max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)
-    order = models.PositiveSmallIntegerField("ordre", default=0)
 
-    objects = ContentQuerySet.as_manager()
-
-    class Meta:
+    class Meta(CitedSource.Meta):
         verbose_name = "source"
         verbose_name_plural = "sources"
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return self.label

@@ -14,7 +14,8 @@ from core.clients import client_group
 from core.content_cache import PARTIAL_HEADER, cached, canonical_query, detached_copy, shared_page, wants_partial
 from resources.catalogue import build_catalogue, catalogue_params
 from resources.filters import oversized_facets
-from resources.models import Component, Fiche
+from resources.models import Component, Fiche, FicheSource
+from resources.references import source_list
 
 
 @shared_page
@@ -64,7 +65,7 @@ FICHE_RELATIONS = (
     "referentiel_parts",
     "economies",
     "tools",
-    "sources",
+    Prefetch("sources", queryset=FicheSource.objects.select_related("reference")),
     "tags",
     Prefetch("related", queryset=Fiche.objects.published().for_cards()),
 )
@@ -78,7 +79,8 @@ def _fiche_and_content(fiches, slug):
     # The relations go on a copy, rendered then dropped: the cache keeps the fiche and its HTML, not its relations.
     shown = detached_copy(fiche)
     prefetch_related_objects([shown], *FICHE_RELATIONS)
-    return fiche, render_to_string("resources/_fiche_content.html", {"fiche": shown})
+    ctx = {"fiche": shown, "sources": source_list(shown.sources.all())}
+    return fiche, render_to_string("resources/_fiche_content.html", ctx)
 
 
 def fiche_detail(request, slug):

@@ -79,11 +79,15 @@ def make_500_word_fiche():
             getattr(fiche, field.name).set(field.related_model.objects.all()[:4])
     fiche.tags.add("modèle socio-économique", "trajectoire", "gouvernance", "stratégie")
     for n, kind in enumerate(["document", "document", "web", "web", "web", "inference"]):
-        fiche.sources.create(
-            kind=kind, order=n,
-            label=f"Le RAMEAU, « Modèles socio-économiques d’intérêt général », ressource numéro {n + 1}",
-            url="" if kind == "inference" else f"https://www.example.org/ressources/modeles-socio-economiques/{n + 1}",
+        title = f"Modèles socio-économiques d’intérêt général, ressource numéro {n + 1}"
+        if kind == "inference":
+            fiche.sources.create(kind=kind, order=n, label=f"Déduit par la rédaction à partir de la ressource numéro {n}.")
+            continue
+        reference = m.Reference.objects.create(
+            slug=f"ressource-{n + 1}", title=title, publisher="Le RAMEAU", date="septembre 2019", kind=kind,
+            url=f"https://www.example.org/ressources/modeles-socio-economiques/{n + 1}",
         )
+        fiche.sources.create(reference=reference, order=n, note="les trois leviers du modèle")
     fiche.related.set(m.Fiche.objects.published().exclude(pk=fiche.pk)[:8])
     assert len(words(fiche.body_text)) == 500
     return fiche

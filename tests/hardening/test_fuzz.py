@@ -200,6 +200,7 @@ PATH_ARGUMENTS = {
     "hub:accessibility": _none,
     "hub:legal": _none,
     "hub:site_map": _none,
+    "hub:bibliography": _none,
     "resources:information_status": _none,
     "resources:vocabulary_index": lambda w, who: [{"kind": prefix} for prefix in BY_PREFIX],
     "resources:vocabulary_detail": lambda w, who: [
@@ -257,7 +258,7 @@ GET_ONLY = {
         "diagnostic:detail", "diagnostic:report", "diagnostic:export", "hub:home", "resources:referentiel",
         "hub:search", "resources:fiche_list", "resources:fiche_detail", "resources:lever_detail",
         "resources:component_detail", "hub:accessibility", "hub:legal", "hub:site_map",
-        "resources:information_status", "resources:vocabulary_index", "resources:vocabulary_detail",
+        "hub:bibliography", "resources:information_status", "resources:vocabulary_index", "resources:vocabulary_detail",
     )
 }
 

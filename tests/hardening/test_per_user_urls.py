@@ -306,6 +306,7 @@ PUBLIC = {
     "hub:accessibility": lambda w: "/accessibilite/",
     "hub:legal": lambda w: "/mentions-legales/",
     "hub:site_map": lambda w: "/plan-du-site/",
+    "hub:bibliography": lambda w: "/bibliographie/",
     "resources:information_status": lambda w: "/statut-de-l-information/",
     "resources:vocabulary_index": lambda w: "/regions/",
     "resources:vocabulary_detail": lambda w: "/regions/region-public/",

@@ -251,7 +251,7 @@ def test_fiche_texts_are_never_executed(payload, learner, client):
     # The fiche page renders the Markdown body; the two searches cut excerpts and highlight them.
     transforming = [fiche.get_absolute_url(), f"/fiches/?q={MARKER}", f"/recherche/?q={MARKER}"]
     escaping = ["/", "/fiches/", "/leviers/levier-xss/", "/regions/region-xss/", step.get_absolute_url(),
-                f"/fiches/?tag={tag}"]
+                f"/fiches/?tag={tag}", "/bibliographie/"]
     for url in transforming + (escaping if payload in SAMPLE else []):
         assert_safe(visitor.get(url), payload, url, shows=MARKER)
     if payload not in SAMPLE:
@@ -564,7 +564,9 @@ def test_addresses_are_never_reflected_unescaped(payload, client):
 def test_addresses_of_sources_and_vocabularies_refuse_script_schemes(url):
     fiche = make_fiche()
     with pytest.raises(ValidationError):
-        m.FicheSource(fiche=fiche, label="Source", url=url, kind="web").full_clean()
+        m.FicheSource(fiche=fiche, label="Source", url=url, kind="inference").full_clean()
+    with pytest.raises(ValidationError):
+        m.Reference(slug="reference-url", title="Référence", url=url).full_clean()
     with pytest.raises(ValidationError):
         m.Region(slug="region-url", label="Région", source_url=url).full_clean()
     parcours = make_parcours()

@@ -64,6 +64,7 @@ CONTENT_PAGES = (
     "/mentions-legales/",
     "/plan-du-site/",
     "/statut-de-l-information/",
+    "/bibliographie/",
 )
 
 

@@ -73,6 +73,8 @@ def _step_form(step, **overrides):
         "objective": step.objective,
         "questions": step.questions,
         "body": step.body,
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
         "_save": "Enregistrer",
     }
     data.update(overrides)

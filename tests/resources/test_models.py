@@ -70,8 +70,8 @@ def test_levers_and_components_have_nested_addresses():
 
 def test_fiche_sources_keep_their_order():
     fiche = make_fiche()
-    fiche.sources.create(label="Deuxième", kind="web", order=2)
-    fiche.sources.create(label="Première", kind="document", order=1)
+    fiche.sources.create(label="Deuxième", kind="inference", order=2)
+    fiche.sources.create(label="Première", kind="inference", order=1)
     assert [s.label for s in fiche.sources.all()] == ["Première", "Deuxième"]
 
 

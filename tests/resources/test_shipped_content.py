@@ -65,7 +65,7 @@ def test_shipped_content_loads_with_the_sizes_of_the_referentiel_and_twice_chang
     assert Fiche.objects.get(slug="equilibrer-son-modele-socio-economique").related.exists()
 
     before = (Fiche.objects.count(), Region.objects.count(), Fiche.objects.first().sources.count())
-    assert content_load() == {"vocabulaires": 0, "termes": 0, "fiches": 0}
+    assert content_load() == {"références": 0, "vocabulaires": 0, "termes": 0, "fiches": 0}
     assert (Fiche.objects.count(), Region.objects.count(), Fiche.objects.first().sources.count()) == before
 
 
@@ -81,6 +81,7 @@ KEY_PAGES = [
     "/", "/referentiel/", "/leviers/richesses-humaines/", "/leviers/financement/revenus-d-activite/",
     "/fiches/", "/fiches/?famille=methode", "/fiches/?page=2", "/fiches/equilibrer-son-modele-socio-economique/",
     "/regions/occitanie/", "/portes-d-entree/base-impact-alliance/", "/outils/", "/domaines/", "/sitemap.xml",
+    "/bibliographie/",
 ]
 
 

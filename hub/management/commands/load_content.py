@@ -8,7 +8,8 @@ from resources.content_loader import content_load
 
 class Command(BaseCommand):
     help = (
-        "Charge les vocabulaires, le glossaire, les fiches, les parcours et le contenu du diagnostic livrés dans fixtures/. "
+        "Charge les références bibliographiques, les vocabulaires, le glossaire, les fiches, les parcours et le "
+        "contenu du diagnostic livrés dans fixtures/. "
         "Ne crée que ce qui manque "
         "(sans écraser les modifications faites dans l’administration), sauf avec --update."
     )
@@ -24,8 +25,8 @@ class Command(BaseCommand):
         # static files) must not outlive it, even when no content changed.
         bump_content_version()
         self.stdout.write(
-            f"{created['vocabulaires']} valeurs de vocabulaire, {created['termes']} termes du glossaire, "
-            f"{created['fiches']} fiches, "
+            f"{created['références']} références, {created['vocabulaires']} valeurs de vocabulaire, "
+            f"{created['termes']} termes du glossaire, {created['fiches']} fiches, "
             f"{parcours['parcours']} parcours, {parcours['étapes']} étapes, {diagnostic['descriptions']} descriptions de "
             f"niveaux et {diagnostic['règles']} règles de recommandation créés."
         )

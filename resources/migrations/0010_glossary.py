@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0008_provenance_three_states'),
+        ('resources', '0009_references_and_cited_sources'),
     ]
 
     operations = [

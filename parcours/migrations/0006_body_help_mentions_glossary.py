@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('parcours', '0004_step_provenance_three_states'),
+        ('parcours', '0005_step_sources'),
     ]
 
     operations = [
