@@ -1,8 +1,8 @@
-"""The bibliography: every reference cited by a published fiche, a step, a parcours or a vocabulary value, with
-who cites it. Here, on top, because it reads resources and parcours alike.
+"""The bibliography: every reference cited by a published fiche, a step, a parcours, a glossary term or a
+vocabulary value, with who cites it. Here, on top, because it reads resources and parcours alike.
 
-A fixed number of queries whatever the catalogue's size: the references, the fiches' and the steps' citations,
-the parcours, then one per vocabulary. A vocabulary value or a parcours cites a reference by its address alone
+A fixed number of queries whatever the catalogue's size: the references, the citations of the fiches, the steps
+and the glossary, the parcours, then one per vocabulary. A vocabulary value or a parcours cites a reference by its address alone
 (``source_url``, compared as written).
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from parcours.models import Parcours, StepSource
-from resources.models import Component, FicheSource, Reference
+from resources.models import Component, FicheSource, GlossaryTerm, Reference
 from resources.vocabularies import VOCABULARIES
 
 # The order a reader looks for them: publications first, then the law, then pages of sites.
@@ -39,10 +39,11 @@ class Entry:
     steps: list = field(default_factory=list)
     parcours: list = field(default_factory=list)
     values: list = field(default_factory=list)
+    terms: list = field(default_factory=list)
 
     @property
     def is_cited(self):
-        return bool(self.fiches or self.steps or self.parcours or self.values)
+        return bool(self.fiches or self.steps or self.parcours or self.values or self.terms)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Bibliography:
     step_count: int
     parcours_count: int
     value_count: int
+    term_count: int
 
 
 def build_bibliography():
@@ -63,6 +65,7 @@ def build_bibliography():
             by_url.setdefault(entry.reference.url, []).append(entry)
     _fiche_citations(entries)
     _step_citations(entries)
+    _glossary_citations(entries)
     _address_citations(by_url)
     cited = sorted((entry for entry in entries.values() if entry.is_cited),
                    key=lambda entry: (entry.reference.sort_key, entry.reference.pk))
@@ -80,6 +83,7 @@ def build_bibliography():
         step_count=distinct("steps"),
         parcours_count=distinct("parcours"),
         value_count=distinct("values"),
+        term_count=distinct("terms"),
     )
 
 
@@ -101,6 +105,14 @@ def _step_citations(entries):
     for reference_id, title, slug, parcours_slug, parcours_title in rows:
         url = reverse("parcours:step", kwargs={"slug": parcours_slug, "step_slug": slug})
         entries[reference_id].steps.append(Citing(title, url, parcours_title))
+
+
+def _glossary_citations(entries):
+    rows = (GlossaryTerm.references.through.objects.order_by("glossaryterm__sort_term", "glossaryterm__pk")
+            .values_list("reference_id", "glossaryterm__term", "glossaryterm__slug"))
+    for reference_id, term, slug in rows:
+        entries[reference_id].terms.append(
+            Citing(term, reverse("resources:glossary_detail", kwargs={"slug": slug})))
 
 
 def _address_citations(by_url):

@@ -225,9 +225,9 @@ class GlossaryTermAdmin(FicheTitlesMixin, admin.ModelAdmin):
     list_filter = ["provenance"]
     search_fields = ["term", "variants", "slug", "definition"]
     prepopulated_fields = {"slug": ["term"]}
-    autocomplete_fields = ["related_fiches", "see_also"]
+    autocomplete_fields = ["references", "related_fiches", "see_also"]
     readonly_fields = ["updated_at"]
-    fields = ["term", "slug", "variants", "definition", "provenance", "sources", "related_fiches", "see_also",
+    fields = ["term", "slug", "variants", "definition", "provenance", "references", "related_fiches", "see_also",
               "updated_at"]
 
     def save_model(self, request, obj, form, change):

@@ -116,7 +116,6 @@ def _load_glossary_terms(rows, update):
             "variants": "\n".join(row.get("variants", [])),
             "definition": row["definition"].strip(),
             "provenance": row["provenance"],
-            "sources": "\n".join(row.get("sources", [])),
         }
         term, was_created = upsert(m.GlossaryTerm, {"slug": row["slug"]}, defaults, update)
         created += was_created
@@ -130,6 +129,7 @@ def _link_glossary_terms(touched):
     for term, row in touched:
         term.related_fiches.set(m.Fiche.objects.filter(slug__in=row.get("related_fiches", [])))
         term.see_also.set(m.GlossaryTerm.objects.filter(slug__in=row.get("see_also", [])))
+        term.references.set(m.Reference.objects.filter(slug__in=row.get("sources", [])))
 
 
 def glossary_problems(rows):

@@ -26,12 +26,12 @@ class Migration(migrations.Migration):
                 ('definition_html', models.TextField(blank=True, editable=False, verbose_name='définition (HTML)')),
                 ('extract', models.CharField(blank=True, editable=False, max_length=300, verbose_name='extrait')),
                 ('provenance', models.CharField(choices=[('confirmed', 'Confirmé'), ('inferred', 'Déduit'), ('to_confirm', 'À confirmer')], default='to_confirm', max_length=20, verbose_name='provenance')),
-                ('sources', models.TextField(blank=True, help_text='Identifiants des références (fixtures/references/*.toml), un par ligne.', verbose_name='références citées')),
                 ('sort_term', models.CharField(blank=True, editable=False, max_length=150, verbose_name='terme pour le tri')),
                 ('search_text', models.TextField(blank=True, editable=False, verbose_name='texte pour la recherche')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mis à jour le')),
                 ('related_fiches', models.ManyToManyField(blank=True, related_name='glossary_terms', to='resources.fiche', verbose_name='fiches liées')),
                 ('see_also', models.ManyToManyField(blank=True, to='resources.glossaryterm', verbose_name='voir aussi')),
+                ('references', models.ManyToManyField(blank=True, help_text='Les sources de la définition (voir la bibliographie).', related_name='glossary_terms', to='resources.reference', verbose_name='références citées')),
             ],
             options={
                 'verbose_name': 'terme du glossaire',

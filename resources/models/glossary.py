@@ -12,6 +12,7 @@ from core.text import fold_words, sort_key
 from resources.glossary_text import folded_form
 from resources.markdown import render_markdown, unclosed_html_error
 from resources.models.fiche import Fiche
+from resources.models.reference import Reference
 from resources.models.vocabulary import Provenance
 
 EXTRACT_WORDS = 24
@@ -39,9 +40,9 @@ class GlossaryTerm(models.Model):
     definition_html = models.TextField("définition (HTML)", editable=False, blank=True)
     extract = models.CharField("extrait", max_length=300, editable=False, blank=True)
     provenance = models.CharField("provenance", max_length=20, choices=Provenance.choices, default=Provenance.TO_CONFIRM)
-    sources = models.TextField(
-        "références citées", blank=True,
-        help_text="Identifiants des références (fixtures/references/*.toml), un par ligne.",
+    references = models.ManyToManyField(
+        Reference, blank=True, related_name="glossary_terms", verbose_name="références citées",
+        help_text="Les sources de la définition (voir la bibliographie).",
     )
     related_fiches = models.ManyToManyField(Fiche, blank=True, related_name="glossary_terms", verbose_name="fiches liées")
     see_also = models.ManyToManyField("self", blank=True, verbose_name="voir aussi")
@@ -66,10 +67,6 @@ class GlossaryTerm(models.Model):
     @property
     def variant_list(self):
         return [line.strip() for line in self.variants.splitlines() if line.strip()]
-
-    @property
-    def source_list(self):
-        return [line.strip() for line in self.sources.splitlines() if line.strip()]
 
     @property
     def forms(self):

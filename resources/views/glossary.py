@@ -1,26 +1,12 @@
 """The glossary: an alphabetical index with letter anchors, and one page per term."""
 
-from functools import lru_cache
 from itertools import groupby
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from core.content_cache import shared_page
-from resources import content_files
-from resources.models import Fiche, GlossaryTerm
-
-
-@lru_cache(maxsize=1)
-def shipped_references():
-    """{slug: reference} from fixtures/references/*.toml, read once per process (the files ship with the code)."""
-    return content_files.load_references()
-
-
-def cited_references(term):
-    """The references a term cites, in its order; a slug the files lack is shown as it is, without an address."""
-    known = shipped_references()
-    return [known.get(slug, {"slug": slug, "title": slug}) for slug in term.source_list]
+from resources.models import Fiche, GlossaryTerm, Reference
 
 
 def _letter(term):
@@ -40,7 +26,8 @@ def glossary_detail(request, slug):
     terms = GlossaryTerm.objects.prefetch_related(
         Prefetch("related_fiches", queryset=Fiche.objects.published().for_cards()),
         Prefetch("see_also", queryset=GlossaryTerm.objects.for_index()),
+        Prefetch("references", queryset=Reference.objects.order_by("sort_key", "pk")),
     )
     term = get_object_or_404(terms, slug=slug)
-    ctx = {"term": term, "references": cited_references(term)}
+    ctx = {"term": term, "references": term.references.all()}
     return render(request, "resources/glossary_detail.html", ctx)

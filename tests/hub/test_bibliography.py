@@ -101,3 +101,14 @@ def test_the_footer_and_the_site_map_link_the_bibliography(visitor):
     assert 'href="/bibliographie/"' in visitor.get("/").content.decode()
     assert 'href="/bibliographie/"' in visitor.get("/plan-du-site/").content.decode()
     assert "/bibliographie/" in visitor.get("/sitemap.xml").content.decode()
+
+
+def test_a_glossary_term_citing_a_reference_is_listed_under_it(visitor):
+    reference = make_reference(slug="fiche-2023", title="Fiche pratique d’essai")
+    term = m.GlossaryTerm.objects.create(slug="trepied", term="trépied", definition="Les trois leviers.",
+                                       provenance="confirmed")
+    term.references.add(reference)
+    html = page(visitor)
+    assert 'id="ref-fiche-2023"' in html
+    assert '<a href="/glossaire/trepied/">trépied</a>' in html
+    assert "1&nbsp;terme du glossaire" in html

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from resources import content_files
 from resources.glossary import glossary_term_changed, glossary_term_deleted
 from resources.models import Fiche, GlossaryTerm
-from tests.factories import make_fiche
+from tests.factories import make_fiche, make_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,6 @@ def make_term(**overrides):
         "variants": "mécène\nmécènes",
         "definition": "Le soutien d’une entreprise ou d’une personne à une cause d’intérêt général.",
         "provenance": "confirmed",
-        "sources": "fiche-pratique-equilibrer-son-modele-2023",
     }
     fields.update(overrides)
     return GlossaryTerm.objects.create(**fields)
@@ -124,7 +123,7 @@ def test_the_admin_renders_bodies_again_on_save(staff_client):
     fiche = make_fiche(body="Le mécénat aide.")
     response = staff_client.post("/admin/resources/glossaryterm/add/", {
         "term": "mécénat", "slug": "mecenat", "variants": "", "definition": "Une définition courte.",
-        "provenance": "confirmed", "sources": "",
+        "provenance": "confirmed",
     })
     assert response.status_code == 302
     assert 'href="/glossaire/mecenat/"' in reload(fiche).body_html
@@ -164,13 +163,14 @@ def test_term_page_shows_definition_variants_fiches_see_also_sources(visitor, dj
     fiche = make_fiche(title="Diversifier ses dons")
     term.related_fiches.add(fiche)
     term.see_also.add(other)
-    with django_assert_max_num_queries(6):
+    term.references.add(make_reference(title="Équilibrer son modèle socio-économique", publisher="Le RAMEAU"))
+    with django_assert_max_num_queries(7):
         page = visitor.get("/glossaire/mecenat/").content.decode()
     assert "<h1>mécénat</h1>" in page
     assert "mécène, mécènes" in page
     assert "Diversifier ses dons" in page
     assert 'href="/glossaire/subvention/"' in page
-    assert "Équilibrer son modèle socio-économique" in page  # the reference's title, from the fixtures
+    assert "Équilibrer son modèle socio-économique" in page  # the reference's citation
     assert "/statut-de-l-information/" in page
 
 
