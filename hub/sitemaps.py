@@ -4,14 +4,14 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from parcours.sitemaps import ParcoursSitemap
-from resources.sitemaps import FicheSitemap, LeverSitemap, VocabularySitemap
+from resources.sitemaps import FicheSitemap, LeverSitemap, VocabularySitemap, WorksheetSitemap
 
 
 class StaticPagesSitemap(Sitemap):
     def items(self):
         return [
             "hub:home", "resources:referentiel", "resources:fiche_list", "hub:accessibility", "hub:legal",
-            "hub:site_map",
+            "hub:site_map", "resources:worksheet_list",
         ]
 
     def location(self, item):
@@ -33,4 +33,5 @@ SITEMAPS = {
     "leviers": LeverSitemap,
     "vocabulaires": VocabularySitemap,
     "parcours": ParcoursSitemap,
+    "feuilles": WorksheetSitemap,
 }

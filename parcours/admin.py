@@ -10,8 +10,8 @@ from django.utils.html import format_html
 
 from parcours.models import Parcours, Step
 from parcours.stats import parcours_stats
-from resources.admin import HTTPS_URLS, FicheTitlesMixin, search_results
-from resources.models import Fiche
+from resources.admin import HTTPS_URLS, FicheTitlesMixin, WorksheetAdmin, search_results
+from resources.models import Fiche, Worksheet
 from resources.search import folded_text_condition
 
 INFERRED_TITLES = (
@@ -22,9 +22,11 @@ INFERRED_TITLES = (
 
 class StepInline(FicheTitlesMixin, admin.StackedInline):
     model = Step
-    fields = [("order", "title", "provenance"), ("slug", "depth", "minutes"), "objective", "questions", "body", "fiches"]
+    fields = [
+        ("order", "title", "provenance"), ("slug", "depth", "minutes"), "objective", "questions", "body", "fiches", "worksheets",
+    ]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["fiches"]
+    autocomplete_fields = ["fiches", "worksheets"]
     ordering = ["order", "pk"]
     extra = 0
     show_change_link = True
@@ -84,9 +86,10 @@ class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
     # Shows the search box; the search itself is get_search_results'.
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["fiches"]
+    autocomplete_fields = ["fiches", "worksheets"]
     fields = [
         "parcours", ("order", "depth", "minutes"), "title", "provenance", "slug", "objective", "questions", "body", "fiches",
+        "worksheets",
     ]
 
     @admin.display(description="parcours", ordering="parcours__order")
@@ -101,3 +104,22 @@ class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         kwargs.setdefault("help_texts", {})["provenance"] = INFERRED_TITLES
         return super().get_form(request, obj, **kwargs)
+
+
+class WorksheetStepInline(admin.TabularInline):
+    """The steps that use a sheet, on the sheet's form (the relation is Step.worksheets)."""
+
+    model = Step.worksheets.through
+    verbose_name = "étape qui utilise la feuille"
+    verbose_name_plural = "étapes qui utilisent la feuille"
+    autocomplete_fields = ["step"]
+    extra = 0
+
+
+# resources registers the sheets; the steps, which it cannot import, are added here to the same form.
+admin.site.unregister(Worksheet)
+
+
+@admin.register(Worksheet)
+class WorksheetWithStepsAdmin(WorksheetAdmin):
+    inlines = [WorksheetStepInline]

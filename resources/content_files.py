@@ -18,6 +18,7 @@ from core.text import MISPLACED_FICHE_LINK_RE
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 VOCABULARIES_FILE = FIXTURES_DIR / "vocabularies.toml"
 FICHES_DIR = FIXTURES_DIR / "fiches"
+WORKSHEETS_DIR = FIXTURES_DIR / "feuilles"
 
 FAMILIES = ("action", "acteur", "repere", "methode", "exemple", "droit")
 SOURCE_KINDS = ("document", "web", "inference")
@@ -77,6 +78,12 @@ def parse_fiche(path):
 
 def iter_fiches(directory=FICHES_DIR):
     return [parse_fiche(path) for path in sorted(Path(directory).glob("*.md")) if path.name != "README.md"]
+
+
+def iter_worksheets(directory=WORKSHEETS_DIR):
+    """The worksheet files (``fixtures/feuilles/<slug>.md``), the same format as a fiche's: front matter, then
+    Markdown (their steps are checked by parcours.content_files, which knows the steps)."""
+    return iter_fiches(directory)
 
 
 def linked_fiche_slugs(body):

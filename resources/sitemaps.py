@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from resources.models import Component, Fiche, Lever
+from resources.models import Component, Fiche, Lever, Worksheet
 from resources.vocabularies import VOCABULARIES
 
 
@@ -26,3 +26,11 @@ class VocabularySitemap(Sitemap):
             if kind.prefix:
                 values.extend(kind.model.objects.all())
         return values
+
+
+class WorksheetSitemap(Sitemap):
+    def items(self):
+        return Worksheet.objects.only("slug", "updated_at").order_by("slug")
+
+    def lastmod(self, sheet):
+        return sheet.updated_at

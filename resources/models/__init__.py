@@ -1,4 +1,5 @@
 from resources.models.fiche import Fiche, FicheSource, Synonym
+from resources.models.worksheet import Worksheet
 from resources.models.vocabulary import (
     ActionObjective,
     ActorKind,
@@ -34,4 +35,5 @@ __all__ = [
     "Synonym",
     "Tool",
     "Vocabulary",
+    "Worksheet",
 ]
