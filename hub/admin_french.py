@@ -61,6 +61,7 @@ GENDERS = {
     "resources.fiche": FEMININE,
     "resources.fichesource": FEMININE,  # source
     "resources.synonym": MASCULINE,
+    "resources.worksheet": FEMININE,  # feuille de travail
     # parcours
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape

@@ -1,6 +1,8 @@
 """Staff edit the parcours and their steps; people's progress and notes never appear here."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -106,14 +108,26 @@ class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
         return super().get_form(request, obj, **kwargs)
 
 
-class WorksheetStepInline(admin.TabularInline):
-    """The steps that use a sheet, on the sheet's form (the relation is Step.worksheets)."""
+class WorksheetStepsForm(forms.ModelForm):
+    """A sheet's form with the steps that use it (the relation is Step.worksheets, saved by the admin below)."""
 
-    model = Step.worksheets.through
-    verbose_name = "étape qui utilise la feuille"
-    verbose_name_plural = "étapes qui utilisent la feuille"
-    autocomplete_fields = ["step"]
-    extra = 0
+    steps = forms.ModelMultipleChoiceField(
+        queryset=Step.objects.select_related("parcours").order_by("parcours__order", "parcours__pk", "order", "pk"),
+        required=False,
+        label="étapes qui l’utilisent",
+        help_text="La feuille s’affiche dans l’encadré «\u00a0Feuille de travail\u00a0» de ces étapes.",
+        widget=FilteredSelectMultiple("étapes", is_stacked=False),
+    )
+
+    class Meta:
+        model = Worksheet
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["steps"].label_from_instance = lambda step: f"{step.parcours.title} – {step.title}"
+        if self.instance.pk:
+            self.fields["steps"].initial = list(self.instance.steps.all())
 
 
 # resources registers the sheets; the steps, which it cannot import, are added here to the same form.
@@ -122,4 +136,9 @@ admin.site.unregister(Worksheet)
 
 @admin.register(Worksheet)
 class WorksheetWithStepsAdmin(WorksheetAdmin):
-    inlines = [WorksheetStepInline]
+    form = WorksheetStepsForm
+    fields = [*WorksheetAdmin.fields, "steps"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.steps.set(form.cleaned_data["steps"])

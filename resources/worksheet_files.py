@@ -13,7 +13,6 @@ from html.parser import HTMLParser
 from docx import Document
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import ParagraphProperties, Style, TableCellProperties, TableColumnProperties, TableRowProperties, TextProperties

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         bump_content_version()
         self.stdout.write(
             f"{created['vocabulaires']} valeurs de vocabulaire, {created['fiches']} fiches, "
-            f"{parcours['parcours']} parcours, {parcours['étapes']} étapes, {worksheets} feuilles de travail, {diagnostic['descriptions']} descriptions de "
+            f"{parcours['parcours']} parcours, {parcours['étapes']} étapes, {worksheets} feuilles de travail, "
+            f"{diagnostic['descriptions']} descriptions de "
             f"niveaux et {diagnostic['règles']} règles de recommandation créés."
         )
