@@ -201,6 +201,7 @@ PATH_ARGUMENTS = {
     "hub:accessibility": _none,
     "hub:legal": _none,
     "hub:site_map": _none,
+    "resources:information_status": _none,
     "resources:worksheet_list": _none,
     "resources:worksheet_detail": lambda w, who: [{"slug": SLUGS["worksheet"]}, {"slug": "feuille-inconnue"}],
     "resources:worksheet_docx": lambda w, who: [{"slug": SLUGS["worksheet"]}, {"slug": "feuille-inconnue"}],
@@ -262,7 +263,7 @@ GET_ONLY = {
         "hub:search", "resources:fiche_list", "resources:fiche_detail", "resources:lever_detail",
         "resources:component_detail", "hub:accessibility", "hub:legal", "hub:site_map",
         "resources:vocabulary_index", "resources:vocabulary_detail", "resources:worksheet_list",
-        "resources:worksheet_detail", "resources:worksheet_docx", "resources:worksheet_ods",
+        "resources:worksheet_detail", "resources:information_status", "resources:worksheet_docx", "resources:worksheet_ods",
     )
 }
 
