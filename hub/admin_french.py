@@ -64,6 +64,7 @@ GENDERS = {
     "resources.synonym": MASCULINE,
     "resources.glossaryterm": MASCULINE,  # terme du glossaire
     "resources.reference": FEMININE,  # référence bibliographique
+    "resources.worksheet": FEMININE,  # feuille de travail
     # parcours
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape

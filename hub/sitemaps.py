@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from parcours.sitemaps import ParcoursSitemap
-from resources.sitemaps import FicheSitemap, GlossarySitemap, LeverSitemap, VocabularySitemap
+from resources.sitemaps import FicheSitemap, GlossarySitemap, LeverSitemap, VocabularySitemap, WorksheetSitemap
 
 
 class StaticPagesSitemap(Sitemap):
@@ -12,6 +12,7 @@ class StaticPagesSitemap(Sitemap):
         return [
             "hub:home", "resources:referentiel", "resources:fiche_list", "resources:glossary_index",
             "hub:accessibility", "hub:legal", "hub:site_map", "resources:information_status", "hub:bibliography",
+            "resources:worksheet_list",
         ]
 
     def location(self, item):
@@ -34,4 +35,5 @@ SITEMAPS = {
     "vocabulaires": VocabularySitemap,
     "glossaire": GlossarySitemap,
     "parcours": ParcoursSitemap,
+    "feuilles": WorksheetSitemap,
 }

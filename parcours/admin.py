@@ -1,6 +1,8 @@
 """Staff edit the parcours and their steps; people's progress and notes never appear here."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
@@ -10,8 +12,8 @@ from django.utils.html import format_html
 
 from parcours.models import Parcours, Step, StepSource
 from parcours.stats import parcours_stats
-from resources.admin import HTTPS_URLS, CitationInline, FicheTitlesMixin, ReferenceAdmin, search_results
-from resources.models import PROVENANCE_HELP, Fiche, Reference
+from resources.admin import HTTPS_URLS, CitationInline, FicheTitlesMixin, ReferenceAdmin, WorksheetAdmin, search_results
+from resources.models import PROVENANCE_HELP, Fiche, Reference, Worksheet
 from resources.search import folded_text_condition
 
 INFERRED_TITLES = (
@@ -22,9 +24,11 @@ INFERRED_TITLES = (
 
 class StepInline(FicheTitlesMixin, admin.StackedInline):
     model = Step
-    fields = [("order", "title", "provenance"), ("slug", "depth", "minutes"), "objective", "questions", "body", "fiches"]
+    fields = [
+        ("order", "title", "provenance"), ("slug", "depth", "minutes"), "objective", "questions", "body", "fiches", "worksheets",
+    ]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["fiches"]
+    autocomplete_fields = ["fiches", "worksheets"]
     ordering = ["order", "pk"]
     extra = 0
     show_change_link = True
@@ -120,10 +124,11 @@ class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
     # Shows the search box; the search itself is get_search_results'.
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["fiches"]
+    autocomplete_fields = ["fiches", "worksheets"]
     inlines = [StepSourceInline]
     fields = [
         "parcours", ("order", "depth", "minutes"), "title", "provenance", "slug", "objective", "questions", "body", "fiches",
+        "worksheets",
     ]
 
     @admin.display(description="parcours", ordering="parcours__order")
@@ -138,3 +143,39 @@ class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         kwargs.setdefault("help_texts", {})["provenance"] = f"{INFERRED_TITLES} {PROVENANCE_HELP}"
         return super().get_form(request, obj, **kwargs)
+
+
+class WorksheetStepsForm(forms.ModelForm):
+    """A sheet's form with the steps that use it (the relation is Step.worksheets, saved by the admin below)."""
+
+    steps = forms.ModelMultipleChoiceField(
+        queryset=Step.objects.select_related("parcours").order_by("parcours__order", "parcours__pk", "order", "pk"),
+        required=False,
+        label="étapes qui l’utilisent",
+        help_text="La feuille s’affiche dans l’encadré «\u00a0Feuille de travail\u00a0» de ces étapes.",
+        widget=FilteredSelectMultiple("étapes", is_stacked=False),
+    )
+
+    class Meta:
+        model = Worksheet
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["steps"].label_from_instance = lambda step: f"{step.parcours.title} – {step.title}"
+        if self.instance.pk:
+            self.fields["steps"].initial = list(self.instance.steps.all())
+
+
+# resources registers the sheets; the steps, which it cannot import, are added here to the same form.
+admin.site.unregister(Worksheet)
+
+
+@admin.register(Worksheet)
+class WorksheetWithStepsAdmin(WorksheetAdmin):
+    form = WorksheetStepsForm
+    fields = [*WorksheetAdmin.fields, "steps"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.steps.set(form.cleaned_data["steps"])

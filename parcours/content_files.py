@@ -9,10 +9,12 @@ import tomllib
 
 from resources.content_files import (
     FICHES_DIR,
+    WORKSHEETS_DIR,
     FIXTURES_DIR,
     REFERENCES_DIR,
     iter_fiches,
     load_glossary,
+    iter_worksheets,
     parse_fiche,
     reference_slugs,
     source_problems,
@@ -87,8 +89,47 @@ def check_all(directory=PARCOURS_DIR, known_fiches=(), known_terms=(), reference
     return report
 
 
+WORKSHEET_REQUIRED_KEYS = {"title", "summary", "minutes", "order"}
+WORKSHEET_OPTIONAL_KEYS = {"fiches", "steps"}
+
+
+def step_keys(directory=PARCOURS_DIR):
+    """Every shipped step as « parcours/step », how a worksheet names the steps that use it."""
+    return {f"{row['slug']}/{step.slug}" for row in load_parcours(directory / "parcours.toml")
+            for step in iter_steps(row["slug"], directory)}
+
+
+def check_worksheet(sheet, fiche_slugs, steps):
+    meta, problems = sheet.meta, []
+    if missing := WORKSHEET_REQUIRED_KEYS - meta.keys():
+        problems.append(f"missing keys: {sorted(missing)}")
+    if unknown := meta.keys() - WORKSHEET_REQUIRED_KEYS - WORKSHEET_OPTIONAL_KEYS:
+        problems.append(f"unknown keys: {sorted(unknown)}")
+    if not isinstance(meta.get("minutes"), int) or meta.get("minutes", 0) <= 0:
+        problems.append("minutes must be a positive whole number")
+    for slug in meta.get("fiches", []):
+        if slug not in fiche_slugs:
+            problems.append(f"fiches: no fiche {slug!r}")
+    for name in meta.get("steps", []):
+        if name not in steps:
+            problems.append(f"steps: no step {name!r} (write « parcours/step »)")
+    problems += unknown_link_problems(sheet.body, fiche_slugs)
+    problems += unclosed_html_problems(sheet.body)
+    return problems
+
+
+def check_worksheets(directory=WORKSHEETS_DIR, parcours_directory=PARCOURS_DIR, known_fiches=()):
+    """(worksheet files, their problems by slug)."""
+    fiche_slugs = {fiche.slug for fiche in iter_fiches(FICHES_DIR)} | set(known_fiches)
+    steps = step_keys(parcours_directory)
+    sheets = iter_worksheets(directory)
+    return sheets, {sheet.slug: check_worksheet(sheet, fiche_slugs, steps) for sheet in sheets}
+
+
 def main():
     report = check_all()
+    _sheets, sheet_report = check_worksheets()
+    report.update({f"feuilles/{slug}": problems for slug, problems in sheet_report.items()})
     for name, problems in report.items():
         print(f"{'OK ' if not problems else 'ERR'} {name}")
         for problem in problems:

@@ -7,7 +7,7 @@ from parcours.models import Parcours, Step, StepSource
 from resources.content_files import ContentError
 from resources.content_loader import problems_message, upsert
 from resources.glossary import glossary_snapshot
-from resources.models import Fiche, GlossaryTerm, Reference
+from resources.models import Fiche, GlossaryTerm, Reference, Worksheet
 from resources.references import sources_from_front_matter
 
 
@@ -60,3 +60,28 @@ def _load_rows(directory, update, created):
                 step.fiches.set(Fiche.objects.filter(slug__in=meta["fiches"]))
                 step.sources.all().delete()
                 StepSource.objects.bulk_create(sources_from_front_matter(StepSource, meta.get("sources", []), step=step))
+
+
+@transaction.atomic
+def worksheets_load(*, update=False, directory=content_files.WORKSHEETS_DIR, parcours_directory=content_files.PARCOURS_DIR):
+    """Load the worksheets (``fixtures/feuilles/``), with their fiches and the steps that use them; returns the
+    number created. Load the fiches and the parcours first. A sheet already there is left as staff edited it,
+    its links too, unless ``update``."""
+    sheets, report = content_files.check_worksheets(
+        directory, parcours_directory, known_fiches=Fiche.objects.values_list("slug", flat=True)
+    )
+    if problems := problems_message("Feuilles de travail", {sheet.path: report[sheet.slug] for sheet in sheets}):
+        raise ContentError(problems)
+    created = 0
+    for sheet_file in sheets:
+        meta = sheet_file.meta
+        defaults = {"title": meta["title"], "summary": meta["summary"].strip(), "minutes": meta["minutes"],
+                    "order": meta["order"], "body": sheet_file.body}
+        sheet, was_created = upsert(Worksheet, {"slug": sheet_file.slug}, defaults, update)
+        created += was_created
+        if was_created or update:
+            sheet.fiches.set(Fiche.objects.filter(slug__in=meta.get("fiches", [])))
+            names = [name.split("/", 1) for name in meta.get("steps", [])]
+            steps = [Step.objects.get(parcours__slug=parcours, slug=step) for parcours, step in names]
+            sheet.steps.set(steps)
+    return created

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from core.content_cache import cached, detached_copy
 from parcours.models import Parcours, Step, StepSource
 from parcours.outline import build_outline, resolve_depth
-from resources.models import Fiche
+from resources.models import Fiche, Worksheet
 from resources.references import source_list
 
 # What the outline needs: the long texts stay in the database.
@@ -42,15 +42,16 @@ def step_in(steps, step_slug):
 
 
 def step_content(step):
-    """The full step, with ``content_html`` (its text and linked published fiches) and ``sources_html`` (its
-    sources), rendered (four queries, none from the content cache)."""
+    """The full step, with ``content_html`` (its text, its worksheets and linked published fiches) and
+    ``sources_html`` (its sources), rendered (five queries, none from the content cache)."""
     def build():
         fiches = Fiche.objects.published().for_cards().order_by("sort_title")
         full = Step.objects.get(pk=step.pk)
         # The fiches go on a copy, rendered then dropped: the cache keeps the step and its HTML, not its relations.
         shown = detached_copy(full)
         prefetch_related_objects([shown], Prefetch("fiches", queryset=fiches),
-                                 Prefetch("sources", queryset=StepSource.objects.select_related("reference")))
+                                 Prefetch("sources", queryset=StepSource.objects.select_related("reference")),
+                                 Prefetch("worksheets", queryset=Worksheet.objects.for_list()))
         full.content_html = render_to_string("parcours/_step_content.html", {"step": shown})
         full.sources_html = render_to_string("resources/_sources.html", {"sources": source_list(shown.sources.all())})
         return full

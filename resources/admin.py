@@ -276,3 +276,17 @@ class KeywordAdmin(TagAdmin):
 
     def message_user(self, request, message, *args, **kwargs):
         super().message_user(request, self.TAGGIT_MESSAGES.get(str(message), message), *args, **kwargs)
+
+
+@admin.register(m.Worksheet)
+class WorksheetAdmin(admin.ModelAdmin):
+    """The steps that use a sheet are edited on this form too: parcours/admin.py adds them (resources never
+    imports parcours)."""
+
+    list_display = ["title", "order", "minutes", "has_table", "updated_at"]
+    list_editable = ["order"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["fiches"]
+    readonly_fields = ["has_table", "updated_at"]
+    fields = ["title", "slug", "summary", ("minutes", "order"), "body", "has_table", "fiches", "updated_at"]

@@ -26,6 +26,7 @@ PROVENANCES = ("confirmed", "inferred", "to_confirm")
 GLOSSARY_REQUIRED_KEYS = {"slug", "term", "definition", "provenance", "sources"}
 GLOSSARY_OPTIONAL_KEYS = {"variants", "related_fiches", "see_also"}
 DEFINITION_WORDS = (40, 150)
+WORKSHEETS_DIR = FIXTURES_DIR / "feuilles"
 
 FAMILIES = ("action", "acteur", "repere", "methode", "exemple", "droit")
 REFERENCE_KINDS = ("document", "web", "official")
@@ -185,6 +186,12 @@ def parse_fiche(path):
 
 def iter_fiches(directory=FICHES_DIR):
     return [parse_fiche(path) for path in sorted(Path(directory).glob("*.md")) if path.name != "README.md"]
+
+
+def iter_worksheets(directory=WORKSHEETS_DIR):
+    """The worksheet files (``fixtures/feuilles/<slug>.md``), the same format as a fiche's: front matter, then
+    Markdown (their steps are checked by parcours.content_files, which knows the steps)."""
+    return iter_fiches(directory)
 
 
 def linked_fiche_slugs(body):

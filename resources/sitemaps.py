@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from resources.models import Component, Fiche, GlossaryTerm, Lever
+from resources.models import Component, Fiche, GlossaryTerm, Lever, Worksheet
 from resources.vocabularies import VOCABULARIES
 
 
@@ -34,3 +34,11 @@ class GlossarySitemap(Sitemap):
 
     def lastmod(self, term):
         return term.updated_at
+
+
+class WorksheetSitemap(Sitemap):
+    def items(self):
+        return Worksheet.objects.only("slug", "updated_at").order_by("slug")
+
+    def lastmod(self, sheet):
+        return sheet.updated_at

@@ -191,3 +191,25 @@ def make_fiches_in_bulk(count, *, title, values, tags):
     )
     bump_content_version()  # the tags and many-to-many rows are bulk-created, without signals
     return ids
+
+
+def make_worksheet(*, fiches=(), steps=(), **overrides):
+    """A printable worksheet with a heading, a list and a table to fill in (two empty rows)."""
+    n = next(_seq)
+    fields = {
+        "title": f"Feuille numéro {n}",
+        "slug": f"feuille-{n}",
+        "summary": "Une feuille pour faire le point.",
+        "body": (
+            "## Avant de commencer\n\nRéunir **l’équipe**.\n\n- Les comptes\n- Le budget\n\n"
+            "## Le tableau\n\n| Levier | Ce qui est solide | Ce qui est fragile |\n| --- | --- | --- |\n"
+            "| Richesses humaines | | |\n| | | |\n| | | |\n"
+        ),
+        "minutes": 45,
+        "order": n,
+    }
+    fields.update(overrides)
+    sheet = m.Worksheet.objects.create(**fields)
+    sheet.fiches.set(fiches)
+    sheet.steps.set(steps)
+    return sheet

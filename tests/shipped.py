@@ -1,6 +1,6 @@
 """The shipped content (fixtures/), loaded once per test process and then put back in a few bulk inserts.
 
-The three loaders cost about 4,300 queries (3 to 5 s); the rows they write are the same every time. So each
+The loaders cost about 4,300 queries (3 to 5 s); the rows they write are the same every time. So each
 process runs them once into its empty test database, in a transaction rolled back at once, and keeps the rows
 each loader added; a test that only needs the content gets those rows back in one INSERT per table. Tests of
 the loaders themselves still call them (tests/resources/test_shipped_content.py, tests/parcours/
@@ -14,11 +14,14 @@ from django.db import connection, transaction
 
 from core.content_cache import bump_content_version
 from diagnostic.content_loader import diagnostic_load
-from parcours.content_loader import parcours_load
+from parcours.content_loader import parcours_load, worksheets_load
 from resources.content_loader import content_load
 
 # In the order `make run` loads them: the parcours link fiches, the diagnostic rules link fiches and steps.
-STAGES = (("content", content_load), ("parcours", parcours_load), ("diagnostic", diagnostic_load))
+STAGES = (
+    ("content", content_load), ("parcours", parcours_load), ("worksheets", worksheets_load),
+    ("diagnostic", diagnostic_load),
+)
 
 
 def _tables():

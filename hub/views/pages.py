@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from core.content_cache import shared_page
 from hub.bibliography import build_bibliography
 from parcours.models import Parcours
-from resources.models import Fiche
+from resources.models import Fiche, Worksheet
 from resources.views.referentiel import levers_with_components
 from resources.vocabularies import VOCABULARIES
 
@@ -39,7 +39,10 @@ def legal(request):
 @shared_page
 def site_map(request):
     kinds = [kind for kind in VOCABULARIES if kind.prefix]
-    ctx = {"levers": levers_with_components(), "kinds": kinds, "all_parcours": Parcours.objects.only("title", "slug")}
+    ctx = {
+        "levers": levers_with_components(), "kinds": kinds, "all_parcours": Parcours.objects.only("title", "slug"),
+        "worksheets": Worksheet.objects.only("title", "slug"),
+    }
     return render(request, "hub/plan_du_site.html", ctx)
 
 

@@ -11,7 +11,7 @@ from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
 from resources.glossary import glossary_links_error
 from resources.markdown import BODY_HELP, unclosed_html_error
-from resources.models import PROVENANCE_HELP, CitedSource, Fiche, Provenance, Reference
+from resources.models import PROVENANCE_HELP, CitedSource, Fiche, Provenance, Reference, Worksheet
 from core.text import fold_words
 
 MIN_QUESTIONS, MAX_QUESTIONS = 2, 4
@@ -97,6 +97,11 @@ class Step(models.Model):
         "questions de réflexion", help_text=f"De {MIN_QUESTIONS} à {MAX_QUESTIONS} questions, une par ligne."
     )
     fiches = models.ManyToManyField(Fiche, blank=True, related_name="steps", verbose_name="fiches liées")
+    # Here, not on Worksheet: resources lies below parcours. A sheet reads its steps as ``worksheet.steps``.
+    worksheets = models.ManyToManyField(
+        Worksheet, blank=True, related_name="steps", verbose_name="feuilles de travail",
+        help_text="Les feuilles que l’étape décrit : elles s’affichent dans un encadré « Feuille de travail ».",
+    )
 
     objects = ContentQuerySet.as_manager()
 

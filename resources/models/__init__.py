@@ -1,6 +1,7 @@
 from resources.models.fiche import Fiche, FicheSource, Synonym
 from resources.models.glossary import GlossaryTerm
 from resources.models.reference import CitedSource, Reference
+from resources.models.worksheet import Worksheet
 from resources.models.vocabulary import (
     ActionObjective,
     ActorKind,
@@ -41,4 +42,5 @@ __all__ = [
     "Synonym",
     "Tool",
     "Vocabulary",
+    "Worksheet",
 ]

@@ -14,7 +14,7 @@ from core.clients import client_group
 from core.content_cache import PARTIAL_HEADER, cached, canonical_query, detached_copy, shared_page, wants_partial
 from resources.catalogue import build_catalogue, catalogue_params
 from resources.filters import oversized_facets
-from resources.models import Component, Fiche, FicheSource
+from resources.models import Component, Fiche, FicheSource, Worksheet
 from resources.references import source_list
 
 
@@ -68,11 +68,13 @@ FICHE_RELATIONS = (
     Prefetch("sources", queryset=FicheSource.objects.select_related("reference")),
     "tags",
     Prefetch("related", queryset=Fiche.objects.published().for_cards()),
+    Prefetch("worksheets", queryset=Worksheet.objects.for_list()),
 )
 
 
 def _fiche_and_content(fiches, slug):
-    """(fiche, its classification, sources and related fiches as HTML), or None; 16 queries."""
+    """(fiche, its classification, sources and related fiches and worksheets as HTML), or None; 17
+    queries."""
     fiche = fiches.filter(slug=slug).first()
     if fiche is None:
         return None

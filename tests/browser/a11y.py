@@ -15,6 +15,8 @@ SWEPT_PAGES = [
     "/fiches/equilibrer-son-modele-socio-economique/",
     "/portes-d-entree/",
     "/accessibilite/",
+    "/feuilles-de-travail/",
+    "/feuilles-de-travail/etat-des-lieux-en-trois-colonnes/",
 ]
 
 _RUN = """async (tags) => {

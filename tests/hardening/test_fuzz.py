@@ -41,6 +41,7 @@ from tests.factories import (
     make_parcours,
     make_step,
     make_vocabulary,
+    make_worksheet,
 )
 from tests.module_data import rows_for_the_module
 
@@ -52,7 +53,7 @@ STRONG = "Un-mot-de-passe-solide-2025"
 SLUGS = {
     "lever": "levier-fuzz", "component": "composante-fuzz", "region": "region-fuzz", "profile": "profil-fuzz",
     "objective": "objectif-fuzz", "fiche": "fiche-fuzz", "draft": "brouillon-fuzz", "parcours": "parcours-fuzz",
-    "flat": "parcours-sans-niveau", "tag": "benevolat",
+    "flat": "parcours-sans-niveau", "tag": "benevolat", "worksheet": "feuille-fuzz",
 }
 STEP_SLUGS = ["etape-une", "etape-deux", "etape-trois"]
 
@@ -202,6 +203,10 @@ PATH_ARGUMENTS = {
     "hub:site_map": _none,
     "hub:bibliography": _none,
     "resources:information_status": _none,
+    "resources:worksheet_list": _none,
+    "resources:worksheet_detail": lambda w, who: [{"slug": SLUGS["worksheet"]}, {"slug": "feuille-inconnue"}],
+    "resources:worksheet_docx": lambda w, who: [{"slug": SLUGS["worksheet"]}, {"slug": "feuille-inconnue"}],
+    "resources:worksheet_ods": lambda w, who: [{"slug": SLUGS["worksheet"]}, {"slug": "feuille-inconnue"}],
     "resources:vocabulary_index": lambda w, who: [{"kind": prefix} for prefix in BY_PREFIX],
     "resources:vocabulary_detail": lambda w, who: [
         {"kind": "regions", "slug": SLUGS["region"]},
@@ -259,6 +264,7 @@ GET_ONLY = {
         "hub:search", "resources:fiche_list", "resources:fiche_detail", "resources:lever_detail",
         "resources:component_detail", "hub:accessibility", "hub:legal", "hub:site_map",
         "hub:bibliography", "resources:information_status", "resources:vocabulary_index", "resources:vocabulary_detail",
+        "resources:worksheet_list", "resources:worksheet_detail", "resources:worksheet_docx", "resources:worksheet_ods",
     )
 }
 
@@ -323,6 +329,7 @@ def _build_world():
         for index, (slug, depth) in enumerate(zip(STEP_SLUGS, ["decouverte", "decouverte", "approfondissement"], strict=True))
     ]
     steps[0].fiches.add(fiche)
+    make_worksheet(slug=SLUGS["worksheet"], fiches=[fiche], steps=[steps[0]])
     flat = make_parcours(slug=SLUGS["flat"])
     flat_step = make_step(flat)
     # Alice finished the « découverte » level, wrote notes, saved a fiche and has a profile and a diagnostic.

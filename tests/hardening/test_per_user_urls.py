@@ -36,6 +36,7 @@ from tests.factories import (
     make_parcours,
     make_step,
     make_vocabulary,
+    make_worksheet,
 )
 
 pytestmark = pytest.mark.django_db
@@ -310,6 +311,11 @@ PUBLIC = {
     "resources:information_status": lambda w: "/statut-de-l-information/",
     "resources:vocabulary_index": lambda w: "/regions/",
     "resources:vocabulary_detail": lambda w: "/regions/region-public/",
+    "resources:information_status": lambda w: "/statut-de-l-information/",
+    "resources:worksheet_list": lambda w: "/feuilles-de-travail/",
+    "resources:worksheet_detail": lambda w: "/feuilles-de-travail/feuille-public/",
+    "resources:worksheet_docx": lambda w: "/feuilles-de-travail/feuille-public.docx",
+    "resources:worksheet_ods": lambda w: "/feuilles-de-travail/feuille-public.ods",
 }
 ADMIN_REASON = "Django admin: staff only (test_the_admin_is_closed_to_people_who_are_not_staff)"
 OUTSIDERS = {"alice": ("bob",), "visitor": ("bob", "alice")}
@@ -437,6 +443,7 @@ def public_world(world):
     lever = make_lever(slug="levier-public")
     make_component(lever, slug="composante-public")
     make_vocabulary(m.Region, slug="region-public")
+    make_worksheet(slug="feuille-public")
     return world
 
 

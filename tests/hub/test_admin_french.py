@@ -15,7 +15,9 @@ from hub.admin_french import GENDERS, FrenchNoun, french_noun, name_permissions_
 from parcours.models import Parcours, Step
 from resources import models as m
 from resources.vocabularies import VOCABULARIES
-from tests.factories import make_component, make_fiche, make_lever, make_parcours, make_rule, make_step, make_vocabulary
+from tests.factories import (
+    make_component, make_fiche, make_lever, make_parcours, make_rule, make_step, make_vocabulary, make_worksheet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +176,9 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
             make_component()
         elif not kind.model.objects.exists():
             make_vocabulary(kind.model)
-    make_rule(fiches=[fiche], steps=[make_step(make_parcours())])
+    step = make_step(make_parcours())
+    make_rule(fiches=[fiche], steps=[step])
+    make_worksheet(fiches=[fiche], steps=[step])  # its form lists the steps that use it
     ActivationDescriptor.objects.create(component=make_component(), level=1, text="Un premier pas.")
     m.Synonym.objects.create(terms="MSE, modèle socio-économique")
     m.GlossaryTerm.objects.create(slug="mecenat", term="mécénat", definition="Une définition.", provenance="confirmed")

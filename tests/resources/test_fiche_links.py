@@ -349,7 +349,7 @@ def test_a_new_title_shows_in_the_bodies_that_link_the_fiche_with_one_query_per_
     target.title = "Nouveau titre"
     with CaptureQueriesContext(connection) as ctx:
         target.save()
-    assert len(linking_queries(ctx.captured_queries)) == 2  # fiches, steps
+    assert len(linking_queries(ctx.captured_queries)) == 3  # fiches, steps, worksheets
     source, step = refreshed(source, step)
     assert f"{LINK}Nouveau titre</a>" in source.body_html and "Ancien titre" not in source.body_html
     assert f"{LINK}ce texte</a>" in source.body_html
