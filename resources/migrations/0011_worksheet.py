@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='titre')),
                 ('slug', models.SlugField(max_length=100, unique=True, verbose_name='identifiant d’adresse')),
                 ('summary', models.TextField(help_text='Une ou deux phrases, affichées dans la liste et en tête.', verbose_name='à quoi elle sert')),
-                ('body', models.TextField(help_text='Titres avec ##\xa0; lien vers une fiche\xa0: [[identifiant-de-la-fiche]] (son titre) ou [[identifiant-de-la-fiche|texte du lien]]\xa0; le HTML brut est filtré. Les tableaux Markdown (lignes « | … | ») laissent des cases vides à remplir\xa0; une ligne de cases vides donne une ligne à écrire à la main.', verbose_name='feuille (Markdown)')),
+                ('body', models.TextField(help_text='Titres avec ##\xa0; lien vers une fiche\xa0: [[identifiant-de-la-fiche]] (son titre) ou [[identifiant-de-la-fiche|texte du lien]]\xa0; vers un terme du glossaire\xa0: [[glossaire:identifiant]] ou [[glossaire:identifiant|texte]] (la première occurrence de chaque terme est liée d’elle-même)\xa0; le HTML brut est filtré. Les tableaux Markdown (lignes « | … | ») laissent des cases vides à remplir\xa0; une ligne de cases vides donne une ligne à écrire à la main.', verbose_name='feuille (Markdown)')),
                 ('body_html', models.TextField(blank=True, editable=False, verbose_name='feuille (HTML)')),
                 ('has_table', models.BooleanField(default=False, editable=False, verbose_name='contient un tableau')),
                 ('minutes', models.PositiveSmallIntegerField(verbose_name='temps pour la remplir (minutes)')),

@@ -311,7 +311,6 @@ PUBLIC = {
     "resources:information_status": lambda w: "/statut-de-l-information/",
     "resources:vocabulary_index": lambda w: "/regions/",
     "resources:vocabulary_detail": lambda w: "/regions/region-public/",
-    "resources:information_status": lambda w: "/statut-de-l-information/",
     "resources:worksheet_list": lambda w: "/feuilles-de-travail/",
     "resources:worksheet_detail": lambda w: "/feuilles-de-travail/feuille-public/",
     "resources:worksheet_docx": lambda w: "/feuilles-de-travail/feuille-public.docx",
