@@ -8,7 +8,7 @@ from django.apps import apps
 from resources.models import ActionObjective
 from tests.factories import make_fiche
 
-migration = import_module("resources.migrations.0008_drop_definir_une_trajectoire_objective")
+migration = import_module("resources.migrations.0012_drop_definir_une_trajectoire_objective")
 
 
 @pytest.mark.django_db

@@ -11,6 +11,6 @@ def delete_objective(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("resources", "0007_more_families")]
+    dependencies = [("resources", "0011_worksheet")]
 
     operations = [migrations.RunPython(delete_objective, migrations.RunPython.noop)]
