@@ -96,6 +96,10 @@ def _mentioning(forms, slugs):
     return query if query else None
 
 
+def _has_field(model, name):
+    return any(field.name == name for field in model._meta.get_fields())
+
+
 def glossary_refresh(*, forms=(), slugs=()):
     """Render again the bodies of fiches and steps that hold one of ``forms`` or link one of ``slugs``, a batch at a
     time, with the glossary read once; returns how many. Their Markdown is unchanged, ``updated_at`` too."""
@@ -105,7 +109,9 @@ def glossary_refresh(*, forms=(), slugs=()):
     count = 0
     with glossary_snapshot():
         for model in _linking_models():
-            pks = list(model.objects.filter(query).order_by("pk").values_list("pk", flat=True))
+            # Worksheets keep no folded copy of their text: there are few, each is rendered again.
+            rows = model.objects.filter(query) if _has_field(model, "search_text") else model.objects.all()
+            pks = list(rows.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(pks), BATCH_SIZE):
                 with transaction.atomic():
                     for row in model.objects.filter(pk__in=pks[start:start + BATCH_SIZE]).order_by("pk"):

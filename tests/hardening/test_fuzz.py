@@ -53,7 +53,7 @@ STRONG = "Un-mot-de-passe-solide-2025"
 SLUGS = {
     "lever": "levier-fuzz", "component": "composante-fuzz", "region": "region-fuzz", "profile": "profil-fuzz",
     "objective": "objectif-fuzz", "fiche": "fiche-fuzz", "draft": "brouillon-fuzz", "parcours": "parcours-fuzz",
-    "flat": "parcours-sans-niveau", "tag": "benevolat", "worksheet": "feuille-fuzz",
+    "flat": "parcours-sans-niveau", "tag": "benevolat", "worksheet": "feuille-fuzz", "term": "terme-fuzz",
 }
 STEP_SLUGS = ["etape-une", "etape-deux", "etape-trois"]
 
@@ -204,6 +204,8 @@ PATH_ARGUMENTS = {
     "hub:bibliography": _none,
     "resources:information_status": _none,
     "resources:worksheet_list": _none,
+    "resources:glossary_index": _none,
+    "resources:glossary_detail": lambda w, who: [{"slug": SLUGS["term"]}, {"slug": "terme-inconnu"}],
     "resources:worksheet_detail": lambda w, who: [{"slug": SLUGS["worksheet"]}, {"slug": "feuille-inconnue"}],
     "resources:worksheet_docx": lambda w, who: [{"slug": SLUGS["worksheet"]}, {"slug": "feuille-inconnue"}],
     "resources:worksheet_ods": lambda w, who: [{"slug": SLUGS["worksheet"]}, {"slug": "feuille-inconnue"}],
@@ -265,6 +267,7 @@ GET_ONLY = {
         "resources:component_detail", "hub:accessibility", "hub:legal", "hub:site_map",
         "hub:bibliography", "resources:information_status", "resources:vocabulary_index", "resources:vocabulary_detail",
         "resources:worksheet_list", "resources:worksheet_detail", "resources:worksheet_docx", "resources:worksheet_ods",
+        "resources:glossary_index", "resources:glossary_detail",
     )
 }
 
@@ -330,6 +333,8 @@ def _build_world():
     ]
     steps[0].fiches.add(fiche)
     make_worksheet(slug=SLUGS["worksheet"], fiches=[fiche], steps=[steps[0]])
+    m.GlossaryTerm.objects.create(slug=SLUGS["term"], term="terme fuzz", definition="Une définition.",
+                                  provenance="confirmed")
     flat = make_parcours(slug=SLUGS["flat"])
     flat_step = make_step(flat)
     # Alice finished the « découverte » level, wrote notes, saved a fiche and has a profile and a diagnostic.

@@ -312,6 +312,8 @@ PUBLIC = {
     "resources:vocabulary_index": lambda w: "/regions/",
     "resources:vocabulary_detail": lambda w: "/regions/region-public/",
     "resources:worksheet_list": lambda w: "/feuilles-de-travail/",
+    "resources:glossary_index": lambda w: "/glossaire/",
+    "resources:glossary_detail": lambda w: "/glossaire/terme-public/",
     "resources:worksheet_detail": lambda w: "/feuilles-de-travail/feuille-public/",
     "resources:worksheet_docx": lambda w: "/feuilles-de-travail/feuille-public.docx",
     "resources:worksheet_ods": lambda w: "/feuilles-de-travail/feuille-public.ods",
@@ -443,6 +445,8 @@ def public_world(world):
     make_component(lever, slug="composante-public")
     make_vocabulary(m.Region, slug="region-public")
     make_worksheet(slug="feuille-public")
+    m.GlossaryTerm.objects.create(slug="terme-public", term="terme public", definition="Une définition.",
+                                  provenance="confirmed")
     return world
 
 

@@ -29,7 +29,7 @@ def test_a_step_without_sources_has_no_sources_section(visitor):
 
 def test_a_step_file_may_cite_references_and_an_unknown_one_is_reported():
     sources = [{"ref": "connue", "note": "n"}, {"ref": "absente"}]
-    problems = content_files.check_step(step_file(sources=sources), set(), {"connue"})
+    problems = content_files.check_step(step_file(sources=sources), set(), known_references={"connue"})
     assert problems == ["source cites an unknown reference: ref = 'absente' "
                         "(no [[reference]] with this slug in fixtures/references/)"]
 

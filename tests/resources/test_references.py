@@ -147,7 +147,7 @@ label = "Déduit par la rédaction : les leviers se combinent."
     assert sources[1].label == "Déduit par la rédaction : les leviers se combinent."
     # Twice: nothing more.
     again = content_load(directory=tmp_path / "fiches", references_directory=tmp_path / "refs")
-    assert again == {"références": 0, "vocabulaires": 0, "fiches": 0}
+    assert again == {"références": 0, "vocabulaires": 0, "termes": 0, "fiches": 0}
 
 
 @pytest.mark.django_db
