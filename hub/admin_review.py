@@ -3,7 +3,6 @@ with a link to the page where staff correct it (CONVENTIONS 22: doubts go to the
 
 A kind is one ``ReviewKind`` in ``REVIEW_KINDS``: a label, the model whose view permission opens it, and the query
 of what is left to check (one query per kind, whatever the number of rows: select_related what ``describe`` reads).
-The glossary joins with one more line.
 """
 
 from dataclasses import dataclass
@@ -14,8 +13,8 @@ from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from parcours.models import Step
-from resources.models import FicheSource, Provenance
+from parcours.models import Step, StepSource
+from resources.models import FicheSource, GlossaryTerm, Provenance
 from resources.vocabularies import VOCABULARIES
 
 
@@ -45,6 +44,15 @@ def _describe_inference(source):
     # Sources are edited in their fiche's form: the link opens it at the sources (Django's inline group id).
     url = f"{change_url(source.fiche)}#sources-group"
     return ReviewRow(source.fiche.title, url, Provenance.INFERRED.label, source.label)
+
+
+def _describe_term(term):
+    return ReviewRow(term.term, change_url(term), term.get_provenance_display(), term.extract)
+
+
+def _describe_step_inference(source):
+    url = f"{change_url(source.step)}#sources-group"
+    return ReviewRow(source.step.title, url, Provenance.INFERRED.label, source.label)
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,20 @@ REVIEW_KINDS = [
         .select_related("fiche")
         .order_by("fiche__title", "order", "pk"),
         _describe_inference,
+    ),
+    ReviewKind(
+        "Déductions de la rédaction dans les sources des étapes",
+        StepSource,
+        lambda: StepSource.objects.filter(kind=StepSource.Kind.INFERENCE)
+        .select_related("step")
+        .order_by("step__parcours_id", "step__order", "order", "pk"),
+        _describe_step_inference,
+    ),
+    ReviewKind(
+        "Termes du glossaire",
+        GlossaryTerm,
+        lambda: GlossaryTerm.objects.filter(provenance__in=Provenance.unconfirmed()).order_by("sort_term", "pk"),
+        _describe_term,
     ),
 ]
 

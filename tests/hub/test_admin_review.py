@@ -4,7 +4,7 @@ number of queries."""
 import pytest
 from django.test import Client
 
-from resources.models import Domain, FicheSource, Provenance, Region
+from resources.models import Domain, FicheSource, GlossaryTerm, Provenance, Region
 from tests.factories import make_component, make_fiche, make_parcours, make_step, make_vocabulary
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,24 @@ def test_staff_sees_each_deduction_cited_by_a_fiche_linked_to_the_fiche_sources(
     assert "Le référentiel" not in sources
 
 
+def test_staff_sees_each_deduction_cited_by_a_step_linked_to_the_step_sources(staff_client):
+    step = make_step(make_parcours(), title="Faire l’état des lieux")
+    step.sources.create(kind="inference", label="Déduit par la rédaction : l’ordre des étapes.")
+    sources = group(html_of(staff_client), "Déductions de la rédaction dans les sources des étapes (1)")
+    assert f'<a href="/admin/parcours/step/{step.pk}/change/#sources-group">Faire l’état des lieux</a>' in sources
+    assert "l’ordre des étapes" in sources
+
+
+def test_staff_sees_the_glossary_terms_not_confirmed(staff_client):
+    GlossaryTerm.objects.create(slug="contrat-alliance", term="contrat-alliance", definition="Un contrat.",
+                                provenance=Provenance.TO_CONFIRM)
+    GlossaryTerm.objects.create(slug="trepied", term="trépied", definition="Les trois leviers.",
+                                provenance=Provenance.CONFIRMED)
+    terms = group(html_of(staff_client), "Termes du glossaire (1)")
+    assert ">contrat-alliance</a>" in terms and "<td>À confirmer</td>" in terms
+    assert "trépied" not in terms
+
+
 def test_a_staff_member_without_permissions_sees_no_group(django_user_model):
     editor = django_user_model.objects.create_user(username="dan", password="pw-dan-123", is_staff=True)
     make_vocabulary(Domain, label="Santé", provenance=Provenance.TO_CONFIRM)
@@ -88,6 +106,9 @@ def _fill(n):
         make_component(provenance=Provenance.INFERRED)
         make_step(parcours, provenance=Provenance.TO_CONFIRM)
         FicheSource.objects.create(fiche=make_fiche(), label="Déduit par la rédaction.", kind="inference")
+        make_step(parcours).sources.create(kind="inference", label="Déduit par la rédaction.")
+        GlossaryTerm.objects.create(slug=f"terme-{GlossaryTerm.objects.count()}", term=f"terme {GlossaryTerm.objects.count()}",
+                                    definition="Texte.", provenance=Provenance.INFERRED)
 
 
 def test_the_review_page_costs_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries):
@@ -97,4 +118,4 @@ def test_the_review_page_costs_a_fixed_number_of_queries(staff_client, django_as
         staff_client.get(URL)
     _fill(6)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert html_of(staff_client).count("/change/") >= 28
+        assert html_of(staff_client).count("/change/") >= 7 * 7
