@@ -38,6 +38,7 @@ CITING_SOURCE_KEYS = {"ref", "note"}
 INFERENCE_SOURCE_KEYS = {"kind", "label", "note", "url"}
 OLD_SOURCE_KINDS = ("document", "web")
 OLD_SOURCE_KEYS = {"label", "url", "kind"}
+INFERENCE_LABEL_MAX, SOURCE_NOTE_MAX = 1000, 300  # the lengths the database keeps (resources.models.CitedSource)
 SOURCE_FORMS = 'ref = "<slug>" (note optional), or kind = "inference" with a label'
 
 # Front-matter key of a fiche -> vocabulary table in vocabularies.toml.
@@ -155,6 +156,8 @@ def source_problems(sources, known_references):
             elif source["ref"] in cited:
                 problems.append(f"reference {source['ref']!r} cited twice (one source per reference, one note)")
             cited.add(source["ref"])
+            if len(str(source.get("note", ""))) > SOURCE_NOTE_MAX:
+                problems.append(f"note of ref = {source['ref']!r} longer than {SOURCE_NOTE_MAX} characters")
         elif source.get("kind") == "inference":
             label = str(source.get("label", "")).strip()
             if unknown := source.keys() - INFERENCE_SOURCE_KEYS:
@@ -163,6 +166,8 @@ def source_problems(sources, known_references):
                 problems.append("inference source needs a label that gives the reasoning")
             elif label in reasons:
                 problems.append(f"inference source given twice: {label!r}")
+            elif len(label) > INFERENCE_LABEL_MAX:
+                problems.append(f"inference label longer than {INFERENCE_LABEL_MAX} characters: {label[:60]!r}…")
             reasons.add(label)
         elif is_old_source(source) and str(source.get("label", "")).strip() and not source.keys() - OLD_SOURCE_KEYS:
             pass  # the old form, still read (see OLD_SOURCE_KINDS)

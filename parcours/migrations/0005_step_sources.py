@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('reference', 'Référence citée'), ('inference', 'Déduction de la rédaction')], default='reference', max_length=10, verbose_name='nature')),
                 ('note', models.CharField(blank=True, help_text='Facultatif\xa0: ce que la référence appuie ici, par exemple «\xa0les trois leviers\xa0».', max_length=300, verbose_name='ce qu’elle appuie')),
-                ('label', models.CharField(blank=True, help_text='Pour une déduction seulement\xa0: ce que la rédaction déduit, et de quoi.', max_length=400, verbose_name='raisonnement')),
+                ('label', models.CharField(blank=True, help_text='Pour une déduction seulement\xa0: ce que la rédaction déduit, et de quoi.', max_length=1000, verbose_name='raisonnement')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
                 ('reference', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='step_sources', to='resources.reference', verbose_name='référence')),
                 ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='parcours.step', verbose_name='étape')),

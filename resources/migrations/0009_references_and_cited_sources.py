@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='fichesource',
             name='label',
-            field=models.CharField(blank=True, help_text='Pour une déduction seulement\xa0: ce que la rédaction déduit, et de quoi.', max_length=400, verbose_name='raisonnement'),
+            field=models.CharField(blank=True, help_text='Pour une déduction seulement\xa0: ce que la rédaction déduit, et de quoi.', max_length=1000, verbose_name='raisonnement'),
         ),
         migrations.AddField(
             model_name='fichesource',

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.content_cache import ContentQuerySet
+from resources.content_files import INFERENCE_LABEL_MAX, SOURCE_NOTE_MAX
 from core.text import sort_key
 
 
@@ -59,11 +60,11 @@ class CitedSource(models.Model):
 
     kind = models.CharField("nature", max_length=10, choices=Kind.choices, default=Kind.REFERENCE)
     note = models.CharField(
-        "ce qu’elle appuie", max_length=300, blank=True,
+        "ce qu’elle appuie", max_length=SOURCE_NOTE_MAX, blank=True,
         help_text="Facultatif\u00a0: ce que la référence appuie ici, par exemple «\u00a0les trois leviers\u00a0».",
     )
     label = models.CharField(
-        "raisonnement", max_length=400, blank=True,
+        "raisonnement", max_length=INFERENCE_LABEL_MAX, blank=True,
         help_text="Pour une déduction seulement\u00a0: ce que la rédaction déduit, et de quoi.",
     )
     order = models.PositiveSmallIntegerField("ordre", default=0)

@@ -228,3 +228,12 @@ def test_a_cited_reference_cannot_be_deleted(staff_client):
     make_fiche(sources=["Référentiel d’essai"])
     staff_client.post(f"/admin/resources/reference/{reference.pk}/delete/", {"post": "yes"})
     assert m.Reference.objects.filter(pk=reference.pk).exists()
+
+
+def test_a_deduction_or_a_note_longer_than_the_database_keeps_is_reported():
+    long_label = "Déduit par la rédaction : " + "x" * content_files.INFERENCE_LABEL_MAX
+    problems = content_files.source_problems(
+        [{"kind": "inference", "label": long_label}, {"ref": "connue", "note": "n" * 301}], {"connue"})
+    assert len(problems) == 2
+    assert problems[0].startswith("inference label longer than 1000")
+    assert problems[1].startswith("note of ref = 'connue' longer than 300")
