@@ -53,7 +53,8 @@ def step_content(step):
                                  Prefetch("sources", queryset=StepSource.objects.select_related("reference")),
                                  Prefetch("worksheets", queryset=Worksheet.objects.for_list()))
         full.content_html = render_to_string("parcours/_step_content.html", {"step": shown})
-        full.sources_html = render_to_string("resources/_sources.html", {"sources": source_list(shown.sources.all())})
+        full.sources_html = render_to_string("resources/_sources.html", {"sources": source_list(shown.sources.all()),
+                                                                      "with_status": False})
         return full
 
     return cached("step", step.pk, build=build)

@@ -1,6 +1,7 @@
 """The glossary: the hub's words, each defined once and linked from the bodies of fiches and steps."""
 
 import html
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -93,10 +94,22 @@ class GlossaryTerm(models.Model):
         """The term's own derived fields; the bodies that mention it are rendered again by resources.glossary."""
         self.definition_html = render_markdown(self.definition)
         text = " ".join(html.unescape(strip_tags(self.definition_html)).split())
-        words = text.split()
-        self.extract = " ".join(words[:EXTRACT_WORDS]) + (" …" if len(words) > EXTRACT_WORDS else "")
+        self.extract = definition_extract(re.sub(r"[ \t\r\n]+", " ", html.unescape(strip_tags(self.definition_html)).strip()))
         self.sort_term = sort_key(self.term)[:150]
         self.search_text = " " + fold_words(f"{self.term} {' '.join(self.variant_list)} {text}")
+
+
+def definition_extract(text):
+    """The first sentence when it is short enough, else its first words and « … »; cut at ordinary spaces only,
+    so the non-breaking ones (before « : », inside « ») stay where French typography put them."""
+    sentence = re.split(r"(?<=[.!?])\s(?=[A-ZÀ-Ý«])", text, maxsplit=1)[0]
+    words = re.split(r"[ \t\n]+", sentence)
+    if len(words) <= EXTRACT_WORDS + 8:
+        return sentence
+    kept = words[:EXTRACT_WORDS]
+    while kept and len(kept[-1]) <= 3:  # never end on « le », « de », « la »…
+        kept.pop()
+    return " ".join(kept).rstrip(",;:\u00a0\u202f") + "…"
 
 
 def _forms_taken_elsewhere(term):

@@ -11,9 +11,9 @@ register = template.Library()
 
 # One line per status, after its word: what it means for the reader of this page.
 EXPLANATIONS = {
-    Provenance.CONFIRMED: "l’information figure dans la source citée.",
-    Provenance.INFERRED: "la rédaction du hub l’a déduite d’informations confirmées.",
-    Provenance.TO_CONFIRM: "une hypothèse de travail de la rédaction, à vérifier auprès de la source.",
+    Provenance.CONFIRMED: "la source citée l’atteste.",
+    Provenance.INFERRED: "déduction de la rédaction du hub à partir d’informations confirmées.",
+    Provenance.TO_CONFIRM: "hypothèse de travail de la rédaction, à vérifier auprès de la source.",
 }
 
 

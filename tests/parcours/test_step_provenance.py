@@ -52,4 +52,4 @@ def test_the_parcours_page_counts_the_statuses_of_its_step_titles(visitor):
 def test_the_parcours_page_explains_a_single_status(visitor):
     parcours = make_parcours(steps=2)
     section = status_section(visitor.get(parcours.get_absolute_url()).content.decode())
-    assert "À confirmer</strong> — une hypothèse de travail de la rédaction" in section
+    assert "À confirmer</strong> — hypothèse de travail de la rédaction" in section

@@ -17,9 +17,11 @@ def test_a_step_page_ends_with_its_sources_and_their_status(visitor):
     step.sources.create(kind="inference", label="Déduit par la rédaction : l’ordre des étapes.", order=1)
     html = visitor.get("/parcours/essai/etape/").content.decode()
     section = html[html.index('<section class="hub-sources"'):]
-    assert "Sources et statut de l’information" in section and "Fiche pratique d’essai" in section
+    assert "<h2 id=\"sources\">Sources</h2>" in section and "Fiche pratique d’essai" in section
     assert "Cité pour&#8239;: les six étapes" in section and "l’ordre des étapes" in section
-    assert html.index("Sources et statut de l’information") > html.index("Où en êtes-vous")
+    assert html.index('<h2 id="sources">Sources</h2>') > html.index("Où en êtes-vous")
+    assert html.index("Statut de l’information") > html.index('<h2 id="sources">Sources</h2>')  # right after, once
+    assert html.count("Que signifient ces statuts") == 1
 
 
 def test_a_step_without_sources_has_no_sources_section(visitor):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from resources import content_files
 from resources.glossary import glossary_term_changed, glossary_term_deleted
+from resources.glossary_text import MAX_AUTOMATIC_LINKS
 from resources.models import Fiche, GlossaryTerm
 from tests.factories import make_fiche, make_reference
 
@@ -68,6 +69,30 @@ def test_the_longest_term_wins_and_whole_words_only():
     fiche = make_fiche(body="Le mécénat de compétences, puis le mécénat. Les mécénats-x et antimécénat non.")
     assert 'href="/glossaire/mecenat-de-competences/">mécénat de compétences</a>' in fiche.body_html
     assert 'href="/glossaire/mecenat/">mécénat</a>.' in fiche.body_html
+
+
+def test_no_automatic_link_inside_an_address_or_a_compound():
+    make_term(slug="odd-17", term="ODD 17", variants="ODD17")
+    fiche = make_fiche(body="La plateforme odd17.org, le site www.odd17 et le mot anti-odd17 ; enfin l’ODD17.")
+    assert fiche.body_html.count("hub-glossary-link") == 1
+    assert 'l’<a class="hub-glossary-link" href="/glossaire/odd-17/">ODD17</a>.' in fiche.body_html
+
+
+def test_no_automatic_link_inside_guillemets_even_across_an_emphasis():
+    make_term(slug="trajectoire", term="trajectoire socio-économique", variants="trajectoires socio-économiques")
+    fiche = make_fiche(body="La plateforme «\u00a0*Trajectoires* socio-économiques\u00a0» aide. "
+                            "Votre trajectoire socio-économique se dessine.")
+    assert fiche.body_html.count("hub-glossary-link") == 1
+    assert '<a class="hub-glossary-link" href="/glossaire/trajectoire/">trajectoire socio-économique</a>' in fiche.body_html
+
+
+def test_a_body_gets_at_most_a_few_automatic_links():
+    words = [f"mot{n}" for n in range(MAX_AUTOMATIC_LINKS + 3)]
+    for word in words:
+        make_term(slug=word, term=word, variants="")
+    fiche = make_fiche(body=" ".join(words) + ".")
+    assert fiche.body_html.count("hub-glossary-link") == MAX_AUTOMATIC_LINKS
+    assert 'href="/glossaire/mot0/"' in fiche.body_html and f'href="/glossaire/{words[-1]}/"' not in fiche.body_html
 
 
 def test_a_term_linked_explicitly_is_not_linked_again_automatically():
@@ -222,3 +247,11 @@ def test_every_shipped_term_loads_and_links_the_shipped_bodies(shipped_content, 
     term = GlossaryTerm.objects.get(slug="investissement-societal")
     assert term.related_fiches.exists()
     assert visitor.get("/glossaire/investissement-societal/").status_code == 200
+
+
+def test_the_extract_keeps_the_non_breaking_spaces_and_ends_on_a_word():
+    term = make_term(definition="Une mesure de concentration\u00a0: la somme des carrés des parts. Une autre phrase.")
+    assert term.extract == "Une mesure de concentration\u00a0: la somme des carrés des parts."
+    long = make_term(slug="long", term="long", variants="",
+                     definition=" ".join(["mot"] * 10 + ["de", "la", "phrase"] * 10) + ".")
+    assert long.extract.endswith("…") and not long.extract.endswith(" la…")
