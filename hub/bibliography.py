@@ -42,6 +42,10 @@ class Entry:
     terms: list = field(default_factory=list)
 
     @property
+    def citing_count(self):
+        return len(self.fiches) + len(self.steps) + len(self.parcours) + len(self.values) + len(self.terms)
+
+    @property
     def is_cited(self):
         return bool(self.fiches or self.steps or self.parcours or self.values or self.terms)
 

@@ -20,7 +20,7 @@ class NoteForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=f"Visibles par vous seul·e, en texte simple ({NOTE_MAX_LENGTH} caractères au plus).",
+        help_text=f"Visibles par vous seul·e, en texte simple ({NOTE_MAX_LENGTH:,} caractères au plus).".replace(",", "\u202f"),
         error_messages={
             "max_length": "Vos notes dépassent %(limit_value)d caractères (%(show_value)d saisis) : "
             "raccourcissez-les ou répartissez-les entre les étapes."

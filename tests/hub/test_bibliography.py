@@ -112,3 +112,14 @@ def test_a_glossary_term_citing_a_reference_is_listed_under_it(visitor):
     assert 'id="ref-fiche-2023"' in html
     assert '<a href="/glossaire/trepied/">trépied</a>' in html
     assert "1&nbsp;terme du glossaire" in html
+
+
+def test_a_reference_cited_by_many_pages_folds_its_list_without_javascript(visitor):
+    make_reference(slug="souvent-citee", title="Souvent citée")
+    for n in range(9):
+        make_fiche(slug=f"citante-{n}", title=f"Citante {n}", sources=["Souvent citée"])
+    html = page(visitor)
+    entry = html[html.index('id="ref-souvent-citee"'):]
+    assert '<details class="hub-biblio__more">' in entry
+    assert '<summary class="hub-biblio__cited-title">Cité par 9&nbsp;pages du hub</summary>' in entry
+    assert "Citante 8" in entry
