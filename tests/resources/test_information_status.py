@@ -95,17 +95,18 @@ def test_the_legend_page_explains_the_three_statuses_and_how_to_report_a_doubt(v
 
 
 def test_the_legend_page_examples_are_real_shipped_content_with_the_status_they_illustrate(visitor):
-    """The three examples name shipped content: the confirmed lever, a fiche with a deduction, to-confirm steps."""
+    """The three examples name shipped content: the confirmed lever, a fiche with a deduction, the domains to
+    confirm."""
     html = page(visitor, "/statut-de-l-information/")
     assert 'href="/leviers/richesses-humaines/"' in html
     assert 'href="/fiches/mobiliser-et-fideliser-des-benevoles/"' in html
-    assert 'href="/parcours/qualifier-son-modele/"' in html
+    assert 'href="/domaines/"' in html
     levers = tomllib.loads((FIXTURES / "vocabularies.toml").read_text(encoding="utf-8"))["lever"]
     assert next(row for row in levers if row["slug"] == "richesses-humaines")["provenance"] == "confirmed"
     fiche = parse_fiche(FIXTURES / "fiches" / "mobiliser-et-fideliser-des-benevoles.md")
     assert any(source.get("kind") == "inference" for source in fiche.meta["sources"])
-    steps = sorted((FIXTURES / "parcours" / "qualifier-son-modele").glob("*.md"))
-    assert steps and all(parse_fiche(path).meta["provenance"] != "confirmed" for path in steps)
+    domains = tomllib.loads((FIXTURES / "vocabularies.toml").read_text(encoding="utf-8"))["domain"]
+    assert len(domains) == 16 and all(row["provenance"] == "to_confirm" for row in domains)
 
 
 @pytest.mark.parametrize("url", ["/", "/plan-du-site/", "/mentions-legales/"])
