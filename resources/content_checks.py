@@ -398,8 +398,8 @@ def _glossary_link_problems(content, path, text, place):
 
 
 def _fiche_link_problems(content, path, body):
-    """resources.content_files' own check of [[slug]] links; the glossary's links are checked here."""
-    known = {p.stem for p, _m, _b in content.fiches} | {f"glossaire:{s}" for s in GLOSSARY_LINK.findall(body)}
+    """resources.content_files' own check of [[slug]] links (it leaves [[glossaire:…]] to the function above)."""
+    known = {p.stem for p, _m, _b in content.fiches}
     return [Problem(path, "body", message) for message in unknown_link_problems(body, known)]
 
 

@@ -208,7 +208,8 @@ def linked_fiche_slugs(body):
     try:
         from resources.markdown import fiche_link_slugs
     except ImportError:
-        return set(re.findall(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]|\n]+)?\]\]", body))
+        # As the site reads them: a [[glossaire:…]] link names a term, not a fiche.
+        return set(re.findall(r"\[\[(?!glossaire:)([^\[\]|\n]+)(?:\|[^\[\]|\n]+)?\]\]", body))
     return fiche_link_slugs(body)
 
 
