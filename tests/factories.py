@@ -213,3 +213,23 @@ def make_worksheet(*, fiches=(), steps=(), **overrides):
     sheet.fiches.set(fiches)
     sheet.steps.set(steps)
     return sheet
+
+
+def make_usage_rule(*, items=(), regions=(), domains=(), **overrides):
+    """A rule of « Par où commencer ? »; ``items``: dicts of UsageRuleItem fields (kind and target at least), in
+    order. A fiche given as ``fiche=`` sets the kind; so do the other targets."""
+    from parcours.models import UsageRule, UsageRuleItem
+
+    n = next(_seq)
+    fields = {"title": f"Règle {n}", "slug": f"regle-{n}"}
+    fields.update(overrides)
+    rule = UsageRule.objects.create(**fields)
+    rule.regions.set(regions)
+    rule.domains.set(domains)
+    kinds = {field: kind for kind, field in UsageRuleItem.TARGET_FIELDS.items()}
+    for order, item in enumerate(items, start=1):
+        values = {"order": order * 10, "why": f"Parce que l’élément {order} vous sert.", **item}
+        if "kind" not in values:
+            values["kind"] = next(kinds[field] for field in kinds if field in values)
+        UsageRuleItem.objects.create(rule=rule, **values)
+    return rule

@@ -1,5 +1,21 @@
 from parcours.models.saved import SavedFiche
 from parcours.models.parcours import Depth, Parcours, Step, StepSource
 from parcours.models.progress import Enrolment, Status, StepProgress
+from parcours.models.usage import (
+    ActorType,
+    Aim,
+    KeptUsagePath,
+    Maturity,
+    Medoc,
+    TimeBudget,
+    UsageFirstOpenCount,
+    UsagePathCount,
+    UsageRule,
+    UsageRuleItem,
+)
 
-__all__ = ["Depth", "Enrolment", "Parcours", "SavedFiche", "Status", "Step", "StepProgress", "StepSource"]
+__all__ = [
+    "ActorType", "Aim", "Depth", "Enrolment", "KeptUsagePath", "Maturity", "Medoc", "Parcours", "SavedFiche",
+    "Status", "Step", "StepProgress", "StepSource", "TimeBudget", "UsageFirstOpenCount", "UsagePathCount",
+    "UsageRule", "UsageRuleItem",
+]

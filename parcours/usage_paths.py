@@ -1,0 +1,426 @@
+"""Build a parcours d'usage from a person's answers and the rules staff edit (parcours.models.usage).
+
+The rules and every target they name are read once per content version (``rulebook()``: a fixed number of queries,
+then none until content changes); building a path is then plain Python over that book:
+
+1. the rules whose conditions all hold give candidate items, higher priority first, then each rule's order;
+   an item named twice counts once;
+2. items are taken in that order while they fit the time left, keeping room for enough short ones to reach
+   MIN_ITEMS, up to MAX_ITEMS;
+3. below MIN_ITEMS, the fallback rules' items complete the path the same way, up to MIN_ITEMS;
+4. a path still empty (staff switched every rule off) is the built-in one: the hub's main doors, in 30 minutes.
+"""
+
+import math
+from dataclasses import dataclass, field, replace
+
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from core.content_cache import cached
+from parcours.models import (
+    ActorType, Aim, Depth, Maturity, Medoc, Parcours, Step, TimeBudget, UsageRule, UsageRuleItem,
+)
+from parcours.models.usage import MAX_ITEMS, MIN_ITEMS
+from parcours.outline import depth_includes
+from resources.models import Domain, Fiche, GlossaryTerm, Lever, Region, Tool, Worksheet
+
+Kind = UsageRuleItem.Kind
+
+# URL parameter → Answers field, in the order of the canonical query.
+PARAMETERS = {"profil": "profile", "objectif": "aim", "maturite": "maturity", "temps": "time",
+              "region": "region", "domaine": "domain"}
+# About 200 words a minute, six characters a word (spaces included) in French prose.
+CHARACTERS_PER_MINUTE = 1200
+GLOSSARY_MINUTES = 3
+DEFAULT_MINUTES = 10  # a rule item of a kind that needs minutes but has none (the admin refuses it)
+
+FICHE_MEDOC = {
+    Fiche.Family.METHODE: Medoc.METHODES, Fiche.Family.ACTION: Medoc.METHODES, Fiche.Family.ACTEUR: Medoc.EXEMPLES,
+    Fiche.Family.EXEMPLE: Medoc.EXEMPLES, Fiche.Family.REPERE: Medoc.DONNEES, Fiche.Family.DROIT: Medoc.COMPETENCES,
+}
+KIND_MEDOC = {
+    Kind.STEP: Medoc.COMPETENCES, Kind.PARCOURS: Medoc.COMPETENCES, Kind.GLOSSARY: Medoc.COMPETENCES,
+    Kind.LEVER: Medoc.COMPETENCES, Kind.DIAGNOSTIC: Medoc.OUTILS, Kind.WORKSHEET: Medoc.OUTILS, Kind.TOOL: Medoc.OUTILS,
+}
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Validated answers (parcours.forms.UsageAnswersForm): choice values, and slugs for region and domain."""
+
+    profile: str
+    aim: str
+    maturity: str
+    time: str
+    region: str = ""
+    domain: str = ""
+    region_label: str = ""
+    domain_label: str = ""
+
+    @property
+    def budget(self):
+        return TimeBudget(self.time).minutes
+
+    def query(self):
+        """The answers as the path's address says them, always in the same order: the share link, and the key
+        under which a kept path is stored."""
+        pairs = [(name, getattr(self, attribute)) for name, attribute in PARAMETERS.items()]
+        return urlencode([(name, value) for name, value in pairs if value])
+
+    def labels(self):
+        """[(question, answer)] for the page's summary of the answers."""
+        rows = [
+            ("Profil", ActorType(self.profile).label), ("Objectif", Aim(self.aim).label),
+            ("Maturité", Maturity(self.maturity).label), ("Temps disponible", TimeBudget(self.time).label),
+        ]
+        if self.region:
+            rows.append(("Région", self.region_label or self.region))
+        if self.domain:
+            rows.append(("Domaine", self.domain_label or self.domain))
+        return rows
+
+    @property
+    def title(self):
+        return f"{ActorType(self.profile).label} · {Aim(self.aim).label.lower()}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an item points at, read from the database: the same for every path that names it."""
+
+    key: str
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    minutes: int | None
+    medoc: str
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class ItemData:
+    key: str
+    order: int
+    minutes: int | None
+    medoc: str
+    why: str
+
+
+@dataclass(frozen=True)
+class RuleData:
+    pk: int
+    title: str
+    profiles: tuple
+    aims: tuple
+    maturities: tuple
+    times: tuple
+    regions: frozenset
+    domains: frozenset
+    priority: int
+    is_fallback: bool
+    items: tuple
+
+    def matches(self, answers):
+        conditions = ((self.profiles, answers.profile), (self.aims, answers.aim),
+                      (self.maturities, answers.maturity), (self.times, answers.time),
+                      (self.regions, answers.region), (self.domains, answers.domain))
+        return all(not wanted or value in wanted for wanted, value in conditions)
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    rules: tuple
+    targets: dict
+
+
+@dataclass
+class PathEntry:
+    key: str
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    minutes: int
+    medoc: str
+    why: str
+    context: str = ""
+    rule_pk: int | None = None  # None: the built-in fallback
+    number: int = 0
+    done: bool = False
+
+    @property
+    def medoc_label(self):
+        return Medoc(self.medoc).label
+
+    def snapshot(self):
+        """What a kept path stores of the entry: its target's key and what the rule said; title and address are
+        read again when the path is shown (a fiche renamed since keeps its new name)."""
+        return {"key": self.key, "minutes": self.minutes, "medoc": self.medoc, "why": self.why}
+
+
+@dataclass
+class UsagePath:
+    entries: list
+    used_fallback: bool = False
+    built_in: bool = False
+    missing: int = 0  # kept entries whose target left the hub since
+    groups: list = field(init=False)
+
+    def __post_init__(self):
+        self.renumber()
+
+    def renumber(self):
+        """Group by M.E.D.O.C., in the approach's order, and number the entries in the order they are shown."""
+        order = {value: index for index, value in enumerate(Medoc.values)}
+        self.entries.sort(key=lambda entry: order[entry.medoc])  # stable: the selection order within a group
+        for number, entry in enumerate(self.entries, start=1):
+            entry.number = number
+        self.groups = [(Medoc(value), [e for e in self.entries if e.medoc == value])
+                       for value in Medoc.values if any(e.medoc == value for e in self.entries)]
+
+    @property
+    def total_minutes(self):
+        return sum(entry.minutes for entry in self.entries)
+
+    @property
+    def done_count(self):
+        return sum(entry.done for entry in self.entries)
+
+    @property
+    def first(self):
+        return self.entries[0] if self.entries else None
+
+
+# --- Keys and targets ---------------------------------------------------------------------------------------------
+
+def item_key(item):
+    """The key of what a rule item points at: « fiche:12 », « parcours:3:decouverte », « diagnostic »…"""
+    if item.kind == Kind.DIAGNOSTIC:
+        return "diagnostic"
+    if item.kind == Kind.PARCOURS:
+        return f"parcours:{item.parcours_id}:{item.depth}"
+    return f"{item.kind}:{getattr(item, UsageRuleItem.TARGET_FIELDS[item.kind] + '_id')}"
+
+
+def parse_key(key):
+    """(kind, id, depth) of a key, or None when it is not one (a forged address)."""
+    if not isinstance(key, str) or len(key) > 40:
+        return None
+    if key == "diagnostic":
+        return Kind.DIAGNOSTIC, None, ""
+    parts = key.split(":")
+    if len(parts) not in (2, 3) or parts[0] not in Kind.values or parts[0] == Kind.DIAGNOSTIC:
+        return None
+    if not (parts[1].isascii() and parts[1].isdigit()) or len(parts[1]) > 10:
+        return None
+    if (len(parts) == 3) != (parts[0] == Kind.PARCOURS) or (len(parts) == 3 and parts[2] not in Depth.values):
+        return None
+    return parts[0], int(parts[1]), parts[2] if len(parts) == 3 else ""
+
+
+def _ids(parsed, kind):
+    return {pk for k, pk, _ in parsed if k == kind}
+
+
+def resolve_targets(keys):
+    """{key: Target} for the keys whose target exists and may be shown (a draft fiche may not): one query per kind
+    present, whatever the number of keys."""
+    parsed = [(key, p) for key in set(keys) if (p := parse_key(key)) is not None]
+    by_kind = [p for _, p in parsed]
+    targets = {}
+    if any(kind == Kind.DIAGNOSTIC for kind, _, _ in by_kind):
+        targets["diagnostic"] = Target("diagnostic", Kind.DIAGNOSTIC, "Autodiagnostic",
+                                       "Mon modèle socio-économique", reverse("diagnostic:index"), None, Medoc.OUTILS)
+    if ids := _ids(by_kind, Kind.FICHE):
+        rows = (Fiche.objects.published().filter(pk__in=ids)
+                .annotate(characters=Length("body_text") + Length("chapeau"))
+                .only("pk", "slug", "title", "family"))
+        for fiche in rows:
+            minutes = max(2, math.ceil(fiche.characters / CHARACTERS_PER_MINUTE))
+            targets[f"fiche:{fiche.pk}"] = Target(
+                f"fiche:{fiche.pk}", Kind.FICHE, f"Fiche {fiche.get_family_display()}", fiche.title,
+                fiche.get_absolute_url(), minutes, FICHE_MEDOC.get(fiche.family, Medoc.METHODES),
+            )
+    if ids := _ids(by_kind, Kind.STEP):
+        for step in Step.objects.filter(pk__in=ids).select_related("parcours").only(
+                "pk", "slug", "title", "minutes", "order", "parcours__slug", "parcours__title"):
+            targets[f"step:{step.pk}"] = Target(
+                f"step:{step.pk}", Kind.STEP, "Étape de parcours", step.title, step.get_absolute_url(), step.minutes,
+                Medoc.COMPETENCES, context=f"Parcours «\u00a0{step.parcours.title}\u00a0»",
+            )
+    if ids := _ids(by_kind, Kind.PARCOURS):
+        targets.update(_parcours_targets(ids, {(pk, depth) for kind, pk, depth in by_kind if kind == Kind.PARCOURS}))
+    simple = ((Kind.WORKSHEET, Worksheet, "Feuille de travail", Medoc.OUTILS, "minutes"),
+              (Kind.GLOSSARY, GlossaryTerm, "Glossaire", Medoc.COMPETENCES, None),
+              (Kind.TOOL, Tool, "Outil", Medoc.OUTILS, None),
+              (Kind.LEVER, Lever, "Levier", Medoc.COMPETENCES, None))
+    for kind, model, label, medoc, minutes_field in simple:
+        if ids := _ids(by_kind, kind):
+            for obj in model.objects.filter(pk__in=ids):
+                minutes = getattr(obj, minutes_field) if minutes_field else (
+                    GLOSSARY_MINUTES if kind == Kind.GLOSSARY else None)
+                title = obj.term if kind == Kind.GLOSSARY else getattr(obj, "title", None) or obj.label
+                targets[f"{kind}:{obj.pk}"] = Target(f"{kind}:{obj.pk}", kind, label, title, obj.get_absolute_url(),
+                                                     minutes, medoc)
+    return targets
+
+
+def _parcours_targets(ids, wanted):
+    """A whole parcours, or one of its levels (cumulative: « approfondissement » holds « découverte »)."""
+    parcours = {p.pk: p for p in Parcours.objects.filter(pk__in=ids).only("pk", "slug", "title")}
+    steps = list(Step.objects.filter(parcours__in=parcours).only("pk", "parcours", "depth", "minutes"))
+    targets = {}
+    for pk, depth in wanted:
+        if pk not in parcours:
+            continue
+        included = [s for s in steps if s.parcours_id == pk and depth_includes(depth, s)]
+        if not included:
+            continue
+        url = parcours[pk].get_absolute_url() + (f"?{urlencode({'niveau': depth})}" if depth else "")
+        title = parcours[pk].title + (f", niveau {Depth(depth).label.lower()}" if depth else "")
+        count = len(included)
+        targets[f"parcours:{pk}:{depth}"] = Target(
+            f"parcours:{pk}:{depth}", Kind.PARCOURS, "Parcours" if not depth else "Niveau d’un parcours", title, url,
+            sum(s.minutes for s in included), Medoc.COMPETENCES, context=f"{count} étape{'s' if count > 1 else ''}",
+        )
+    return targets
+
+
+def level_step_ids(keys):
+    """{key: [step ids]} for the parcours keys among ``keys``: what « done » means for a level (one query)."""
+    wanted = [(key, p) for key in keys if (p := parse_key(key)) and p[0] == Kind.PARCOURS]
+    if not wanted:
+        return {}
+    steps = list(Step.objects.filter(parcours__in={pk for _, (_, pk, _) in wanted}).only("pk", "parcours", "depth"))
+    return {key: [s.pk for s in steps if s.parcours_id == pk and depth_includes(depth, s)]
+            for key, (_, pk, depth) in wanted}
+
+
+# --- The rule book ------------------------------------------------------------------------------------------------
+
+def load_rulebook():
+    """Every active rule and the targets of their items, as plain values: what ``cached`` keeps."""
+    rules = list(UsageRule.objects.filter(is_active=True).prefetch_related("regions", "domains", "items"))
+    book = []
+    for rule in rules:
+        items = tuple(ItemData(item_key(item), item.order, item.minutes, item.medoc, item.why)
+                      for item in sorted(rule.items.all(), key=lambda i: (i.order, i.pk)))
+        book.append(RuleData(
+            rule.pk, rule.title, tuple(rule.profiles), tuple(rule.aims), tuple(rule.maturities), tuple(rule.times),
+            frozenset(r.slug for r in rule.regions.all()), frozenset(d.slug for d in rule.domains.all()),
+            rule.priority, rule.is_fallback, items,
+        ))
+    keys = {item.key for rule in book for item in rule.items}
+    return RuleBook(tuple(book), resolve_targets(keys))
+
+
+def rulebook():
+    return cached("usage-rulebook", build=load_rulebook)
+
+
+# --- Building a path ----------------------------------------------------------------------------------------------
+
+def _entry(item, target, rule_pk):
+    minutes = item.minutes or target.minutes or DEFAULT_MINUTES
+    return PathEntry(target.key, target.kind, target.kind_label, target.title, target.url, minutes,
+                     item.medoc or target.medoc, item.why, target.context, rule_pk)
+
+
+def _candidates(rules, targets):
+    """Entries of these rules, higher priority first, each rule's items in its order; a key named twice keeps its
+    first place; items whose target left the hub (or a draft fiche) are skipped."""
+    seen, entries = set(), []
+    for rule in sorted(rules, key=lambda r: (-r.priority, r.pk)):
+        for item in rule.items:
+            if item.key in seen or item.key not in targets:
+                continue
+            seen.add(item.key)
+            entries.append(_entry(item, targets[item.key], rule.pk))
+    return entries
+
+
+def _select(chosen, pool, budget, later=(), limit=MAX_ITEMS):
+    """Take entries of ``pool`` in order while they fit; an entry is taken only if, after it, the shortest of those
+    still to come (``later`` too) would still fit in number enough to reach MIN_ITEMS."""
+    taken = {entry.key for entry in chosen}
+    pool = [entry for entry in pool if entry.key not in taken]
+    for index, entry in enumerate(pool):
+        if len(chosen) >= limit:
+            break
+        if entry.key in taken:
+            continue
+        left = budget - sum(e.minutes for e in chosen)
+        need = max(0, MIN_ITEMS - len(chosen) - 1)
+        to_come = sorted(e.minutes for e in [*pool[index + 1:], *later] if e.key not in taken and e.key != entry.key)
+        if entry.minutes + sum(to_come[:need]) <= left:
+            chosen.append(entry)
+            taken.add(entry.key)
+    return chosen
+
+
+def build_path(answers, book=None):
+    book = book or rulebook()
+    matching = [rule for rule in book.rules if rule.matches(answers)]
+    main = _candidates([r for r in matching if not r.is_fallback], book.targets)
+    backup = _candidates([r for r in matching if r.is_fallback], book.targets)
+    chosen = _select([], main, answers.budget, later=backup)
+    used_fallback = False
+    if len(chosen) < MIN_ITEMS and backup:
+        before = len(chosen)
+        chosen = _select(chosen, backup, answers.budget, limit=MIN_ITEMS)
+        used_fallback = len(chosen) > before
+    if not chosen:
+        return UsagePath(built_in_entries(), used_fallback=True, built_in=True)
+    return UsagePath(chosen, used_fallback=used_fallback)
+
+
+BUILT_IN = (
+    # (key, kind label, title, url name, minutes, M.E.D.O.C., why)
+    ("page:referentiel", "Page du hub", "Le référentiel et ses trois leviers", "resources:referentiel", 5,
+     Medoc.COMPETENCES, "Les trois leviers d’un modèle socio-économique, en une page : le point de départ."),
+    ("page:glossaire", "Page du hub", "Le glossaire", "resources:glossary_index", 5, Medoc.COMPETENCES,
+     "Les mots du sujet, chacun défini simplement, pour lire la suite sans buter."),
+    ("page:fiches", "Page du hub", "Toutes les fiches", "resources:fiche_list", 5, Medoc.METHODES,
+     "Les fiches se filtrent par levier, profil d’acteur et région : gardez celles qui vous parlent."),
+    ("page:parcours", "Page du hub", "Les parcours", "parcours:list", 5, Medoc.COMPETENCES,
+     "Deux parcours guidés, à suivre à votre rythme, pour aller plus loin."),
+    ("diagnostic", "Autodiagnostic", "Mon modèle socio-économique", "diagnostic:index", 10, Medoc.OUTILS,
+     "Situer le modèle de votre organisation sur les trois leviers, sans compte."),
+)
+
+
+def built_in_entries():
+    """The path of last resort, written here so that it exists whatever staff do to the rules: 30 minutes."""
+    return [PathEntry(key, "", label, title, reverse(url_name), minutes, medoc, why)
+            for key, label, title, url_name, minutes, medoc, why in BUILT_IN]
+
+
+def kept_path(entries):
+    """A kept path from its snapshot (``PathEntry.snapshot``): targets read again; those gone are counted, not shown."""
+    valid = [e for e in entries if isinstance(e, dict) and isinstance(e.get("key"), str)]
+    targets = resolve_targets([e["key"] for e in valid if not e["key"].startswith("page:")])
+    built_in = {entry.key: entry for entry in built_in_entries()}
+    shown, missing = [], 0
+    for snap in valid:
+        key = snap["key"]
+        minutes = snap.get("minutes") if isinstance(snap.get("minutes"), int) else None
+        medoc = snap.get("medoc") if snap.get("medoc") in Medoc.values else None
+        why = snap.get("why") if isinstance(snap.get("why"), str) else ""
+        if key in built_in:
+            shown.append(replace(built_in[key]))
+        elif key in targets:
+            item = ItemData(key, 0, minutes, medoc or "", why)
+            shown.append(_entry(item, targets[key], None))
+        else:
+            missing += 1
+    return UsagePath(shown, missing=missing)
+
+
+def vocabulary_labels(region, domain):
+    """Labels of a region and a domain slugs (for the summary of answers), in one query each at most."""
+    region_label = Region.objects.filter(slug=region).values_list("label", flat=True).first() if region else ""
+    domain_label = Domain.objects.filter(slug=domain).values_list("label", flat=True).first() if domain else ""
+    return region_label or "", domain_label or ""
