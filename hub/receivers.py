@@ -7,10 +7,12 @@ from diagnostic.ownership import session_ids, visitor_key_at_login
 from diagnostic.services import diagnostic_claim_session
 from parcours.services import progress_merge_session
 from parcours.tracking import SESSION_KEY as PROGRESS_SESSION_KEY
+from parcours.usage_services import SESSION_KEY as USAGE_SESSION_KEY
+from parcours.usage_services import kept_paths_merge_session
 
 
 def merge_visitor_work(sender, request, user, **kwargs):
-    """``user_logged_in``: the visitor's progress and diagnostics become the account's.
+    """``user_logged_in``: the visitor's progress, kept parcours d'usage and diagnostics become the account's.
 
     Django keeps the session's data when login() cycles its key, so they are still there. Every log-in sends the
     signal (sign-up, log-in page, admin, tests' force_login): a request without messages gets none.
@@ -23,6 +25,15 @@ def merge_visitor_work(sender, request, user, **kwargs):
         messages.info(
             request,
             f"Votre progression sur cet appareil a été ajoutée à votre compte ({merged} étape{'s' if merged > 1 else ''}).",
+            fail_silently=True,
+        )
+    kept = kept_paths_merge_session(user=user, data=request.session.get(USAGE_SESSION_KEY))
+    request.session.pop(USAGE_SESSION_KEY, None)
+    if kept:
+        messages.info(
+            request,
+            "Le parcours d’usage gardé sur cet appareil a été ajouté à votre compte." if kept == 1 else
+            f"Les {kept} parcours d’usage gardés sur cet appareil ont été ajoutés à votre compte.",
             fail_silently=True,
         )
     claimed = diagnostic_claim_session(

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from hub.sitemaps import SITEMAPS
 from accounts.throttle import throttled_admin_login
-from hub.views import pages, search, space
+from hub.views import pages, search, space, usage
 
 admin.site.site_header = "Administration du hub"
 admin.site.site_title = "Administration du hub"
@@ -16,6 +16,12 @@ hub_patterns = ([
     path("", pages.home, name="home"),
     path("recherche/", search.search, name="search"),
     path("mon-espace/", space.dashboard, name="dashboard"),
+    path("par-ou-commencer/", usage.start, name="usage"),
+    path("par-ou-commencer/ouvrir/", usage.open_first, name="usage_open"),
+    path("par-ou-commencer/garder/", usage.keep, name="usage_keep"),
+    path("mon-espace/parcours-d-usage/<str:key>/", usage.kept, name="usage_kept"),
+    path("mon-espace/parcours-d-usage/<str:key>/fait/", usage.kept_done, name="usage_kept_done"),
+    path("mon-espace/parcours-d-usage/<str:key>/retirer/", usage.kept_remove, name="usage_kept_remove"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("mentions-legales/", pages.legal, name="legal"),
     path("plan-du-site/", pages.site_map, name="site_map"),

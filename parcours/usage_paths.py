@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from django.db.models.functions import Length
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -83,7 +84,7 @@ class Answers:
 
     @property
     def title(self):
-        return f"{ActorType(self.profile).label} · {Aim(self.aim).label.lower()}"
+        return title_for_query(self.query()).title
 
 
 @dataclass(frozen=True)
@@ -424,3 +425,24 @@ def vocabulary_labels(region, domain):
     region_label = Region.objects.filter(slug=region).values_list("label", flat=True).first() if region else ""
     domain_label = Domain.objects.filter(slug=domain).values_list("label", flat=True).first() if domain else ""
     return region_label or "", domain_label or ""
+
+
+@dataclass(frozen=True)
+class QueryTitle:
+    title: str
+    details: str
+
+
+def title_for_query(query):
+    """The title of a kept path, from its answers' address alone (no query): « Association · diversifier mes
+    ressources », « J’ai commencé à y travailler, 2 heures »."""
+    params = QueryDict(query)
+
+    def label(choices, name):
+        value = params.get(name, "")
+        return choices(value).label if value in choices.values else ""
+
+    profile, aim = label(ActorType, "profil"), label(Aim, "objectif")
+    title = f"{profile} · {aim[:1].lower()}{aim[1:]}" if profile and aim else "Parcours d’usage"
+    details = ", ".join(text for text in (label(Maturity, "maturite"), label(TimeBudget, "temps")) if text)
+    return QueryTitle(title, details)

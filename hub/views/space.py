@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.models import Profile
+from hub.views.usage import kept_summaries
 from diagnostic.ownership import organisations_for
 from parcours import selectors
 from parcours.tracking import tracker_for
@@ -45,6 +46,7 @@ def dashboard(request):
         "profile": profile,
         "suggestions": suggestions,
         "anonymous": tracker.is_anonymous,
+        "kept_paths": kept_summaries(request),
         "organisations": list(organisations_for(request).only("pk", "name", "updated_at")),
     }
     return render(request, "hub/dashboard.html", ctx)

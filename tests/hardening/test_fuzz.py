@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from accounts.services import signup_token_generator
 from parcours import services
 from accounts.models import Profile
-from parcours.models import Status
+from parcours.models import KeptUsagePath, Status
 from resources import models as m
 from resources.vocabularies import BY_PREFIX
 from tests.factories import (
@@ -56,6 +56,9 @@ SLUGS = {
     "flat": "parcours-sans-niveau", "tag": "benevolat", "worksheet": "feuille-fuzz", "term": "terme-fuzz",
 }
 STEP_SLUGS = ["etape-une", "etape-deux", "etape-trois"]
+# Kept parcours d'usage: alice's in the database, the visitor's in the session.
+KEPT_KEYS = {"learner": "a1b2c3d4e5f6", "visitor": "0123456789ab"}
+USAGE_ANSWERS = {"profil": "association", "objectif": "diversifier", "maturite": "j-ai-commence", "temps": "2-h"}
 
 # Examples per URL pattern (each one sent by a visitor and by a logged-in person).
 GET_EXAMPLES = 12
@@ -156,6 +159,12 @@ PATH_ARGUMENTS = {
     "parcours:step_status": _steps,
     "parcours:step_note": _steps,
     "hub:dashboard": _none,
+    "hub:usage": _none,
+    "hub:usage_open": _none,
+    "hub:usage_keep": _none,
+    "hub:usage_kept": lambda w, who: [{"key": KEPT_KEYS[who]}, {"key": "ffffffffffff"}, {"key": KEPT_KEYS["learner"]}],
+    "hub:usage_kept_done": lambda w, who: [{"key": KEPT_KEYS[who]}, {"key": KEPT_KEYS["visitor"]}],
+    "hub:usage_kept_remove": lambda w, who: [{"key": KEPT_KEYS[who]}, {"key": "ffffffffffff"}],
     "parcours:notes_export": lambda w, who: [{"extension": "md"}, {"extension": "txt"}],
     "parcours:fiche_save": lambda w, who: [{"slug": SLUGS["fiche"]}] * 3 + [{"slug": SLUGS["draft"]}],
     "accounts:account": _none,
@@ -242,6 +251,9 @@ FORMS = {
     "parcours:step_status": lambda w: {"statut": "terminee"},
     "parcours:start": lambda w: {"niveau": "decouverte"},
     "parcours:fiche_save": lambda w: {"action": "sauvegarder", "next": "/mon-espace/"},
+    "hub:usage_keep": lambda w: {**USAGE_ANSWERS, "region": SLUGS["region"]},
+    "hub:usage_kept_done": lambda w: {"element": "diagnostic", "fait": "1"},
+    "hub:usage_kept_remove": lambda w: {},
     "diagnostic:index": lambda w: {"name": "La Ruche", "actor_profile": str(w.actor_profile.pk), "region": str(w.region.pk)},
     "diagnostic:edit": lambda w: {"name": "La Ruche", "actor_profile": "", "region": str(w.region.pk)},
     "diagnostic:delete": lambda w: {},
@@ -252,7 +264,8 @@ FORMS = {
 FORM_FIELDS = sorted(
     {"email", "display_name", "password1", "password2", "next", "username", "password", "old_password",
      "new_password1", "new_password2", "actor_profile", "region", "note", "statut", "niveau", "action", "name",
-     "year", "cible", *FIGURES, "csrfmiddlewaretoken"}
+     "year", "cible", *FIGURES, "csrfmiddlewaretoken", "profil", "objectif", "maturite", "temps", "domaine", "element",
+     "fait"}
 )
 # Pages without a form: why POST is not fuzzed as a form there (a POST still may not give a 5xx: see below).
 GET_ONLY = {
@@ -267,9 +280,10 @@ GET_ONLY = {
         "resources:component_detail", "hub:accessibility", "hub:legal", "hub:site_map",
         "hub:bibliography", "resources:information_status", "resources:vocabulary_index", "resources:vocabulary_detail",
         "resources:worksheet_list", "resources:worksheet_detail", "resources:worksheet_docx", "resources:worksheet_ods",
-        "resources:glossary_index", "resources:glossary_detail",
+        "resources:glossary_index", "resources:glossary_detail", "hub:usage_open", "hub:usage_kept",
     )
 }
+GET_ONLY["hub:usage"] = "a GET form: its answers are the query strings fuzzed like every page's"
 
 
 # The world the requests land in ------------------------------------------------------------------------------
@@ -345,6 +359,8 @@ def _build_world():
     services.fiche_set_saved(user=learner, fiche=fiche, saved=True)
     Profile.objects.create(user=learner, display_name="Alice Martin", actor_profile=actor_profile, region=region)
     alice_org = make_organisation(user=learner, years=[2021, 2022, (2030, {"is_target": True, "subsidies_state": 5})])
+    KeptUsagePath.objects.create(user=learner, key=KEPT_KEYS["learner"], query=urlencode(USAGE_ANSWERS),
+                                 entries=usage_entries(fiche))
     visitor_org = make_organisation(user=None, years=[2023])
     bob_org = make_organisation(user=other_learner, years=[2023])
     return World(
@@ -357,6 +373,12 @@ def _build_world():
 
 
 WHO = ("visitor", "learner")
+
+
+def usage_entries(fiche):
+    return [{"key": "diagnostic", "minutes": 20, "medoc": "outils", "why": "Situer son modèle."},
+            {"key": f"fiche:{fiche.pk}", "minutes": 4, "medoc": "methodes", "why": "Lire d’abord."},
+            {"key": "page:glossaire"}, {"key": "fiche:999999"}, "pas un élément"]
 
 
 def client_for(world, who):
@@ -372,6 +394,9 @@ def client_for(world, who):
         "depths": {str(world.parcours.pk): "decouverte"},
         "saved": [world.fiche.pk],
     }
+    session["hub_usage_paths"] = [{"key": KEPT_KEYS["visitor"], "query": urlencode(USAGE_ANSWERS),
+                                   "entries": usage_entries(world.fiche), "done": ["diagnostic"],
+                                   "kept_at": "2026-12-01T10:00:00+00:00"}]
     session.save()
     return client
 
@@ -388,7 +413,8 @@ def rolled_back():
 
 PARAMS = [
     "q", "page", "tri", "niveau", "famille", "levier", "composante", "profil", "region", "domaine", "porte", "tag",
-    "objectif", "acteur", "outil", "impact", "partie", "economie", "next", "cible", "format",
+    "objectif", "acteur", "outil", "impact", "partie", "economie", "next", "cible", "format", "maturite", "temps",
+    "element",
 ]
 HOSTILE = [
     "", " ", "\x00", "a\x00b", "\x00" * 3, "\u202e\u200fevil", "\u200b", "\ufeff", "😀", "👩‍👩‍👧", "𝕏", "é", "e\u0301",
@@ -397,7 +423,8 @@ HOSTILE = [
     "<script>alert(1)</script>", "javascript:alert(1)", "//evil.example", "http://evil.example/", "\\\\evil.example",
     "/\\evil.example", "OR", "-", '"a', "a OR", "OR OR", "-\"", "*", "pertinence", "recent", "titre", "decouverte",
     "approfondissement", "fondamentaux", "action", "acteur", "md", "txt", "retirer", "terminee", "non_concernee",
-    *SLUGS.values(), *STEP_SLUGS, "regions", "outils",
+    *SLUGS.values(), *STEP_SLUGS, "regions", "outils", *USAGE_ANSWERS.values(), "je-pilote", "plusieurs-semaines",
+    "diagnostic", "fiche:1", "parcours:1:decouverte", "page:glossaire", *KEPT_KEYS.values(),
 ]
 LONG = st.builds(operator.mul, st.sampled_from(["a", "é", "\x00", "<", "-", " ", "😀", "1", "%", "OR "]),
                  st.integers(5000, 6000))
@@ -605,6 +632,11 @@ EDGE_GETS = [
     "/regions/region-fuzz/?page=%C2%B2",
     "/mon-espace/mes-notes.md%00",
     "/mon-modele/" + "9" * 40 + "/",
+    "/par-ou-commencer/?profil=association&objectif=diversifier&maturite=j-ai-commence&temps=2-h&region=%00",
+    "/par-ou-commencer/?profil=association&objectif=diversifier&maturite=j-ai-commence&temps=2-h&domaine=" + "9" * 40,
+    "/par-ou-commencer/ouvrir/?element=%00",
+    "/par-ou-commencer/ouvrir/?element=fiche%3A" + "9" * 40,
+    "/mon-espace/parcours-d-usage/%00/",
 ]
 
 
@@ -640,6 +672,10 @@ EDGE_POSTS = [
     ("parcours:fiche_save", {"action": "sauvegarder", "next": "mon-espace"}),
     ("accounts:signup", {"email": "nouvelle@example.org", "password1": STRONG, "password2": STRONG, "next": "x"}),
     ("admin:login", {"username": "\x00", "password": "\x00"}),
+    ("hub:usage_keep", {**USAGE_ANSWERS, "region": "\x00", "domaine": str(2**70)}),
+    ("hub:usage_keep", {"profil": ["association", "fondation"], "objectif": "\x00", "maturite": "", "temps": "9" * 40}),
+    ("hub:usage_kept_done", {"element": "\x00", "fait": "\x00"}),
+    ("hub:usage_kept_done", {"element": ["diagnostic", "fiche:1"], "fait": ["1", "0"]}),
 ]
 
 

@@ -26,7 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from diagnostic.models import Organisation, Snapshot
 from parcours import services
 from accounts.models import Profile
-from parcours.models import Enrolment, SavedFiche, Status, StepProgress
+from parcours.models import Enrolment, KeptUsagePath, SavedFiche, Status, StepProgress
 from resources import models as m
 from tests.factories import (
     make_component,
@@ -54,9 +54,17 @@ SECRETS = {
     "visitor": {"note": "Note secrète du visiteur", "organisation": "Organisation secrète du visiteur"},
 }
 # What the owner sees on some pages only (the same words may be an outsider's own on other pages).
+# Kept parcours d'usage: alice's in the database, the visitor's in the session; each has its own answers.
+KEPT = {
+    "alice": ("a1b2c3d4e5f6", "profil=association&objectif=diversifier&maturite=j-ai-commence&temps=2-h"),
+    "visitor": ("0123456789ab", "profil=fondation&objectif=alliance&maturite=je-decouvre&temps=30-min"),
+}
 MARKERS = {
-    "alice": {"progress": "2 sur 2 étapes", "saved": "Fiche gardée par Alice", "unsave": 'value="retirer"'},
-    "visitor": {"progress": "1 sur 2 étapes", "saved": "Fiche gardée par le visiteur", "unsave": 'value="retirer"'},
+    "alice": {"progress": "2 sur 2 étapes", "saved": "Fiche gardée par Alice", "unsave": 'value="retirer"',
+              "kept": "Association · diversifier mes ressources", "kept_link": f"/mon-espace/parcours-d-usage/{KEPT['alice'][0]}/"},
+    "visitor": {"progress": "1 sur 2 étapes", "saved": "Fiche gardée par le visiteur", "unsave": 'value="retirer"',
+                "kept": "Fondation ou fonds de dotation · nouer une alliance",
+                "kept_link": f"/mon-espace/parcours-d-usage/{KEPT['visitor'][0]}/"},
 }
 
 
@@ -117,6 +125,8 @@ def world(learner, other_learner):
     # The visitor: the same kind of data, in the session only.
     visitor_org = make_organisation(user=None, name=SECRETS["visitor"]["organisation"], years=[2023])
     bob_org = make_organisation(user=other_learner, name="Organisation de Bob", years=[2023])
+    KeptUsagePath.objects.create(user=learner, key=KEPT["alice"][0], query=KEPT["alice"][1],
+                                 entries=_kept_entries(alice_fiche))
     session = {
         "hub_diagnostics": [visitor_org.pk],
         "hub_parcours": {
@@ -125,9 +135,16 @@ def world(learner, other_learner):
             "depths": {str(flat.pk): ""},
             "saved": [visitor_fiche.pk],
         },
+        "hub_usage_paths": [{"key": KEPT["visitor"][0], "query": KEPT["visitor"][1], "done": [],
+                             "entries": _kept_entries(visitor_fiche), "kept_at": timezone.now().isoformat()}],
     }
     return World(learner, other_learner, flat, levels, steps, alice_fiche, visitor_fiche,
                  {"alice": alice_org, "visitor": visitor_org, "bob": bob_org}, session)
+
+
+def _kept_entries(fiche):
+    return [{"key": "diagnostic", "minutes": 20, "medoc": "outils", "why": "Situer son modèle."},
+            {"key": f"fiche:{fiche.pk}", "minutes": 4, "medoc": "methodes", "why": "Lire d’abord."}]
 
 
 def client_of(world, who):
@@ -155,12 +172,13 @@ def owner_state(world, owner, owner_client):
             list(SavedFiche.objects.filter(user=user).values_list("fiche", flat=True)),
             list(orgs.order_by("pk").values_list("pk", "name", "actor_profile", "region", "updated_at")),
             list(Snapshot.objects.filter(organisation__in=orgs).order_by("pk").values()),
+            list(KeptUsagePath.objects.filter(user=user).order_by("pk").values_list("key", "query", "entries", "done")),
         )
     session_key = owner_client.cookies["sessionid"].value
     data = Session.objects.get(session_key=session_key).get_decoded()
     orgs = Organisation.objects.filter(pk__in=data.get("hub_diagnostics", []))
     return (
-        {key: data.get(key) for key in ("hub_diagnostics", "hub_parcours")},
+        {key: data.get(key) for key in ("hub_diagnostics", "hub_parcours", "hub_usage_paths")},
         list(orgs.order_by("pk").values_list("pk", "name", "user", "actor_profile", "region", "updated_at")),
         list(Snapshot.objects.filter(organisation__in=orgs).order_by("pk").values()),
     )
@@ -232,7 +250,18 @@ ALICE = ("alice",)
 DIAGNOSTIC_POST = (("name", "Piratée"), ("year", "2021"), ("subsidies_state", "99 999"))
 PER_USER = {
     # « Mon espace » and the notes
-    "hub:dashboard": PerUser(lambda w, o: ["/mon-espace/"], shows=("note", "organisation", "progress", "saved")),
+    "hub:dashboard": PerUser(lambda w, o: ["/mon-espace/"],
+                             shows=("note", "organisation", "progress", "saved", "kept")),
+    # « Par où commencer ? »: the path of the owner's answers links to their kept copy; the kept copies
+    "hub:usage": PerUser(lambda w, o: [f"/par-ou-commencer/?{KEPT[o][1]}"], shows=("kept_link",)),
+    "hub:usage_keep": PerUser(lambda w, o: ["/par-ou-commencer/garder/"], methods=("post",), post=(
+        ("profil", "entreprise"), ("objectif", "comprendre"), ("maturite", "je-decouvre"), ("temps", "30-min"))),
+    "hub:usage_kept": PerUser(lambda w, o: [f"/mon-espace/parcours-d-usage/{KEPT[o][0]}/"], carries_id=True,
+                              shows=("kept",)),
+    "hub:usage_kept_done": PerUser(lambda w, o: [f"/mon-espace/parcours-d-usage/{KEPT[o][0]}/fait/"], carries_id=True,
+                                   methods=("post",), post=(("element", "diagnostic"), ("fait", "1"))),
+    "hub:usage_kept_remove": PerUser(lambda w, o: [f"/mon-espace/parcours-d-usage/{KEPT[o][0]}/retirer/"],
+                                     carries_id=True, methods=("post",)),
     "parcours:notes_export": PerUser(lambda w, o: ["/mon-espace/mes-notes.md", "/mon-espace/mes-notes.txt"],
                                      shows=("note",)),
     "parcours:fiche_save": PerUser(lambda w, o: [f"/mon-espace/fiches/{_saved(w, o).slug}/"], methods=("post",),
@@ -299,6 +328,7 @@ PUBLIC = {
     "accounts:password_reset_done": lambda w: "/compte/mot-de-passe-oublie/envoye/",
     "accounts:password_reset_complete": lambda w: "/compte/reinitialisation/terminee/",
     "hub:home": lambda w: "/",
+    "hub:usage_open": lambda w: "/par-ou-commencer/ouvrir/?element=diagnostic",
     "resources:referentiel": lambda w: "/referentiel/",
     "hub:search": lambda w: "/recherche/?q=secr%C3%A8te",
     "resources:fiche_list": lambda w: "/fiches/?q=secr%C3%A8te",
