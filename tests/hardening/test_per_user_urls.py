@@ -61,7 +61,8 @@ KEPT = {
 }
 MARKERS = {
     "alice": {"progress": "2 sur 2 étapes", "saved": "Fiche gardée par Alice", "unsave": 'value="retirer"',
-              "kept": "Association · diversifier mes ressources", "kept_link": f"/mon-espace/parcours-d-usage/{KEPT['alice'][0]}/"},
+              "kept": "Association · diversifier mes ressources",
+              "kept_link": f"/mon-espace/parcours-d-usage/{KEPT['alice'][0]}/"},
     "visitor": {"progress": "1 sur 2 étapes", "saved": "Fiche gardée par le visiteur", "unsave": 'value="retirer"',
                 "kept": "Fondation ou fonds de dotation · nouer une alliance",
                 "kept_link": f"/mon-espace/parcours-d-usage/{KEPT['visitor'][0]}/"},
