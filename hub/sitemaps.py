@@ -21,7 +21,7 @@ class StaticPagesSitemap(Sitemap):
 
 class AppPagesSitemap(Sitemap):
     def items(self):
-        return ["parcours:list", "diagnostic:index"]
+        return ["hub:usage", "parcours:list", "diagnostic:index"]
 
     def location(self, item):
         return reverse(item)

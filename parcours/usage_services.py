@@ -169,6 +169,7 @@ def kept_paths_merge_session(*, user, data):
     rows = [row for row in data if isinstance(row, dict) and isinstance(row.get("query"), str)
             and len(row["query"]) <= 300 and isinstance(row.get("entries"), list)]
     existing = {path.query: path for path in KeptUsagePath.objects.select_for_update().filter(user=user)}
+    keys = {path.key for path in existing.values()}
     added = []
     for row in rows:
         done = _done_list(row.get("done"))
@@ -177,6 +178,9 @@ def kept_paths_merge_session(*, user, data):
             path.done = [*_done_list(path.done), *(k for k in done if k not in path.done)]
             path.save(update_fields=["done", "updated_at"])
         elif len(existing) + len(added) < MAX_KEPT and row["query"] not in {p.query for p in added}:
-            added.append(KeptUsagePath(user=user, key=new_key(), query=row["query"], entries=row["entries"], done=done))
+            # The visitor's key stays: the page they signed up from is still theirs after the log-in.
+            key = row["key"] if is_key(row.get("key")) and row["key"] not in keys else new_key()
+            keys.add(key)
+            added.append(KeptUsagePath(user=user, key=key, query=row["query"], entries=row["entries"], done=done))
     KeptUsagePath.objects.bulk_create(added, ignore_conflicts=True)
     return len(added)

@@ -55,6 +55,10 @@ def start(request):
     if not form.is_valid():
         return render(request, "hub/usage_start.html", {"form": form}, status=400)
     answers = form.answers()
+    if request.META.get("QUERY_STRING", "") != answers.query():
+        # One address per path (empty optional answers, another order, unknown parameters dropped): the one the
+        # browser shows is the one to share, and the one a kept path is found by.
+        return HttpResponseRedirect(f"{reverse('hub:usage')}?{answers.query()}")
     path = _mark(request, build_path(answers))
     if request.method == "GET":
         count_path_shown(answers)

@@ -142,6 +142,8 @@ def test_every_page_and_state_has_no_wcag_violation_and_reflows_at_320_pixels(
         "/recherche/?q=partenarait",
         "/fiches/?page=99",
         "/mon-espace/",
+        "/par-ou-commencer/?profil=association&objectif=diversifier&maturite=j-ai-commence&temps=2-h",
+        "/par-ou-commencer/?profil=financeur&objectif=gouvernance&maturite=je-pilote&temps=30-min",
         "/compte/inscription/envoyee/",
         "/compte/inscription/confirmation/MQ/lien-perime/",
         "/admin/login/",

@@ -76,7 +76,12 @@ def test_answers_give_a_path_within_the_time_and_are_counted_without_who(visitor
 
 
 def test_the_address_is_the_path_and_round_trips(visitor, rules):
-    shuffled = visitor.get(URL + "?temps=2-h&maturite=j-ai-commence&objectif=diversifier&profil=association")
+    # The form sends empty optional answers; a link may come in another order, with a tracking parameter.
+    sent = visitor.get(URL + "?temps=2-h&maturite=j-ai-commence&objectif=diversifier&profil=association&region="
+                             "&domaine=&utm_source=lettre")
+    assert sent.status_code == 302 and sent["Location"] == f"{URL}?{QUERY}"
+    assert not UsagePathCount.objects.exists()  # counted once, on the path's own address
+    shuffled = visitor.get(sent["Location"])
     share = re.search(r'id="lien-parcours"[^>]*value="[^"?]+\?([^"]+)"', shuffled.content.decode()).group(1)
 
     assert share.replace("&amp;", "&") == QUERY
@@ -276,6 +281,7 @@ def test_a_visitor_s_kept_path_joins_the_account_at_sign_up(visitor, rules):
     assert "parcours d’usage gardé sur cet appareil a été ajouté" in response.content.decode()
     assert SESSION_KEY not in visitor.session
     assert "Association · diversifier mes ressources" in visitor.get("/mon-espace/").content.decode()
+    assert visitor.get(kept_url).status_code == 200  # the page the visitor signed up from is still theirs
 
 
 def test_a_visitor_s_path_already_kept_by_the_account_merges_its_ticks(client, learner, rules):
