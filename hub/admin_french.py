@@ -74,6 +74,11 @@ GENDERS = {
     "parcours.savedfiche": FEMININE,
     "parcours.enrolment": FEMININE,  # inscription
     "parcours.stepprogress": FEMININE,  # progression
+    "parcours.usagerule": FEMININE,  # règle de parcours d’usage
+    "parcours.usageruleitem": MASCULINE,  # élément de parcours d’usage
+    "parcours.keptusagepath": MASCULINE,  # parcours d’usage gardé
+    "parcours.usagepathcount": MASCULINE,  # compte de parcours d’usage
+    "parcours.usagefirstopencount": MASCULINE,  # compte d’ouvertures
     # diagnostic
     "diagnostic.valuationrates": MASCULINE,  # barème
     "diagnostic.organisation": FEMININE,
