@@ -187,7 +187,7 @@ def test_the_change_page_explains_the_kinds_and_links_to_the_preview(staff_clien
     assert "Les éléments\u202f: une nature, une cible" in page
     assert "<th scope=\"row\">Terme du glossaire</th><td>Terme du glossaire</td><td>Facultative</td>" in page
     assert "<th scope=\"row\">Levier</th><td>Levier</td><td>À indiquer</td>" in page
-    assert f'href="{PREVIEW}"' in page
+    assert f'href="{PREVIEW}"' in page and f'href="{STATS}"' in page
     assert "Aucun coché\u00a0: tous les profils." in page or "Aucun coché : tous les profils." in page
 
 
@@ -395,7 +395,17 @@ def test_the_statistics_run_the_same_queries_whatever_the_rows(staff_client):
     assert _queries(staff_client, STATS) == few  # one query per kind of item, not per item
 
 
-# Who may open these pages
+# Who may open these pages, and what they are called
+
+
+@pytest.mark.parametrize("url, title", [(PREVIEW, "Aperçu d’un parcours d’usage"),
+                                        (STATS, "Statistiques des parcours d’usage")])
+def test_the_preview_and_the_statistics_have_a_french_title_and_one_heading(staff_client, url, title):
+    page = _page(staff_client.get(url))
+    assert f"<title>{title} | Administration du hub</title>" in page
+    assert page.count("<h1") == 1 and f"<h1>{title}</h1>" in page
+    assert '<html lang="fr"' in page
+    assert f'<a href="{RULES}">Règles de parcours d’usage</a> ›' in page  # the breadcrumb leads back to the rules
 
 
 @pytest.mark.parametrize("url", [RULES, PREVIEW, f"{PREVIEW}?{ASSOCIATION_2H}", STATS])
