@@ -79,6 +79,11 @@ GENDERS = {
     "parcours.usagepathcount": MASCULINE,  # compte
     "parcours.usagefirstopencount": MASCULINE,  # compte
     "parcours.stepprogress": FEMININE,  # progression
+    "parcours.usagerule": FEMININE,  # règle de parcours d’usage
+    "parcours.usageruleitem": MASCULINE,  # élément de parcours d’usage
+    "parcours.keptusagepath": MASCULINE,  # parcours d’usage gardé
+    "parcours.usagepathcount": MASCULINE,  # compte de parcours d’usage
+    "parcours.usagefirstopencount": MASCULINE,  # compte d’ouvertures
     # diagnostic
     "diagnostic.valuationrates": MASCULINE,  # barème
     "diagnostic.organisation": FEMININE,

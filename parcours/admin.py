@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+# Its own module registers the rules of « Par où commencer ? »: Django's autodiscovery imports only this one.
+from parcours import admin_usage  # noqa: F401
 from parcours.models import Parcours, Step, StepSource
 from parcours.stats import parcours_stats
 from resources.admin import HTTPS_URLS, CitationInline, FicheTitlesMixin, ReferenceAdmin, WorksheetAdmin, search_results
@@ -42,6 +44,7 @@ class StepInline(FicheTitlesMixin, admin.StackedInline):
 class ParcoursAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "kind", "order", "stats_link"]
+    search_fields = ["title", "slug"]  # the autocomplete of a rule item of « Par où commencer ? »
     prepopulated_fields = {"slug": ["title"]}
     inlines = [StepInline]
     fieldsets = [

@@ -15,6 +15,8 @@ def test_admin_forms_fit_a_1280_px_window(browser, shipped_site, django_user_mod
         "/admin/diagnostic/recommendationrule/", "/admin/diagnostic/recommendationrule/add/",
         f"/admin/diagnostic/recommendationrule/{RecommendationRule.objects.first().pk}/change/",
         "/admin/diagnostic/activationdescriptor/", f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/change/",
+        "/admin/parcours/usagerule/add/", "/admin/parcours/usagerule/statistiques/",
+        "/admin/parcours/usagerule/apercu/?profil=association&objectif=diversifier&maturite=j-ai-commence&temps=2-h",
     ]
     context = browser.new_context(base_url=shipped_site.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()

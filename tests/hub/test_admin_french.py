@@ -16,7 +16,8 @@ from parcours.models import Parcours, Step
 from resources import models as m
 from resources.vocabularies import VOCABULARIES
 from tests.factories import (
-    make_component, make_fiche, make_lever, make_parcours, make_rule, make_step, make_vocabulary, make_worksheet,
+    make_component, make_fiche, make_lever, make_parcours, make_rule, make_step, make_usage_rule, make_vocabulary,
+    make_worksheet,
 )
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +180,7 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
     step = make_step(make_parcours())
     make_rule(fiches=[fiche], steps=[step])
     make_worksheet(fiches=[fiche], steps=[step])  # its form lists the steps that use it
+    make_usage_rule(profiles=["association"], items=[{"fiche": fiche}, {"kind": "diagnostic", "minutes": 20}])
     ActivationDescriptor.objects.create(component=make_component(), level=1, text="Un premier pas.")
     m.Synonym.objects.create(terms="MSE, modèle socio-économique")
     m.GlossaryTerm.objects.create(slug="mecenat", term="mécénat", definition="Une définition.", provenance="confirmed")
