@@ -73,11 +73,6 @@ GENDERS = {
     "accounts.attemptcount": MASCULINE,  # compteur d’échecs de connexion
     "parcours.savedfiche": FEMININE,
     "parcours.enrolment": FEMININE,  # inscription
-    "parcours.usagerule": FEMININE,  # règle de parcours d’usage
-    "parcours.usageruleitem": MASCULINE,  # élément de parcours d’usage
-    "parcours.keptusagepath": MASCULINE,  # parcours d’usage gardé
-    "parcours.usagepathcount": MASCULINE,  # compte
-    "parcours.usagefirstopencount": MASCULINE,  # compte
     "parcours.stepprogress": FEMININE,  # progression
     "parcours.usagerule": FEMININE,  # règle de parcours d’usage
     "parcours.usageruleitem": MASCULINE,  # élément de parcours d’usage

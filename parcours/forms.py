@@ -40,7 +40,7 @@ class NoteForm(forms.Form):
             field.widget.attrs["maxlength"] = str(limit)
 
 
-NOT_OFFERED = "Cette réponse n’est pas proposée : choisissez-en une de la liste."
+NOT_OFFERED = "Cette réponse n’est pas proposée\u00a0: choisissez-en une de la liste."
 
 
 def _choice(label, choices, missing):
@@ -60,13 +60,13 @@ class UsageAnswersForm(forms.Form):
     region = forms.ModelChoiceField(
         label="Votre région", required=False, queryset=Region.objects.only("pk", "slug", "label"),
         to_field_name="slug", empty_label="Sans préciser",
-        error_messages={"invalid_choice": "Cette région n’est pas dans la liste : choisissez-en une ou "
+        error_messages={"invalid_choice": "Cette région n’est pas dans la liste\u00a0: choisissez-en une ou "
                                           "«\u00a0Sans préciser\u00a0»."},
     )
     domaine = forms.ModelChoiceField(
         label="Votre domaine d’action", required=False, queryset=Domain.objects.only("pk", "slug", "label"),
         to_field_name="slug", empty_label="Sans préciser",
-        error_messages={"invalid_choice": "Ce domaine n’est pas dans la liste : choisissez-en un ou "
+        error_messages={"invalid_choice": "Ce domaine n’est pas dans la liste\u00a0: choisissez-en un ou "
                                           "«\u00a0Sans préciser\u00a0»."},
     )
 

@@ -381,11 +381,11 @@ def build_path(answers, book=None):
 BUILT_IN = (
     # (key, kind label, title, url name, minutes, M.E.D.O.C., why)
     ("page:referentiel", "Page du hub", "Le référentiel et ses trois leviers", "resources:referentiel", 5,
-     Medoc.COMPETENCES, "Les trois leviers d’un modèle socio-économique, en une page : le point de départ."),
+     Medoc.COMPETENCES, "Les trois leviers d’un modèle socio-économique, en une page\u00a0: le point de départ."),
     ("page:glossaire", "Page du hub", "Le glossaire", "resources:glossary_index", 5, Medoc.COMPETENCES,
      "Les mots du sujet, chacun défini simplement, pour lire la suite sans buter."),
     ("page:fiches", "Page du hub", "Toutes les fiches", "resources:fiche_list", 5, Medoc.METHODES,
-     "Les fiches se filtrent par levier, profil d’acteur et région : gardez celles qui vous parlent."),
+     "Les fiches se filtrent par levier, profil d’acteur et région\u00a0: gardez celles qui vous parlent."),
     ("page:parcours", "Page du hub", "Les parcours", "parcours:list", 5, Medoc.COMPETENCES,
      "Deux parcours guidés, à suivre à votre rythme, pour aller plus loin."),
     ("diagnostic", "Autodiagnostic", "Mon modèle socio-économique", "diagnostic:index", 10, Medoc.OUTILS,

@@ -89,7 +89,7 @@ def open_first(request):
 def keep(request):
     form = UsageAnswersForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Ces réponses ne sont pas complètes : reprenez le questionnaire.")
+        messages.error(request, "Ces réponses ne sont pas complètes\u00a0: reprenez le questionnaire.")
         return HttpResponseRedirect(reverse("hub:usage"))
     answers = form.answers()
     path = build_path(answers)
@@ -97,12 +97,12 @@ def keep(request):
     try:
         key = store.keep(answers.query(), [entry.snapshot() for entry in path.entries])
     except TooMany:
-        messages.error(request, "Vous gardez déjà douze parcours d’usage : retirez-en un dans Mon espace pour garder "
+        messages.error(request, "Vous gardez déjà douze parcours d’usage\u00a0: retirez-en un dans Mon espace pour garder "
                                 "celui-ci.")
         return HttpResponseRedirect(f"{reverse('hub:usage')}?{answers.query()}")
     if store.is_anonymous:
         messages.success(request, "Parcours gardé dans Mon espace, sur ce navigateur. Créez un compte pour le retrouver "
-                                  "partout : il y sera ajouté.")
+                                  "partout\u00a0: il y sera ajouté.")
     else:
         messages.success(request, "Parcours gardé dans Mon espace.")
     return HttpResponseRedirect(reverse("hub:usage_kept", kwargs={"key": key}))

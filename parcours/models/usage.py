@@ -69,24 +69,24 @@ ANSWER_CHOICES = {"profiles": ActorType, "aims": Aim, "maturities": Maturity, "t
 class UsageRule(models.Model):
     """Answers → items. A rule applies when every condition holds; an empty condition holds for every answer."""
 
-    title = models.CharField("intitulé", max_length=200, help_text="Pour l’équipe seulement : ce que la règle couvre.")
+    title = models.CharField("intitulé", max_length=200, help_text="Pour l’équipe seulement\u00a0: ce que la règle couvre.")
     slug = models.SlugField("identifiant", max_length=100, unique=True,
                             help_text="Relie la règle au fichier livré (fixtures/parcours-d-usage.toml).")
-    profiles = models.JSONField("profils", default=list, blank=True, help_text="Aucun coché : tous les profils.")
-    aims = models.JSONField("objectifs", default=list, blank=True, help_text="Aucun coché : tous les objectifs.")
-    maturities = models.JSONField("maturités", default=list, blank=True, help_text="Aucune cochée : toutes.")
-    times = models.JSONField("temps disponible", default=list, blank=True, help_text="Aucun coché : tous.")
+    profiles = models.JSONField("profils", default=list, blank=True, help_text="Aucun coché\u00a0: tous les profils.")
+    aims = models.JSONField("objectifs", default=list, blank=True, help_text="Aucun coché\u00a0: tous les objectifs.")
+    maturities = models.JSONField("maturités", default=list, blank=True, help_text="Aucune cochée\u00a0: toutes.")
+    times = models.JSONField("temps disponible", default=list, blank=True, help_text="Aucun coché\u00a0: tous.")
     regions = models.ManyToManyField(
         Region, blank=True, related_name="+", verbose_name="régions",
-        help_text="Aucune : la règle vaut avec ou sans région. Sinon, seulement pour ces régions.",
+        help_text="Aucune\u00a0: la règle vaut avec ou sans région. Sinon, seulement pour ces régions.",
     )
     domains = models.ManyToManyField(
         Domain, blank=True, related_name="+", verbose_name="domaines",
-        help_text="Aucun : la règle vaut avec ou sans domaine. Sinon, seulement pour ces domaines.",
+        help_text="Aucun\u00a0: la règle vaut avec ou sans domaine. Sinon, seulement pour ces domaines.",
     )
     priority = models.PositiveSmallIntegerField(
         "priorité", default=50,
-        help_text="De 0 à 100 : les éléments des règles de plus forte priorité passent d’abord quand le temps manque.",
+        help_text="De 0 à 100\u00a0: les éléments des règles de plus forte priorité passent d’abord quand le temps manque.",
     )
     is_fallback = models.BooleanField(
         "règle de secours", default=False,
@@ -111,7 +111,7 @@ class UsageRule(models.Model):
         for field, choices in ANSWER_CHOICES.items():
             values = getattr(self, field)
             if not isinstance(values, list) or any(value not in choices.values for value in values):
-                errors[field] = f"Valeurs attendues : {', '.join(choices.values)}."
+                errors[field] = f"Valeurs attendues\u00a0: {', '.join(choices.values)}."
         if not 0 <= (self.priority or 0) <= 100:
             errors["priority"] = "La priorité va de 0 à 100."
         if errors:
@@ -149,7 +149,7 @@ class UsageRuleItem(models.Model):
     parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
                                  verbose_name="parcours")
     depth = models.CharField("niveau du parcours", max_length=20, choices=Depth.choices, blank=True,
-                             help_text="Vide : le parcours entier.")
+                             help_text="Vide\u00a0: le parcours entier.")
     worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
                                   verbose_name="feuille de travail")
     glossary_term = models.ForeignKey(GlossaryTerm, on_delete=models.CASCADE, null=True, blank=True,
@@ -160,13 +160,13 @@ class UsageRuleItem(models.Model):
                               verbose_name="levier")
     minutes = models.PositiveSmallIntegerField(
         "durée (minutes)", null=True, blank=True,
-        help_text="Vide : la durée de l’étape, du niveau ou de la feuille, le temps de lecture d’une fiche, "
+        help_text="Vide\u00a0: la durée de l’étape, du niveau ou de la feuille, le temps de lecture d’une fiche, "
         "3 minutes pour un terme du glossaire. Obligatoire pour le diagnostic, un outil ou un levier.",
     )
     medoc = models.CharField("famille M.E.D.O.C.", max_length=12, choices=Medoc.choices, blank=True,
-                             help_text="Vide : déduite de la nature (et de la famille d’une fiche).")
+                             help_text="Vide\u00a0: déduite de la nature (et de la famille d’une fiche).")
     why = models.CharField("pourquoi (une phrase)", max_length=WHY_MAX_LENGTH,
-                           help_text="Affichée sous l’élément : ce qu’il apporte à la personne, dans ses mots.")
+                           help_text="Affichée sous l’élément\u00a0: ce qu’il apporte à la personne, dans ses mots.")
 
     objects = ContentQuerySet.as_manager()
 
@@ -176,7 +176,7 @@ class UsageRuleItem(models.Model):
         ordering = ["rule", "order", "pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} : {self.target_label()}"
+        return f"{self.get_kind_display()}\u00a0: {self.target_label()}"
 
     def target_label(self):
         field = self.TARGET_FIELDS.get(self.kind)
@@ -191,13 +191,13 @@ class UsageRuleItem(models.Model):
         for kind, field in self.TARGET_FIELDS.items():
             is_set = getattr(self, f"{field}_id") is not None
             if field == wanted and not is_set:
-                errors[field] = f"Choisissez l’élément : {self.Kind(kind).label.lower()}."
+                errors[field] = f"Choisissez l’élément\u00a0: {self.Kind(kind).label.lower()}."
             elif field != wanted and is_set:
                 errors[field] = f"À laisser vide pour la nature «\u00a0{self.get_kind_display()}\u00a0»."
         if self.depth and self.kind != self.Kind.PARCOURS:
             errors["depth"] = "Un niveau ne se choisit que pour un parcours."
         if self.kind in self.NEEDS_MINUTES and not self.minutes:
-            errors["minutes"] = "Indiquez la durée : elle ne se déduit pas de cet élément."
+            errors["minutes"] = "Indiquez la durée\u00a0: elle ne se déduit pas de cet élément."
         if not (self.why or "").strip():
             errors["why"] = "Dites en une phrase pourquoi cet élément est là."
         if errors:

@@ -152,14 +152,14 @@ def _item_errors(response):
     "item, errors",
     [
         pytest.param({"kind": "fiche", "step": "STEP", "why": "Utile."},
-                     {"fiche": ["Choisissez l’élément : fiche."],
+                     {"fiche": ["Choisissez l’élément\u00a0: fiche."],
                       "step": ["À laisser vide pour la nature «\u00a0Fiche\u00a0»."]}, id="wrong-target"),
         pytest.param({"kind": "fiche", "fiche": "FICHE", "why": "  "},
                      {"why": ["Dites en une phrase pourquoi cet élément est là."]}, id="missing-why"),
         pytest.param({"kind": "diagnostic", "why": "Pour situer votre modèle."},
-                     {"minutes": ["Indiquez la durée : elle ne se déduit pas de cet élément."]}, id="diagnostic-minutes"),
+                     {"minutes": ["Indiquez la durée\u00a0: elle ne se déduit pas de cet élément."]}, id="diagnostic-minutes"),
         pytest.param({"kind": "glossary", "fiche": "FICHE", "depth": "decouverte", "why": "Utile."},
-                     {"glossary_term": ["Choisissez l’élément : terme du glossaire."],
+                     {"glossary_term": ["Choisissez l’élément\u00a0: terme du glossaire."],
                       "fiche": ["À laisser vide pour la nature «\u00a0Terme du glossaire\u00a0»."],
                       "depth": ["Un niveau ne se choisit que pour un parcours."]}, id="glossary-depth"),
     ],
@@ -188,7 +188,7 @@ def test_the_change_page_explains_the_kinds_and_links_to_the_preview(staff_clien
     assert "<th scope=\"row\">Terme du glossaire</th><td>Terme du glossaire</td><td>Facultative</td>" in page
     assert "<th scope=\"row\">Levier</th><td>Levier</td><td>À indiquer</td>" in page
     assert f'href="{PREVIEW}"' in page and f'href="{STATS}"' in page
-    assert "Aucun coché\u00a0: tous les profils." in page or "Aucun coché : tous les profils." in page
+    assert "Aucun coché\u00a0: tous les profils." in page
 
 
 def _every_kind(count):
