@@ -99,6 +99,7 @@ class Target:
     minutes: int | None
     medoc: str
     context: str = ""
+    covers: frozenset = frozenset()  # the steps it takes the person through: a level and one of its steps overlap
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class PathEntry:
     rule_pk: int | None = None  # None: the built-in fallback
     number: int = 0
     done: bool = False
+    covers: frozenset = frozenset()
 
     @property
     def medoc_label(self):
@@ -251,6 +253,7 @@ def resolve_targets(keys):
             targets[f"step:{step.pk}"] = Target(
                 f"step:{step.pk}", Kind.STEP, "Étape de parcours", step.title, step.get_absolute_url(), step.minutes,
                 Medoc.COMPETENCES, context=f"Parcours «\u00a0{step.parcours.title}\u00a0»",
+                covers=frozenset({f"step:{step.pk}"}),
             )
     if ids := _ids(by_kind, Kind.PARCOURS):
         targets.update(_parcours_targets(ids, {(pk, depth) for kind, pk, depth in by_kind if kind == Kind.PARCOURS}))
@@ -286,6 +289,7 @@ def _parcours_targets(ids, wanted):
         targets[f"parcours:{pk}:{depth}"] = Target(
             f"parcours:{pk}:{depth}", Kind.PARCOURS, "Parcours" if not depth else "Niveau d’un parcours", title, url,
             sum(s.minutes for s in included), Medoc.COMPETENCES, context=f"{count} étape{'s' if count > 1 else ''}",
+            covers=frozenset(f"step:{s.pk}" for s in included),
         )
     return targets
 
@@ -327,38 +331,40 @@ def rulebook():
 def _entry(item, target, rule_pk):
     minutes = item.minutes or target.minutes or DEFAULT_MINUTES
     return PathEntry(target.key, target.kind, target.kind_label, target.title, target.url, minutes,
-                     item.medoc or target.medoc, item.why, target.context, rule_pk)
+                     item.medoc or target.medoc, item.why, target.context, rule_pk, covers=target.covers)
 
 
 def _candidates(rules, targets):
-    """Entries of these rules, higher priority first, each rule's items in its order; a key named twice keeps its
-    first place; items whose target left the hub (or a draft fiche) are skipped."""
-    seen, entries = set(), []
+    """Entries of these rules, higher priority first, each rule's items in its order; items whose target left the
+    hub (or a draft fiche) are skipped. A target named by two rules stays twice: if the first one's time does not
+    fit, the second one's may."""
+    entries = []
     for rule in sorted(rules, key=lambda r: (-r.priority, r.pk)):
-        for item in rule.items:
-            if item.key in seen or item.key not in targets:
-                continue
-            seen.add(item.key)
-            entries.append(_entry(item, targets[item.key], rule.pk))
+        entries += [_entry(item, targets[item.key], rule.pk) for item in rule.items if item.key in targets]
     return entries
+
+
+def _overlaps(entry, chosen):
+    """Already in the path: the same target, or steps already covered (a level and one of its steps)."""
+    return any(entry.key == other.key or entry.covers & other.covers for other in chosen)
 
 
 def _select(chosen, pool, budget, later=(), limit=MAX_ITEMS):
     """Take entries of ``pool`` in order while they fit; an entry is taken only if, after it, the shortest of those
-    still to come (``later`` too) would still fit in number enough to reach MIN_ITEMS."""
-    taken = {entry.key for entry in chosen}
-    pool = [entry for entry in pool if entry.key not in taken]
+    still to come (``later`` too, one per target) would still fit in number enough to reach MIN_ITEMS."""
     for index, entry in enumerate(pool):
         if len(chosen) >= limit:
             break
-        if entry.key in taken:
+        if _overlaps(entry, chosen):
             continue
         left = budget - sum(e.minutes for e in chosen)
         need = max(0, MIN_ITEMS - len(chosen) - 1)
-        to_come = sorted(e.minutes for e in [*pool[index + 1:], *later] if e.key not in taken and e.key != entry.key)
-        if entry.minutes + sum(to_come[:need]) <= left:
+        shortest = {}
+        for other in [*pool[index + 1:], *later]:
+            if other.key != entry.key and not _overlaps(other, [*chosen, entry]):
+                shortest[other.key] = min(other.minutes, shortest.get(other.key, other.minutes))
+        if entry.minutes + sum(sorted(shortest.values())[:need]) <= left:
             chosen.append(entry)
-            taken.add(entry.key)
     return chosen
 
 

@@ -72,6 +72,10 @@ class AccountPaths:
     def key_for(self, query):
         return KeptUsagePath.objects.filter(user=self.user, query=query).values_list("key", flat=True).first()
 
+    def find(self, query):
+        """The kept path of these answers ({key, done}), or None."""
+        return KeptUsagePath.objects.filter(user=self.user, query=query).values("key", "done").first()
+
     @transaction.atomic
     def keep(self, query, entries):
         """The key of the kept path for these answers: the one already kept, or a new one."""
@@ -120,6 +124,10 @@ class SessionPaths:
 
     def key_for(self, query):
         return next((row["key"] for row in self._rows() if row.get("query") == query), None)
+
+    def find(self, query):
+        return next(({"key": row["key"], "done": _done_list(row.get("done"))} for row in self._rows()
+                     if row.get("query") == query), None)
 
     def keep(self, query, entries):
         if existing := self.key_for(query):

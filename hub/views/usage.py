@@ -59,13 +59,11 @@ def start(request):
         # One address per path (empty optional answers, another order, unknown parameters dropped): the one the
         # browser shows is the one to share, and the one a kept path is found by.
         return HttpResponseRedirect(f"{reverse('hub:usage')}?{answers.query()}")
-    path = _mark(request, build_path(answers))
+    kept = kept_paths_for(request).find(answers.query())
+    path = _mark(request, build_path(answers), ticked=kept["done"] if kept else ())
     if request.method == "GET":
         count_path_shown(answers)
-    ctx = {
-        "form": form, "answers": answers, "path": path, "query": answers.query(),
-        "kept_key": kept_paths_for(request).key_for(answers.query()),
-    }
+    ctx = {"form": form, "answers": answers, "path": path, "query": answers.query(), "kept_key": kept and kept["key"]}
     return render(request, "hub/usage_path.html", ctx)
 
 

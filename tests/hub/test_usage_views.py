@@ -224,8 +224,9 @@ def test_ticking_an_item_and_work_done_elsewhere_show_as_progress(learner_client
     assert "3 sur 6 ressources faites" in learner_client.get("/mon-espace/").content.decode()
     learner_client.post(kept_url + "fait/", {"element": f"fiche:{fiche.pk}", "fait": "0"})
     assert "2 sur 6 ressources faites" in learner_client.get(kept_url).content.decode()
-    # A logged-in person sees the same marks on the path itself.
-    assert learner_client.get(URL, ANSWERS).context["path"].done_count == 2
+    # A logged-in person sees the same marks on the path itself, ticks included.
+    learner_client.post(kept_url + "fait/", {"element": f"fiche:{fiche.pk}", "fait": "1"})
+    assert learner_client.get(f"{URL}?{QUERY}").context["path"].done_count == 3
 
 
 def test_ticking_an_item_that_is_not_in_the_path_is_refused(learner_client, rules):

@@ -153,3 +153,29 @@ def test_forged_keys_are_refused(key):
 def test_answers_say_themselves_in_a_stable_address():
     answers = Answers(profile="association", aim="diversifier", maturity="j-ai-commence", time="2-h", region="bretagne")
     assert answers.query() == "profil=association&objectif=diversifier&maturite=j-ai-commence&temps=2-h&region=bretagne"
+
+
+def test_a_target_named_twice_gets_the_second_rule_s_time_when_the_first_does_not_fit():
+    parcours = make_parcours()
+    step = make_step(parcours, minutes=90, title="L’étape partagée")
+    make_usage_rule(priority=90, items=[{"step": step, "minutes": 200}])
+    make_usage_rule(priority=10, items=[{"step": step}, *({"fiche": f} for f in fiches(4))])
+
+    path = build()
+
+    shared = [e for e in path.entries if e.title == "L’étape partagée"]
+    assert len(shared) == 1 and shared[0].minutes == 90
+
+
+def test_a_level_and_one_of_its_steps_never_both_appear():
+    parcours = make_parcours(steps=3, depths=("decouverte", "decouverte", "approfondissement"))
+    first, _, third = parcours.steps.order_by("order")
+    make_usage_rule(priority=90, items=[{"parcours": parcours, "depth": "decouverte", "minutes": 20}])
+    make_usage_rule(priority=50, items=[{"step": first, "minutes": 5}, {"step": third, "minutes": 5},
+                                        *({"fiche": f} for f in fiches(3))])
+
+    keys = [e.key for e in build(Answers(profile="association", aim="comprendre", maturity="je-decouvre",
+                                         time="une-journee")).entries]
+
+    assert f"parcours:{parcours.pk}:decouverte" in keys and f"step:{third.pk}" in keys
+    assert f"step:{first.pk}" not in keys  # already in the level
