@@ -1,13 +1,15 @@
-"""Load the shipped parcours into the database: create-only unless ``update=True``, like the fiches."""
+"""Load the shipped parcours, worksheets and rules of « Par où commencer ? » into the database: create-only unless
+``update=True``, like the fiches."""
 
 from django.db import transaction
 
 from parcours import content_files
-from parcours.models import Parcours, Step, StepSource
+from parcours.models import Parcours, Step, StepSource, UsageRule, UsageRuleItem
+from parcours.models.usage import ANSWER_CHOICES, WHY_MAX_LENGTH, Medoc
 from resources.content_files import ContentError
 from resources.content_loader import problems_message, upsert
 from resources.glossary import glossary_snapshot
-from resources.models import Fiche, GlossaryTerm, Reference, Worksheet
+from resources.models import Domain, Fiche, GlossaryTerm, Lever, Reference, Region, Tool, Worksheet
 from resources.references import sources_from_front_matter
 
 
@@ -84,4 +86,78 @@ def worksheets_load(*, update=False, directory=content_files.WORKSHEETS_DIR, par
             names = [name.split("/", 1) for name in meta.get("steps", [])]
             steps = [Step.objects.get(parcours__slug=parcours, slug=step) for parcours, step in names]
             sheet.steps.set(steps)
+    return created
+
+
+# Item kind -> the model its target names, found by slug (a step by « parcours/step », a parcours by its slug).
+USAGE_TARGET_MODELS = {
+    UsageRuleItem.Kind.FICHE: Fiche, UsageRuleItem.Kind.WORKSHEET: Worksheet,
+    UsageRuleItem.Kind.GLOSSARY: GlossaryTerm, UsageRuleItem.Kind.TOOL: Tool, UsageRuleItem.Kind.LEVER: Lever,
+}
+
+
+def _usage_names():
+    """What the rules may name, read from the database (a few queries, whatever the number of rules)."""
+    steps = list(Step.objects.values_list("parcours__slug", "slug", "depth"))
+    levels = {slug: set() for slug in Parcours.objects.values_list("slug", flat=True)}
+    for parcours, _step, depth in steps:
+        if depth:
+            levels[parcours].add(depth)
+    targets = {kind: None for kind in UsageRuleItem.Kind.values}
+    targets |= {kind: set(model.objects.values_list("slug", flat=True)) for kind, model in USAGE_TARGET_MODELS.items()}
+    targets[UsageRuleItem.Kind.STEP] = {f"{parcours}/{step}" for parcours, step, _depth in steps}
+    targets[UsageRuleItem.Kind.PARCOURS] = levels
+    return content_files.UsageNames(
+        answers={key: frozenset(choices.values) for key, choices in ANSWER_CHOICES.items()},
+        medoc=frozenset(Medoc.values), targets=targets, needs_minutes=frozenset(UsageRuleItem.NEEDS_MINUTES),
+        why_max=WHY_MAX_LENGTH, regions=frozenset(Region.objects.values_list("slug", flat=True)),
+        domains=frozenset(Domain.objects.values_list("slug", flat=True)),
+    )
+
+
+def _usage_targets():
+    """{(kind, name): {target id field: id}} for every object a rule may name (one query per kind)."""
+    found = {}
+    for kind, model in USAGE_TARGET_MODELS.items():
+        field = f"{UsageRuleItem.TARGET_FIELDS[kind]}_id"
+        found |= {(kind, slug): {field: pk} for slug, pk in model.objects.values_list("slug", "pk")}
+    for parcours, step, pk in Step.objects.values_list("parcours__slug", "slug", "pk"):
+        found[(UsageRuleItem.Kind.STEP, f"{parcours}/{step}")] = {"step_id": pk}
+    for slug, pk in Parcours.objects.values_list("slug", "pk"):
+        found[(UsageRuleItem.Kind.PARCOURS, slug)] = {"parcours_id": pk}
+    return found
+
+
+@transaction.atomic
+def usage_rules_load(*, update=False, path=content_files.USAGE_RULES_FILE):
+    """Load the rules of « Par où commencer ? » (``fixtures/parcours-d-usage.toml``); returns the number created.
+    Load what they name first (fiches, parcours, worksheets, glossary, vocabularies). A rule already there is left
+    as staff edited it, its conditions and items too, unless ``update``: then the file rewrites them (its items
+    replaced); whether it is active stays staff's choice."""
+    rules = content_files.load_usage_rules(path)
+    if problems := problems_message("Règles de parcours d’usage",
+                                    content_files.usage_rule_problems(rules, _usage_names(), path)):
+        raise ContentError(problems)
+    targets = _usage_targets()
+    regions = {region.slug: region for region in Region.objects.all()}
+    domains = {domain.slug: domain for domain in Domain.objects.all()}
+    created = 0
+    for row in rules:
+        defaults = {"title": row["title"].strip(), "priority": row.get("priority", 50),
+                    "is_fallback": row.get("fallback", False)}
+        defaults |= {key: row.get(key, []) for key in content_files.USAGE_CONDITIONS}
+        rule, was_created = upsert(UsageRule, {"slug": row["slug"]}, defaults, update)
+        created += was_created
+        if was_created or update:
+            rule.regions.set([regions[slug] for slug in row.get("regions", [])])
+            rule.domains.set([domains[slug] for slug in row.get("domains", [])])
+            rule.items.all().delete()
+            UsageRuleItem.objects.bulk_create([
+                UsageRuleItem(
+                    rule=rule, order=number * 10, kind=item["kind"], depth=item.get("depth", ""),
+                    minutes=item.get("minutes"), medoc=item.get("medoc", ""), why=item["why"].strip(),
+                    **targets.get((item["kind"], item.get("target")), {}),
+                )
+                for number, item in enumerate(row["item"], start=1)
+            ])
     return created

@@ -4,7 +4,8 @@ Pure Python (no Django import), run on the files: ``python3 -m resources.content
 naming its file and place; ``--fix`` repairs only the French typography spaces, in place, and prints each change.
 
 It reads ``fixtures/vocabularies.toml``, ``fixtures/fiches/*.md``, ``fixtures/parcours/parcours.toml`` and the steps,
-``fixtures/references/*.toml`` and ``fixtures/glossaire.toml`` when present, and reports:
+``fixtures/references/*.toml``, ``fixtures/glossaire.toml`` and ``fixtures/parcours-d-usage.toml`` (the typography of
+its titles and « why » sentences) when present, and reports:
 
 - a « confirmed » provenance without a source address (a vocabulary row without ``source_url``, a step or glossary
   term without a cited reference that has a url);
@@ -38,6 +39,7 @@ NON_TEXT_KEYS = {
     "slug", "url", "source_url", "provenance", "kind", "theme", "lever", "tool", "ref", "family", "depth", "sources",
     "objectives", "levers", "components", "actor_profiles", "actor_kinds", "regions", "domains", "entry_doors",
     "impacts", "referentiel_parts", "economies", "tools", "related", "fiches", "related_fiches", "see_also",
+    "profiles", "aims", "maturities", "times", "target", "medoc",  # parcours-d-usage.toml
 }
 
 # Parts of a text that are not prose: code, addresses, link targets, [[…]] markup, entities, Markdown structure.
@@ -290,7 +292,8 @@ class Content:
 
     @property
     def files(self):
-        paths = [self.root / "vocabularies.toml", self.root / "glossaire.toml", self.root / "parcours" / "parcours.toml"]
+        paths = [self.root / "vocabularies.toml", self.root / "glossaire.toml", self.root / "parcours" / "parcours.toml",
+                 self.root / "parcours-d-usage.toml"]
         paths += [path for path, _row in self.reference_rows]
         paths += [path for path, _m, _b in self.fiches + self.steps]
         return sorted({path for path in paths if path.exists()})

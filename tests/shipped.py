@@ -14,13 +14,15 @@ from django.db import connection, transaction
 
 from core.content_cache import bump_content_version
 from diagnostic.content_loader import diagnostic_load
-from parcours.content_loader import parcours_load, worksheets_load
+from parcours.content_loader import parcours_load, usage_rules_load, worksheets_load
 from resources.content_loader import content_load
 
-# In the order `make run` loads them: the parcours link fiches, the diagnostic rules link fiches and steps.
+# In the order `make run` loads them: the parcours link fiches, the worksheets fiches and steps, the usage rules
+# (« Par où commencer ? ») name fiches, steps, parcours, worksheets, glossary terms and vocabulary values, the
+# diagnostic rules link fiches and steps.
 STAGES = (
     ("content", content_load), ("parcours", parcours_load), ("worksheets", worksheets_load),
-    ("diagnostic", diagnostic_load),
+    ("usage", usage_rules_load), ("diagnostic", diagnostic_load),
 )
 
 

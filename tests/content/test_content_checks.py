@@ -261,6 +261,33 @@ def test_typography_is_checked_in_front_matter_questions(root):
     assert messages(root) == [f"{step}: line 8 (questions): plain space before « ? »"]
 
 
+USAGE_RULES = """\
+[[rule]]
+slug = "une-regle"
+title = "Diversifier : les bases"
+aims = ["diversifier"]
+
+[[rule.item]]
+kind = "fiche"
+target = "une-fiche"
+why = "Pour vous ; une fiche « utile »."
+"""
+
+
+def test_typography_is_checked_in_the_titles_and_whys_of_the_usage_rules_and_fixed(root):
+    path = root / "parcours-d-usage.toml"
+    path.write_text(USAGE_RULES, encoding="utf-8")
+    assert messages(root) == [
+        f"{path}: line 3 (title): plain space before « : »",
+        f"{path}: line 9 (why): plain space before « ; »",
+        f"{path}: line 9 (why): plain space after « « »",
+        f"{path}: line 9 (why): plain space before « » »",
+    ]
+    assert len(content_checks.fix(root)) == 4
+    assert messages(root) == []
+    assert f'why = "Pour vous{NNBSP}; une fiche «{NBSP}utile{NBSP}»."' in path.read_text(encoding="utf-8")
+
+
 def test_de_le_and_a_le_are_reported(root):
     edit(root / "fiches" / "une-fiche.md", "## Une partie", "## Une partie\n\nLes outils de Le RAMEAU, confiés à Le RAMEAU.")
     found = messages(root)
