@@ -11,6 +11,7 @@ from parcours.usage_paths import PathEntry, RuleData
 
 REMOVED = "retiré du hub, ou fiche non publiée"
 TAKEN = "déjà dans le parcours, au titre d’une autre règle"
+COVERED = "ses étapes sont déjà dans le parcours (un niveau et l’une de ses étapes ne vont pas ensemble)"
 NOT_NEEDED = f"règle de secours non utilisée\u00a0: les autres règles donnaient déjà {MIN_ITEMS} éléments ou plus"
 NO_ROOM = "trop long pour le temps restant, ou parcours déjà complet"
 
@@ -46,6 +47,7 @@ def silent_rules(answers, path, book):
     rules = {rule.pk: rule for rule in book.rules}
     # The built-in path comes from no rule: a rule's item is never « already there » because of it.
     in_path = {entry.key for entry in path.entries if entry.rule_pk is not None}
+    covered = frozenset().union(*(entry.covers for entry in path.entries))
     giving = {entry.rule_pk for entry in path.entries}
     main_count = sum(1 for entry in path.entries if entry.rule_pk in rules and not rules[entry.rule_pk].is_fallback)
     silent = []
@@ -61,6 +63,8 @@ def silent_rules(answers, path, book):
             label = f"{target.kind_label}\u00a0: {target.title}"
             if item.key in in_path:
                 reason = TAKEN
+            elif target.covers & covered:
+                reason = COVERED
             elif rule.is_fallback and main_count >= MIN_ITEMS:
                 reason = NOT_NEEDED
             else:

@@ -45,6 +45,21 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def server_connections_closed(django_db_setup, django_db_blocker):
+    """Autouse, so set up before the live server and torn down after it, before the test database is dropped: a
+    request thread of the server may still hold its connection then (a keep-alive socket the browser has not
+    closed yet), and PostgreSQL refuses to drop a database in use. Those sessions are ended first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture
 def shipped_site(live_server, transactional_db, shipped_rows):
     """The live server with the real shipped content (committed: the server thread has its own connection)."""
