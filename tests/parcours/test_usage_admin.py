@@ -290,6 +290,17 @@ def test_the_preview_says_why_a_matching_rule_gave_nothing(staff_client):
     assert "Secours inutile" in silent and "Règle de secours non utilisée" in silent
 
 
+def test_the_preview_says_when_a_level_already_holds_a_rule_s_step(staff_client):
+    parcours = make_parcours(steps=2, depths=("decouverte",))
+    make_usage_rule(title="Le niveau", priority=90, items=[{"parcours": parcours, "depth": "decouverte", "minutes": 20},
+                                                           *({"fiche": f} for f in _fiches(4))])
+    make_usage_rule(title="Une de ses étapes", priority=50, items=[{"step": parcours.steps.first(), "minutes": 5}])
+
+    silent = _page(staff_client.get(f"{PREVIEW}?{ASSOCIATION_2H}")).split("Règles applicables qui n’ont rien donné")[1]
+
+    assert "Une de ses étapes" in silent and "Ses étapes sont déjà dans le parcours" in silent
+
+
 def test_the_preview_without_answers_shows_the_form(staff_client):
     page = _page(staff_client.get(PREVIEW))
     assert "<h1>Aperçu d’un parcours d’usage</h1>" in page
