@@ -32,8 +32,8 @@ def merge_visitor_work(sender, request, user, **kwargs):
     if kept:
         messages.info(
             request,
-            "Le parcours d’usage gardé sur cet appareil a été ajouté à votre compte." if kept == 1 else
-            f"Les {kept} parcours d’usage gardés sur cet appareil ont été ajoutés à votre compte.",
+            "Le parcours d’usage gardé sur ce navigateur a été ajouté à votre compte." if kept == 1 else
+            f"Les {kept} parcours d’usage gardés sur ce navigateur ont été ajoutés à votre compte.",
             fail_silently=True,
         )
     claimed = diagnostic_claim_session(

@@ -188,7 +188,9 @@ class UsageRuleAdmin(admin.ModelAdmin):
                 names = [choices(value).label if value in choices.values else value for value in values]
                 parts.append(f"{label}\u00a0: {', '.join(names)}")
         for label, values in (("Régions", rule.regions.all()), ("Domaines", rule.domains.all())):
-            if values:
+            if len(values) > 4:  # a long list would make the row a column: its count says enough here
+                parts.append(f"{label}\u00a0: {len(values)}")
+            elif values:
                 parts.append(f"{label}\u00a0: {', '.join(str(value) for value in values)}")
         return " · ".join(parts) or "Toutes les réponses"
 

@@ -64,6 +64,16 @@ class Answers:
     def budget(self):
         return TimeBudget(self.time).minutes
 
+    @property
+    def budget_phrase(self):
+        """How the page says the time given: « sur les 2 heures dont vous disposez », « sur votre journée (6 h) »."""
+        return {
+            TimeBudget.MINUTES_30: "sur les 30 minutes dont vous disposez",
+            TimeBudget.HOURS_2: "sur les 2 heures dont vous disposez",
+            TimeBudget.DAY: "sur votre journée, comptée 6 h",
+            TimeBudget.WEEKS: "sur vos quelques semaines, comptées 40 h de travail",
+        }[TimeBudget(self.time)]
+
     def query(self):
         """The answers as the path's address says them, always in the same order: the share link, and the key
         under which a kept path is stored."""
@@ -100,6 +110,7 @@ class Target:
     medoc: str
     context: str = ""
     covers: frozenset = frozenset()  # the steps it takes the person through: a level and one of its steps overlap
+    sequence: tuple | None = None  # (parcours, order) of a step or a level: shown in the parcours' order
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,7 @@ class PathEntry:
     number: int = 0
     done: bool = False
     covers: frozenset = frozenset()
+    sequence: tuple | None = None
 
     @property
     def medoc_label(self):
@@ -179,6 +191,11 @@ class UsagePath:
         """Group by M.E.D.O.C., in the approach's order, and number the entries in the order they are shown."""
         order = {value: index for index, value in enumerate(Medoc.values)}
         self.entries.sort(key=lambda entry: order[entry.medoc])  # stable: the selection order within a group
+        # Steps and levels of a parcours keep their places in the group, but in the parcours' own order.
+        placed = [index for index, entry in enumerate(self.entries) if entry.sequence is not None]
+        in_order = sorted((self.entries[index] for index in placed), key=lambda e: (order[e.medoc], e.sequence))
+        for index, entry in zip(placed, in_order, strict=True):
+            self.entries[index] = entry
         for number, entry in enumerate(self.entries, start=1):
             entry.number = number
         self.groups = [(Medoc(value), [e for e in self.entries if e.medoc == value])
@@ -253,7 +270,7 @@ def resolve_targets(keys):
             targets[f"step:{step.pk}"] = Target(
                 f"step:{step.pk}", Kind.STEP, "Étape de parcours", step.title, step.get_absolute_url(), step.minutes,
                 Medoc.COMPETENCES, context=f"Parcours «\u00a0{step.parcours.title}\u00a0»",
-                covers=frozenset({f"step:{step.pk}"}),
+                covers=frozenset({f"step:{step.pk}"}), sequence=(step.parcours_id, step.order),
             )
     if ids := _ids(by_kind, Kind.PARCOURS):
         targets.update(_parcours_targets(ids, {(pk, depth) for kind, pk, depth in by_kind if kind == Kind.PARCOURS}))
@@ -289,7 +306,7 @@ def _parcours_targets(ids, wanted):
         targets[f"parcours:{pk}:{depth}"] = Target(
             f"parcours:{pk}:{depth}", Kind.PARCOURS, "Parcours" if not depth else "Niveau d’un parcours", title, url,
             sum(s.minutes for s in included), Medoc.COMPETENCES, context=f"{count} étape{'s' if count > 1 else ''}",
-            covers=frozenset(f"step:{s.pk}" for s in included),
+            covers=frozenset(f"step:{s.pk}" for s in included), sequence=(pk, -1),
         )
     return targets
 
@@ -331,7 +348,8 @@ def rulebook():
 def _entry(item, target, rule_pk):
     minutes = item.minutes or target.minutes or DEFAULT_MINUTES
     return PathEntry(target.key, target.kind, target.kind_label, target.title, target.url, minutes,
-                     item.medoc or target.medoc, item.why, target.context, rule_pk, covers=target.covers)
+                     item.medoc or target.medoc, item.why, target.context, rule_pk, covers=target.covers,
+                     sequence=target.sequence)
 
 
 def _candidates(rules, targets):
@@ -413,14 +431,15 @@ def kept_path(entries):
     shown, missing = [], 0
     for snap in valid:
         key = snap["key"]
-        minutes = snap.get("minutes") if isinstance(snap.get("minutes"), int) else None
+        minutes = snap.get("minutes") if isinstance(snap.get("minutes"), int) and snap["minutes"] > 0 else None
         medoc = snap.get("medoc") if snap.get("medoc") in Medoc.values else None
         why = snap.get("why") if isinstance(snap.get("why"), str) else ""
-        if key in built_in:
-            shown.append(replace(built_in[key]))
-        elif key in targets:
-            item = ItemData(key, 0, minutes, medoc or "", why)
-            shown.append(_entry(item, targets[key], None))
+        if key in targets:  # the diagnostic too: its time and why are the rule's, kept in the snapshot
+            shown.append(_entry(ItemData(key, 0, minutes, medoc or "", why), targets[key], None))
+        elif key in built_in:
+            default = built_in[key]
+            shown.append(replace(default, minutes=minutes or default.minutes, medoc=medoc or default.medoc,
+                                 why=why or default.why))
         else:
             missing += 1
     return UsagePath(shown, missing=missing)

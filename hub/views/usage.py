@@ -129,12 +129,17 @@ def kept_done(request, key):
     if item not in {entry.get("key") for entry in row["entries"] if isinstance(entry, dict)}:
         raise Http404("Élément introuvable dans ce parcours")
     store.set_done(key, item, request.POST.get("fait") == "1")
-    return HttpResponseRedirect(reverse("hub:usage_kept", kwargs={"key": key}) + "#progression")
+    # Back to the item just ticked (its number on the page), not to the top of a long list.
+    number = request.POST.get("numero", "")
+    anchor = f"element-{number}" if number.isascii() and number.isdigit() and len(number) <= 2 else "progression"
+    return HttpResponseRedirect(reverse("hub:usage_kept", kwargs={"key": key}) + f"#{anchor}")
 
 
-@require_POST
 def kept_remove(request, key):
-    store, _ = _kept_or_404(request, key)
+    """A confirmation first (the ticks go with the path), then the removal."""
+    store, row = _kept_or_404(request, key)
+    if request.method != "POST":
+        return render(request, "hub/usage_remove.html", {"row": row, "title": title_for_query(row["query"])})
     store.remove(key)
     messages.success(request, "Parcours d’usage retiré de Mon espace.")
     return HttpResponseRedirect(reverse("hub:dashboard"))

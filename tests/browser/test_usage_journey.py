@@ -84,7 +84,7 @@ def test_keyboard_only_from_the_home_page_to_a_kept_path_in_mon_espace(page):
     kept = page.locator(".hub-kept-list li")
     expect(kept).to_have_count(1)
     expect(kept).to_contain_text("Association · diversifier mes ressources")
-    expect(kept).to_contain_text(f"0 sur {count} ressources faites")
+    expect(kept).to_contain_text(f"0 ressource faite sur {count}")
     assert KeptUsagePath.objects.get(user__email=EMAIL).query in PATH
     assert UsagePathCount.objects.get().count >= 1
     assert page.console_errors == []
@@ -98,6 +98,7 @@ def test_axe_finds_no_violation_on_the_questionnaire_with_an_error_on_the_path_a
     page.locator("main form button[type=submit]").click()  # three questions left unanswered
     expect(page.locator('.hub-alert[role="alert"]')).to_contain_text("3 erreurs")
     expect(page.locator(".hub-field__errors")).to_have_count(3)
+    expect(page.locator("#erreurs")).to_be_focused()  # static/js/errors.js: the list of what to correct comes first
     assert axe_violations(page) == []
 
     page.goto(PATH + "&region=occitanie&domaine=emploi-et-insertion")
@@ -106,5 +107,5 @@ def test_axe_finds_no_violation_on_the_questionnaire_with_an_error_on_the_path_a
     page.locator('form[action="/par-ou-commencer/garder/"] button[type=submit]').click()
     expect(page).to_have_url(re.compile(r"/mon-espace/parcours-d-usage/[0-9a-f]{12}/$"))
     page.locator(".hub-usage-item__tick button").first.click()
-    expect(page.locator("#progression label")).to_contain_text("1 sur")
+    expect(page.locator("#progression label")).to_contain_text("1 ressource faite sur")
     assert axe_violations(page) == []

@@ -262,7 +262,7 @@ PER_USER = {
     "hub:usage_kept_done": PerUser(lambda w, o: [f"/mon-espace/parcours-d-usage/{KEPT[o][0]}/fait/"], carries_id=True,
                                    methods=("post",), post=(("element", "diagnostic"), ("fait", "1"))),
     "hub:usage_kept_remove": PerUser(lambda w, o: [f"/mon-espace/parcours-d-usage/{KEPT[o][0]}/retirer/"],
-                                     carries_id=True, methods=("post",)),
+                                     carries_id=True, methods=("get", "post"), shows=("kept",)),
     "parcours:notes_export": PerUser(lambda w, o: ["/mon-espace/mes-notes.md", "/mon-espace/mes-notes.txt"],
                                      shows=("note",)),
     "parcours:fiche_save": PerUser(lambda w, o: [f"/mon-espace/fiches/{_saved(w, o).slug}/"], methods=("post",),

@@ -174,7 +174,10 @@ def test_a_visitor_keeps_a_path_in_this_browser_and_sees_it_in_mon_espace(visito
     assert kept_url.startswith("/mon-espace/parcours-d-usage/")
     page = visitor.get(kept_url)
     assert page.status_code == 200 and "Diversifier, lecture 1" in page.content.decode()
-    assert "0 sur 6 ressources faites" in page.content.decode()
+    shown = visitor.get(URL, ANSWERS, follow=True).context["path"]
+    kept = page.context["path"]  # the diagnostic keeps its rule's time and why once kept
+    assert [(e.key, e.minutes, e.why) for e in kept.entries] == [(e.key, e.minutes, e.why) for e in shown.entries]
+    assert "0 ressource faite sur 6" in page.content.decode()
     space = visitor.get("/mon-espace/").content.decode()
     assert "Association · diversifier mes ressources" in space and kept_url in space
     assert "gardé dans Mon espace" in visitor.get(URL, ANSWERS).content.decode()
@@ -214,16 +217,19 @@ def test_ticking_an_item_and_work_done_elsewhere_show_as_progress(learner_client
     kept_url = learner_client.post("/par-ou-commencer/garder/", ANSWERS)["Location"]
     fiche = rules["fiches"][0]
 
-    assert learner_client.post(kept_url + "fait/", {"element": f"fiche:{fiche.pk}", "fait": "1"}).status_code == 302
+    ticked = learner_client.post(kept_url + "fait/", {"element": f"fiche:{fiche.pk}", "fait": "1", "numero": "3"})
+    assert ticked.status_code == 302 and ticked["Location"] == kept_url + "#element-3"  # back to the item, not the top
+    assert learner_client.post(kept_url + "fait/", {"element": "diagnostic", "fait": "0", "numero": "<b>"})[
+        "Location"] == kept_url + "#progression"
     step = rules["step"]
     learner_client.post(f"/parcours/{step.parcours.slug}/{step.slug}/statut/", {"statut": "terminee"})
     make_organisation(user=learner, name="Les Amis du quartier")
 
     page = learner_client.get(kept_url).content.decode()
-    assert "3 sur 6 ressources faites" in page
-    assert "3 sur 6 ressources faites" in learner_client.get("/mon-espace/").content.decode()
+    assert "3 ressources faites sur 6" in page
+    assert "3 ressources faites sur 6" in learner_client.get("/mon-espace/").content.decode()
     learner_client.post(kept_url + "fait/", {"element": f"fiche:{fiche.pk}", "fait": "0"})
-    assert "2 sur 6 ressources faites" in learner_client.get(kept_url).content.decode()
+    assert "2 ressources faites sur 6" in learner_client.get(kept_url).content.decode()
     # A logged-in person sees the same marks on the path itself, ticks included.
     learner_client.post(kept_url + "fait/", {"element": f"fiche:{fiche.pk}", "fait": "1"})
     assert learner_client.get(f"{URL}?{QUERY}").context["path"].done_count == 3
@@ -239,6 +245,9 @@ def test_ticking_an_item_that_is_not_in_the_path_is_refused(learner_client, rule
 
 def test_removing_a_kept_path(learner_client, learner, rules):
     kept_url = learner_client.post("/par-ou-commencer/garder/", ANSWERS)["Location"]
+    confirm = learner_client.get(kept_url + "retirer/")
+    assert confirm.status_code == 200 and "seront oubliées" in confirm.content.decode()
+    assert KeptUsagePath.objects.exists()  # asking changes nothing
 
     response = learner_client.post(kept_url + "retirer/", follow=True)
 
@@ -256,6 +265,7 @@ def test_nobody_else_reaches_a_kept_path(client, learner, other_learner, visitor
     client.force_login(other_learner)
 
     for response in (client.get(kept_url), client.post(kept_url + "fait/", {"element": "diagnostic", "fait": "1"}),
+                     client.get(kept_url + "retirer/"),
                      client.post(kept_url + "retirer/"), visitor.get(kept_url)):
         assert response.status_code == 404
     assert KeptUsagePath.objects.get().done == [] and "Association" not in client.get("/mon-espace/").content.decode()
@@ -279,7 +289,7 @@ def test_a_visitor_s_kept_path_joins_the_account_at_sign_up(visitor, rules):
     user = User.objects.get(email="dana@example.org")
     path = KeptUsagePath.objects.get(user=user)
     assert path.query == QUERY and path.done == [f"fiche:{fiche.pk}"] and len(path.entries) == 6
-    assert "parcours d’usage gardé sur cet appareil a été ajouté" in response.content.decode()
+    assert "parcours d’usage gardé sur ce navigateur a été ajouté" in response.content.decode()
     assert SESSION_KEY not in visitor.session
     assert "Association · diversifier mes ressources" in visitor.get("/mon-espace/").content.decode()
     assert visitor.get(kept_url).status_code == 200  # the page the visitor signed up from is still theirs

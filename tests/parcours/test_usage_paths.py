@@ -179,3 +179,31 @@ def test_a_level_and_one_of_its_steps_never_both_appear():
 
     assert f"parcours:{parcours.pk}:decouverte" in keys and f"step:{third.pk}" in keys
     assert f"step:{first.pk}" not in keys  # already in the level
+
+
+def test_a_kept_diagnostic_keeps_the_time_and_why_of_its_rule():
+    snapshot = [{"key": "diagnostic", "minutes": 30, "medoc": "outils", "why": "Mesurez votre dépendance."},
+                {"key": "page:glossaire", "minutes": 5, "medoc": "competences", "why": "Les mots du sujet."}]
+
+    path = kept_path(snapshot)
+
+    assert [(e.title, e.minutes, e.why) for e in path.entries] == [
+        ("Mon modèle socio-économique", 30, "Mesurez votre dépendance."), ("Le glossaire", 5, "Les mots du sujet.")]
+    assert path.total_minutes == 35
+
+
+def test_steps_of_a_parcours_are_shown_in_its_order_whatever_the_rules_order():
+    parcours = make_parcours(steps=3)
+    first, second, third = parcours.steps.order_by("order")
+    make_usage_rule(priority=90, items=[{"step": third, "minutes": 5}, {"fiche": make_fiche(title="Lecture")}])
+    make_usage_rule(priority=50, items=[{"step": first, "minutes": 5}, {"glossary_term": GlossaryTerm.objects.create(
+        slug="gouvernance", term="gouvernance", definition="Une définition.")}, {"step": second, "minutes": 5}])
+
+    path = build()
+
+    competences = [e.key for e in path.entries if e.medoc == Medoc.COMPETENCES]
+    # Taken third, first, the term, second (rule priorities): the steps fill their places in their own order.
+    steps = [key for key in competences if key.startswith("step:")]
+    assert steps == [f"step:{first.pk}", f"step:{second.pk}", f"step:{third.pk}"]
+    assert competences[2].startswith("glossary:")
+    assert [e.number for e in path.entries] == list(range(1, len(path.entries) + 1))
