@@ -302,6 +302,17 @@ def test_every_region_and_domain_keeps_a_valid_path_with_its_own_repere(shipped)
         assert shipped.fiche_keys["reperes-par-domaine"] in {entry.key for entry in path.entries}, domain
 
 
+def test_a_region_or_a_domain_with_examples_shows_them_whatever_the_other_answers(shipped):
+    for rule in shipped.book.rules:
+        if not shipped.rule_slugs[rule.pk].startswith("exemples-"):
+            continue
+        wanted = {item.key for item in rule.items}
+        for answers, region, domain in itertools.product(ANSWERS, sorted(rule.regions) or [""], sorted(rule.domains) or [""]):
+            answers = replace(answers, region=region, domain=domain)
+            keys = {entry.key for entry in build_path(answers, shipped.book).entries}
+            assert wanted <= keys, (shipped.rule_slugs[rule.pk], answers)
+
+
 def test_every_rule_gives_at_least_one_item_to_some_answer_it_matches(shipped):
     fallback_path = build_path(ANSWERS[0], shipped.fallback_only())
     contributing = {entry.rule_pk for entry in fallback_path.entries}
