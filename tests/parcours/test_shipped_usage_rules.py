@@ -87,7 +87,7 @@ def test_loading_creates_every_rule_and_item_of_the_file(before_usage_rules):
     assert UsageRuleItem.objects.count() == sum(len(row["item"]) for row in SHIPPED)
     rule = UsageRule.objects.get(slug="association-diversifier")
     assert (rule.profiles, rule.aims, rule.maturities, rule.times) == (["association"], ["diversifier"], [], [])
-    assert [(item.kind, item.minutes) for item in rule.items.all()][-1] == ("diagnostic", 30)
+    assert [(item.kind, item.minutes) for item in rule.items.all()][-1] == ("diagnostic", 20)
     assert rule.items.first().fiche.slug == "droit-fiscalite-activite-commerciale"
     assert set(UsageRule.objects.get(slug="region-outre-mer").regions.values_list("slug", flat=True)) == {
         "guadeloupe", "martinique", "guyane", "la-reunion", "mayotte"}
@@ -230,7 +230,7 @@ def test_a_slug_used_twice_a_rule_without_item_and_a_file_that_is_not_toml_are_r
 
 def test_the_file_holds_a_few_dozen_rules_each_why_in_its_own_words():
     whys = [item["why"] for row in SHIPPED for item in row["item"]]
-    assert 30 <= len(SHIPPED) <= 45
+    assert 30 <= len(SHIPPED) <= 50
     assert len(set(whys)) == len(whys)
     assert [why for why in whys if not re.search(r"\b(vous|votre|vos)\b", why.lower())] == []  # they speak to the person
 
@@ -259,9 +259,20 @@ def test_thirty_minutes_give_only_short_items_and_several_weeks_a_whole_parcours
     for answers in ANSWERS:
         path = build_path(answers, shipped.book)
         if answers.time == "30-min":
-            assert max(entry.minutes for entry in path.entries) <= 10, answers
+            # the diagnostic's questionnaire alone is the one quarter of an hour worth half the budget
+            assert max(entry.minutes for entry in path.entries if entry.key != "diagnostic") <= 10, answers
+            assert max(entry.minutes for entry in path.entries) <= 15, answers
         if answers.time == "plusieurs-semaines":
             assert any(entry.kind == "parcours" for entry in path.entries), answers
+
+
+def test_taking_stock_offers_the_diagnostic_in_thirty_minutes_and_piloting_offers_it_for_a_day(shipped):
+    for answers in ANSWERS:
+        minutes = {entry.key: entry.minutes for entry in build_path(answers, shipped.book).entries}
+        if (answers.aim, answers.time) == ("faire-le-point", "30-min"):
+            assert minutes.get("diagnostic") == 15, answers
+        if (answers.maturity, answers.time) == ("je-pilote", "une-journee"):
+            assert "diagnostic" in minutes, answers
 
 
 def test_no_path_gives_a_level_of_a_parcours_and_a_step_it_already_holds(shipped):
@@ -289,6 +300,17 @@ def test_every_region_and_domain_keeps_a_valid_path_with_its_own_repere(shipped)
         path = build_path(answers, shipped.book)
         assert_valid(path, answers)
         assert shipped.fiche_keys["reperes-par-domaine"] in {entry.key for entry in path.entries}, domain
+
+
+def test_a_region_or_a_domain_with_examples_shows_them_whatever_the_other_answers(shipped):
+    for rule in shipped.book.rules:
+        if not shipped.rule_slugs[rule.pk].startswith("exemples-"):
+            continue
+        wanted = {item.key for item in rule.items}
+        for answers, region, domain in itertools.product(ANSWERS, sorted(rule.regions) or [""], sorted(rule.domains) or [""]):
+            answers = replace(answers, region=region, domain=domain)
+            keys = {entry.key for entry in build_path(answers, shipped.book).entries}
+            assert wanted <= keys, (shipped.rule_slugs[rule.pk], answers)
 
 
 def test_every_rule_gives_at_least_one_item_to_some_answer_it_matches(shipped):
