@@ -3,8 +3,8 @@
 The rules and every target they name are read once per content version (``rulebook()``: a fixed number of queries,
 then none until content changes); building a path is then plain Python over that book:
 
-1. the rules whose conditions all hold give candidate items, higher priority first, then each rule's order;
-   an item named twice counts once;
+1. the rules whose conditions all hold give candidate items in rounds: each rule's first item, higher priority
+   first, then each rule's second, and so on; an item named twice counts once;
 2. items are taken in that order while they fit the time left, keeping room for enough short ones to reach
    MIN_ITEMS, up to MAX_ITEMS;
 3. below MIN_ITEMS, the fallback rules' items complete the path the same way, up to MIN_ITEMS;
@@ -353,13 +353,14 @@ def _entry(item, target, rule_pk):
 
 
 def _candidates(rules, targets):
-    """Entries of these rules, higher priority first, each rule's items in its order; items whose target left the
-    hub (or a draft fiche) are skipped. A target named by two rules stays twice: if the first one's time does not
-    fit, the second one's may."""
-    entries = []
-    for rule in sorted(rules, key=lambda r: (-r.priority, r.pk)):
-        entries += [_entry(item, targets[item.key], rule.pk) for item in rule.items if item.key in targets]
-    return entries
+    """Entries of these rules in rounds: every rule's first item (higher priority first), then every rule's second,
+    and so on, so that each rule that holds (the aim, the profile, the maturity, the region…) puts its best item in
+    before any puts its next. Items whose target left the hub (or a draft fiche) are skipped. A target named by two
+    rules stays twice: if the first one's time does not fit, the second one's may."""
+    ranked = sorted(rules, key=lambda r: (-r.priority, r.pk))
+    rounds = max((len(rule.items) for rule in ranked), default=0)
+    return [_entry(rule.items[n], targets[rule.items[n].key], rule.pk)
+            for n in range(rounds) for rule in ranked if n < len(rule.items) and rule.items[n].key in targets]
 
 
 def _overlaps(entry, chosen):

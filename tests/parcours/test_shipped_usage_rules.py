@@ -87,8 +87,8 @@ def test_loading_creates_every_rule_and_item_of_the_file(before_usage_rules):
     assert UsageRuleItem.objects.count() == sum(len(row["item"]) for row in SHIPPED)
     rule = UsageRule.objects.get(slug="association-diversifier")
     assert (rule.profiles, rule.aims, rule.maturities, rule.times) == (["association"], ["diversifier"], [], [])
-    assert [(item.kind, item.minutes) for item in rule.items.all()][-1] == ("diagnostic", 20)
-    assert rule.items.first().fiche.slug == "droit-fiscalite-activite-commerciale"
+    assert [(item.kind, item.minutes) for item in rule.items.all()][0] == ("diagnostic", 20)
+    assert rule.items.all()[1].fiche.slug == "droit-fiscalite-activite-commerciale"
     assert set(UsageRule.objects.get(slug="region-outre-mer").regions.values_list("slug", flat=True)) == {
         "guadeloupe", "martinique", "guyane", "la-reunion", "mayotte"}
     assert UsageRule.objects.get(slug="domaine-reperes").domains.count() == Domain.objects.count()
