@@ -9,7 +9,6 @@ import re
 import sys
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 from resources.content_files import (
     SLUG_RE,
@@ -19,6 +18,7 @@ from resources.content_files import (
     FIXTURES_DIR,
     REFERENCES_DIR,
     iter_fiches,
+    shown_path,
     load_glossary,
     iter_worksheets,
     parse_fiche,
@@ -161,15 +161,10 @@ def load_usage_rules(path=USAGE_RULES_FILE):
         with open(path, "rb") as handle:
             rules = tomllib.load(handle).get("rule", [])
     except tomllib.TOMLDecodeError as error:
-        raise ContentError(f"{_shown(path)} illisible\u00a0: {error}") from error
+        raise ContentError(f"{shown_path(path)} illisible\u00a0: {error}") from error
     if not isinstance(rules, list):
-        raise ContentError(f"{_shown(path)}\u00a0: chaque règle s’écrit [[rule]]")
+        raise ContentError(f"{shown_path(path)}\u00a0: chaque règle s’écrit [[rule]]")
     return rules
-
-
-def _shown(path):
-    path = Path(path)
-    return str(path.relative_to(FIXTURES_DIR.parent)) if path.is_relative_to(FIXTURES_DIR.parent) else str(path)
 
 
 def _quoted(values):
@@ -265,7 +260,7 @@ def usage_rule_problems(rules, names, path=USAGE_RULES_FILE):
     for number, row in enumerate(rules, start=1):
         slug = row.get("slug") if isinstance(row, dict) else None
         named = isinstance(slug, str) and slug
-        place = f"{_shown(path)}, règle " + (f"«\u00a0{slug}\u00a0»" if named else f"n°\u00a0{number}")
+        place = f"{shown_path(path)}, règle " + (f"«\u00a0{slug}\u00a0»" if named else f"n°\u00a0{number}")
         if named and slug in seen:
             place += f" (n°\u00a0{number})"
         if not isinstance(row, dict):

@@ -12,7 +12,7 @@ then none until content changes); building a path is then plain Python over that
 """
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.db.models.functions import Length
 from django.http import QueryDict
@@ -20,12 +20,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from core.content_cache import cached
+from core.templatetags.french import pluriel
 from parcours.models import (
     ActorType, Aim, Depth, Maturity, Medoc, Parcours, Step, TimeBudget, UsageRule, UsageRuleItem,
 )
 from parcours.models.usage import MAX_ITEMS, MIN_ITEMS
 from parcours.outline import depth_includes
-from resources.models import Domain, Fiche, GlossaryTerm, Lever, Region, Tool, Worksheet
+from resources.models import Fiche, GlossaryTerm, Lever, Tool, Worksheet
 
 Kind = UsageRuleItem.Kind
 
@@ -209,10 +210,6 @@ class UsagePath:
     def done_count(self):
         return sum(entry.done for entry in self.entries)
 
-    @property
-    def first(self):
-        return self.entries[0] if self.entries else None
-
 
 # --- Keys and targets ---------------------------------------------------------------------------------------------
 
@@ -248,8 +245,7 @@ def _ids(parsed, kind):
 def resolve_targets(keys):
     """{key: Target} for the keys whose target exists and may be shown (a draft fiche may not): one query per kind
     present, whatever the number of keys."""
-    parsed = [(key, p) for key in set(keys) if (p := parse_key(key)) is not None]
-    by_kind = [p for _, p in parsed]
+    by_kind = [parsed for key in set(keys) if (parsed := parse_key(key)) is not None]
     targets = {}
     if any(kind == Kind.DIAGNOSTIC for kind, _, _ in by_kind):
         targets["diagnostic"] = Target("diagnostic", Kind.DIAGNOSTIC, "Autodiagnostic",
@@ -305,7 +301,7 @@ def _parcours_targets(ids, wanted):
         count = len(included)
         targets[f"parcours:{pk}:{depth}"] = Target(
             f"parcours:{pk}:{depth}", Kind.PARCOURS, "Parcours" if not depth else "Niveau d’un parcours", title, url,
-            sum(s.minutes for s in included), Medoc.COMPETENCES, context=f"{count} étape{'s' if count > 1 else ''}",
+            sum(s.minutes for s in included), Medoc.COMPETENCES, context=f"{count} étape{pluriel(count)}",
             covers=frozenset(f"step:{s.pk}" for s in included), sequence=(pk, -1),
         )
     return targets
@@ -424,33 +420,32 @@ def built_in_entries():
             for key, label, title, url_name, minutes, medoc, why in BUILT_IN]
 
 
+def resolve_items(keys):
+    """``resolve_targets``, and the built-in path's own pages (« page:… »), which are no rule's target: whatever a
+    path, a kept path or a count may name. A rule's target wins over the built-in entry of the same key (the
+    diagnostic), whose time and why are the built-in path's only."""
+    keys = set(keys)
+    found = resolve_targets(keys)
+    found.update({entry.key: entry for entry in built_in_entries() if entry.key in keys and entry.key not in found})
+    return found
+
+
 def kept_path(entries):
-    """A kept path from its snapshot (``PathEntry.snapshot``): targets read again; those gone are counted, not shown."""
+    """A kept path from its snapshot (``PathEntry.snapshot``): targets read again; those gone are counted, not shown.
+    The time, family and why are the snapshot's: those of the rule (or of the built-in path) it was composed with."""
     valid = [e for e in entries if isinstance(e, dict) and isinstance(e.get("key"), str)]
-    targets = resolve_targets([e["key"] for e in valid if not e["key"].startswith("page:")])
-    built_in = {entry.key: entry for entry in built_in_entries()}
+    targets = resolve_items(e["key"] for e in valid)
     shown, missing = [], 0
     for snap in valid:
-        key = snap["key"]
-        minutes = snap.get("minutes") if isinstance(snap.get("minutes"), int) and snap["minutes"] > 0 else None
-        medoc = snap.get("medoc") if snap.get("medoc") in Medoc.values else None
-        why = snap.get("why") if isinstance(snap.get("why"), str) else ""
-        if key in targets:  # the diagnostic too: its time and why are the rule's, kept in the snapshot
-            shown.append(_entry(ItemData(key, 0, minutes, medoc or "", why), targets[key], None))
-        elif key in built_in:
-            default = built_in[key]
-            shown.append(replace(default, minutes=minutes or default.minutes, medoc=medoc or default.medoc,
-                                 why=why or default.why))
-        else:
+        target = targets.get(snap["key"])
+        if target is None:
             missing += 1
+            continue
+        minutes = snap.get("minutes") if isinstance(snap.get("minutes"), int) and snap["minutes"] > 0 else None
+        medoc = snap.get("medoc") if snap.get("medoc") in Medoc.values else ""
+        why = snap.get("why") if isinstance(snap.get("why"), str) and snap["why"] else getattr(target, "why", "")
+        shown.append(_entry(ItemData(snap["key"], 0, minutes, medoc, why), target, None))
     return UsagePath(shown, missing=missing)
-
-
-def vocabulary_labels(region, domain):
-    """Labels of a region and a domain slugs (for the summary of answers), in one query each at most."""
-    region_label = Region.objects.filter(slug=region).values_list("label", flat=True).first() if region else ""
-    domain_label = Domain.objects.filter(slug=domain).values_list("label", flat=True).first() if domain else ""
-    return region_label or "", domain_label or ""
 
 
 @dataclass(frozen=True)

@@ -69,9 +69,6 @@ class AccountPaths:
         return KeptUsagePath.objects.filter(user=self.user, key=key).values(
             "key", "query", "entries", "done", "kept_at").first()
 
-    def key_for(self, query):
-        return KeptUsagePath.objects.filter(user=self.user, query=query).values_list("key", flat=True).first()
-
     def find(self, query):
         """The kept path of these answers ({key, done}), or None."""
         return KeptUsagePath.objects.filter(user=self.user, query=query).values("key", "done").first()
@@ -79,13 +76,13 @@ class AccountPaths:
     @transaction.atomic
     def keep(self, query, entries):
         """The key of the kept path for these answers: the one already kept, or a new one."""
-        if existing := self.key_for(query):
-            return existing
+        if existing := self.find(query):
+            return existing["key"]
         if KeptUsagePath.objects.filter(user=self.user).count() >= MAX_KEPT:
             raise TooMany
         KeptUsagePath.objects.bulk_create(
             [KeptUsagePath(user=self.user, key=new_key(), query=query, entries=entries)], ignore_conflicts=True)
-        return self.key_for(query)
+        return self.find(query)["key"]  # ours, or the one a concurrent request kept first
 
     @transaction.atomic
     def set_done(self, key, item, done):
@@ -122,16 +119,13 @@ class SessionPaths:
     def get(self, key):
         return next((row for row in self.all() if row["key"] == key), None) if is_key(key) else None
 
-    def key_for(self, query):
-        return next((row["key"] for row in self._rows() if row.get("query") == query), None)
-
     def find(self, query):
         return next(({"key": row["key"], "done": _done_list(row.get("done"))} for row in self._rows()
                      if row.get("query") == query), None)
 
     def keep(self, query, entries):
-        if existing := self.key_for(query):
-            return existing
+        if existing := self.find(query):
+            return existing["key"]
         rows = self._rows()
         if len(rows) >= MAX_KEPT:
             raise TooMany

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Sum
 
 from parcours.models import ActorType, Aim, UsageFirstOpenCount, UsagePathCount
-from parcours.usage_paths import built_in_entries, resolve_targets
+from parcours.usage_paths import resolve_items
 
 # Period value (the page's parameter) → its label. The counts are kept per month: a period is a set of months.
 PERIODS = {"30-jours": "Les 30 derniers jours", "12-mois": "Les 12 derniers mois", "tout": "Depuis le début"}
@@ -75,10 +75,7 @@ def first_opens(start, limit=FIRST_OPENS_SHOWN):
         _since(UsageFirstOpenCount.objects.all(), start).values("item").annotate(total=Sum("count"))
         .order_by("-total", "item")[:limit]
     )
-    keys = [row["item"] for row in rows]
-    # The built-in path's pages are not rule targets: their labels are written in parcours.usage_paths.
-    targets = {entry.key: entry for entry in built_in_entries()}
-    targets.update(resolve_targets([key for key in keys if key not in targets]))
+    targets = resolve_items(row["item"] for row in rows)
     opens = []
     for row in rows:
         target = targets.get(row["item"])

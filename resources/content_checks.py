@@ -26,7 +26,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from resources.content_files import FIXTURES_DIR, unknown_link_problems
+from resources.content_files import FIXTURES_DIR, shown_path, unknown_link_problems
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 FINE_SPACES = (NBSP, NNBSP)
@@ -68,7 +68,7 @@ class Problem:
     message: str
 
     def __str__(self):
-        return f"{_shown(self.path)}: {self.place}: {self.message}"
+        return f"{shown_path(self.path)}: {self.place}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,6 @@ class Edit:
     end: int
     text: str
     message: str
-
-
-def _shown(path):
-    path = Path(path)
-    try:
-        return str(path.relative_to(FIXTURES_DIR.parent))
-    except ValueError:
-        return str(path)
 
 
 def _line(text, pos):
@@ -273,7 +265,7 @@ def fix_file(path):
         changed = changed[:edit.start] + edit.text + changed[edit.end:]
     Path(path).write_text(changed, encoding="utf-8")
     space = {NBSP: "U+00A0", NNBSP: "U+202F"}
-    return [f"{_shown(path)}: line {_line(text, e.start)}: {e.message}, now {space[e.text]}" for e in edits]
+    return [f"{shown_path(path)}: line {_line(text, e.start)}: {e.message}, now {space[e.text]}" for e in edits]
 
 
 # The files ----------------------------------------------------------------------------------------------------------
@@ -341,7 +333,7 @@ def reference_problems(content):
         slug, url = row.get("slug", ""), row.get("url", "")
         place = f"[[reference]] {slug or '(no slug)'}"
         if slug in slugs:
-            problems.append(Problem(path, place, f"slug already used in {_shown(slugs[slug])}"))
+            problems.append(Problem(path, place, f"slug already used in {shown_path(slugs[slug])}"))
         slugs.setdefault(slug, path)
         if row.get("kind") not in REFERENCE_KINDS:
             problems.append(Problem(path, place, f"kind must be one of {REFERENCE_KINDS}"))

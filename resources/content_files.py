@@ -76,6 +76,12 @@ class FicheFile:
         return len(self.body.split())
 
 
+def shown_path(path):
+    """A shipped file's path as the editors know it (« fixtures/… »), any other path as given."""
+    path = Path(path)
+    return str(path.relative_to(FIXTURES_DIR.parent)) if path.is_relative_to(FIXTURES_DIR.parent) else str(path)
+
+
 def load_vocabularies(path=VOCABULARIES_FILE):
     with open(path, "rb") as handle:
         return tomllib.load(handle)

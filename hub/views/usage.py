@@ -16,9 +16,9 @@ from diagnostic.ownership import organisations_for
 from parcours.forms import UsageAnswersForm
 from parcours.tracking import tracker_for
 from parcours.usage_paths import (
-    PARAMETERS, built_in_entries, build_path, kept_path, level_step_ids, parse_key, resolve_targets, title_for_query,
+    PARAMETERS, build_path, kept_path, level_step_ids, resolve_items, title_for_query,
 )
-from parcours.usage_services import TooMany, count_first_item_opened, count_path_shown, is_key, kept_paths_for
+from parcours.usage_services import TooMany, count_first_item_opened, count_path_shown, kept_paths_for
 
 
 def done_keys(request, keys):
@@ -70,13 +70,7 @@ def start(request):
 def open_first(request):
     """The first item of a path, counted (never who opened it) before the visitor goes there."""
     key = request.GET.get("element", "")
-    built_in = {entry.key: entry for entry in built_in_entries()}
-    if key in built_in:
-        target = built_in[key]
-    elif parse_key(key) is not None:
-        target = resolve_targets([key]).get(key)
-    else:
-        target = None
+    target = resolve_items([key]).get(key)
     if target is None:
         raise Http404("Élément introuvable")
     count_first_item_opened(key)
@@ -108,7 +102,7 @@ def keep(request):
 
 def _kept_or_404(request, key):
     store = kept_paths_for(request)
-    row = store.get(key) if is_key(key) else None
+    row = store.get(key)  # None for anyone else's key, and for a forged one
     if row is None:
         raise Http404("Parcours introuvable")
     return store, row
