@@ -140,17 +140,21 @@ def kept_remove(request, key):
 
 
 def kept_summaries(request):
-    """Mon espace's list: each kept path with its title and how many of its items are done, in a fixed number of
-    queries (the targets are not read: the list shows no item)."""
+    """Mon espace's list: each kept path with its title and how many of its items are done. Items whose target left
+    the hub are not counted, as on the kept path's page, so that both say the same « n sur m ». A fixed number of
+    queries: one per kind of item, whatever the number of paths."""
     rows = kept_paths_for(request).all()
-    keys = {entry.get("key") for row in rows for entry in row["entries"] if isinstance(entry, dict)}
-    done = done_keys(request, [key for key in keys if isinstance(key, str)])
+    keys = {entry["key"] for row in rows for entry in row["entries"]
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str)}
+    present = resolve_items(keys).keys()
+    done = done_keys(request, present)
     summaries = []
     for row in rows:
         entry_keys = [entry.get("key") for entry in row["entries"] if isinstance(entry, dict)]
+        shown = [key for key in entry_keys if key in present]
         ticked = set(row["done"]) | done
         summaries.append({
             "key": row["key"], "title": title_for_query(row["query"]), "kept_at": row["kept_at"],
-            "total": len(entry_keys), "done": sum(key in ticked for key in entry_keys),
+            "total": len(shown), "done": sum(key in ticked for key in shown),
         })
     return summaries

@@ -243,6 +243,15 @@ def test_ticking_an_item_that_is_not_in_the_path_is_refused(learner_client, rule
     assert learner_client.post(kept_url + "fait/", {"element": "x" * 500}).status_code == 404
 
 
+def test_mon_espace_and_the_kept_page_count_the_same_items_once_one_left_the_hub(learner_client, rules):
+    kept_url = learner_client.post("/par-ou-commencer/garder/", ANSWERS)["Location"]
+    learner_client.post(kept_url + "fait/", {"element": f"fiche:{rules['fiches'][0].pk}", "fait": "1"})
+    rules["fiches"][0].delete()
+
+    assert "0 ressource faite sur 5" in learner_client.get(kept_url).content.decode()
+    assert "0 ressource faite sur 5" in learner_client.get("/mon-espace/").content.decode()
+
+
 def test_removing_a_kept_path(learner_client, learner, rules):
     kept_url = learner_client.post("/par-ou-commencer/garder/", ANSWERS)["Location"]
     confirm = learner_client.get(kept_url + "retirer/")
