@@ -14,7 +14,6 @@ import hashlib
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import Http404
 
 from diagnostic.models import Organisation
 
@@ -55,18 +54,13 @@ def visitor_key_at_login(request):
 
 
 def organisations_for(request):
-    """The organisations this person may see: theirs, or those created in this browser without an account."""
+    """The organisations this person may see: theirs, the spaces they are a member of, or those created in this
+    browser without an account (never a space: its owners are empty too)."""
     if request.user.is_authenticated:
-        return Organisation.objects.filter(user=request.user)
+        return Organisation.objects.filter(Q(user=request.user) | Q(is_space=True, memberships__user=request.user))
     key = visitor_key(request.session)
     mine = Q(visitor__key=key) if key else Q(pk__in=[])
     legacy = Q(pk__in=session_ids(request.session), visitor__isnull=True)
-    return Organisation.objects.filter(mine | legacy, user__isnull=True)
+    return Organisation.objects.filter(mine | legacy, user__isnull=True, is_space=False)
 
 
-def get_organisation_for(request, pk):
-    """The organisation, or a 404 for anyone else (another account, another browser, a forged id)."""
-    organisation = organisations_for(request).select_related("actor_profile", "region").filter(pk=pk).first()
-    if organisation is None:
-        raise Http404("Diagnostic introuvable")
-    return organisation

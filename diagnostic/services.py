@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from diagnostic.models import Organisation, Snapshot, Visitor
+from diagnostic.spaces import space_event_record
 
 UNCLAIMED_DAYS = 30
 VISITOR_LIMIT = 20  # diagnostics one browser may keep without an account
@@ -59,7 +60,9 @@ def diagnostic_create(*, organisation, user=None, visitor_key="", legacy_ids=())
     if visitor.claimed_at is not None:
         raise VisitorClaimed
     if legacy_ids:
-        Organisation.objects.filter(pk__in=legacy_ids, user__isnull=True, visitor__isnull=True).update(visitor=visitor)
+        Organisation.objects.filter(
+            pk__in=legacy_ids, user__isnull=True, visitor__isnull=True, is_space=False
+        ).update(visitor=visitor)
     if Organisation.objects.filter(visitor=visitor, user__isnull=True).count() >= VISITOR_LIMIT:
         raise VisitorLimitReached
     organisation.user, organisation.visitor = None, visitor
@@ -81,7 +84,9 @@ def diagnostic_claim_session(*, user, visitor_key="", ids=()):
         visitor = _lock_visitor(visitor_key, claimed_at=timezone.now())
         claimed += Organisation.objects.filter(visitor=visitor, user__isnull=True).update(user=user, visitor=None)
     if ids:
-        claimed += Organisation.objects.filter(pk__in=ids, user__isnull=True, visitor__isnull=True).update(user=user)
+        claimed += Organisation.objects.filter(
+            pk__in=ids, user__isnull=True, visitor__isnull=True, is_space=False
+        ).update(user=user)
     return claimed
 
 
@@ -94,7 +99,7 @@ def diagnostic_prune_unclaimed(*, now=None, days=UNCLAIMED_DAYS):
     the deletion and makes the row anew, or has touched ``seen_at`` and the row no longer qualifies.
     """
     limit = (now or timezone.now()) - timedelta(days=days)
-    deleted, _ = Organisation.objects.filter(user__isnull=True, updated_at__lt=limit).delete()
+    deleted, _ = Organisation.objects.filter(user__isnull=True, is_space=False, updated_at__lt=limit).delete()
     idle = (
         Visitor.objects.filter(seen_at__lt=limit)
         .exclude(Exists(Organisation.objects.filter(visitor=OuterRef("pk"))))
@@ -102,6 +107,14 @@ def diagnostic_prune_unclaimed(*, now=None, days=UNCLAIMED_DAYS):
     )
     visitors, _ = Visitor.objects.filter(pk__in=list(idle.values_list("pk", flat=True))).delete()
     return deleted + visitors
+
+
+@transaction.atomic
+def organisation_update(*, organisation, actor=None):
+    """Save the organisation's name, type and region (edited in a form)."""
+    organisation.save()
+    space_event_record(organisation=organisation, actor=actor, summary="a modifié le nom, le type ou la région")
+    return organisation
 
 
 def snapshot_year_problem(*, organisation, year, is_target, exclude_pk=None):
@@ -124,7 +137,7 @@ def snapshot_year_problem(*, organisation, year, is_target, exclude_pk=None):
 
 
 @transaction.atomic
-def snapshot_save(*, snapshot, organisation, is_target):
+def snapshot_save(*, snapshot, organisation, is_target, actor=None):
     """Save one year of figures, new or edited, and touch the organisation (visitors' diagnostics are pruned when
     left untouched). Raises ValidationError on the year.
 
@@ -138,6 +151,18 @@ def snapshot_save(*, snapshot, organisation, is_target):
     )
     if problem:
         raise ValidationError({"year": problem})
+    is_new = snapshot.pk is None
     snapshot.organisation, snapshot.is_target = organisation, is_target
     snapshot.save()
+    what = f"la cible {snapshot.year}" if is_target else f"les chiffres de {snapshot.year}"
+    space_event_record(organisation=organisation, actor=actor, summary=f"a {'saisi' if is_new else 'modifié'} {what}")
     return snapshot
+
+
+@transaction.atomic
+def snapshot_delete(*, snapshot, organisation, actor=None):
+    """Delete one year of figures (its comments go with it) and touch the organisation."""
+    snapshot.delete()
+    Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now())
+    what = f"la cible {snapshot.year}" if snapshot.is_target else f"les chiffres de {snapshot.year}"
+    space_event_record(organisation=organisation, actor=actor, summary=f"a supprimé {what}")

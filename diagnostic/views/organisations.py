@@ -8,9 +8,10 @@ from core.db import DatabaseBusy, busy_when_locked
 from core.redirects import posted
 from diagnostic.forms import OrganisationForm
 from diagnostic.models import ValuationRates
-from diagnostic.ownership import SESSION_KEY, get_organisation_for, organisations_for, session_ids, visitor_key
+from diagnostic.access import Action, get_organisation_for, organisations_with_roles
+from diagnostic.ownership import SESSION_KEY, session_ids, visitor_key
 from diagnostic.report import build_report
-from diagnostic.services import VISITOR_LIMIT, VisitorClaimed, VisitorLimitReached, diagnostic_create
+from diagnostic.services import VISITOR_LIMIT, organisation_update, VisitorClaimed, VisitorLimitReached, diagnostic_create
 
 # Why a valid form created nothing: (HTTP status, message added to the form).
 REFUSALS = {
@@ -63,7 +64,7 @@ def index(request):
                 request, f"Diagnostic de «\u00a0{organisation.name}\u00a0» créé\u00a0: saisissez les chiffres d’une année."
             )
             return redirect("diagnostic:snapshot_add", pk=organisation.pk)
-    organisations = organisations_for(request).prefetch_related("snapshots")
+    organisations = organisations_with_roles(request).prefetch_related("snapshots")
     ctx = {"form": form, "organisations": organisations, "anonymous": not request.user.is_authenticated}
     response = render(request, "diagnostic/index.html", ctx, status=refused or (400 if form.errors else 200))
     if refused == 503:
@@ -71,8 +72,8 @@ def index(request):
     return response
 
 
-def _report_context(request, pk):
-    organisation = get_organisation_for(request, pk)
+def _report_context(request, pk, action=Action.READ):
+    organisation = get_organisation_for(request, pk, action)
     snapshots = list(organisation.snapshots.all())
     rates = ValuationRates.current()
     return {
@@ -91,15 +92,15 @@ def detail(request, pk):
 @never_cache
 def report(request, pk):
     """The same figures laid out for printing (A4, no forms)."""
-    return render(request, "diagnostic/report.html", {**_report_context(request, pk), "printing": True})
+    return render(request, "diagnostic/report.html", {**_report_context(request, pk, Action.PRINT), "printing": True})
 
 
 def edit(request, pk):
-    organisation = get_organisation_for(request, pk)
+    organisation = get_organisation_for(request, pk, Action.MANAGE)
     stored_name = organisation.name  # the form may hold an unsaved, invalid one
     form = OrganisationForm(posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        organisation_update(organisation=form.save(commit=False), actor=request.user)
         messages.success(request, "Organisation mise à jour.")
         return redirect(organisation)
     ctx = {"form": form, "organisation": organisation, "stored_name": stored_name}

@@ -7,28 +7,27 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from core.db import DatabaseBusy, busy_when_locked
 from core.redirects import posted
 from diagnostic import computation
 from diagnostic.forms import SnapshotForm
-from diagnostic.models import Organisation, Snapshot, ValuationRates
+from diagnostic.models import Snapshot, ValuationRates
 from diagnostic.numbers import format_number
-from diagnostic.ownership import get_organisation_for
+from diagnostic.access import Action, get_organisation_for
 from diagnostic.report import descriptor_map
-from diagnostic.services import snapshot_save
+from diagnostic.services import snapshot_delete, snapshot_save
 
 DUPLICATE = "Ces chiffres existent déjà (envoi en double ?)\u00a0: rechargez la page du diagnostic."
 BUSY = "Le site est très sollicité\u00a0: ces chiffres n’ont pas été enregistrés. Renvoyez le formulaire dans un instant."
 
 
-def _save(form, organisation):
+def _save(request, form, organisation):
     """(the saved year, None), or (None, the status to answer with) after adding to the form why not."""
     try:
         with busy_when_locked():
             snapshot = snapshot_save(snapshot=form.save(commit=False), organisation=organisation,
-                                     is_target=form.is_target)
+                                     is_target=form.is_target, actor=request.user)
     except ValidationError as error:  # the year rule, checked again under the organisation's lock
         form.add_error(None, error)
         return None, 400
@@ -52,7 +51,7 @@ def _form_page(request, form, organisation, stored_year=None, refused=None):
 
 
 def add(request, pk):
-    organisation = get_organisation_for(request, pk)
+    organisation = get_organisation_for(request, pk, Action.EDIT_FIGURES)
     is_target = request.GET.get("cible") == "1" or request.POST.get("cible") == "1"
     if is_target and organisation.snapshots.filter(is_target=True).exists():
         messages.info(request, "Votre cible existe déjà\u00a0: modifiez-la.")
@@ -63,7 +62,7 @@ def add(request, pk):
                         descriptors=descriptor_map(), previous=previous)
     refused = None
     if request.method == "POST" and form.is_valid():
-        snapshot, refused = _save(form, organisation)
+        snapshot, refused = _save(request, form, organisation)
         if snapshot is not None:
             messages.success(request, f"Chiffres {'de la cible ' if is_target else ''}{snapshot.year} enregistrés.")
             return redirect(f"{organisation.get_absolute_url()}#resultats")
@@ -78,14 +77,14 @@ def _snapshot(organisation, snapshot_pk):
 
 
 def edit(request, pk, snapshot_pk):
-    organisation = get_organisation_for(request, pk)
+    organisation = get_organisation_for(request, pk, Action.EDIT_FIGURES)
     snapshot = _snapshot(organisation, snapshot_pk)
     stored_year = snapshot.year
     form = SnapshotForm(posted(request), instance=snapshot, organisation=organisation, is_target=snapshot.is_target,
                         descriptors=descriptor_map())
     refused = None
     if request.method == "POST" and form.is_valid():
-        saved, refused = _save(form, organisation)
+        saved, refused = _save(request, form, organisation)
         if saved is not None:
             messages.success(request, f"Chiffres {saved.year} mis à jour.")
             return redirect(f"{organisation.get_absolute_url()}#resultats")
@@ -94,11 +93,10 @@ def edit(request, pk, snapshot_pk):
 
 def delete(request, pk, snapshot_pk):
     """GET: a page that says what will disappear; POST: the deletion. Works without JavaScript."""
-    organisation = get_organisation_for(request, pk)
+    organisation = get_organisation_for(request, pk, Action.EDIT_FIGURES)
     snapshot = _snapshot(organisation, snapshot_pk)
     if request.method == "POST":
-        snapshot.delete()
-        Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now())
+        snapshot_delete(snapshot=snapshot, organisation=organisation, actor=request.user)
         messages.success(request, f"Chiffres {'de la cible ' if snapshot.is_target else ''}{snapshot.year} supprimés.")
         return redirect(organisation)
     figures = snapshot.figures()

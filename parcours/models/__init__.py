@@ -1,5 +1,5 @@
 from parcours.models.saved import SavedFiche
-from parcours.models.parcours import Depth, Parcours, Step, StepSource
+from parcours.models.parcours import BoardQuestion, Depth, Parcours, Step, StepSource
 from parcours.models.progress import Enrolment, Status, StepProgress
 from parcours.models.usage import (
     ActorType,
@@ -15,7 +15,7 @@ from parcours.models.usage import (
 )
 
 __all__ = [
-    "ActorType", "Aim", "Depth", "Enrolment", "KeptUsagePath", "Maturity", "Medoc", "Parcours", "SavedFiche",
+    "ActorType", "Aim", "BoardQuestion", "Depth", "Enrolment", "KeptUsagePath", "Maturity", "Medoc", "Parcours", "SavedFiche",
     "Status", "Step", "StepProgress", "StepSource", "TimeBudget", "UsageFirstOpenCount", "UsagePathCount",
     "UsageRule", "UsageRuleItem",
 ]

@@ -151,6 +151,26 @@ class Step(models.Model):
         super().save(*args, **kwargs)
 
 
+class BoardQuestion(models.Model):
+    """A question a board should debate at one step of the method, answered by a shared space together
+    (diagnostic.models.space.Answer). Content: loaded from the step's ``board_questions``, edited by staff."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="board_questions", verbose_name="étape")
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+    text = models.CharField("question", max_length=400)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "question à débattre en gouvernance"
+        verbose_name_plural = "questions à débattre en gouvernance"
+        constraints = [models.UniqueConstraint(fields=["step", "order"], name="board_question_order_per_step")]
+
+    def __str__(self):
+        return self.text
+
+
 class StepSource(CitedSource):
     """A source of a step: a reference it cites, or a deduction of the editors (resources' CitedSource)."""
 

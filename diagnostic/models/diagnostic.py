@@ -110,7 +110,8 @@ class Visitor(models.Model):
 
 
 class Organisation(models.Model):
-    """Owned by an account, or by a browser without one (user empty, visitor set) until sign-up or log-in."""
+    """Owned by an account, or by a browser without one (user empty, visitor set) until sign-up or log-in, or
+    shared by the members of a space (``is_space``, both owners empty)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="organisations",
@@ -126,6 +127,9 @@ class Organisation(models.Model):
         ActorProfile, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="type d’organisation"
     )
     region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="région")
+    # A shared space (diagnostic.models.space): no owner in ``user`` or ``visitor``, its members reach it through
+    # their Membership; every query that finds diagnostics by an empty owner must exclude it.
+    is_space = models.BooleanField("espace partagé", default=False, db_index=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 

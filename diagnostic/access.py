@@ -1,0 +1,93 @@
+"""Who may do what with a diagnostic: the one table every view of a diagnostic or a space asks.
+
+A personal diagnostic has one owner (an account, or a browser without one), who may do everything but invite
+(they first turn it into a space). In a space, each member's role decides; anybody else (an invited person who
+has not accepted yet, a member removed, an outsider, a visitor without an account) does not see that the space
+exists: a 404, the same as for an id that was never used. A member whose role lacks the right gets a 403 that
+says which role would allow it.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+
+from diagnostic.models import Membership, Role
+from diagnostic.ownership import organisations_for
+
+OWNER = "proprietaire"  # the role of the single owner of a personal diagnostic
+
+
+class Action(models.TextChoices):
+    READ = "read", "Lire le diagnostic, la démarche et l’historique"
+    EDIT_FIGURES = "edit_figures", "Modifier les chiffres, le questionnaire et la cible"
+    COMMENT = "comment", "Commenter une étape ou une année"
+    DEBATE = "debate", "Mettre à jour une étape, répondre aux questions, noter une décision"
+    INVITE = "invite", "Inviter une personne"
+    MANAGE = "manage", "Changer les rôles, retirer un membre, renommer l’organisation"
+    DELETE = "delete", "Supprimer l’espace"
+    PRINT = "print", "Imprimer le dossier de gouvernance"
+
+
+_EVERYTHING = frozenset(Action.values)
+_CONTRIBUTING = frozenset({Action.READ, Action.EDIT_FIGURES, Action.COMMENT, Action.DEBATE, Action.PRINT})
+
+ALLOWED = {
+    OWNER: _EVERYTHING - {Action.INVITE},
+    Role.RESPONSABLE: _EVERYTHING,
+    Role.CONTRIBUTOR: _CONTRIBUTING,
+    Role.READER: frozenset({Action.READ, Action.PRINT}),
+}
+
+
+def can(role, action):
+    return action in ALLOWED.get(role, ())
+
+
+def roles_allowed(action):
+    """The space roles that allow ``action``, in French, for the 403 message."""
+    return [label.lower() for value, label in Role.choices if can(value, action)]
+
+
+def refusal_message(role, action):
+    if role == OWNER:
+        return ("Ce diagnostic est personnel : pour inviter d’autres personnes, créez d’abord un espace partagé à "
+                "partir de lui.")
+    allowed = roles_allowed(action)
+    who = " ou ".join(allowed)
+    return (
+        f"Votre rôle dans cet espace ({Role(role).label.lower()}) ne permet pas cette action\u00a0: "
+        f"«\u00a0{Action(action).label.lower()}\u00a0» est réservé au rôle {who}. Demandez-le à un·e responsable "
+        "de l’espace."
+    )
+
+
+def get_organisation_for(request, pk, action=Action.READ):
+    """The organisation with ``role`` set (OWNER, or the member's role in a space), or a 404 for anyone who may
+    not read it, or a 403 for a member whose role does not allow ``action``. One query."""
+    mine = organisations_for(request).filter(pk=pk)
+    if request.user.is_authenticated:
+        role = Membership.objects.filter(organisation=OuterRef("pk"), user=request.user).values("role")[:1]
+        mine = mine.annotate(member_role=Subquery(role))
+    organisation = mine.select_related("actor_profile", "region").first()
+    if organisation is None:
+        raise Http404("Diagnostic introuvable")
+    organisation.role = (getattr(organisation, "member_role", None) or "") if organisation.is_space else OWNER
+    organisation.can = {value: can(organisation.role, value) for value in Action.values}  # read by templates
+    organisation.role_label = role_label(organisation.role) if organisation.role else ""
+    if not can(organisation.role, action):
+        raise PermissionDenied(refusal_message(organisation.role, action))
+    return organisation
+
+
+def role_label(role):
+    return "propriétaire" if role == OWNER else Role(role).label.lower()
+
+
+def organisations_with_roles(request):
+    """What ``organisations_for`` gives, each with ``member_role`` (empty for a personal diagnostic)."""
+    organisations = organisations_for(request)
+    if request.user.is_authenticated:
+        role = Membership.objects.filter(organisation=OuterRef("pk"), user=request.user).values("role")[:1]
+        organisations = organisations.annotate(member_role=Subquery(role))
+    return organisations
