@@ -120,6 +120,29 @@ def make_organisation(*, user=None, years=(), **overrides):
     return organisation
 
 
+def make_space(*, responsable, members=(), years=(), **overrides):
+    """A shared space whose first responsable is ``responsable``; ``members``: (user, role) pairs, the role a
+    diagnostic.models.Role value (« responsable », « contributeur », « lecteur »)."""
+    from diagnostic.models import Membership, Role
+
+    organisation = make_organisation(user=None, years=years, is_space=True, **overrides)
+    Membership.objects.create(organisation=organisation, user=responsable, role=Role.RESPONSABLE)
+    for user, role in members:
+        Membership.objects.create(organisation=organisation, user=user, role=role)
+    return organisation
+
+
+def make_member(django_user_model, name, *, space=None, role="contributeur"):
+    """An account named ``name`` (address ``name@example.org``, password ``pw-<name>-123``), member of ``space``
+    with ``role`` when given."""
+    from diagnostic.models import Membership
+
+    user = django_user_model.objects.create_user(username=name, email=f"{name}@example.org", password=f"pw-{name}-123")
+    if space is not None:
+        Membership.objects.create(organisation=space, user=user, role=role)
+    return user
+
+
 def give_to_browser(client, *organisations):
     """Make ``organisations`` belong to the browser ``client`` as if it had created them without an account (its
     session is created if it has none)."""
