@@ -24,6 +24,7 @@ from accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupConf
 from accounts.models import Profile
 from core.after_response import after_response
 from core.redirects import posted, safe_next_url
+from diagnostic.spaces import spaces_alone, spaces_blocking_account_deletion, spaces_delete_alone
 
 
 SIGNUP_SESSION_KEY = "hub_signup_browser_keys"
@@ -155,28 +156,50 @@ def _email_wait_message(wait):
     return throttle.wait_message(wait, throttle.TOO_MANY_EMAILS, way_out="")
 
 
+def _spaces_named(organisations):
+    names = [f"«\u00a0{organisation.name}\u00a0»" for organisation in organisations]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def _sole_responsable_message(blocking):
+    plural = len(blocking) > 1
+    return (
+        f"Vous êtes le ou la seul·e responsable {'des espaces' if plural else 'de l’espace'} {_spaces_named(blocking)}, "
+        f"où d’autres personnes travaillent\u00a0: confiez d’abord ce rôle à l’une d’elles, ou retirez-les, depuis la "
+        f"page «\u00a0Membres\u00a0» {'de chaque espace' if plural else 'de l’espace'}. Votre compte n’a pas été supprimé."
+    )
+
+
 @login_required
 @sensitive_post_parameters("password")
 def account_delete(request):
     form = AccountDeleteForm(request.user, posted(request))
+    # A space keeps a responsable: the account of its only one waits while others work there.
+    blocking = spaces_blocking_account_deletion(request.user)
+    ctx = {"form": form, "blocking": blocking, "alone": list(spaces_alone(request.user))}
+    if blocking:
+        ctx["refusal"] = _sole_responsable_message(blocking)
+        return render(request, "accounts/account_delete.html", ctx, status=400 if request.method == "POST" else 200)
     if request.method == "POST":
         # The password is checked under the log-in limits: a borrowed session cannot guess it either.
         username = request.user.get_username()
         wait = throttle.begin(request, username)
         if wait:
-            ctx = {"form": _refused(form, throttle.wait_message(wait, WRONG_PASSWORDS))}
+            ctx["form"] = _refused(form, throttle.wait_message(wait, WRONG_PASSWORDS))
             return render(request, "accounts/account_delete.html", ctx, status=429)
         if form.is_valid():
             throttle.succeeded(request, username)
             with transaction.atomic():
-                # Cascades to the profile, enrolments, progress, notes, saved fiches and diagnostics.
+                # The spaces where the person works alone go with the account; their other memberships cascade, as
+                # do the profile, enrolments, progress, notes, saved fiches and diagnostics.
+                spaces_delete_alone(user=request.user)
                 request.user.delete()
             logout(request)
             messages.success(request, "Votre compte et toutes les données qui s’y rattachaient ont été supprimés.")
             return redirect("hub:home")
         if not form.has_error("password", "password_incorrect"):
             throttle.not_checked(request, username)
-    return render(request, "accounts/account_delete.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "accounts/account_delete.html", ctx, status=400 if form.errors else 200)
 
 
 @require_POST

@@ -1,9 +1,10 @@
-"""The organisation and its yearly figures, as French-language forms."""
+"""The organisation, its yearly figures and the members of its space, as French-language forms."""
 
 from django import forms
 
 from diagnostic import computation
-from diagnostic.models import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, Organisation, Snapshot
+from diagnostic.invitations import role_allows
+from diagnostic.models import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, Organisation, Role, Snapshot
 from diagnostic.numbers import FrenchNumberField
 from diagnostic.services import snapshot_year_problem
 from resources.form_fields import actor_profile_field, region_field
@@ -133,3 +134,37 @@ class SnapshotForm(forms.ModelForm):
                 "des trois leviers."
             )
         return cleaned
+
+
+class InvitationForm(forms.Form):
+    """Whom to invite to a space, and with which role."""
+
+    email = forms.EmailField(
+        label="Adresse e-mail de la personne",
+        max_length=254,
+        error_messages={
+            "required": "Indiquez l’adresse e-mail de la personne à inviter.",
+            "invalid": "Saisissez une adresse e-mail complète, par exemple prenom.nom@exemple.org.",
+            "max_length": "254 caractères au plus.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label="Rôle dans l’espace",
+        choices=Role.choices,
+        initial=Role.CONTRIBUTOR,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez un rôle.", "invalid_choice": "Choisissez l’un des rôles proposés."},
+    )
+
+    def role_options(self):
+        """[(radio, [what the role allows])] for the role's fieldset."""
+        return [(radio, role_allows(radio.data["value"])) for radio in self["role"]]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Rôle",
+        choices=Role.choices,
+        error_messages={"required": "Choisissez un rôle.", "invalid_choice": "Choisissez l’un des rôles proposés."},
+    )

@@ -6,6 +6,7 @@ second one is refused (SpaceWithoutResponsable), never both granted.
 """
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from diagnostic.models import Membership, Organisation, Role, SpaceEvent
@@ -121,13 +122,15 @@ def spaces_blocking_account_deletion(user):
     return sole
 
 
+def spaces_alone(user):
+    """The spaces whose only member is ``user``: they go with the account (spaces_delete_alone)."""
+    others = Membership.objects.filter(organisation=OuterRef("pk")).exclude(user=user)
+    return Organisation.objects.filter(is_space=True, memberships__user=user).exclude(Exists(others)).order_by("name")
+
+
 @transaction.atomic
 def spaces_delete_alone(*, user):
     """Delete the spaces whose only member is ``user`` (before their account goes). Returns how many."""
-    alone = [
-        membership.organisation_id
-        for membership in Membership.objects.filter(user=user)
-        if not Membership.objects.filter(organisation_id=membership.organisation_id).exclude(user=user).exists()
-    ]
-    deleted, _ = Organisation.objects.filter(pk__in=alone, is_space=True).delete()
-    return len(alone) if deleted else 0
+    alone = list(spaces_alone(user).values_list("pk", flat=True))
+    Organisation.objects.filter(pk__in=alone).delete()
+    return len(alone)
