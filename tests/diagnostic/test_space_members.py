@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Profile
-from diagnostic.models import Invitation, Membership, SpaceEvent
+from diagnostic.models import Invitation, Membership, Organisation, SpaceEvent
 from diagnostic.spaces import SpaceWithoutResponsable
 from tests.factories import make_member, make_organisation, make_space
 
@@ -229,3 +229,46 @@ def test_a_responsable_leaves_when_another_remains(learner_client, space, django
     make_member(django_user_model, "carol", space=space, role="responsable")
     assert learner_client.post(f"/mon-modele/{space.pk}/quitter/").status_code == 302
     assert roles(space) == {"carol": "responsable"}
+
+
+# Deleting one's account
+
+
+def test_the_only_responsable_of_a_space_with_others_cannot_delete_their_account(learner_client, learner, space,
+                                                                                django_user_model):
+    make_member(django_user_model, "carol", space=space, role="contributeur")
+    other = make_space(responsable=learner, name="La Ressourcerie", members=[(make_member(django_user_model, "dan"), "lecteur")])
+    page = learner_client.get("/compte/suppression/").content.decode()
+    message = ("Vous êtes le ou la seul·e responsable des espaces «\u00a0Les Jardins partagés\u00a0» et «\u00a0La "
+               "Ressourcerie\u00a0», où d’autres personnes travaillent")
+    assert message in page and 'name="password"' not in page
+    assert f'href="/mon-modele/{space.pk}/membres/"' in page and f'href="/mon-modele/{other.pk}/membres/"' in page
+    response = learner_client.post("/compte/suppression/", {"password": "pw-alice-123"})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert django_user_model.objects.filter(username="alice").exists()
+    assert roles(space) == {"alice": "responsable", "carol": "contributeur"}
+
+
+def test_an_account_alone_in_its_spaces_goes_with_them_and_the_page_says_so_first(learner_client, learner, space):
+    page = learner_client.get("/compte/suppression/").content.decode()
+    assert "Vous êtes seul·e membre de cet espace partagé, qui sera supprimé" in page
+    assert f'<a href="/mon-modele/{space.pk}/">Les Jardins partagés</a>' in page
+    response = learner_client.post("/compte/suppression/", {"password": "pw-alice-123"})
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=space.pk).exists()
+    assert not learner.__class__.objects.filter(username="alice").exists()
+
+
+def test_a_responsable_among_others_deletes_their_account_and_the_space_stays(learner_client, space, django_user_model):
+    make_member(django_user_model, "carol", space=space, role="responsable")
+    make_member(django_user_model, "dan", space=space, role="lecteur")
+    page = learner_client.get("/compte/suppression/").content.decode()
+    assert "seul·e membre" not in page and 'name="password"' in page
+    assert learner_client.post("/compte/suppression/", {"password": "pw-alice-123"}).status_code == 302
+    assert roles(space) == {"carol": "responsable", "dan": "lecteur"}
+
+
+def test_a_contributor_deletes_their_account_and_leaves_the_space(space, django_user_model):
+    carol = make_member(django_user_model, "carol", space=space, role="contributeur")
+    assert client_of(carol).post("/compte/suppression/", {"password": "pw-carol-123"}).status_code == 302
+    assert roles(space) == {"alice": "responsable"}
