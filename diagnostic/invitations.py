@@ -23,7 +23,7 @@ from diagnostic.spaces import person_name, space_event_record
 
 INVITATION_DAYS = 14
 MAX_PENDING = 30  # invitations waiting in one space: the hub must not become a way to mail strangers in bulk
-TOKEN_SALT = "diagnostic.invitations.token"
+TOKEN_SALT = "diagnostic.invitations.token"  # nosec B105  (a signing namespace, public by design: no secret)
 
 
 class InvitationRefused(Exception):
