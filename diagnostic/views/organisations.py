@@ -108,11 +108,17 @@ def edit(request, pk):
 
 
 def delete(request, pk):
-    organisation = get_organisation_for(request, pk)
+    organisation = get_organisation_for(request, pk, Action.DELETE)
+    what = "L’espace" if organisation.is_space else "Le diagnostic"
     if request.method == "POST":
         name = organisation.name
-        organisation.delete()  # cascades to every year of figures
-        messages.success(request, f"Le diagnostic de «\u00a0{name}\u00a0» et tous ses chiffres ont été supprimés.")
+        organisation.delete()  # cascades to every year of figures, and to a space's members, history and debates
+        messages.success(request, f"{what} de «\u00a0{name}\u00a0» et tous ses chiffres ont été supprimés.")
         return redirect("diagnostic:index")
     ctx = {"organisation": organisation, "snapshots": list(organisation.snapshots.all())}
+    if organisation.is_space:
+        ctx["space"] = {
+            "members": organisation.memberships.count(), "comments": organisation.comments.count(),
+            "answers": organisation.answers.count(), "decisions": organisation.decisions.count(),
+        }
     return render(request, "diagnostic/organisation_delete.html", ctx)
