@@ -163,3 +163,20 @@ def test_a_personal_owner_is_told_to_share_before_inviting(learner):
     page = _logged(learner).get(f"/mon-modele/{organisation.pk}/").content.decode()
     assert "Partager avec mon organisation" in page
     assert "Espace partagé" not in page
+
+
+def test_mon_espace_lists_my_spaces_with_my_role_in_a_fixed_number_of_queries(
+    learner, other_learner, django_user_model, django_assert_max_num_queries
+):
+    client = _logged(learner)
+    make_space(responsable=other_learner, members=[(learner, "contributeur")], name="Espace numéro un")
+    client.get("/mon-espace/")
+    with django_assert_max_num_queries(60) as one:
+        page = client.get("/mon-espace/").content.decode()
+    count = len(one)
+    assert "Espace numéro un" in page and "espace partagé, contributeur·rice" in page
+    for n in range(5):
+        make_space(responsable=other_learner, members=[(learner, "lecteur")], name=f"Autre espace {n}")
+    with django_assert_max_num_queries(count):
+        page = client.get("/mon-espace/").content.decode()
+    assert page.count("espace partagé, lecteur·rice") == 5
