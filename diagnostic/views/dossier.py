@@ -39,15 +39,20 @@ def pdf_filename(ctx):
     return f"dossier-de-gouvernance-{slug}-{ctx['generated_at']:%Y-%m-%d}.pdf"
 
 
+def dossier_document(ctx, *, origin, request=None):
+    """The dossier laid out by WeasyPrint (``.pages``, ``.write_pdf()``); ``ctx`` from build_dossier."""
+    html = render_to_string("diagnostic/dossier_pdf.html", {**ctx, "svg_css": svg_stylesheet(*CHART_STYLES)},
+                            request=request)
+    return pdf_document(html, origin=origin)
+
+
 def dossier_pdf(request, pk):
     """The same dossier as a PDF file (WeasyPrint); where WeasyPrint cannot load, back to the page with a word."""
     ctx = _dossier(request, pk)
     if not pdf_available():
         messages.info(request, NO_PDF)
         return redirect("diagnostic:dossier", pk=pk)
-    ctx["svg_css"] = svg_stylesheet(*CHART_STYLES)
-    html = render_to_string("diagnostic/dossier_pdf.html", ctx, request=request)
-    document = pdf_document(html, origin=f"{request.scheme}://{request.get_host()}")
+    document = dossier_document(ctx, origin=f"{request.scheme}://{request.get_host()}", request=request)
     response = HttpResponse(document.write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(ctx)}"'
     response["Cache-Control"] = "private, no-store"  # a space's figures: never kept by a shared cache

@@ -181,9 +181,10 @@ def demo_space(*, user):
     """Replace ``user``'s demo space (the one named NAME where they are a member) by a fresh one, ``user`` its
     responsable (never one of the two demo members: the command refuses them). Loads the shipped content first
     if it is missing (the method's steps, the rules, the fiches)."""
-    content_load()
-    parcours_load()
-    diagnostic_load()
+    if not Parcours.objects.filter(slug=METHOD_SLUG).exists():
+        content_load()  # the rules point to shipped fiches and steps: the dossier recommends as in production
+        parcours_load()
+        diagnostic_load()
     Organisation.objects.filter(name=NAME, is_space=True, memberships__user=user).delete()
     people = [user] + [_other_member(*spec[:3]) for spec in OTHERS]
     organisation = Organisation.objects.create(
