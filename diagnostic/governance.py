@@ -15,7 +15,11 @@ def _step_name(step):
     return f"l’étape\u00a0{step.order}"
 
 
-def _year_name(snapshot):
+def comment_target_name(*, step=None, snapshot=None):
+    """What a comment is about, as the history and the forms say it: « l’étape 2 », « les chiffres de 2024 »,
+    « la cible 2030 »."""
+    if step is not None:
+        return _step_name(step)
     return f"la cible {snapshot.year}" if snapshot.is_target else f"les chiffres de {snapshot.year}"
 
 
@@ -112,6 +116,7 @@ def comment_add(*, organisation, body, actor, step=None, snapshot=None):
         organisation=organisation, author=actor, author_name=person_name(actor)[:200], step=step,
         snapshot=snapshot, body=body.strip(),
     )
-    target = _step_name(step) if step else _year_name(snapshot)
-    space_event_record(organisation=organisation, actor=actor, summary=f"a commenté {target}")
+    space_event_record(
+        organisation=organisation, actor=actor, summary=f"a commenté {comment_target_name(step=step, snapshot=snapshot)}"
+    )
     return comment

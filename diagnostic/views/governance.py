@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from core.redirects import posted
 from diagnostic.access import Action, get_organisation_for
-from diagnostic.governance import answers_save, comment_add as comment_create, decision_add, decision_delete
-from diagnostic.governance import space_step_status_set
+from diagnostic.governance import answers_save, comment_add as comment_create, comment_target_name, decision_add
+from diagnostic.governance import decision_delete, space_step_status_set
 from diagnostic.governance_forms import AnswersForm, CommentForm, DecisionForm, StepStatusForm
 from diagnostic.method import CONTENT_FIELDS, METHOD_SLUG, method_parcours, method_steps, step_page
 from diagnostic.models import Decision
@@ -143,13 +143,14 @@ def _comment_target(request, organisation):
 def comment_add(request, pk):
     organisation = _space(request, pk, Action.COMMENT)
     step, snapshot, back = _comment_target(request, organisation)
-    form = CommentForm(request.POST)
+    about = f"sur {comment_target_name(step=step, snapshot=snapshot)}"
+    form = CommentForm(request.POST, about=about)
     if form.is_valid():
         comment_create(organisation=organisation, step=step, snapshot=snapshot, body=form.cleaned_data["corps"],
                        actor=request.user)
         messages.success(request, "Commentaire publié.")
         return redirect(back)
-    ctx = {"organisation": organisation, "form": form, "step": step, "snapshot": snapshot, "back": back}
+    ctx = {"organisation": organisation, "form": form, "step": step, "snapshot": snapshot, "back": back, "about": about}
     return render(request, "diagnostic/space_comment_form.html", ctx, status=400)
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from core.db import DatabaseBusy, busy_when_locked
 from core.redirects import posted
 from diagnostic.forms import OrganisationForm
+from diagnostic.governance import comment_target_name
 from diagnostic.governance_forms import CommentForm
 from diagnostic.method import year_comments
 from diagnostic.models import ValuationRates
@@ -92,7 +93,7 @@ def detail(request, pk):
     if ctx["organisation"].is_space:  # each year's comments, and a form to comment it (diagnostic.method)
         year_comments(ctx["organisation"], ctx["snapshots"])
         for snapshot in ctx["snapshots"]:  # one form a year: its own ids, its own label
-            snapshot.comment_what = f"sur {'la cible' if snapshot.is_target else 'les chiffres de'} {snapshot.year}"
+            snapshot.comment_what = f"sur {comment_target_name(snapshot=snapshot)}"
             snapshot.comment_form = CommentForm(prefix_id=f"annee_{snapshot.pk}_", about=snapshot.comment_what)
     return render(request, "diagnostic/detail.html", ctx)
 
