@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     MANAGE = "manage", "Changer les rôles, retirer un membre, renommer l’organisation"
     DELETE = "delete", "Supprimer l’espace"
     PRINT = "print", "Imprimer le dossier de gouvernance"
+    DELETE_DECISION = "delete_decision", "Supprimer une décision notée"
 
 
 _EVERYTHING = frozenset(Action.values)

@@ -7,6 +7,9 @@ from django.views.decorators.cache import never_cache
 from core.db import DatabaseBusy, busy_when_locked
 from core.redirects import posted
 from diagnostic.forms import OrganisationForm
+from diagnostic.governance import comment_target_name
+from diagnostic.governance_forms import CommentForm
+from diagnostic.method import year_comments
 from diagnostic.models import ValuationRates
 from diagnostic.access import Action, get_organisation_for, organisations_with_roles
 from diagnostic.ownership import SESSION_KEY, session_ids, visitor_key
@@ -86,7 +89,13 @@ def _report_context(request, pk, action=Action.READ):
 
 @never_cache
 def detail(request, pk):
-    return render(request, "diagnostic/detail.html", _report_context(request, pk))
+    ctx = _report_context(request, pk)
+    if ctx["organisation"].is_space:  # each year's comments, and a form to comment it (diagnostic.method)
+        year_comments(ctx["organisation"], ctx["snapshots"])
+        for snapshot in ctx["snapshots"]:  # one form a year: its own ids, its own label
+            snapshot.comment_what = f"sur {comment_target_name(snapshot=snapshot)}"
+            snapshot.comment_form = CommentForm(prefix_id=f"annee_{snapshot.pk}_", about=snapshot.comment_what)
+    return render(request, "diagnostic/detail.html", ctx)
 
 
 @never_cache
