@@ -2,7 +2,7 @@
 README's copy of it, and what each kind of person actually gets from each action's page.
 
 Seven kinds of people (three roles, an invited person who has not accepted yet, a member removed, an outsider with
-an account, a visitor without one) × eight actions: 56 cells. An allowed action does what it says; a refused one
+an account, a visitor without one) × nine actions: 63 cells. An allowed action does what it says; a refused one
 changes nothing, and answers 403 to a member (the page says which role would do) or 404 to anybody else.
 """
 
@@ -43,6 +43,7 @@ class World:
     step: object
     clients: dict
     third: Membership  # the member whose role « manage » changes
+    decision: Decision  # the decision « delete_decision » deletes
 
 
 @pytest.fixture
@@ -67,11 +68,15 @@ def world(django_user_model):
     third = Membership.objects.create(
         organisation=space, user=make_member(django_user_model, "tiers"), role="contributeur"
     )
+    decision = Decision.objects.create(
+        organisation=space, decided_on=timezone.localdate(), text="Décision à supprimer.", recorded_by=owner,
+        recorded_by_name="rose@example.org",
+    )
     clients = {"anonyme": Client()}
     for person, user in users.items():
         clients[person] = Client()
         clients[person].force_login(user)
-    return World(space, space.snapshots.get(), step, clients, third)
+    return World(space, space.snapshots.get(), step, clients, third, decision)
 
 
 # Each action: the request that performs it, and what shows it was done.
@@ -84,11 +89,15 @@ def _edit_figures(w, client):
 
 
 def _comment(w, client):
-    return client.post(f"/mon-modele/{w.space.pk}/commentaires/", {"etape": w.step.slug, "body": "Un avis."})
+    return client.post(f"/mon-modele/{w.space.pk}/commentaires/", {"etape": w.step.slug, "corps": "Un avis."})
 
 
 def _debate(w, client):
     return client.post(f"/mon-modele/{w.space.pk}/decisions/", {"decided_on": "2026-12-01", "text": "On décide."})
+
+
+def _delete_decision(w, client):
+    return client.post(f"/mon-modele/{w.space.pk}/decisions/{w.decision.pk}/supprimer/")
 
 
 def _invite(w, client):
@@ -113,6 +122,7 @@ def _done(action, w):
         Action.EDIT_FIGURES: lambda: Snapshot.objects.get(pk=w.snapshot.pk).subsidies_state == 777,
         Action.COMMENT: lambda: Comment.objects.filter(organisation=w.space, body="Un avis.").exists(),
         Action.DEBATE: lambda: Decision.objects.filter(organisation=w.space, text="On décide.").exists(),
+        Action.DELETE_DECISION: lambda: not Decision.objects.filter(pk=w.decision.pk).exists(),
         Action.INVITE: lambda: Invitation.objects.filter(organisation=w.space, email="nouveau@example.org").exists(),
         Action.MANAGE: lambda: Membership.objects.get(pk=w.third.pk).role == "lecteur",
         Action.DELETE: lambda: not Organisation.objects.filter(pk=w.space.pk).exists(),
@@ -123,13 +133,14 @@ def _done(action, w):
 
 REQUESTS = {
     Action.READ: _read, Action.EDIT_FIGURES: _edit_figures, Action.COMMENT: _comment, Action.DEBATE: _debate,
+    Action.DELETE_DECISION: _delete_decision,
     Action.INVITE: _invite, Action.MANAGE: _manage, Action.DELETE: _delete, Action.PRINT: _print,
 }
 
 
 def test_the_table_names_every_action_and_every_kind_of_person():
     assert set(REQUESTS) == set(Action)
-    assert len(PEOPLE) * len(Action) == 56
+    assert len(PEOPLE) * len(Action) == 63
 
 
 @pytest.mark.parametrize("action", list(Action), ids=[action.value for action in Action])
