@@ -79,29 +79,38 @@ STATUSES = {1: Status.DONE, 2: Status.DONE, 3: Status.IN_PROGRESS, 4: Status.NOT
 # Questions created for a step that has none, and the answers the group agreed on (None: not answered yet). With
 # questions of its own, a step's answers are given to them in their order.
 BOARD = {
-    1: [("Quelle phrase résume ce que notre association veut changer, et pour qui ?",
-         "Permettre aux habitants du Val Fleuri, d’abord aux familles des quartiers nord, de se nourrir mieux en "
-         "cultivant ensemble, et faire du jardin un lieu où l’on se rencontre et où l’on apprend."),
-        ("Où voulons-nous être dans cinq ans ?",
-         "Trois jardins au lieu d’un, dont un sur le site de l’ancienne pépinière\u00a0; un chantier d’insertion "
-         "maraîcher reconnu\u00a0; une école du jardin qui forme d’autres associations du département."),
-        ("Qu’est-ce que nous refusons de faire, même si cela nous rapportait ?",
-         "Vendre nos paniers au-delà du prix que les familles adhérentes peuvent payer, ou accepter un mécène dont "
-         "l’activité contredit notre projet (pesticides, grande distribution hors circuit court).")],
-    2: [("Nos chiffres décrivent-ils vraiment notre modèle, bénévolat et terrain prêté compris ?",
-         "Pas encore\u00a0: le terrain prêté par la commune et les 5\u00a0400 heures de bénévolat n’apparaissaient "
-         "nulle part. Ils sont désormais valorisés dans le diagnostic, et le seront dans l’annexe des comptes."),
-        ("De quel financeur dépendons-nous le plus, et que se passerait-il s’il se retirait ?",
-         "La communauté d’agglomération (80\u00a0000\u00a0€, 27\u00a0% du budget 2025). Son retrait arrêterait le "
-         "chantier d’insertion en six mois\u00a0: d’où la priorité donnée aux revenus des paniers et de la formation."),
-        ("Qu’est-ce qui a le plus changé depuis 2023 ?",
-         "La part publique est passée de 60\u00a0% à 45\u00a0% sans que le budget baisse\u00a0: les ventes et la "
-         "formation ont pris le relais. Le mécénat de compétences est apparu avec la coopérative voisine.")],
-    3: [("Qui, sur notre territoire, agit déjà sur l’alimentation des familles ?",
-         "L’épicerie solidaire du centre social, deux AMAP, la restauration scolaire de la ville et le réseau des "
-         "jardins du département\u00a0: une carte est en cours avec l’aide de Camille."),
-        ("Avec qui pourrions-nous produire ou diffuser ensemble ?", None),
-        ("Quels partenaires historiques avons-nous perdus de vue ?", None)],
+    1: [("Quelle formulation de notre mission, en une phrase, adoptons-nous comme référence pour toutes nos "
+         "décisions à venir ?",
+         "« Permettre aux familles du Val Fleuri, d’abord celles des quartiers nord, de mieux se nourrir en "
+         "cultivant ensemble. » Chaque projet nouveau sera relu à la lumière de cette phrase."),
+        ("À quel horizon, trois ou cinq ans, fixons-nous notre ambition, et quels changements concrets pour nos "
+         "publics devront alors être constatés ?",
+         "Cinq ans, jusqu’en 2031 : trois jardins au lieu d’un, un chantier d’insertion maraîcher reconnu et "
+         "une école du jardin qui forme d’autres associations du département."),
+        ("Qui, parmi les élus, la direction et les bénévoles, porte cette démarche, et à quelle date notre conseil "
+         "d’administration validera-t-il le texte de l’ambition ?",
+         "La présidente et la coordinatrice, avec deux bénévoles du bureau ; le conseil d’administration "
+         "valide le texte le 10 février 2026.")],
+    2: [("Quelles sont les trois dépendances (un financeur, une personne, un lieu ou un partenaire) que nous "
+         "jugeons les plus risquées pour notre projet ?",
+         "La subvention de la communauté d’agglomération, le terrain prêté par la commune sans convention écrite, "
+         "et la coordinatrice du chantier, seule à connaître le maraîchage."),
+        ("Quelle part de nos ressources financières acceptons-nous, au plus, de voir dépendre d’une seule "
+         "source ?",
+         "Un tiers au plus. Nous restons en dessous aujourd’hui et nous nous y tiendrons, même si l’agglomération "
+         "propose davantage."),
+        ("Valorisons-nous désormais le bénévolat et les mises à disposition dans nos comptes et notre rapport "
+         "d’activité, et qui s’en charge ?",
+         "Oui, dès l’exercice 2026 : la trésorière valorise les heures de bénévolat et le terrain prêté dans "
+         "l’annexe des comptes (comptes 86 et 87).")],
+    3: [("Avec quels deux ou trois acteurs de notre territoire décidons-nous d’étudier un rapprochement cette "
+         "année ?",
+         "L’épicerie solidaire du centre social et le réseau départemental des jardins partagés ; la "
+         "restauration scolaire de la ville ensuite, si le premier rapprochement aboutit."),
+        ("Choisissons-nous d’agir comme opérateur de proximité, comme catalyseur qui entraîne d’autres acteurs, ou "
+         "de combiner les deux rôles ?", None),
+        ("Qui représentera notre organisation auprès des acteurs repérés, et avec quel mandat de notre "
+         "conseil ?", None)],
 }
 DECISIONS = [
     (date(2026, 2, 10), 1, "Le conseil adopte la nouvelle formulation du projet associatif et la propose au vote de "
