@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     EDIT_FIGURES = "edit_figures", "Modifier les chiffres, le questionnaire et la cible"
     COMMENT = "comment", "Commenter une étape ou une année"
     DEBATE = "debate", "Mettre à jour une étape, répondre aux questions, noter une décision"
+    DELETE_DECISION = "delete_decision", "Supprimer une décision notée"
     INVITE = "invite", "Inviter une personne"
     MANAGE = "manage", "Changer les rôles, retirer un membre, renommer l’organisation"
     DELETE = "delete", "Supprimer l’espace"

@@ -30,6 +30,8 @@ urlpatterns = [
     path("mon-modele/<int:pk>/demarche/", governance.method, name="method"),
     path("mon-modele/<int:pk>/demarche/<slug:step_slug>/", governance.method_step, name="method_step"),
     path("mon-modele/<int:pk>/decisions/", governance.decisions, name="decisions"),
+    path("mon-modele/<int:pk>/decisions/<int:decision_pk>/supprimer/", governance.decision_remove,
+         name="decision_delete"),
     path("mon-modele/<int:pk>/commentaires/", governance.comment_add, name="comment_add"),
     path("mon-modele/<int:pk>/historique/", governance.history, name="history"),
     # What the board receives.

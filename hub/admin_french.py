@@ -69,6 +69,7 @@ GENDERS = {
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape
     "parcours.stepsource": FEMININE,  # source d’étape
+    "parcours.boardquestion": FEMININE,  # question
     "accounts.profile": MASCULINE,
     "accounts.attemptcount": MASCULINE,  # compteur d’échecs de connexion
     "parcours.savedfiche": FEMININE,
@@ -86,6 +87,13 @@ GENDERS = {
     "diagnostic.visitor": MASCULINE,  # navigateur sans compte
     "diagnostic.activationdescriptor": FEMININE,  # description
     "diagnostic.recommendationrule": FEMININE,  # règle
+    "diagnostic.membership": MASCULINE,  # membre
+    "diagnostic.invitation": FEMININE,
+    "diagnostic.spaceevent": MASCULINE,  # événement
+    "diagnostic.comment": MASCULINE,  # commentaire
+    "diagnostic.spacestep": FEMININE,  # étape
+    "diagnostic.answer": FEMININE,  # réponse
+    "diagnostic.decision": FEMININE,
 }
 
 # « l’étape », « l’outil »; an aspirated h would need its own list (no model name starts with an h).

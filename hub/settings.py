@@ -232,8 +232,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"client_errors_without_traceback": {"()": "core.log_filters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # A refused request (400, 403) logs one line; a server error (500) keeps its traceback.
-    "loggers": {"django.request": {"filters": ["client_errors_without_traceback"]}},
+    # A refused request (400, 403) logs one line; a server error (500) keeps its traceback. WeasyPrint (the
+    # dossier's PDF) warns about each rule of our stylesheets only a browser knows, a hundred lines a PDF: its
+    # errors (an address refused, a file missing) are kept.
+    "loggers": {
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+        "weasyprint": {"level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,7 +13,7 @@ from django.utils.html import format_html
 
 # Its own module registers the rules of « Par où commencer ? »: Django's autodiscovery imports only this one.
 from parcours import admin_usage  # noqa: F401
-from parcours.models import Parcours, Step, StepSource
+from parcours.models import BoardQuestion, Parcours, Step, StepSource
 from parcours.stats import parcours_stats
 from resources.admin import HTTPS_URLS, CitationInline, FicheTitlesMixin, ReferenceAdmin, WorksheetAdmin, search_results
 from resources.models import PROVENANCE_HELP, Fiche, Reference, Worksheet
@@ -92,6 +93,17 @@ class StepSourceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("reference")
 
 
+class BoardQuestionInline(admin.TabularInline):
+    """The questions a board should debate at the step, which shared spaces answer together. Rewording one keeps
+    the spaces' answers (each keeps the question as it was answered); removing one keeps them too, unlinked."""
+
+    model = BoardQuestion
+    fields = ["order", "text"]
+    extra = 0
+    ordering = ["order", "pk"]
+    formfield_overrides = {models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
+
+
 class StepCitationInline(CitationInline):
     model = StepSource
     owner = "step"
@@ -128,7 +140,7 @@ class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["fiches", "worksheets"]
-    inlines = [StepSourceInline]
+    inlines = [BoardQuestionInline, StepSourceInline]
     fields = [
         "parcours", ("order", "depth", "minutes"), "title", "provenance", "slug", "objective", "questions", "body", "fiches",
         "worksheets",

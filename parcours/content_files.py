@@ -32,7 +32,11 @@ from resources.content_files import (
 PARCOURS_DIR = FIXTURES_DIR / "parcours"
 PARCOURS_FILE = PARCOURS_DIR / "parcours.toml"
 STEP_KEYS = {"title", "order", "depth", "minutes", "objective", "fiches", "questions", "provenance"}
-OPTIONAL_STEP_KEYS = {"sources"}  # [[sources]] as in a fiche (resources.content_files.source_problems)
+# [[sources]] as in a fiche (resources.content_files.source_problems); board_questions: what a board debates at
+# this step of the method, answered together in a shared space (parcours.models.BoardQuestion).
+OPTIONAL_STEP_KEYS = {"sources", "board_questions"}
+MIN_BOARD_QUESTIONS, MAX_BOARD_QUESTIONS = 2, 5
+BOARD_QUESTION_MAX_LENGTH = 400  # BoardQuestion.text's max_length (this module imports no Django)
 DEPTHS = ("", "decouverte", "approfondissement", "fondamentaux")
 KINDS = ("pedagogique", "methodologique")
 
@@ -75,6 +79,29 @@ def check_step(step, fiche_slugs, known_terms=None, known_references=None):
     problems += unclosed_html_problems(step.body)
     if "sources" in meta:
         problems += source_problems(meta["sources"], reference_slugs() if known_references is None else known_references)
+    if "board_questions" in meta:
+        problems += board_question_problems(meta["board_questions"])
+    return problems
+
+
+def board_question_problems(questions):
+    """The problems of a step's ``board_questions``, in French for the editors: a list of 2 to 5 questions, each
+    a sentence of at most 400 characters ending with « ? »."""
+    if not isinstance(questions, list) or not all(isinstance(question, str) for question in questions):
+        return ["board_questions\u00a0: une liste de questions entre guillemets"]
+    problems = []
+    if not MIN_BOARD_QUESTIONS <= len(questions) <= MAX_BOARD_QUESTIONS:
+        problems.append(f"board_questions\u00a0: de {MIN_BOARD_QUESTIONS} à {MAX_BOARD_QUESTIONS} questions à débattre "
+                        f"en gouvernance ({len(questions)} écrite{'s' if len(questions) > 1 else ''})")
+    for number, question in enumerate(questions, start=1):
+        text = question.strip()
+        if not text:
+            problems.append(f"board_questions, question {number}\u00a0: vide")
+        elif len(text) > BOARD_QUESTION_MAX_LENGTH:
+            problems.append(f"board_questions, question {number}\u00a0: {len(text)} caractères "
+                            f"({BOARD_QUESTION_MAX_LENGTH} au plus)")
+        elif not text.endswith("?"):
+            problems.append(f"board_questions, question {number}\u00a0: une question se termine par «\u00a0?\u00a0»")
     return problems
 
 

@@ -4,7 +4,7 @@
 from django.db import transaction
 
 from parcours import content_files
-from parcours.models import Parcours, Step, StepSource, UsageRule, UsageRuleItem
+from parcours.models import BoardQuestion, Parcours, Step, StepSource, UsageRule, UsageRuleItem
 from parcours.models.usage import ANSWER_CHOICES, WHY_MAX_LENGTH, Medoc
 from resources.content_files import ContentError
 from resources.content_loader import problems_message, upsert
@@ -62,6 +62,18 @@ def _load_rows(directory, update, created):
                 step.fiches.set(Fiche.objects.filter(slug__in=meta["fiches"]))
                 step.sources.all().delete()
                 StepSource.objects.bulk_create(sources_from_front_matter(StepSource, meta.get("sources", []), step=step))
+            if step_created or update or not step.board_questions.exists():
+                _load_board_questions(step, meta.get("board_questions", []))
+
+
+def _load_board_questions(step, questions):
+    """The step's questions for a board, by order (1, 2, …): rewritten from the file, those beyond it removed (the
+    answers a space gave them keep their copy of the question). Also run for a step that has none yet, so that a
+    database loaded before the questions existed receives them without an update that would overwrite staff's
+    edits of the steps."""
+    for order, text in enumerate(questions, start=1):
+        upsert(BoardQuestion, {"step": step, "order": order}, {"text": text.strip()}, update=True)
+    step.board_questions.filter(order__gt=len(questions)).delete()
 
 
 @transaction.atomic

@@ -7,6 +7,9 @@ from django.views.decorators.cache import never_cache
 from core.db import DatabaseBusy, busy_when_locked
 from core.redirects import posted
 from diagnostic.forms import OrganisationForm
+from diagnostic.governance import comment_target_name
+from diagnostic.governance_forms import CommentForm
+from diagnostic.method import year_comments
 from diagnostic.models import ValuationRates
 from diagnostic.access import Action, get_organisation_for, organisations_with_roles
 from diagnostic.ownership import SESSION_KEY, session_ids, visitor_key
@@ -86,7 +89,13 @@ def _report_context(request, pk, action=Action.READ):
 
 @never_cache
 def detail(request, pk):
-    return render(request, "diagnostic/detail.html", _report_context(request, pk))
+    ctx = _report_context(request, pk)
+    if ctx["organisation"].is_space:  # each year's comments, and a form to comment it (diagnostic.method)
+        year_comments(ctx["organisation"], ctx["snapshots"])
+        for snapshot in ctx["snapshots"]:  # one form a year: its own ids, its own label
+            snapshot.comment_what = f"sur {comment_target_name(snapshot=snapshot)}"
+            snapshot.comment_form = CommentForm(prefix_id=f"annee_{snapshot.pk}_", about=snapshot.comment_what)
+    return render(request, "diagnostic/detail.html", ctx)
 
 
 @never_cache
@@ -108,11 +117,17 @@ def edit(request, pk):
 
 
 def delete(request, pk):
-    organisation = get_organisation_for(request, pk)
+    organisation = get_organisation_for(request, pk, Action.DELETE)
+    what = "L’espace" if organisation.is_space else "Le diagnostic"
     if request.method == "POST":
         name = organisation.name
-        organisation.delete()  # cascades to every year of figures
-        messages.success(request, f"Le diagnostic de «\u00a0{name}\u00a0» et tous ses chiffres ont été supprimés.")
+        organisation.delete()  # cascades to every year of figures, and to a space's members, history and debates
+        messages.success(request, f"{what} de «\u00a0{name}\u00a0» et tous ses chiffres ont été supprimés.")
         return redirect("diagnostic:index")
     ctx = {"organisation": organisation, "snapshots": list(organisation.snapshots.all())}
+    if organisation.is_space:
+        ctx["space"] = {
+            "members": organisation.memberships.count(), "comments": organisation.comments.count(),
+            "answers": organisation.answers.count(), "decisions": organisation.decisions.count(),
+        }
     return render(request, "diagnostic/organisation_delete.html", ctx)

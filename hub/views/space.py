@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import Profile
 from hub.views.usage import kept_summaries
-from diagnostic.ownership import organisations_for
+from diagnostic.access import organisations_with_roles
 from parcours import selectors
 from parcours.tracking import tracker_for
 from resources.models import Fiche
@@ -47,6 +47,6 @@ def dashboard(request):
         "suggestions": suggestions,
         "anonymous": tracker.is_anonymous,
         "kept_paths": kept_summaries(request),
-        "organisations": list(organisations_for(request).only("pk", "name", "updated_at")),
+        "organisations": list(organisations_with_roles(request).only("pk", "name", "updated_at", "is_space")),
     }
     return render(request, "hub/dashboard.html", ctx)

@@ -74,6 +74,8 @@ def _step_form(step, **overrides):
         "questions": step.questions,
         "body": step.body,
         "sources-TOTAL_FORMS": "0",
+        "board_questions-TOTAL_FORMS": "0",
+        "board_questions-INITIAL_FORMS": "0",
         "sources-INITIAL_FORMS": "0",
         "_save": "Enregistrer",
     }

@@ -85,6 +85,7 @@ def test_staff_adds_a_source_to_a_step_and_a_deduction_needs_its_reasoning(staff
         "parcours": step.parcours_id, "order": step.order, "depth": "", "minutes": step.minutes, "title": step.title,
         "provenance": step.provenance, "slug": step.slug, "objective": step.objective, "questions": step.questions,
         "body": step.body, "sources-TOTAL_FORMS": "2", "sources-INITIAL_FORMS": "0",
+        "board_questions-TOTAL_FORMS": "0", "board_questions-INITIAL_FORMS": "0",
         "sources-0-kind": "reference", "sources-0-reference": reference.pk, "sources-0-order": "0",
         "sources-1-kind": "inference", "sources-1-order": "1",
     }

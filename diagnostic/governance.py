@@ -1,0 +1,122 @@
+"""Writes of the 8-step method worked on together in a space: the state of a step, the group's answers to the
+board's questions, decisions and comments. Each write that changes something leaves one line of history
+(diagnostic.spaces.space_event_record); who may call which is the views' business (diagnostic.access).
+"""
+
+from django.db import transaction
+from django.utils.formats import date_format
+
+from diagnostic.models import Answer, Comment, Decision, SpaceStep
+from diagnostic.spaces import person_name, space_event_record
+from parcours.models import Status
+
+
+def _step_name(step):
+    return f"l’étape\u00a0{step.order}"
+
+
+def comment_target_name(*, step=None, snapshot=None):
+    """What a comment is about, as the history and the forms say it: « l’étape 2 », « les chiffres de 2024 »,
+    « la cible 2030 »."""
+    if step is not None:
+        return _step_name(step)
+    return f"la cible {snapshot.year}" if snapshot.is_target else f"les chiffres de {snapshot.year}"
+
+
+@transaction.atomic
+def space_step_status_set(*, organisation, step, status, actor):
+    """Set where the space stands on ``step``. Returns True when the status changed (and a history line was
+    written), False when it already was ``status``."""
+    current = SpaceStep.objects.select_for_update().filter(organisation=organisation, step=step).first()
+    if (current.status if current else Status.TO_DO) == status:
+        return False
+    SpaceStep.objects.update_or_create(
+        organisation=organisation, step=step, defaults={"status": status, "updated_by": actor}
+    )
+    space_event_record(
+        organisation=organisation, actor=actor,
+        summary=f"a passé {_step_name(step)} à «\u00a0{Status(status).label}\u00a0»",
+    )
+    return True
+
+
+@transaction.atomic
+def answers_save(*, organisation, step, texts, actor):
+    """Save the group's answers to the board's questions of ``step``; ``texts``: {BoardQuestion: text}. An
+    emptied answer is deleted, an unchanged one left as it was (its author and date too); the question's text is
+    copied into the answer. Returns how many answers changed; one history line when any did.
+
+    The trap: every question must belong to ``step`` (a ValueError otherwise), so that a form cannot write an
+    answer under another step's question."""
+    if any(question.step_id != step.pk for question in texts):
+        raise ValueError("Une question n’appartient pas à cette étape.")
+    existing = {
+        answer.question_id: answer
+        for answer in Answer.objects.select_for_update().filter(organisation=organisation, question__in=list(texts))
+    }
+    name, changed = person_name(actor)[:200], 0
+    for question, text in texts.items():
+        text, answer = (text or "").strip(), existing.get(question.pk)
+        if not text:
+            if answer is not None:
+                answer.delete()
+                changed += 1
+            continue
+        if answer is not None and answer.text == text:
+            continue
+        Answer.objects.update_or_create(
+            organisation=organisation, question=question,
+            defaults={"step": step, "question_text": question.text, "text": text, "updated_by": actor,
+                      "updated_by_name": name},
+        )
+        changed += 1
+    if changed:
+        space_event_record(
+            organisation=organisation, actor=actor, summary=f"a mis à jour les réponses de {_step_name(step)}"
+        )
+    return changed
+
+
+@transaction.atomic
+def decision_add(*, organisation, step, decided_on, text, actor):
+    """Record a decision the group took on ``decided_on``, on ``step`` (or on none)."""
+    decision = Decision.objects.create(
+        organisation=organisation, step=step, decided_on=decided_on, text=text.strip(), recorded_by=actor,
+        recorded_by_name=person_name(actor)[:200],
+    )
+    where = f" (étape\u00a0{step.order})" if step else ""
+    space_event_record(
+        organisation=organisation, actor=actor,
+        summary=f"a noté une décision du {date_format(decided_on, 'j F Y')}{where}",
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, decision, actor):
+    """Delete a decision. Returns False when it was already gone (two responsables at once)."""
+    deleted, _ = Decision.objects.filter(pk=decision.pk).delete()
+    if deleted:
+        space_event_record(
+            organisation=decision.organisation, actor=actor,
+            summary=f"a supprimé la décision du {date_format(decision.decided_on, 'j F Y')}",
+        )
+    return bool(deleted)
+
+
+@transaction.atomic
+def comment_add(*, organisation, body, actor, step=None, snapshot=None):
+    """A member's comment on ``step`` or on the year of figures ``snapshot`` (exactly one of them; the snapshot
+    must be the organisation's: a ValueError otherwise)."""
+    if (step is None) == (snapshot is None):
+        raise ValueError("Un commentaire porte sur une étape ou sur une année, pas les deux.")
+    if snapshot is not None and snapshot.organisation_id != organisation.pk:
+        raise ValueError("Cette année de chiffres n’est pas celle de cet espace.")
+    comment = Comment.objects.create(
+        organisation=organisation, author=actor, author_name=person_name(actor)[:200], step=step,
+        snapshot=snapshot, body=body.strip(),
+    )
+    space_event_record(
+        organisation=organisation, actor=actor, summary=f"a commenté {comment_target_name(step=step, snapshot=snapshot)}"
+    )
+    return comment
