@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from core.pdf import pdf_available, pdf_document, svg_stylesheet
 from diagnostic.access import Action, get_organisation_for
@@ -28,6 +29,7 @@ def _dossier(request, pk):
     return build_dossier(organisation, user=request.user)
 
 
+@require_safe
 @never_cache
 def dossier(request, pk):
     ctx = _dossier(request, pk)
@@ -46,6 +48,7 @@ def dossier_document(ctx, *, origin, request=None):
     return pdf_document(html, origin=origin)
 
 
+@require_safe  # a PDF takes a second or more to lay out: only for a request that asks to read it
 def dossier_pdf(request, pk):
     """The same dossier as a PDF file (WeasyPrint); where WeasyPrint cannot load, back to the page with a word."""
     ctx = _dossier(request, pk)

@@ -13,6 +13,7 @@ A new URL pattern fails ``test_every_url_pattern_is_fuzzed_or_skipped`` until it
 import operator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, SlugConverter, StringConverter
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -30,15 +32,19 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from accounts.services import signup_token_generator
 from parcours import services
 from accounts.models import Profile
-from parcours.models import KeptUsagePath, Status
+from diagnostic.invitations import invitation_token
+from diagnostic.models import Comment, Decision, Invitation, Membership
+from parcours.models import BoardQuestion, KeptUsagePath, Status
 from resources import models as m
 from resources.vocabularies import BY_PREFIX
 from tests.factories import (
     make_component,
     make_fiche,
     make_lever,
+    make_member,
     make_organisation,
     make_parcours,
+    make_space,
     make_step,
     make_vocabulary,
     make_worksheet,
@@ -143,6 +149,28 @@ def _none(w, who):
     return [{}]
 
 
+METHOD_STEP = "etape-de-la-methode"
+
+
+def _space_ids(w, who):
+    """Alice's space (the learner is its responsable; the visitor is nobody there), then bob's."""
+    return [{"pk": w.spaces["alice"]["space"].pk}] * 3 + [{"pk": w.spaces["bob"]["space"].pk}]
+
+
+def _space_rows(row):
+    """A row of a space in the address: alice's in her space, bob's in his, bob's in alice's space."""
+    def arguments(w, who):
+        alice, bob = w.spaces["alice"], w.spaces["bob"]
+        return [{"pk": alice["space"].pk, row: alice[ROW_OF[row]].pk}] * 3 + [
+            {"pk": bob["space"].pk, row: bob[ROW_OF[row]].pk},
+            {"pk": alice["space"].pk, row: bob[ROW_OF[row]].pk},
+        ]
+    return arguments
+
+
+ROW_OF = {"member_pk": "member", "invitation_pk": "invitation", "decision_pk": "decision"}
+
+
 PATH_ARGUMENTS = {
     "admin:login": _none,
     "sitemap": _none,
@@ -197,6 +225,29 @@ PATH_ARGUMENTS = {
     "diagnostic:snapshot_add": _diagnostic_ids,
     "diagnostic:snapshot_edit": _snapshot_ids,
     "diagnostic:snapshot_delete": _snapshot_ids,
+    "diagnostic:space_create": _none,
+    "diagnostic:space_share": _diagnostic_ids,
+    "diagnostic:members": _space_ids,
+    "diagnostic:space_leave": _space_ids,
+    "diagnostic:method": _space_ids,
+    "diagnostic:decisions": _space_ids,
+    "diagnostic:comment_add": _space_ids,
+    "diagnostic:history": _space_ids,
+    "diagnostic:dossier": _space_ids,
+    # One in four drawn addresses renders a PDF (about a second each): the rest are someone else's space.
+    "diagnostic:dossier_pdf": lambda w, who: [{"pk": w.spaces["alice"]["space"].pk}] + _space_ids(w, who)[3:] * 3,
+    "diagnostic:member_role": _space_rows("member_pk"),
+    "diagnostic:member_remove": _space_rows("member_pk"),
+    "diagnostic:invitation_resend": _space_rows("invitation_pk"),
+    "diagnostic:invitation_withdraw": _space_rows("invitation_pk"),
+    "diagnostic:decision_delete": _space_rows("decision_pk"),
+    "diagnostic:method_step": lambda w, who: [{"pk": w.spaces["alice"]["space"].pk, "step_slug": METHOD_STEP}] * 3 + [
+        {"pk": w.spaces["alice"]["space"].pk, "step_slug": STEP_SLUGS[0]},  # a step of another parcours
+        {"pk": w.spaces["bob"]["space"].pk, "step_slug": METHOD_STEP},
+    ],
+    "diagnostic:invitation_accept": lambda w, who: [{"token": w.invitation_token}] * 2 + [
+        {"token": w.invitation_token[:-2] + "xx"}, {"token": "pas-un-jeton"},
+    ],
     "hub:home": _none,
     "resources:referentiel": _none,
     "hub:search": _none,
@@ -260,12 +311,28 @@ FORMS = {
     "diagnostic:snapshot_add": lambda w: {"year": "2024", "subsidies_state": "12 500,50", "volunteer_hours": "300"},
     "diagnostic:snapshot_edit": lambda w: {"year": "2021", "subsidies_state": "1000", "cible": "1"},
     "diagnostic:snapshot_delete": lambda w: {},
+    "diagnostic:space_create": lambda w: {"name": "Espace", "actor_profile": str(w.actor_profile.pk), "region": ""},
+    "diagnostic:space_share": lambda w: {},
+    "diagnostic:members": lambda w: {"email": "nouvelle@example.org", "role": "contributeur"},
+    "diagnostic:member_role": lambda w: {"role": "lecteur"},
+    "diagnostic:member_remove": lambda w: {},
+    "diagnostic:space_leave": lambda w: {},
+    "diagnostic:invitation_resend": lambda w: {},
+    "diagnostic:invitation_withdraw": lambda w: {},
+    "diagnostic:invitation_accept": lambda w: {},
+    "diagnostic:method_step": lambda w: {
+        "formulaire": "reponses", "statut": "en_cours",
+        **{f"reponse_{question.pk}": "Notre réponse." for question in BoardQuestion.objects.all()},
+    },
+    "diagnostic:decisions": lambda w: {"decided_on": "01/12/2026", "text": "On décide.", "etape": METHOD_STEP},
+    "diagnostic:decision_delete": lambda w: {},
+    "diagnostic:comment_add": lambda w: {"etape": METHOD_STEP, "corps": "Un **avis**."},
 }
 FORM_FIELDS = sorted(
     {"email", "display_name", "password1", "password2", "next", "username", "password", "old_password",
      "new_password1", "new_password2", "actor_profile", "region", "note", "statut", "niveau", "action", "name",
      "year", "cible", *FIGURES, "csrfmiddlewaretoken", "profil", "objectif", "maturite", "temps", "domaine", "element",
-     "fait"}
+     "fait", "role", "formulaire", "decided_on", "text", "etape", "annee", "corps"}
 )
 # Pages without a form: why POST is not fuzzed as a form there (a POST still may not give a 5xx: see below).
 GET_ONLY = {
@@ -281,6 +348,7 @@ GET_ONLY = {
         "hub:bibliography", "resources:information_status", "resources:vocabulary_index", "resources:vocabulary_detail",
         "resources:worksheet_list", "resources:worksheet_detail", "resources:worksheet_docx", "resources:worksheet_ods",
         "resources:glossary_index", "resources:glossary_detail", "hub:usage_open", "hub:usage_kept",
+        "diagnostic:method", "diagnostic:history", "diagnostic:dossier", "diagnostic:dossier_pdf",
     )
 }
 GET_ONLY["hub:usage"] = "a GET form: its answers are the query strings fuzzed like every page's"
@@ -307,6 +375,8 @@ class World:
     fiche: object
     steps: list
     parcours: object
+    spaces: dict  # alice's (she is responsable) and bob's shared spaces, each with a member, an invitation, a decision
+    invitation_token: str  # the signed link of the invitation to alice's space
 
 
 @pytest.fixture(scope="module")
@@ -363,13 +433,32 @@ def _build_world():
                                  entries=usage_entries(fiche))
     visitor_org = make_organisation(user=None, years=[2023])
     bob_org = make_organisation(user=other_learner, years=[2023])
+    method = make_parcours(slug="trajectoire-socio-economique")
+    method_step = make_step(method, slug=METHOD_STEP)
+    BoardQuestion.objects.create(step=method_step, order=1, text="Que décidons-nous\u202f?")
+    spaces = {"alice": _space(learner, "alice", method_step), "bob": _space(other_learner, "bob", method_step)}
     return World(
         alice=learner, bob=other_learner, region=region, actor_profile=actor_profile, alice_org=alice_org,
         visitor_org=visitor_org, bob_org=bob_org, flat_step_slug=flat_step.slug,
         other_lever_slug=other_lever.slug, alice_uid=urlsafe_base64_encode(force_bytes(learner.pk)),
         alice_token=default_token_generator.make_token(learner), fiche=fiche, steps=steps, parcours=parcours,
         pending_uid=urlsafe_base64_encode(force_bytes(pending.pk)), pending_token=signup_token_generator.make_token(pending),
+        spaces=spaces, invitation_token=invitation_token(spaces["alice"]["invitation"]),
     )
+
+
+def _space(responsable, name, step):
+    """A space of ``responsable`` with one year, a contributor, a pending invitation, a comment and a decision."""
+    space = make_space(responsable=responsable, years=[2024], name=f"Espace de {name}")
+    member = Membership.objects.get(user=make_member(get_user_model(), f"membre-{name}", space=space))
+    invitation = Invitation.objects.create(organisation=space, email=f"invite-{name}@example.org", role="lecteur",
+                                           invited_by=responsable, nonce="1" * 32,
+                                           expires_at=timezone.now() + timedelta(days=14))
+    Comment.objects.create(organisation=space, author=responsable, author_name=name, step=step, body="Un avis.")
+    decision = Decision.objects.create(organisation=space, decided_on=date(2026, 12, 1), text="Une décision.",
+                                       recorded_by=responsable, recorded_by_name=name)
+    return {"space": space, "member": member, "invitation": invitation, "decision": decision,
+            "snapshot": space.snapshots.get()}
 
 
 WHO = ("visitor", "learner")
@@ -460,6 +549,11 @@ FIELD_VALUES = {
     "statut": st.sampled_from([*Status.values, "DONE", ""]),
     "niveau": st.sampled_from(["decouverte", "approfondissement", "fondamentaux", "", "x"]),
     "action": st.sampled_from(["retirer", "sauvegarder", "", "RETIRER"]),
+    "role": st.sampled_from(["responsable", "contributeur", "lecteur", "proprietaire", "", "RESPONSABLE"]),
+    "formulaire": st.sampled_from(["reponses", "decision", "", "x"]),
+    "decided_on": st.one_of(st.sampled_from(["01/12/2026", "2026-12-01", "31/02/2026", "01/01/0001", "99/99/9999"]),
+                            st.dates().map(str)),
+    "etape": st.sampled_from([METHOD_STEP, *STEP_SLUGS, "", "-"]),
 }
 
 

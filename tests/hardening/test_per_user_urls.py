@@ -17,13 +17,25 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.db.models import Q
 from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from diagnostic.models import Organisation, Snapshot
+from diagnostic.models import (
+    Answer,
+    Comment,
+    Decision,
+    Invitation,
+    Membership,
+    Organisation,
+    Snapshot,
+    SpaceEvent,
+    SpaceStep,
+)
+from diagnostic.spaces import space_event_record
 from parcours import services
 from accounts.models import Profile
 from parcours.models import Enrolment, KeptUsagePath, SavedFiche, Status, StepProgress
@@ -32,8 +44,10 @@ from tests.factories import (
     make_component,
     make_fiche,
     make_lever,
+    make_member,
     make_organisation,
     make_parcours,
+    make_space,
     make_step,
     make_vocabulary,
     make_worksheet,
@@ -50,6 +64,9 @@ SECRETS = {
         "organisation": "Organisation secrète d’Alice",
         "name": "Alice Secrète-Affichage",
         "email": "alice@example.org",
+        "space": "Organisation secrète d’Alice (espace partagé)",  # the personal one's name is part of it
+        "comment": "Commentaire secret d’Alice",
+        "decision": "Décision secrète d’Alice",
     },
     "visitor": {"note": "Note secrète du visiteur", "organisation": "Organisation secrète du visiteur"},
 }
@@ -102,6 +119,8 @@ class World:
     visitor_fiche: object
     orgs: dict
     session: dict
+    space: object  # alice's shared space, with a contributor, an invitation, a comment, a decision
+    space_rows: dict  # {"member": Membership, "invitation": Invitation, "decision": Decision, "step": Step}
 
 
 @pytest.fixture
@@ -139,8 +158,29 @@ def world(learner, other_learner):
         "hub_usage_paths": [{"key": KEPT["visitor"][0], "query": KEPT["visitor"][1], "done": [],
                              "entries": _kept_entries(visitor_fiche), "kept_at": timezone.now().isoformat()}],
     }
+    space, space_rows = _alice_space(learner)
     return World(learner, other_learner, flat, levels, steps, alice_fiche, visitor_fiche,
-                 {"alice": alice_org, "visitor": visitor_org, "bob": bob_org}, session)
+                 {"alice": alice_org, "visitor": visitor_org, "bob": bob_org}, session, space, space_rows)
+
+
+def _alice_space(alice):
+    """Alice's shared space: its name, a comment and a decision are secrets; olga is a responsable too (so that
+    alice may leave it or delete her account), carol contributes, dana is invited."""
+    method = make_parcours(slug="trajectoire-socio-economique")
+    step = make_step(method, slug="etat-des-lieux", order=1)
+    space = make_space(responsable=alice, name=SECRETS["alice"]["space"], years=[2024])
+    make_member(get_user_model(), "olga", space=space, role="responsable")
+    member = Membership.objects.get(user=make_member(get_user_model(), "carol", space=space, role="contributeur"))
+    invitation = Invitation.objects.create(
+        organisation=space, email="dana@example.org", role="lecteur", invited_by=alice, nonce="0" * 32,
+        expires_at=timezone.now() + timezone.timedelta(days=14),
+    )
+    Comment.objects.create(organisation=space, author=alice, author_name="Alice", step=step,
+                           body=SECRETS["alice"]["comment"])
+    decision = Decision.objects.create(organisation=space, decided_on=timezone.localdate(), recorded_by=alice,
+                                       recorded_by_name="Alice", text=SECRETS["alice"]["decision"])
+    space_event_record(organisation=space, actor=alice, summary="a créé l’espace")
+    return space, {"member": member, "invitation": invitation, "decision": decision, "step": step}
 
 
 def _kept_entries(fiche):
@@ -174,6 +214,7 @@ def owner_state(world, owner, owner_client):
             list(orgs.order_by("pk").values_list("pk", "name", "actor_profile", "region", "updated_at")),
             list(Snapshot.objects.filter(organisation__in=orgs).order_by("pk").values()),
             list(KeptUsagePath.objects.filter(user=user).order_by("pk").values_list("key", "query", "entries", "done")),
+            _space_state(Organisation.objects.filter(Q(pk=world.space.pk) | Q(memberships__user=user)).distinct()),
         )
     session_key = owner_client.cookies["sessionid"].value
     data = Session.objects.get(session_key=session_key).get_decoded()
@@ -182,6 +223,18 @@ def owner_state(world, owner, owner_client):
         {key: data.get(key) for key in ("hub_diagnostics", "hub_parcours", "hub_usage_paths")},
         list(orgs.order_by("pk").values_list("pk", "name", "user", "actor_profile", "region", "updated_at")),
         list(Snapshot.objects.filter(organisation__in=orgs).order_by("pk").values()),
+    )
+
+
+def _space_state(rows):
+    """Everything of these spaces an outsider's request could change."""
+    rows = Organisation.objects.filter(pk__in=list(rows.values_list("pk", flat=True)))
+    return (
+        sorted(rows.values_list("pk", flat=True)),
+        list(rows.values_list("name", "actor_profile", "region", "is_space", "user", "updated_at")),
+        list(Snapshot.objects.filter(organisation__in=rows).order_by("pk").values()),
+        *(list(model.objects.filter(organisation__in=rows).order_by("pk").values())
+          for model in (Membership, Invitation, Comment, Decision, Answer, SpaceStep, SpaceEvent)),
     )
 
 
@@ -216,13 +269,27 @@ def _org(world, owner):
 
 
 def _diagnostic(suffix):
-    return lambda w, owner: [f"/mon-modele/{_org(w, owner).pk}/{suffix}"]
+    """The owner's diagnostic, and for alice her space too: the same pages serve both."""
+    return lambda w, owner: [f"/mon-modele/{organisation.pk}/{suffix}" for organisation in _orgs(w, owner)]
+
+
+def _orgs(w, owner):
+    return [_org(w, owner), *([w.space] if owner == "alice" else [])]
 
 
 def _year(suffix=""):
     def paths(w, owner):
-        organisation = _org(w, owner)
-        return [f"/mon-modele/{organisation.pk}/annees/{organisation.snapshots.order_by('pk').first().pk}/{suffix}"]
+        return [f"/mon-modele/{organisation.pk}/annees/{organisation.snapshots.order_by('pk').first().pk}/{suffix}"
+                for organisation in _orgs(w, owner)]
+    return paths
+
+
+def _space(suffix="", row=None):
+    """A page of alice's space; ``row``: the key of world.space_rows whose id the address carries too."""
+    def paths(w, owner):
+        part = suffix.format(**{name: (value.slug if name == "step" else value.pk)
+                                for name, value in w.space_rows.items()})
+        return [f"/mon-modele/{w.space.pk}/{part}"]
     return paths
 
 
@@ -311,9 +378,40 @@ PER_USER = {
                                         post=DIAGNOSTIC_POST),
     "diagnostic:snapshot_delete": PerUser(_year("supprimer/"), carries_id=True, methods=("get", "post"),
                                           shows=("organisation",)),
+    # Shared spaces (the role of each member: tests/diagnostic/test_space_access_table.py)
+    "diagnostic:space_create": PerUser(lambda w, o: ["/mon-modele/nouvel-espace/"], owners=ALICE, login_required=True,
+                                       methods=("get", "post"), post=(("name", "Espace de l’intrus"),)),
+    "diagnostic:space_share": PerUser(lambda w, o: [f"/mon-modele/{w.orgs['alice'].pk}/partager/"], owners=ALICE,
+                                      login_required=True, carries_id=True, methods=("get", "post"),
+                                      shows=("organisation",)),
+    **{key: PerUser(_space(suffix), owners=ALICE, carries_id=True, methods=methods, shows=shows, post=post)
+       for key, suffix, methods, shows, post in [
+           ("diagnostic:members", "membres/", ("get", "post"), ("space",),
+            (("email", "intrus@example.org"), ("role", "responsable"))),
+           ("diagnostic:member_role", "membres/{member}/role/", ("post",), (), (("role", "lecteur"),)),
+           ("diagnostic:member_remove", "membres/{member}/retirer/", ("get", "post"), ("space",), ()),
+           ("diagnostic:space_leave", "quitter/", ("get", "post"), ("space",), ()),
+           ("diagnostic:invitation_resend", "invitations/{invitation}/renvoyer/", ("post",), (), ()),
+           ("diagnostic:invitation_withdraw", "invitations/{invitation}/retirer/", ("get", "post"), ("space",), ()),
+           ("diagnostic:method", "demarche/", ("get",), ("space",), ()),
+           ("diagnostic:method_step", "demarche/{step}/", ("get", "post"), ("space", "comment"),
+            (("formulaire", "reponses"), ("statut", "terminee"))),
+           ("diagnostic:decisions", "decisions/", ("get", "post"), ("space", "decision"),
+            (("decided_on", "2026-12-01"), ("text", "Décision de l’intrus"))),
+           ("diagnostic:decision_delete", "decisions/{decision}/supprimer/", ("get", "post"), ("space", "decision"),
+            ()),
+           ("diagnostic:comment_add", "commentaires/", ("post",), (),
+            (("etape", "etat-des-lieux"), ("corps", "Commentaire de l’intrus"))),
+           ("diagnostic:history", "historique/", ("get",), ("space",), ()),
+           ("diagnostic:dossier", "dossier/", ("get",), ("space", "decision"), ()),
+           ("diagnostic:dossier_pdf", "dossier.pdf", ("get",), (), ()),
+       ]},
 }
 # Pages that show nobody's data: {key: function(world) -> path}, fetched by the owners in the guard test below.
 PUBLIC = {
+    # The signed token in the address is the credential (tests/diagnostic/test_space_invitations.py); a made-up
+    # one names no space.
+    "diagnostic:invitation_accept": lambda w: "/invitation/pas-un-jeton/",
     "admin:login": lambda w: "/admin/login/",
     "sitemap": lambda w: "/sitemap.xml",
     "favicon.ico": lambda w: "/favicon.ico",
@@ -349,6 +447,8 @@ PUBLIC = {
     "resources:worksheet_docx": lambda w: "/feuilles-de-travail/feuille-public.docx",
     "resources:worksheet_ods": lambda w: "/feuilles-de-travail/feuille-public.ods",
 }
+# A public page whose address is a credential: a made-up one is refused.
+PUBLIC_STATUS = {"diagnostic:invitation_accept": (404,)}
 ADMIN_REASON = "Django admin: staff only (test_the_admin_is_closed_to_people_who_are_not_staff)"
 OUTSIDERS = {"alice": ("bob",), "visitor": ("bob", "alice")}
 
@@ -486,7 +586,7 @@ def public_world(world):
 def test_a_public_page_shows_nothing_per_user_even_to_the_owner(public_world, key, owner):
     """A page that showed the owner's data to the owner would belong in PER_USER, with its outsider tests."""
     response = client_of(public_world, owner).get(PUBLIC[key](public_world))
-    assert response.status_code in (200, 301, 302, 405), key
+    assert response.status_code in PUBLIC_STATUS.get(key, (200, 301, 302, 405)), key
     body = response.content.decode(errors="replace")
     for secret in SECRETS[owner].values():
         assert secret not in body, f"{key} shows {secret!r}: classify it in PER_USER"
