@@ -118,14 +118,42 @@ class _NoHidingBlockExtension(Extension):
         markdown.block_level_elements = [name for name in markdown.block_level_elements if name not in HIDING_ELEMENTS]
 
 
-def _to_html(text, fiche_links, seen, glossary=None, glossary_seen=None):
+LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|[0-9]{1,9}[.)])[ \t]+\S")
+FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)")
+
+
+def lists_open_anywhere(text):
+    """``text`` with a blank line put before a list that follows a line of text directly (« Points à voir :⏎- a⏎- b »),
+    which Markdown would read as the end of the paragraph, and after a list followed directly by text at the
+    margin, which Markdown would add to the last item. Lines inside a fenced code block are left as they are."""
+    lines, fenced, in_list = [], False, False
+    for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if FENCE_RE.match(line):
+            fenced = not fenced
+        elif not fenced and not line.strip():
+            in_list = False
+        elif not fenced and LIST_ITEM_RE.match(line):
+            if not in_list and lines and lines[-1].strip():
+                lines.append("")
+            in_list = True
+        elif not fenced and in_list and not line[0].isspace():
+            lines.append("")  # text back at the margin ends the list (Markdown would add it to the last item)
+            in_list = False
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _to_html(text, fiche_links, seen, glossary=None, glossary_seen=None, line_breaks=False):
     """Markdown's HTML, the author's raw HTML included, before sanitising."""
     links = _FicheLinkExtension(fiche_links, seen, glossary, glossary_seen)
     extensions = ["extra", "sane_lists", _NoHidingBlockExtension(), links]
+    if line_breaks:
+        extensions.append("nl2br")
+        text = lists_open_anywhere(text)
     return md.markdown(text or "", extensions=extensions, output_format="html")
 
 
-def render_markdown(text, *, fiche_links=None, seen=None, glossary=None, glossary_seen=None):
+def render_markdown(text, *, fiche_links=None, seen=None, glossary=None, glossary_seen=None, line_breaks=False):
     """Return safe HTML: no script, no event handler, no ``javascript:`` link, no raw ``h1``, and no raw HTML left
     open that would hide the rest (``Avant <style> après`` shows « <style> après »: core.raw_html).
 
@@ -135,10 +163,13 @@ def render_markdown(text, *, fiche_links=None, seen=None, glossary=None, glossar
 
     ``glossary`` (resources.glossary_text.Glossary) resolves the ``[[glossaire:slug]]`` links and links the first
     occurrence of each of its terms (``glossary_seen``, a list, receives the slugs linked explicitly).
+
+    ``line_breaks`` is for text typed in a plain box by someone who does not know Markdown (a comment): each line
+    break is kept, and a list may start right under a line of text (lists_open_anywhere).
     """
     seen = [] if seen is None else seen
     glossary_seen = [] if glossary_seen is None else glossary_seen
-    html = escape_unclosed_tags(_to_html(text, fiche_links or {}, seen, glossary, glossary_seen))
+    html = escape_unclosed_tags(_to_html(text, fiche_links or {}, seen, glossary, glossary_seen, line_breaks))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

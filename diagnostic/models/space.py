@@ -106,7 +106,8 @@ class SpaceEvent(models.Model):
 
 class Comment(models.Model):
     """A member's comment on a step of the method or on a year of figures (exactly one of the two), in Markdown
-    rendered once, sanitised, into ``body_html``."""
+    rendered once, sanitised, into ``body_html``: as typed in a plain box, line breaks kept and a list possible
+    without a blank line before it."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="comments", verbose_name="espace"
@@ -144,7 +145,7 @@ class Comment(models.Model):
         return f"{self.author_name} · {self.created_at:%d/%m/%Y}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_markdown(self.body, line_breaks=True)
         super().save(*args, **kwargs)
 
 

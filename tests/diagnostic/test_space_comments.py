@@ -75,7 +75,7 @@ def test_a_too_long_comment_gets_a_400_and_the_text_is_shown_back(client, world)
     response = post(logged_in(client, world.contributor), world, annee=snapshot.pk, corps=body)
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Le commentaire dépasse 5000 caractères" in page
+    assert "Le commentaire dépasse 5\u202f000 caractères (5\u202f015 saisis)" in page
     assert f"{body}</textarea>" in page and f'name="annee" value="{snapshot.pk}"' in page
     assert not Comment.objects.exists()
 
@@ -148,3 +148,19 @@ def test_a_snapshot_of_another_organisation_is_refused_by_the_service(world):
     other = make_space(responsable=world.outsider, years=[2024]).snapshots.get()
     with pytest.raises(ValueError):
         comment_add(organisation=world.space, snapshot=other, body="Hop.", actor=world.contributor)
+
+
+def test_a_list_typed_right_under_a_line_is_a_list_and_single_line_breaks_are_kept(client, world):
+    step = step_of(world)
+    body = "Points à voir :\r\n- le budget\r\n- les **bénévoles**\r\nEt ensuite ?\r\nOn verra.<script>x</script>"
+    post(logged_in(client, world.contributor), world, etape=step.slug, corps=body)
+    html = Comment.objects.get().body_html
+    assert html.startswith("<p>Points à voir :</p>\n<ul>\n<li>le budget</li>\n<li>les <strong>bénévoles</strong></li>")
+    assert "<p>Et ensuite ?<br>\nOn verra." in html
+    assert "<script" not in html
+
+
+def test_code_typed_between_fences_keeps_its_dashes(world):
+    comment = comment_add(organisation=world.space, step=step_of(world), actor=world.contributor,
+                          body="Voici\u00a0:\n```\nligne\n- pas une liste\n```")
+    assert "<pre><code>ligne\n- pas une liste\n</code></pre>" in comment.body_html
