@@ -4,9 +4,9 @@ board's questions, decisions and comments. Each write that changes something lea
 """
 
 from django.db import transaction
-from django.utils.formats import date_format
 
-from diagnostic.models import Answer, Comment, Decision, SpaceStep
+from diagnostic.numbers import format_day
+from diagnostic.models import Answer, Comment, Decision, Organisation, SpaceStep
 from diagnostic.spaces import person_name, space_event_record
 from parcours.models import Status
 
@@ -40,29 +40,73 @@ def space_step_status_set(*, organisation, step, status, actor):
     return True
 
 
+def plain_text(text):
+    """A text as a person typed it, whatever the line endings their browser sent (« \\r\\n » in a form), without the
+    blanks around it: what is stored and what two versions are compared on."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+class AnswersConflict(Exception):
+    """Someone else changed an answer this person changed too, since their page was shown: nothing was written.
+    ``answers``: {question: the answer as it now stands, its author's profile read (None: it was erased)}."""
+
+    def __init__(self, answers):
+        super().__init__("Réponses modifiées entre-temps par quelqu’un d’autre.")
+        self.answers = answers
+
+
+def _conflicts(texts, shown, existing):
+    """The questions whose stored answer is neither what the person's page showed nor what they now send."""
+    conflicts = []
+    for question, text in texts.items():
+        if question not in shown:
+            continue
+        answer = existing.get(question.pk)
+        stored = plain_text(answer.text if answer else "")
+        if stored not in (plain_text(shown[question]), plain_text(text)):
+            conflicts.append(question)
+    return conflicts
+
+
 @transaction.atomic
-def answers_save(*, organisation, step, texts, actor):
-    """Save the group's answers to the board's questions of ``step``; ``texts``: {BoardQuestion: text}. An
-    emptied answer is deleted, an unchanged one left as it was (its author and date too); the question's text is
-    copied into the answer. Returns how many answers changed; one history line when any did.
+def answers_save(*, organisation, step, texts, actor, shown=None):
+    """Save the group's answers to the board's questions of ``step``; ``texts``: {BoardQuestion: text}, the answers
+    to write (a page sends only those the person changed). An emptied answer is deleted, an unchanged one left as
+    it was (its author and date too); the question's text is copied into the answer. Returns how many answers
+    changed; one history line when any did.
+
+    ``shown`` ({BoardQuestion: the text the person's page showed}) guards against a stale page: when a stored
+    answer is no longer the one shown (another member changed it meanwhile) and is not the new text either,
+    nothing at all is written and AnswersConflict names those answers as they now stand.
 
     The trap: every question must belong to ``step`` (a ValueError otherwise), so that a form cannot write an
     answer under another step's question."""
     if any(question.step_id != step.pk for question in texts):
         raise ValueError("Une question n’appartient pas à cette étape.")
+    if not texts:
+        return 0
+    # The space's row is locked, not only the answers that exist: two people answering a question nobody had
+    # answered yet take turns, and the second one sees the first one's answer.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk").first()
     existing = {
         answer.question_id: answer
         for answer in Answer.objects.select_for_update().filter(organisation=organisation, question__in=list(texts))
     }
+    conflicts = _conflicts(texts, shown or {}, existing)
+    if conflicts:
+        current = Answer.objects.filter(organisation=organisation, question__in=conflicts).select_related(
+            "updated_by__profile")
+        by_question = {answer.question_id: answer for answer in current}
+        raise AnswersConflict({question: by_question.get(question.pk) for question in conflicts})
     name, changed = person_name(actor)[:200], 0
     for question, text in texts.items():
-        text, answer = (text or "").strip(), existing.get(question.pk)
+        text, answer = plain_text(text), existing.get(question.pk)
         if not text:
             if answer is not None:
                 answer.delete()
                 changed += 1
             continue
-        if answer is not None and answer.text == text:
+        if answer is not None and plain_text(answer.text) == text:
             continue
         Answer.objects.update_or_create(
             organisation=organisation, question=question,
@@ -78,6 +122,15 @@ def answers_save(*, organisation, step, texts, actor):
 
 
 @transaction.atomic
+def step_work_save(*, organisation, step, status, texts, shown, actor):
+    """What a step's answers' form sends: the status a button chose (``status``, or "" for none), then the
+    answers the person changed (answers_save). All or nothing: AnswersConflict leaves the status as it was too.
+    Returns (whether the status changed, how many answers did)."""
+    moved = bool(status) and space_step_status_set(organisation=organisation, step=step, status=status, actor=actor)
+    return moved, answers_save(organisation=organisation, step=step, texts=texts, shown=shown, actor=actor)
+
+
+@transaction.atomic
 def decision_add(*, organisation, step, decided_on, text, actor):
     """Record a decision the group took on ``decided_on``, on ``step`` (or on none)."""
     decision = Decision.objects.create(
@@ -87,7 +140,7 @@ def decision_add(*, organisation, step, decided_on, text, actor):
     where = f" (étape\u00a0{step.order})" if step else ""
     space_event_record(
         organisation=organisation, actor=actor,
-        summary=f"a noté une décision du {date_format(decided_on, 'j F Y')}{where}",
+        summary=f"a noté une décision du {format_day(decided_on)}{where}",
     )
     return decision
 
@@ -99,7 +152,7 @@ def decision_delete(*, decision, actor):
     if deleted:
         space_event_record(
             organisation=decision.organisation, actor=actor,
-            summary=f"a supprimé la décision du {date_format(decision.decided_on, 'j F Y')}",
+            summary=f"a supprimé la décision du {format_day(decision.decided_on)}",
         )
     return bool(deleted)
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from core.redirects import posted
 from diagnostic.access import Action, get_organisation_for
-from diagnostic.governance import answers_save, comment_add as comment_create, comment_target_name, decision_add
-from diagnostic.governance import decision_delete, space_step_status_set
+from diagnostic.governance import AnswersConflict, comment_add as comment_create, comment_target_name, decision_add
+from diagnostic.governance import decision_delete, step_work_save
 from diagnostic.governance_forms import AnswersForm, CommentForm, DecisionForm, StepStatusForm
 from diagnostic.method import CONTENT_FIELDS, METHOD_SLUG, method_parcours, method_steps, step_page
 from diagnostic.models import Decision
@@ -58,22 +58,34 @@ def _step_forms(request, page):
     }, sent
 
 
+def _answers_and_status_save(request, organisation, page, forms):
+    """The status a button sent and the answers the person changed: nothing at all when another member changed one
+    of these answers meanwhile (the form, rebuilt, says so). Returns the anchor, or None."""
+    step, user, answers_form = page.step, request.user, forms["answers_form"]
+    status = forms["status_form"].cleaned_data["statut"]
+    try:
+        moved, saved = step_work_save(organisation=organisation, step=step, status=status, actor=user,
+                                      texts=answers_form.changed_texts(), shown=answers_form.shown_texts())
+    except AnswersConflict as conflict:
+        forms["answers_form"] = answers_form.after_conflict(conflict.answers, with_status=bool(status))
+        return None
+    if moved:
+        messages.success(request, f"Étape passée à «\u00a0{Status(status).label}\u00a0».")
+    if saved:
+        messages.success(request, "Réponses enregistrées.")
+    elif not moved:
+        messages.info(request, "Rien n’avait changé\u00a0: il n’y avait rien à enregistrer.")
+    return "statut" if status else "reponses"
+
+
 def _step_save(request, organisation, page, forms, sent):
     """The anchor of the part of the page saved, or None when nothing was (the forms hold the errors)."""
-    step, user = page.step, request.user
     if sent == "reponses" and forms["answers_form"].is_valid() and forms["status_form"].is_valid():
-        status = forms["status_form"].cleaned_data["statut"]
-        moved = bool(status) and space_step_status_set(organisation=organisation, step=step, status=status, actor=user)
-        if moved:
-            messages.success(request, f"Étape passée à «\u00a0{Status(status).label}\u00a0».")
-        if answers_save(organisation=organisation, step=step, texts=forms["answers_form"].texts(), actor=user):
-            messages.success(request, "Réponses enregistrées.")
-        elif not moved:
-            messages.info(request, "Rien n’avait changé\u00a0: il n’y avait rien à enregistrer.")
-        return "statut" if status else "reponses"
+        return _answers_and_status_save(request, organisation, page, forms)
     if sent == "decision" and forms["decision_form"].is_valid():
         data = forms["decision_form"].cleaned_data
-        decision_add(organisation=organisation, step=step, decided_on=data["decided_on"], text=data["text"], actor=user)
+        decision_add(organisation=organisation, step=page.step, decided_on=data["decided_on"], text=data["text"],
+                     actor=request.user)
         messages.success(request, "Décision notée.")
         return "decisions"
     if sent not in STEP_FORMS:
@@ -91,7 +103,8 @@ def method_step(request, pk, step_slug):
         if anchor:
             return redirect(f"{reverse('diagnostic:method_step', args=[organisation.pk, page.step.slug])}#{anchor}")
     ctx = {"organisation": organisation, "page": page, "step": page.step, "statuses": Status, **forms}
-    return render(request, "diagnostic/space_method_step.html", ctx, status=400 if request.method == "POST" else 200)
+    status = 200 if request.method == "GET" else 409 if forms["answers_form"].conflicts else 400
+    return render(request, "diagnostic/space_method_step.html", ctx, status=status)
 
 
 @never_cache
@@ -105,7 +118,8 @@ def decisions(request, pk):
                      actor=request.user)
         messages.success(request, "Décision notée.")
         return redirect("diagnostic:decisions", pk=organisation.pk)
-    rows = organisation.decisions.select_related("step").defer(*(f"step__{name}" for name in CONTENT_FIELDS))
+    rows = organisation.decisions.select_related("step", "recorded_by__profile").defer(
+        *(f"step__{name}" for name in CONTENT_FIELDS))
     ctx = {"organisation": organisation, "decisions": list(rows), "form": form}
     return render(request, "diagnostic/space_decisions.html", ctx, status=400 if form.errors else 200)
 
@@ -114,7 +128,8 @@ def decisions(request, pk):
 def decision_remove(request, pk, decision_pk):
     """GET: the decision that would disappear; POST: it does (a responsable only)."""
     organisation = _space(request, pk, Action.DELETE_DECISION)
-    decision = get_object_or_404(Decision.objects.select_related("step"), pk=decision_pk, organisation=organisation)
+    rows = Decision.objects.select_related("step", "recorded_by__profile")
+    decision = get_object_or_404(rows, pk=decision_pk, organisation=organisation)
     if request.method == "POST":
         decision.organisation = organisation  # the history line is the space's
         if decision_delete(decision=decision, actor=request.user):
@@ -157,6 +172,6 @@ def comment_add(request, pk):
 @never_cache
 def history(request, pk):
     organisation = _space(request, pk)
-    events = list(organisation.events.all()[:HISTORY_LENGTH])
+    events = list(organisation.events.select_related("actor__profile")[:HISTORY_LENGTH])
     ctx = {"organisation": organisation, "events": events, "history_length": HISTORY_LENGTH}
     return render(request, "diagnostic/space_history.html", ctx)

@@ -86,11 +86,11 @@ def test_the_date_defaults_to_today_in_paris(client, world, monkeypatch):
 
 @pytest.mark.parametrize("data, message", [
     ({"decided_on": "", "text": "Oui."}, "Indiquez la date de la décision."),
-    ({"decided_on": "31/02/2025", "text": "Oui."}, "Saisissez une date valide"),
+    ({"decided_on": "31/02/2025", "text": "Oui."}, "Indiquez une date complète et valide"),
     ({"decided_on": "2999-01-01", "text": "Oui."}, "sa date ne peut pas être à venir"),
     ({"decided_on": "1800-01-01", "text": "Oui."}, "Cette date est trop ancienne"),
     ({"decided_on": "2025-01-01", "text": "  "}, "Écrivez la décision prise."),
-    ({"decided_on": "2025-01-01", "text": "x" * 2001}, "Le texte dépasse 2000 caractères"),
+    ({"decided_on": "2025-01-01", "text": "x" * 2001}, "Le texte dépasse 2\u202f000 caractères"),
     ({"decided_on": "2025-01-01", "text": "Oui.", "etape": "inconnue"}, "Cette étape n’est pas dans la liste"),
 ])
 def test_bad_input_gets_a_400_with_a_clear_message_and_the_text_shown_back(client, world, data, message):
@@ -174,3 +174,25 @@ def test_a_decision_of_another_space_gets_a_404(client, world):
     response = logged_in(client, world.responsable).post(f"/mon-modele/{world.space.pk}/decisions/{decision.pk}/supprimer/")
     assert response.status_code == 404
     assert Decision.objects.filter(pk=decision.pk).exists()
+
+
+def test_the_first_of_a_month_is_written_1er_in_the_list_its_hidden_labels_and_the_history(client, world):
+    decision = decision_add(organisation=world.space, step=steps_of(world)[0], decided_on=datetime.date(2026, 12, 1),
+                            text="Le premier.", actor=world.contributor)
+    Decision.objects.filter(pk=decision.pk).update(
+        created_at=datetime.datetime(2026, 12, 1, 8, 5, tzinfo=datetime.UTC))
+    page = logged_in(client, world.responsable).get(url(world)).content.decode()
+    assert '<time datetime="2026-12-01">1er décembre 2026</time>' in page
+    assert "Supprimer<span class=\"hub-sr-only\"> la décision du 1er décembre 2026</span>" in page
+    assert "le 1er décembre 2026 à 9\u202fh\u202f05" in page
+    assert " 1 décembre" not in page
+    history = client.get(f"/mon-modele/{world.space.pk}/historique/").content.decode()
+    assert "a noté une décision du 1er décembre 2026 (étape\u00a01)" in history
+    delete_page = client.get(f"/mon-modele/{world.space.pk}/decisions/{decision.pk}/supprimer/").content.decode()
+    assert "Supprimer la décision du 1er décembre 2026" in delete_page
+
+
+def test_the_date_hint_suits_a_date_picker(client, world):
+    page = logged_in(client, world.contributor).get(url(world)).content.decode()
+    assert 'type="date"' in page and "14/03/2025" not in page
+    assert "Le jour où le groupe a pris la décision" in page

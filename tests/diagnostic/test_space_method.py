@@ -1,9 +1,12 @@
 """The 8-step method worked on together: the steps of a space with their state, a step's page, its status and the
 answers to the board's questions, for each role."""
 
+import html
+import re
+
 import pytest
 
-from diagnostic.governance import answers_save, comment_add, space_step_status_set
+from diagnostic.governance import AnswersConflict, answers_save, comment_add, space_step_status_set
 from diagnostic.models import Answer, SpaceEvent, SpaceStep
 from parcours.models import BoardQuestion
 from tests.diagnostic.method_world import logged_in, make_method, make_world, queries_of
@@ -24,10 +27,17 @@ def first_step(world):
     return method_parcours().steps.first()
 
 
-def answers_post(step, texts, **extra):
+def answers_post(step, texts, shown=None, **extra):
+    """What the answers' form sends: ``texts`` in the boxes, and the hidden copies of what the page showed
+    (``shown``; by default the answers stored now, as on a page just loaded)."""
     data = {"formulaire": "reponses", **extra}
-    for question, text in zip(step.board_questions.all(), texts, strict=False):
+    questions = list(step.board_questions.all())
+    if shown is None:
+        stored = dict(Answer.objects.filter(question__in=questions).values_list("question_id", "text"))
+        shown = [stored.get(question.pk, "") for question in questions]
+    for question, text, before in zip(questions, texts, shown, strict=False):
         data[f"reponse_{question.pk}"] = text
+        data[f"initial-reponse_{question.pk}"] = before
     return data
 
 
@@ -174,7 +184,7 @@ def test_a_too_long_answer_gets_a_400_and_every_answer_typed_is_shown_back(clien
     response = logged_in(client, world.contributor).post(url, answers_post(step, ["Gardée", "x" * 5001, ""]))
     assert response.status_code == 400
     page = response.content.decode()
-    assert "La réponse dépasse 5000 caractères" in page and "Gardée</textarea>" in page
+    assert "La réponse dépasse 5\u202f000 caractères (5\u202f001 saisis)" in page and "Gardée</textarea>" in page
     assert not Answer.objects.exists()
 
 
@@ -241,3 +251,127 @@ def make_world_space_other(world):
     from tests.factories import make_space
 
     return make_space(responsable=world.outsider)
+
+
+# A page left open: only what the person changed is written ------------------------------------------------------
+
+def form_on(page):
+    """What the answers' form of ``page`` would send as it stands: each box's text and its hidden copy of what the
+    page showed (as a browser sends them, each line break as « \\r\\n »)."""
+    form = page[page.index('id="reponses-form"'):]
+    form = form[:form.index("</form>")]
+    data = {"formulaire": "reponses"}
+    for name, text in re.findall(r'<textarea name="([^"]+)"[^>]*>\n?(.*?)</textarea>', form, re.S):
+        data[name] = html.unescape(text).replace("\n", "\r\n")
+    for name, value in re.findall(r'<input type="hidden" name="(initial-[^"]+)"(?: value="([^"]*)")?', form):
+        data[name] = html.unescape(value).replace("\n", "\r\n")
+    return data
+
+
+def step_url(world):
+    return f"/mon-modele/{world.space.pk}/demarche/{first_step(world).slug}/"
+
+
+def test_a_stale_page_changing_the_status_keeps_the_answer_another_member_saved_meanwhile(client, world):
+    step, url = first_step(world), step_url(world)
+    question = step.board_questions.first()
+    stale = form_on(logged_in(client, world.responsable).get(url).content.decode())
+    assert stale[f"reponse_{question.pk}"] == stale[f"initial-reponse_{question.pk}"] == ""
+    answers_save(organisation=world.space, step=step, texts={question: "Nous visons 2028."}, actor=world.contributor)
+    response = client.post(url, {**stale, "statut": "terminee"})
+    assert response.status_code == 302
+    assert SpaceStep.objects.get(organisation=world.space, step=step).status == "terminee"
+    answer = Answer.objects.get(question=question)
+    assert answer.text == "Nous visons 2028." and answer.updated_by == world.contributor
+    assert not SpaceEvent.objects.filter(actor=world.responsable, summary__startswith="a mis à jour les réponses")
+
+
+def test_an_answer_changed_by_two_members_at_once_is_not_overwritten_and_nothing_typed_is_lost(client, world):
+    step, url = first_step(world), step_url(world)
+    question = step.board_questions.all()[1]
+    answers_save(organisation=world.space, step=step, texts={question: "Première version."}, actor=world.contributor)
+    mine = form_on(logged_in(client, world.responsable).get(url).content.decode())
+    answers_save(organisation=world.space, step=step, texts={question: "Version de Carol.\nDeux lignes."},
+                 actor=world.contributor)
+    mine[f"reponse_{question.pk}"] = "Ma version."
+    response = client.post(url, {**mine, "statut": "terminee"})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Rien n’a été enregistré, ni les réponses ni le statut" in page and "à la question\u00a02" in page
+    assert "Carol Petit a changé cette réponse pendant que vous écriviez" in page
+    assert "Version de Carol Petit</strong>, enregistrée le" in page and "<p>Version de Carol.<br>Deux lignes.</p>" in page
+    assert "Ma version.</textarea>" in page  # what the person typed stays in the box
+    assert Answer.objects.get(question=question).text == "Version de Carol.\nDeux lignes."
+    assert not SpaceStep.objects.filter(organisation=world.space, step=step).exists()
+    assert not SpaceEvent.objects.filter(actor=world.responsable)
+    # Sent again once read, the person's version is kept: the page now showed Carol's.
+    again = form_on(page)
+    assert again[f"initial-reponse_{question.pk}"] == "Version de Carol.\r\nDeux lignes."
+    assert client.post(url, again).status_code == 302
+    answer = Answer.objects.get(question=question)
+    assert answer.text == "Ma version." and answer.updated_by == world.responsable
+
+
+def test_an_answer_erased_meanwhile_is_said_so_and_the_text_typed_stays(client, world):
+    step, url = first_step(world), step_url(world)
+    question = step.board_questions.first()
+    answers_save(organisation=world.space, step=step, texts={question: "Oui."}, actor=world.contributor)
+    mine = form_on(logged_in(client, world.responsable).get(url).content.decode())
+    answers_save(organisation=world.space, step=step, texts={question: ""}, actor=world.contributor)
+    response = client.post(url, {**mine, f"reponse_{question.pk}": "Oui, en 2027."})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Rien n’a été enregistré, aucune réponse" in page and "Un autre membre a effacé cette réponse" in page
+    assert "Oui, en 2027.</textarea>" in page
+    assert not Answer.objects.exists()
+
+
+def test_an_unchanged_save_writes_nothing_and_leaves_no_history_line(client, world):
+    step, url = first_step(world), step_url(world)
+    question = step.board_questions.first()
+    answers_save(organisation=world.space, step=step, texts={question: "Ligne 1\nLigne 2"}, actor=world.contributor)
+    before = list(SpaceEvent.objects.values_list("pk", flat=True))
+    mine = form_on(logged_in(client, world.responsable).get(url).content.decode())
+    assert mine[f"reponse_{question.pk}"] == "Ligne 1\r\nLigne 2"  # the browser's line breaks
+    response = client.post(url, mine, follow=True)
+    assert "Rien n’avait changé" in response.content.decode()
+    assert Answer.objects.get(question=question).updated_by == world.contributor
+    assert list(SpaceEvent.objects.values_list("pk", flat=True)) == before
+
+
+def test_two_members_who_write_the_same_answer_meet_no_conflict(world):
+    step = first_step(world)
+    question = step.board_questions.first()
+    answers_save(organisation=world.space, step=step, texts={question: "Oui"}, actor=world.contributor)
+    assert answers_save(organisation=world.space, step=step, texts={question: "Oui"}, shown={question: ""},
+                        actor=world.responsable) == 0
+
+
+def test_the_service_refuses_to_overwrite_an_answer_changed_since_the_page_showed_it(world):
+    step = first_step(world)
+    first, second = list(step.board_questions.all())[:2]
+    answers_save(organisation=world.space, step=step, texts={first: "Avant"}, actor=world.contributor)
+    with pytest.raises(AnswersConflict) as refused:
+        answers_save(organisation=world.space, step=step, texts={first: "Moi", second: "Aussi"},
+                     shown={first: "Autre chose", second: ""}, actor=world.responsable)
+    assert list(refused.value.answers) == [first] and refused.value.answers[first].text == "Avant"
+    assert list(Answer.objects.values_list("text", flat=True)) == ["Avant"]  # nothing written, not even the second
+
+
+# What the page says ----------------------------------------------------------------------------------------------
+
+def test_a_reader_is_told_why_the_step_has_no_form(client, world):
+    page = logged_in(client, world.reader).get(step_url(world)).content.decode()
+    assert "Votre rôle de lecteur·rice permet de lire l’étape" in page
+    page = logged_in(client, world.contributor).get(step_url(world)).content.decode()
+    assert "Votre rôle de" not in page
+
+
+def test_a_finished_step_keeps_its_number_next_to_its_mark(client, world):
+    steps = list(first_step(world).parcours.steps.all())
+    space_step_status_set(organisation=world.space, step=steps[0], status="terminee", actor=world.contributor)
+    space_step_status_set(organisation=world.space, step=steps[1], status="non_concernee", actor=world.contributor)
+    page = logged_in(client, world.reader).get(f"/mon-modele/{world.space.pk}/demarche/").content.decode()
+    assert '<span class="hub-stepper__icon" aria-hidden="true">1<span class="hub-method__mark">✓</span></span>' in page
+    assert '<span class="hub-stepper__icon" aria-hidden="true">2<span class="hub-method__mark">–</span></span>' in page
+    assert '<span class="hub-stepper__icon" aria-hidden="true">3</span>' in page
