@@ -39,7 +39,7 @@ class MethodStep:
 
 
 def members(organisation):
-    """The members, responsables first, each with ``name`` (their profile's name, else their address)."""
+    """The members, responsables first, each with ``name`` (diagnostic.spaces.person_name: never a full address)."""
     order = {value: rank for rank, value in enumerate(("responsable", "contributeur", "lecteur"))}
     rows = list(Membership.objects.filter(organisation=organisation).select_related("user__profile"))
     for membership in rows:
@@ -59,7 +59,7 @@ def method_steps(organisation):
         return []
     states = {row.step_id: row for row in SpaceStep.objects.filter(organisation=organisation)}
     answers = {}
-    for answer in Answer.objects.filter(organisation=organisation).order_by("pk"):
+    for answer in Answer.objects.filter(organisation=organisation).select_related("updated_by__profile").order_by("pk"):
         answers.setdefault(answer.step_id, []).append(answer)
     rows = []
     for step in parcours.steps.all():
@@ -76,7 +76,7 @@ def method_steps(organisation):
 
 def decisions(organisation):
     """The decisions in the order they were taken (the oldest first), with their step."""
-    return list(Decision.objects.filter(organisation=organisation).select_related("step")
+    return list(Decision.objects.filter(organisation=organisation).select_related("step", "recorded_by__profile")
                 .order_by("decided_on", "created_at", "pk"))
 
 

@@ -67,14 +67,16 @@ class StepPage:
 
 def step_page(organisation, parcours, step_slug):
     """Everything the page of one step shows for the space, or a 404 for a slug that is not a step of the
-    method. Six queries; the step's content is not read (its public page shows it)."""
+    method. Six queries; the step's content is not read (its public page shows it). The authors' accounts and
+    profiles come with the rows (the pages name each one as they are called today)."""
     steps = list(Step.objects.filter(parcours=parcours).select_related("parcours").defer(*CONTENT_FIELDS))
     found = next((index for index, step in enumerate(steps) if step.slug == step_slug), None)
     if found is None:
         raise Http404("Étape introuvable")
     step = steps[found]
     space_step = SpaceStep.objects.filter(organisation=organisation, step=step).first()
-    answers = list(Answer.objects.filter(organisation=organisation, step=step).order_by("pk"))
+    answers = list(Answer.objects.filter(organisation=organisation, step=step).select_related("updated_by__profile")
+                   .order_by("pk"))
     by_question = {answer.question_id: answer for answer in answers if answer.question_id}
     questions = list(BoardQuestion.objects.filter(step=step))
     for question in questions:
@@ -84,8 +86,9 @@ def step_page(organisation, parcours, step_slug):
     return StepPage(
         step=step, status=status, status_label=Status(status).label, questions=questions,
         retired_answers=[answer for answer in answers if answer.question_id not in shown],
-        decisions=list(Decision.objects.filter(organisation=organisation, step=step)),
-        comments=list(Comment.objects.filter(organisation=organisation, step=step)),
+        decisions=list(Decision.objects.filter(organisation=organisation, step=step).select_related(
+            "recorded_by__profile")),
+        comments=list(Comment.objects.filter(organisation=organisation, step=step).select_related("author__profile")),
         number=found + 1, count=len(steps),
     )
 
@@ -93,7 +96,8 @@ def step_page(organisation, parcours, step_slug):
 def year_comments(organisation, snapshots):
     """Set ``comment_list`` on each of ``snapshots`` (the organisation's): its comments, oldest first. One query."""
     by_snapshot = {}
-    for comment in Comment.objects.filter(organisation=organisation, snapshot__isnull=False):
+    for comment in Comment.objects.filter(organisation=organisation, snapshot__isnull=False).select_related(
+            "author__profile"):
         by_snapshot.setdefault(comment.snapshot_id, []).append(comment)
     for snapshot in snapshots:
         snapshot.comment_list = by_snapshot.get(snapshot.pk, [])

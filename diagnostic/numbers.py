@@ -1,9 +1,12 @@
-"""Numbers typed the French way (« 12 500,50 ») or the programmer's way (« 12500.5 »)."""
+"""Numbers typed the French way (« 12 500,50 ») or the programmer's way (« 12500.5 »), and numbers and days written
+the French way."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # ASCII digits only: « ١٢٣ » is refused, not guessed
@@ -125,3 +128,10 @@ class FrenchNumberField(forms.Field):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
             return format_number(value, self.places) if value else ""
         return value
+
+
+def format_day(value):
+    """« 1er mars 2026 », « 12 mars 2026 »: a date (or an aware datetime, in local time) as French writes it."""
+    if getattr(value, "tzinfo", None) is not None:
+        value = localtime(value)
+    return f"{'1er' if value.day == 1 else value.day} {date_format(value, 'F Y')}"

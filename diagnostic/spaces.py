@@ -24,11 +24,23 @@ class SpaceWithoutResponsable(Exception):
 
 
 def person_name(user):
-    """How a member is named to the others: the name of their profile, else their address."""
+    """How a member is named to the others: the name of their profile, else the part of their address before « @ »
+    (the full address is for those who may invite, on the members' page). Reads ``user.profile``: select_related
+    it (``user__profile``) when naming many."""
     if user is None:
         return "Un compte supprimé"
     profile = getattr(user, "profile", None)  # accounts.Profile, read through its reverse relation (a layer above)
-    return (getattr(profile, "display_name", "") or "").strip() or user.email or user.get_username()
+    name = (getattr(profile, "display_name", "") or "").strip()
+    if name:
+        return name
+    address = user.email or user.get_username()
+    return address.partition("@")[0] or address
+
+
+def current_name(user, copied):
+    """The name on a line a member wrote (a comment, an answer, a decision, the history): their name today while
+    their account exists, else ``copied``, the one copied when the line was written."""
+    return copied if user is None else person_name(user)
 
 
 def space_event_record(*, organisation, actor, summary):

@@ -3,10 +3,8 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 
-from diagnostic.numbers import format_number, format_percent, format_points, format_variation
+from diagnostic.numbers import format_day, format_number, format_percent, format_points, format_variation
 
 register = template.Library()
 
@@ -67,8 +65,4 @@ def lookup(mapping, key):
 @register.filter
 def jour(value):
     """« 1er mars 2026 », « 12 mars 2026 »: a date (or a datetime, in local time) as French writes it."""
-    if not value:
-        return ""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        value = localtime(value)
-    return f"{'1er' if value.day == 1 else value.day} {date_format(value, 'F Y')}"
+    return format_day(value) if value else ""

@@ -50,6 +50,8 @@ def _render_members(request, organisation, *, form=None, refusal="", status=200)
     memberships = list(organisation.memberships.select_related("user__profile"))
     for membership in memberships:
         membership.name = person_name(membership.user)
+        # Others see a name, or the start of an address: the full one is for those who invite (who typed it).
+        membership.address = membership.user.email if organisation.can["invite"] else ""
     invitations = []
     if organisation.can["invite"]:  # the addresses of people not in the space yet are for those who invite
         invitations = list(organisation.invitations.select_related("invited_by__profile"))

@@ -132,7 +132,7 @@ def test_the_cover_says_who_prepared_it_and_when_in_paris_time(learner_client, s
     monkeypatch.setattr("diagnostic.dossier.timezone.now", lambda: datetime(2026, 2, 28, 23, 30, tzinfo=dt_timezone.utc))
     text = _dossier(learner_client, space)
     assert "Préparé le <time datetime=\"2026-03-01T00:30:00+01:00\">1er mars 2026 à 0 h 30</time> par " \
-           "alice@example.org" in text
+           "alice" in text
     assert "2 années de chiffres (2023–2024), cible 2027" in text
     assert "Démarche : 1 étape sur 8 terminée ou non concernée" in text
     assert "2 décisions notées" in text
@@ -141,8 +141,7 @@ def test_the_cover_says_who_prepared_it_and_when_in_paris_time(learner_client, s
 def test_the_members_are_listed_with_their_roles_responsables_first(learner_client, space):
     members = _table(_dossier(learner_client, space), "Membres de l’espace et leur rôle")
     assert [(name, cells[0]) for name, cells in members.items()] == [
-        ("alice@example.org", "Responsable"), ("carol@example.org", "Contributeur·rice"),
-        ("bob@example.org", "Lecteur·rice"),
+        ("alice", "Responsable"), ("carol", "Contributeur·rice"), ("bob", "Lecteur·rice"),
     ]
 
 

@@ -39,7 +39,7 @@ def test_each_change_leaves_one_line_with_the_name_of_who_made_it(client, world)
     assert lines == [
         ("Carol Petit", "a passé l’étape\u00a01 à «\u00a0En cours\u00a0»"),
         ("Carol Petit", "a mis à jour les réponses de l’étape\u00a01"),
-        ("Carol Petit", "a noté une décision du 1 avril 2025 (étape\u00a01)"),
+        ("Carol Petit", "a noté une décision du 1er avril 2025 (étape\u00a01)"),
         ("Carol Petit", "a commenté les chiffres de 2024"),
         ("Alice Martin", "a commenté l’étape\u00a01"),
     ]
