@@ -23,18 +23,18 @@ class SpaceWithoutResponsable(Exception):
     )
 
 
-def person_name(user):
-    """How a member is named to the others: the name of their profile, else the part of their address before « @ »
-    (the full address is for those who may invite, on the members' page). Reads ``user.profile``: select_related
-    it (``user__profile``) when naming many."""
+def person_name(user, *, address=False):
+    """How a member is named to the others: the name of their profile, else the part of their address before « @ »,
+    or the whole address with ``address`` (only for those who may invite: they typed it). Reads ``user.profile``:
+    select_related it (``user__profile``) when naming many."""
     if user is None:
         return "Un compte supprimé"
     profile = getattr(user, "profile", None)  # accounts.Profile, read through its reverse relation (a layer above)
     name = (getattr(profile, "display_name", "") or "").strip()
     if name:
         return name
-    address = user.email or user.get_username()
-    return address.partition("@")[0] or address
+    whole = user.email or user.get_username()
+    return whole if address else whole.partition("@")[0] or whole
 
 
 def current_name(user, copied):

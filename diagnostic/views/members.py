@@ -210,6 +210,8 @@ def _tell_joined(request, invitation, membership, created):
     inviter = invitation.invited_by
     if inviter is not None and inviter.email:
         after_response(
-            invitation_accepted_notify, to=inviter.email, member=person_name(request.user), space=space, role=role,
+            # The inviter typed the address: they may read it, and know whom « bob » is.
+            invitation_accepted_notify, to=inviter.email, member=person_name(request.user, address=True), space=space,
+            role=role,
             space_id=invitation.organisation_id,
         )

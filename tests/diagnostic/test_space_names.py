@@ -91,6 +91,7 @@ def test_those_who_invite_still_see_every_members_address_on_the_members_page(cl
 def test_person_name_never_gives_a_whole_address(django_user_model):
     user = django_user_model.objects.create_user(username="zoe", email="zoe.martin@asso.example", password="x")
     assert person_name(user) == "zoe.martin"
+    assert person_name(user, address=True) == "zoe.martin@asso.example"  # for who invited her
     Profile.objects.create(user=user, display_name="  Zoé Martin ")
     user.refresh_from_db()
     assert person_name(user) == "Zoé Martin"
