@@ -23,7 +23,7 @@ class SignupForm(forms.Form):
         label="Nom et prénom (facultatif)",
         max_length=150,
         required=False,
-        help_text="Affiché sur vos attestations de parcours.",
+        help_text="Affiché sur vos attestations de parcours et aux membres des espaces partagés que vous rejoignez.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password1 = forms.CharField(
@@ -123,7 +123,8 @@ class LoginForm(AuthenticationForm):
 
 class ProfileForm(forms.ModelForm):
     display_name = forms.CharField(
-        label="Nom et prénom", max_length=150, required=False, help_text="Affiché sur vos attestations."
+        label="Nom et prénom", max_length=150, required=False,
+        help_text="Affiché sur vos attestations et aux membres des espaces partagés que vous rejoignez."
     )
     actor_profile = actor_profile_field()
     region = region_field()

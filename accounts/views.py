@@ -36,7 +36,8 @@ def signup(request):
     work that depends on it (password hashing included) waits until the response is sent (accounts.services)."""
     if request.user.is_authenticated:
         return redirect("hub:dashboard")
-    form = SignupForm(posted(request))
+    # An invitation's page links here with the address it was sent to: the form starts from it.
+    form = SignupForm(posted(request), initial={"email": request.GET.get("email", "")[:150]})
     if request.method == "POST" and form.is_valid():
         wait = throttle.begin_email_request(request, form.cleaned_data["email"])
         if wait:

@@ -100,17 +100,22 @@ def svg_stylesheet(names, prefixes, tokens="css/tokens.css"):
     def resolve(text):
         return VAR.sub(lambda m: values.get(m[1], m[2] or "").strip(), text)
 
-    kept = []
+    rules = []
     for name in names:
         for selector, body in _top_level_rules(_read_static(name)):
-            if not all(part.strip().startswith(prefixes) for part in selector.split(",")):
-                continue
-            declarations = [d.strip() for d in body.split(";") if d.strip().startswith(SVG_PROPERTIES)]
-            if any(d.startswith("paint-order") for d in declarations):
-                # A halo under the text: WeasyPrint ignores paint-order and would draw the halo over the letters.
-                declarations = [d for d in declarations if not d.startswith(("paint-order", "stroke"))]
-            if declarations:
-                kept.append(f"{selector} {{ {resolve('; '.join(declarations))} }}")
+            parts = [part.strip() for part in selector.split(",")]
+            if all(part.startswith(prefixes) for part in parts):
+                rules.append((selector, parts, [d.strip() for d in body.split(";") if d.strip().startswith(SVG_PROPERTIES)]))
+    # A halo under the text (paint-order: stroke): WeasyPrint ignores paint-order and would draw the halo over the
+    # letters, hollowing them. The halo goes, and so does the stroke of its variants (.hub-stacks__value--public).
+    haloed = tuple(part for _, parts, declarations in rules if any(d.startswith("paint-order") for d in declarations)
+                   for part in parts)
+    kept = []
+    for selector, parts, declarations in rules:
+        if any(part == halo or part.startswith(f"{halo}--") for part in parts for halo in haloed):
+            declarations = [d for d in declarations if not d.startswith(("paint-order", "stroke"))]
+        if declarations:
+            kept.append(f"{selector} {{ {resolve('; '.join(declarations))} }}")
     return "\n".join(kept)
 
 

@@ -158,8 +158,12 @@ class InvitationForm(forms.Form):
     )
 
     def role_options(self):
-        """[(radio, [what the role allows])] for the role's fieldset."""
-        return [(radio, role_allows(radio.data["value"])) for radio in self["role"]]
+        """[(radio, [what the role allows])] for the role's fieldset; each radio is described by its list."""
+        options = []
+        for radio in self["role"]:
+            radio.data["attrs"] = {**radio.data["attrs"], "aria-describedby": f"{radio.id_for_label}_droits"}
+            options.append((radio, role_allows(radio.data["value"])))
+        return options
 
 
 class RoleForm(forms.Form):

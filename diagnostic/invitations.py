@@ -71,7 +71,7 @@ def _refused_expired(invitation):
 
 GONE_MESSAGE = (
     "Cette invitation a déjà servi ou a été retirée. Si vous l’avez acceptée, l’espace figure dans «\u00a0Mon "
-    "modèle\u00a0» une fois connecté·e\u00a0; sinon, demandez une nouvelle invitation à la personne qui vous l’avait "
+    "diagnostic\u00a0» une fois connecté·e\u00a0; sinon, demandez une nouvelle invitation à la personne qui vous l’avait "
     "envoyée."
 )
 SUPERSEDED_MESSAGE = (

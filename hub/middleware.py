@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
 
@@ -39,4 +40,19 @@ class PrivatePagesMiddleware:
         if not directives & {"private", "no-store"}:
             response.headers.pop("Cache-Control", None)  # a « public » or a « max-age » would contradict it
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Gives Django's empty 405 (``require_POST``: an address a form posts to, opened from the address bar) a page
+    in French that says what happened, keeping its ``Allow`` header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and request.method != "HEAD":
+            response.content = render_to_string("405.html", request=request)
+            response["Content-Type"] = "text/html; charset=utf-8"
         return response

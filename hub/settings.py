@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost: sees the views' own 405 (hub/middleware.py), with the request's user and messages.
+    "hub.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"

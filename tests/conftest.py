@@ -60,6 +60,15 @@ def pytest_xdist_make_scheduler(config, log):
     return ShortQueues(config, log)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The migration tests (a fresh database migrated back and forth in a process of their own, the longest tests
+    without a database) go first: pytest-django puts the tests without a database last, and a run that ended on
+    one of them would leave the other xdist process idle meanwhile. They need no test database, so running them
+    before it exists changes nothing else."""
+    items.sort(key=lambda item: "scratch_database_url" not in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache and no per-process copy of content (facet index, search lexicon, recent

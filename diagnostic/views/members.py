@@ -57,7 +57,9 @@ def _render_members(request, organisation, *, form=None, refusal="", status=200)
         invitations = list(organisation.invitations.select_related("invited_by__profile"))
         for invitation in invitations:
             invitation.inviter = person_name(invitation.invited_by) if invitation.invited_by_id else ""
+    responsables = [membership for membership in memberships if membership.role == Role.RESPONSABLE]
     ctx = {
+        "sole_responsable": len(responsables) == 1 and responsables[0].user_id == request.user.pk,
         "organisation": organisation, "memberships": memberships, "invitations": invitations, "roles": Role.choices,
         "form": form or InvitationForm(), "refusal": refusal, "invitation_days": INVITATION_DAYS, "now": timezone.now(),
     }
@@ -138,7 +140,14 @@ def leave(request, pk):
             return render(request, "diagnostic/space_leave.html", ctx, status=400)
         messages.success(request, f"Vous avez quitté l’espace «\u00a0{organisation.name}\u00a0».")
         return redirect("diagnostic:index")
-    return render(request, "diagnostic/space_leave.html", {"organisation": organisation})
+    ctx = {"organisation": organisation, "sole_responsable": _sole_responsable(organisation, membership)}
+    return render(request, "diagnostic/space_leave.html", ctx)
+
+
+def _sole_responsable(organisation, membership):
+    """True when ``membership`` is the space's only responsable: leaving or stepping down would be refused."""
+    return membership.role == Role.RESPONSABLE and not organisation.memberships.filter(
+        role=Role.RESPONSABLE).exclude(pk=membership.pk).exists()
 
 
 def _invitation_of(organisation, invitation_pk):

@@ -29,8 +29,8 @@ def create(request):
 @never_cache
 def share(request, pk):
     """GET: what sharing changes; POST: the diagnostic becomes a space (its owner, its first responsable)."""
-    organisation = get_organisation_for(request, pk, Action.DELETE)
-    if organisation.is_space:
+    organisation = get_organisation_for(request, pk, Action.READ)
+    if organisation.is_space:  # any member lands on the members page, whatever their role
         messages.info(request, "Ce diagnostic est déjà un espace partagé.")
         return redirect("diagnostic:members", pk=organisation.pk)
     if request.method == "POST":

@@ -395,3 +395,25 @@ def test_two_people_racing_on_one_link_make_one_membership(learner, other_learne
     winner = 0 if joined == ["bob"] else 2
     assert results[winner:winner + 2] == [302, 302]
     assert results[2 - winner:4 - winner] == [410, 410]
+
+
+def test_the_sign_up_form_reached_from_an_invitation_starts_from_the_invited_address(learner_client, learner):
+    space = make_space(responsable=learner)
+    _, link = invited(learner_client, space)
+    page = Client().get(link).content.decode()
+    signup = re.search(r'<a class="hub-button" href="(/compte/inscription/[^"]+)"', page)
+    signup = signup.group(1).replace("&amp;", "&") if signup else ""
+    assert "email=dana%40example.org" in signup
+    form = Client().get(signup).content.decode()
+    assert 'value="dana@example.org"' in form
+
+
+def test_a_person_logged_in_with_the_invited_address_is_not_warned_about_another_one(learner_client, learner,
+                                                                                     django_user_model):
+    space = make_space(responsable=learner)
+    _, link = invited(learner_client, space)
+    dana = django_user_model.objects.create_user(username="dana", email="dana@example.org", password="pw-dana-123")
+    client = Client()
+    client.force_login(dana)
+    page = client.get(link).content.decode()
+    assert "l’adresse invitée" in page and "une autre adresse" not in page

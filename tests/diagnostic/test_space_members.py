@@ -49,7 +49,11 @@ def test_responsable_sees_members_roles_and_the_invitation_form(learner_client, 
     assert "Modifier les chiffres, le questionnaire et la cible" in page  # what the contributor role allows
     assert "un espace garde toujours au moins un·e responsable".lower() in page.lower()
     assert 'aria-current="page">Membres</a>' in page
-    assert f'href="/mon-modele/{space.pk}/quitter/"' in page
+    # Alice is its only responsable: she is told how to leave instead of being offered a button that would fail.
+    assert f'href="/mon-modele/{space.pk}/quitter/"' not in page
+    assert "Vous êtes le ou la seul·e responsable de l’espace" in page
+    leave = learner_client.get(f"/mon-modele/{space.pk}/quitter/").content.decode()
+    assert "confiez d’abord ce rôle à un autre membre" in leave and 'type="submit"' not in leave.split("<main")[1]
 
 
 def roles_pk(space, username):

@@ -180,3 +180,60 @@ def test_mon_espace_lists_my_spaces_with_my_role_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(count):
         page = client.get("/mon-espace/").content.decode()
     assert page.count("espace partagé, lecteur·rice") == 5
+
+
+def test_a_reader_opening_the_share_address_of_a_space_is_sent_to_its_members(learner, django_user_model):
+    space = make_space(responsable=learner)
+    carol = make_member(django_user_model, "carol", space=space, role="lecteur")
+    response = _logged(carol).get(f"/mon-modele/{space.pk}/partager/")
+    assert response.status_code == 302 and response["Location"] == f"/mon-modele/{space.pk}/membres/"
+
+
+def test_a_signed_out_member_is_offered_to_log_in_and_come_back(learner):
+    space = make_space(responsable=learner)
+    response = Client().get(f"/mon-modele/{space.pk}/demarche/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert space.name not in page
+    assert f'href="/compte/connexion/?next=/mon-modele/{space.pk}/demarche/"' in page
+
+
+def test_an_address_a_form_posts_to_opened_directly_gets_a_page_in_french(learner):
+    space = make_space(responsable=learner)
+    response = _logged(learner).get(f"/mon-modele/{space.pk}/commentaires/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Action non disponible à cette adresse" in response.content.decode()
+
+
+def test_the_invitation_form_describes_each_role_to_screen_readers(learner):
+    space = make_space(responsable=learner)
+    page = _logged(learner).get(f"/mon-modele/{space.pk}/membres/").content.decode()
+    for index in range(3):
+        assert f'aria-describedby="id_role_{index}_droits"' in page
+        assert f'id="id_role_{index}_droits"' in page
+
+
+def test_nothing_of_one_space_appears_in_the_pages_or_exports_of_another(learner, other_learner):
+    """Alice belongs to both spaces: each page and export of one shows nothing written in the other."""
+    from datetime import date
+
+    from diagnostic.models import Comment, Decision
+    from tests.factories import make_parcours, make_step
+
+    step = make_step(make_parcours(slug="trajectoire-socio-economique"), slug="etape-une", order=1)
+    first = make_space(responsable=learner, name="Premier espace", years=[(2024, {"subsidies_state": 11_111})])
+    second = make_space(responsable=other_learner, members=[(learner, "lecteur")], name="Second espace",
+                        years=[(2024, {"subsidies_state": 22_222})])
+    Comment.objects.create(organisation=first, author=learner, author_name="Alice", step=step, body="Secret du premier")
+    Decision.objects.create(organisation=first, decided_on=date(2026, 1, 5), text="Décision du premier",
+                            recorded_by=learner, recorded_by_name="Alice")
+    client = _logged(learner)
+    client.post(f"/mon-modele/{first.pk}/annees/{first.snapshots.get().pk}/", {"year": "2024", "subsidies_state": "11 112"})
+    base = f"/mon-modele/{second.pk}"
+    for path in ["/", "/rapport/", "/export.csv", "/membres/", "/demarche/", "/demarche/etape-une/", "/decisions/",
+                 "/historique/", "/dossier/"]:
+        response = client.get(base + path)
+        assert response.status_code == 200, path
+        body = response.content.decode()
+        for secret in ("Premier espace", "Secret du premier", "Décision du premier", "11 112", "11112", "11\u202f112"):
+            assert secret not in body, (path, secret)

@@ -234,7 +234,7 @@ def test_deleting_the_organisation_asks_first_and_lists_its_years(learner_client
     response = learner_client.get(f"/mon-modele/{filled.pk}/supprimer/")
     assert response.status_code == 200
     text = _text(response)
-    assert "Supprimer le diagnostic de La Ruche solidaire" in text
+    assert "Supprimer le diagnostic de « La Ruche solidaire »" in text
     assert "3 jeux de chiffres : 2022, 2023, la cible 2026, avec leurs réponses au questionnaire" in text
     assert Organisation.objects.filter(pk=filled.pk).exists()
 

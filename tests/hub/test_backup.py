@@ -107,7 +107,7 @@ def database_state():
         meta = model._meta
         if meta.label_lower in NOT_SAVED or meta.proxy or not meta.managed:
             continue
-        rows = serializers.serialize("python", model._base_manager.all(), use_natural_foreign_keys=True)
+        rows = serializers.serialize("python", _with_related_rows(model), use_natural_foreign_keys=True)
         canonical = []
         for row in rows:
             fields = {
@@ -118,6 +118,24 @@ def database_state():
             canonical.append(json.dumps([pk, fields], sort_keys=True, default=str, ensure_ascii=False))
         state[meta.label_lower] = sorted(canonical)
     return state
+
+
+def _with_related_rows(model):
+    """Every row of ``model``, with what the serialiser reads besides the row fetched in a few queries (the rows
+    behind natural keys, many-to-many lists) instead of one query per row and relation: the same output, faster.
+    A permission's natural key reads its content type."""
+    def natural(related_model):
+        return hasattr(related_model, "natural_key")
+
+    def key_path(name, related_model):
+        return f"{name}__content_type" if related_model is Permission else name
+
+    meta = model._meta
+    to_one = [key_path(field.name, field.related_model) for field in meta.concrete_fields
+              if field.is_relation and natural(field.related_model)]
+    to_many = [key_path(field.name, field.related_model) for field in meta.many_to_many
+               if field.remote_field.through._meta.auto_created]
+    return model._base_manager.select_related(*to_one).prefetch_related(*to_many)
 
 
 def fresh_database():

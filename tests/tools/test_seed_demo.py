@@ -7,7 +7,9 @@ from resources.vocabularies import VOCABULARIES
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_is_deterministic_and_spread_over_every_vocabulary():
+# The shipped content is put back in bulk first (tests/shipped.py): the command's own content_load() then finds it
+# there, instead of loading it twice. Loading from an empty database is tested in tests/tools/test_demo_data.py.
+def test_seed_demo_is_deterministic_and_spread_over_every_vocabulary(shipped_content):
     call_command("seed_demo", fiches=60, stdout=None)
     first = list(Fiche.objects.filter(slug__startswith="demo-").order_by("slug").values_list("title", "body"))
     call_command("seed_demo", fiches=60, stdout=None)
