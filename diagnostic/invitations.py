@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 
 from diagnostic.access import ALLOWED, Action
 from diagnostic.models import Invitation, Membership, Organisation, Role
+from diagnostic.numbers import format_day
 from diagnostic.spaces import person_name, space_event_record
 
 INVITATION_DAYS = 14
@@ -52,8 +53,12 @@ def role_allows(role):
 
 
 def expiry_label(moment):
-    """« 12 mars 2026 à 14 h 30 », in Europe/Paris."""
-    return date_format(timezone.localtime(moment), "j F Y à G \\h i")
+    """« 12 mars 2026 à 14 h 30 », « 1er mars 2026 à 9 h 05 », in Europe/Paris."""
+    local = timezone.localtime(moment)
+    return f"{format_day(local)} à {date_format(local, TIME_FORMAT)}"
+
+
+TIME_FORMAT = "G \\h i"  # « 9 h 05 »
 
 
 def inviter_name(invitation):
