@@ -6,8 +6,8 @@ board's questions, decisions and comments. Each write that changes something lea
 from django.db import transaction
 
 from diagnostic.numbers import format_day
-from diagnostic.models import Answer, Comment, Decision, Organisation, SpaceStep
-from diagnostic.spaces import person_name, space_event_record
+from diagnostic.models import Answer, Comment, Decision, SpaceStep
+from diagnostic.spaces import person_name, space_event_record, space_lock
 from parcours.models import Status
 
 
@@ -85,9 +85,9 @@ def answers_save(*, organisation, step, texts, actor, shown=None):
         raise ValueError("Une question n’appartient pas à cette étape.")
     if not texts:
         return 0
-    # The space's row is locked, not only the answers that exist: two people answering a question nobody had
-    # answered yet take turns, and the second one sees the first one's answer.
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk").first()
+    # The space's row is locked (on SQLite, the write lock is taken), not only the answers that exist: two people
+    # answering a question nobody had answered yet take turns, and the second one sees the first one's answer.
+    space_lock(organisation)
     existing = {
         answer.question_id: answer
         for answer in Answer.objects.select_for_update().filter(organisation=organisation, question__in=list(texts))

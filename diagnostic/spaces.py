@@ -52,7 +52,7 @@ def space_event_record(*, organisation, actor, summary):
     )
 
 
-def _lock(organisation):
+def space_lock(organisation):
     """Lock the space's row (PostgreSQL) or take the write lock (SQLite) before reading its members."""
     Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now())
 
@@ -90,7 +90,7 @@ def space_from_diagnostic(*, organisation, user):
 def member_role_change(*, membership, role, actor):
     """Give ``membership`` another role. Raises SpaceWithoutResponsable if it was the last responsable's."""
     organisation = membership.organisation
-    _lock(organisation)
+    space_lock(organisation)
     membership.refresh_from_db()
     if membership.role == role:
         return membership
@@ -110,7 +110,7 @@ def member_remove(*, membership, actor):
     """Remove a member (``actor`` is the member when they leave). Raises SpaceWithoutResponsable if they were the
     last responsable."""
     organisation = membership.organisation
-    _lock(organisation)
+    space_lock(organisation)
     current = Membership.objects.filter(pk=membership.pk).first()
     if current is None:
         return False
