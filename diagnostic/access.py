@@ -52,7 +52,7 @@ def roles_allowed(action):
 
 def refusal_message(role, action):
     if role == OWNER:
-        return ("Ce diagnostic est personnel : pour inviter d’autres personnes, créez d’abord un espace partagé à "
+        return ("Ce diagnostic est personnel\u00a0: pour inviter d’autres personnes, créez d’abord un espace partagé à "
                 "partir de lui.")
     allowed = roles_allowed(action)
     who = " ou ".join(allowed)
