@@ -143,6 +143,23 @@ def make_member(django_user_model, name, *, space=None, role="contributeur"):
     return user
 
 
+def logged_client(user):
+    """A browser logged in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def jardins_space(user):
+    """The space « Les Jardins partagés », whose responsable is ``user``, shown as « Alice Martin »."""
+    from accounts.models import Profile
+
+    Profile.objects.create(user=user, display_name="Alice Martin")
+    return make_space(responsable=user, name="Les Jardins partagés")
+
+
 def give_to_browser(client, *organisations):
     """Make ``organisations`` belong to the browser ``client`` as if it had created them without an account (its
     session is created if it has none)."""

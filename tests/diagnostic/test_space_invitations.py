@@ -13,10 +13,9 @@ from django.core import mail, signing
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Profile
 from diagnostic.invitations import TOKEN_SALT, InvitationRefused, invitation_accept, invitation_from_token, invitation_token
 from diagnostic.models import Invitation, Membership, Organisation, SpaceEvent
-from tests.factories import make_member, make_space
+from tests.factories import jardins_space, logged_client, make_member, make_space
 from tests.parcours.test_concurrency import run_together
 from tests.signup import confirmation_link, request_sign_up
 
@@ -26,16 +25,12 @@ LINK = re.compile(r"https?://[^/\s]+(/invitation/[^/\s]+/)")
 STRONG = "un-mot-de-passe-solide"
 
 
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
+client_of = logged_client
 
 
 @pytest.fixture
 def space(learner):
-    Profile.objects.create(user=learner, display_name="Alice Martin")
-    return make_space(responsable=learner, name="Les Jardins partagés")
+    return jardins_space(learner)
 
 
 def invite(client, space, email="dana@example.org", role="contributeur", **extra):

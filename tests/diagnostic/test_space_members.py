@@ -4,26 +4,21 @@ rule that a space always keeps a responsable."""
 import pytest
 from django.test import Client
 
-from accounts.models import Profile
 from diagnostic.models import Invitation, Membership, Organisation, SpaceEvent
 from diagnostic.spaces import SpaceWithoutResponsable
-from tests.factories import make_member, make_organisation, make_space
+from tests.factories import jardins_space, logged_client, make_member, make_organisation, make_space
 
 pytestmark = pytest.mark.django_db
 
 LAST_RESPONSABLE = SpaceWithoutResponsable.message
 
 
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
+client_of = logged_client
 
 
 @pytest.fixture
 def space(learner):
-    Profile.objects.create(user=learner, display_name="Alice Martin")
-    return make_space(responsable=learner, name="Les Jardins partagés")
+    return jardins_space(learner)
 
 
 def roles(space):
