@@ -87,7 +87,7 @@ def answers_save(*, organisation, step, texts, actor, shown=None):
         return 0
     # The space's row is locked (on SQLite, the write lock is taken), not only the answers that exist: two people
     # answering a question nobody had answered yet take turns, and the second one sees the first one's answer.
-    space_lock(organisation)
+    space_lock(organisation.pk)
     existing = {
         answer.question_id: answer
         for answer in Answer.objects.select_for_update().filter(organisation=organisation, question__in=list(texts))

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from diagnostic.access import ALLOWED, Action
-from diagnostic.models import Invitation, Membership, Organisation, Role
+from diagnostic.models import Invitation, Membership, Role
 from diagnostic.numbers import format_day
-from diagnostic.spaces import person_name, space_event_record
+from diagnostic.spaces import person_name, space_event_record, space_lock
 
 INVITATION_DAYS = 14
 MAX_PENDING = 30  # invitations waiting in one space: the hub must not become a way to mail strangers in bulk
@@ -109,12 +109,6 @@ def invitation_from_token(token):
     return invitation
 
 
-def _lock_space(organisation_id):
-    """As diagnostic.spaces does before any change of membership: the first statement writes, so that SQLite waits
-    for its lock instead of failing, and PostgreSQL makes concurrent changes of one space take turns."""
-    Organisation.objects.filter(pk=organisation_id).update(updated_at=timezone.now())
-
-
 def _fresh(invitation, *, role=None, invited_by=None):
     invitation.nonce = secrets.token_urlsafe(24)
     invitation.expires_at = timezone.now() + timedelta(days=INVITATION_DAYS)
@@ -129,7 +123,7 @@ def invitation_create(*, organisation, email, role, invited_by):
     """Invite ``email`` to ``organisation`` with ``role``; an invitation already waiting for that address is renewed
     (new link, role and expiry). Raises ValidationError (French) for a member's address or a full list."""
     email = email.strip().lower()
-    _lock_space(organisation.pk)
+    space_lock(organisation.pk)
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": "Cette adresse est déjà celle d’un membre de l’espace."})
     invitation = Invitation.objects.filter(organisation=organisation, email=email).first()
@@ -151,7 +145,7 @@ def invitation_create(*, organisation, email, role, invited_by):
 @transaction.atomic
 def invitation_renew(*, invitation):
     """« Renvoyer »: a new link and expiry; the links sent before stop working. None if the invitation is gone."""
-    _lock_space(invitation.organisation_id)
+    space_lock(invitation.organisation_id)
     current = Invitation.objects.filter(pk=invitation.pk).first()
     if current is None:
         return None
@@ -162,7 +156,7 @@ def invitation_renew(*, invitation):
 @transaction.atomic
 def invitation_withdraw(*, invitation, actor):
     """Delete the invitation: its link stops working. False if it was already gone (accepted, withdrawn)."""
-    _lock_space(invitation.organisation_id)
+    space_lock(invitation.organisation_id)
     deleted, _ = Invitation.objects.filter(pk=invitation.pk).delete()
     if deleted:
         space_event_record(organisation=invitation.organisation, actor=actor, summary="a retiré une invitation")
@@ -177,7 +171,7 @@ def invitation_accept(*, invitation, user):
     (select_for_update); the second finds it gone and ``user`` already a member. A member keeps their role.
     Raises InvitationRefused if the invitation went meanwhile (withdrawn, renewed, expired).
     """
-    _lock_space(invitation.organisation_id)
+    space_lock(invitation.organisation_id)
     current = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
     membership = Membership.objects.filter(organisation_id=invitation.organisation_id, user=user).first()
     if current is None or current.nonce != invitation.nonce:

@@ -52,9 +52,10 @@ def space_event_record(*, organisation, actor, summary):
     )
 
 
-def space_lock(organisation):
-    """Lock the space's row (PostgreSQL) or take the write lock (SQLite) before reading its members."""
-    Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now())
+def space_lock(organisation_id):
+    """Lock the space's row (PostgreSQL) or take the write lock (SQLite) before reading its members: the first
+    statement writes, so that SQLite waits for its lock instead of failing, and concurrent changes take turns."""
+    Organisation.objects.filter(pk=organisation_id).update(updated_at=timezone.now())
 
 
 def _responsables(organisation):
@@ -90,7 +91,7 @@ def space_from_diagnostic(*, organisation, user):
 def member_role_change(*, membership, role, actor):
     """Give ``membership`` another role. Raises SpaceWithoutResponsable if it was the last responsable's."""
     organisation = membership.organisation
-    space_lock(organisation)
+    space_lock(organisation.pk)
     membership.refresh_from_db()
     if membership.role == role:
         return membership
@@ -110,7 +111,7 @@ def member_remove(*, membership, actor):
     """Remove a member (``actor`` is the member when they leave). Raises SpaceWithoutResponsable if they were the
     last responsable."""
     organisation = membership.organisation
-    space_lock(organisation)
+    space_lock(organisation.pk)
     current = Membership.objects.filter(pk=membership.pk).first()
     if current is None:
         return False
