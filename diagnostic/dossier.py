@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from diagnostic.method import METHOD_SLUG
 from diagnostic.models import Answer, Decision, Membership, SpaceStep, ValuationRates
 from diagnostic.report import build_report
 from diagnostic.spaces import person_name
 from parcours.models import BoardQuestion, Parcours, Status, Step
-
-METHOD_SLUG = "trajectoire-socio-economique"  # the 8-step method a space works on
-
 
 @dataclass
 class Question:

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts.models import Profile
 from diagnostic.content_loader import diagnostic_load
-from diagnostic.dossier import METHOD_SLUG
+from diagnostic.method import METHOD_SLUG
 from diagnostic.models import (
     Answer, Comment, Decision, Membership, Organisation, Role, Snapshot, SpaceStep,
 )
