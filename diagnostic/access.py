@@ -81,6 +81,15 @@ def get_organisation_for(request, pk, action=Action.READ):
     return organisation
 
 
+def get_space_for(request, pk, action=Action.READ):
+    """As get_organisation_for, for the pages that exist only in a shared space: a personal diagnostic is a 404
+    there (no members, no shared method, no dossier)."""
+    organisation = get_organisation_for(request, pk, action)
+    if not organisation.is_space:
+        raise Http404("Cette page n’existe que dans un espace partagé.")
+    return organisation
+
+
 def role_label(role):
     return "propriétaire" if role == OWNER else Role(role).label.lower()
 

@@ -5,7 +5,7 @@ prints the report (/mon-modele/<pk>/rapport/); its dossier is a 404, like every 
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.pdf import pdf_available, pdf_document, svg_stylesheet
-from diagnostic.access import Action, get_organisation_for
+from diagnostic.access import Action, get_space_for
 from diagnostic.dossier import build_dossier
 
 # The charts' stylesheet and the start of their classes: copied inside each chart of the PDF (core.pdf).
@@ -23,9 +23,7 @@ NO_PDF = ("Le PDF n’est pas disponible sur ce serveur\u00a0: imprimez cette pa
 
 
 def _dossier(request, pk):
-    organisation = get_organisation_for(request, pk, Action.PRINT)
-    if not organisation.is_space:
-        raise Http404("Pas de dossier de gouvernance pour un diagnostic personnel")
+    organisation = get_space_for(request, pk, Action.PRINT)
     return build_dossier(organisation, user=request.user)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.redirects import posted
-from diagnostic.access import Action, get_organisation_for
+from diagnostic.access import Action, get_space_for
 from diagnostic.governance import AnswersConflict, comment_add as comment_create, comment_target_name, decision_add
 from diagnostic.governance import decision_delete, step_work_save
 from diagnostic.governance_forms import AnswersForm, CommentForm, DecisionForm, StepStatusForm
@@ -26,20 +26,13 @@ from parcours.models import Status, Step
 STEP_FORMS = ("reponses", "decision")  # the « formulaire » a step's page posts
 
 
-def _space(request, pk, action=Action.READ):
-    organisation = get_organisation_for(request, pk, action)
-    if not organisation.is_space:
-        raise Http404("La démarche partagée n’existe que dans un espace.")
-    return organisation
-
-
 def _writing(request, action):
     return action if request.method == "POST" else Action.READ
 
 
 @never_cache
 def method(request, pk):
-    organisation = _space(request, pk)
+    organisation = get_space_for(request, pk)
     parcours = method_parcours()
     steps = method_steps(organisation, parcours)
     ctx = {"organisation": organisation, "parcours": parcours, "steps": steps,
@@ -95,7 +88,7 @@ def _step_save(request, organisation, page, forms, sent):
 
 @never_cache
 def method_step(request, pk, step_slug):
-    organisation = _space(request, pk, _writing(request, Action.DEBATE))
+    organisation = get_space_for(request, pk, _writing(request, Action.DEBATE))
     page = step_page(organisation, method_parcours(), step_slug)
     forms, sent = _step_forms(request, page)
     if request.method == "POST":
@@ -109,7 +102,7 @@ def method_step(request, pk, step_slug):
 
 @never_cache
 def decisions(request, pk):
-    organisation = _space(request, pk, _writing(request, Action.DEBATE))
+    organisation = get_space_for(request, pk, _writing(request, Action.DEBATE))
     steps = Step.objects.filter(parcours__slug=METHOD_SLUG).defer(*CONTENT_FIELDS)
     form = DecisionForm(posted(request), steps=steps)
     if request.method == "POST" and form.is_valid():
@@ -127,7 +120,7 @@ def decisions(request, pk):
 @never_cache
 def decision_remove(request, pk, decision_pk):
     """GET: the decision that would disappear; POST: it does (a responsable only)."""
-    organisation = _space(request, pk, Action.DELETE_DECISION)
+    organisation = get_space_for(request, pk, Action.DELETE_DECISION)
     rows = Decision.objects.select_related("step", "recorded_by__profile")
     decision = get_object_or_404(rows, pk=decision_pk, organisation=organisation)
     if request.method == "POST":
@@ -156,7 +149,7 @@ def _comment_target(request, organisation):
 
 @require_POST
 def comment_add(request, pk):
-    organisation = _space(request, pk, Action.COMMENT)
+    organisation = get_space_for(request, pk, Action.COMMENT)
     step, snapshot, back = _comment_target(request, organisation)
     about = f"sur {comment_target_name(step=step, snapshot=snapshot)}"
     form = CommentForm(request.POST, about=about)
@@ -171,7 +164,7 @@ def comment_add(request, pk):
 
 @never_cache
 def history(request, pk):
-    organisation = _space(request, pk)
+    organisation = get_space_for(request, pk)
     events = list(organisation.events.select_related("actor__profile")[:HISTORY_LENGTH])
     ctx = {"organisation": organisation, "events": events, "history_length": HISTORY_LENGTH}
     return render(request, "diagnostic/space_history.html", ctx)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.after_response import after_response
 from core.redirects import posted
-from diagnostic.access import Action, get_organisation_for
+from diagnostic.access import Action, get_organisation_for, get_space_for
 from diagnostic.forms import InvitationForm, RoleForm
 from diagnostic.invitations import (
     INVITATION_DAYS,
@@ -37,13 +37,6 @@ NOT_SENT = (
     "L’invitation est enregistrée, mais l’e-mail n’a pas pu partir (le serveur d’envoi ne répond pas)\u00a0: utilisez "
     "«\u00a0Renvoyer\u00a0» dans un moment."
 )
-
-
-def _space_for(request, pk, action):
-    organisation = get_organisation_for(request, pk, action)
-    if not organisation.is_space:
-        raise Http404("Ce diagnostic n’est pas un espace partagé.")
-    return organisation
 
 
 def _render_members(request, organisation, *, form=None, refusal="", status=200):
@@ -81,7 +74,7 @@ def members(request, pk):
         if not organisation.is_space:  # its owner may share it first
             return redirect("diagnostic:space_share", pk=organisation.pk)
         return _render_members(request, organisation)
-    organisation = _space_for(request, pk, Action.INVITE)
+    organisation = get_space_for(request, pk, Action.INVITE)
     form = InvitationForm(posted(request))
     if form.is_valid():
         try:
@@ -96,7 +89,7 @@ def members(request, pk):
 
 @require_POST
 def role(request, pk, member_pk):
-    organisation = _space_for(request, pk, Action.MANAGE)
+    organisation = get_space_for(request, pk, Action.MANAGE)
     membership = get_object_or_404(organisation.memberships.select_related("user__profile"), pk=member_pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -113,7 +106,7 @@ def role(request, pk, member_pk):
 
 def remove(request, pk, member_pk):
     """GET: what removing the member changes; POST: remove them."""
-    organisation = _space_for(request, pk, Action.MANAGE)
+    organisation = get_space_for(request, pk, Action.MANAGE)
     membership = get_object_or_404(organisation.memberships.select_related("user__profile"), pk=member_pk)
     if membership.user_id == request.user.pk:
         return redirect("diagnostic:space_leave", pk=organisation.pk)
@@ -130,7 +123,7 @@ def remove(request, pk, member_pk):
 
 def leave(request, pk):
     """GET: what leaving changes; POST: leave. The last responsable is refused (the space would have none)."""
-    organisation = _space_for(request, pk, Action.READ)
+    organisation = get_space_for(request, pk, Action.READ)
     membership = get_object_or_404(Membership, organisation=organisation, user=request.user)
     if request.method == "POST":
         try:
@@ -158,7 +151,7 @@ def _invitation_of(organisation, invitation_pk):
 @require_POST
 def resend(request, pk, invitation_pk):
     """A new link and a new expiry, e-mailed again; the link sent before stops working."""
-    organisation = _space_for(request, pk, Action.INVITE)
+    organisation = get_space_for(request, pk, Action.INVITE)
     invitation = invitation_renew(invitation=_invitation_of(organisation, invitation_pk))
     if invitation is None:
         raise Http404("Invitation introuvable")
@@ -168,7 +161,7 @@ def resend(request, pk, invitation_pk):
 
 def withdraw(request, pk, invitation_pk):
     """GET: what withdrawing changes; POST: withdraw (the link stops working)."""
-    organisation = _space_for(request, pk, Action.INVITE)
+    organisation = get_space_for(request, pk, Action.INVITE)
     invitation = _invitation_of(organisation, invitation_pk)
     if request.method == "POST":
         invitation_withdraw(invitation=invitation, actor=request.user)
