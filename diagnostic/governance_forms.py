@@ -10,18 +10,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from diagnostic.governance import plain_text
+from diagnostic.numbers import format_number
 from diagnostic.models import ANSWER_MAX_LENGTH, COMMENT_MAX_LENGTH, DECISION_MAX_LENGTH
 from diagnostic.spaces import current_name
 from parcours.models import Status
 
 
-def _thousands(number):
-    return f"{number:,}".replace(",", "\u202f")
-
-
 MARKDOWN_HELP = (
     "Mise en forme possible\u00a0: **gras**, *italique*, une liste en commençant chaque ligne par un tiret, un lien "
-    f"en écrivant [texte](https://…). {_thousands(COMMENT_MAX_LENGTH)} caractères au plus."
+    f"en écrivant [texte](https://…). {format_number(COMMENT_MAX_LENGTH, 0)} caractères au plus."
 )
 OLDEST_DECISION = datetime.date(1901, 1, 1)
 
@@ -36,7 +33,7 @@ class _LengthLimit(validators.MaxLengthValidator):
     def __call__(self, value):
         length = self.clean(value)
         if self.compare(length, self.limit_value):
-            params = {"limit_value": _thousands(self.limit_value), "show_value": _thousands(length), "value": value}
+            params = {"limit_value": format_number(self.limit_value, 0), "show_value": format_number(length, 0), "value": value}
             raise ValidationError(self.message, code=self.code, params=params)
 
 
@@ -171,7 +168,7 @@ class DecisionForm(forms.Form):
     )
     text = TextBox(
         label="Décision", max_length=DECISION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"Ce qui a été décidé, en une ou quelques phrases ({_thousands(DECISION_MAX_LENGTH)} caractères au "
+        help_text=f"Ce qui a été décidé, en une ou quelques phrases ({format_number(DECISION_MAX_LENGTH, 0)} caractères au "
         "plus).",
         error_messages={"required": "Écrivez la décision prise.", "max_length": _too_long("Le texte")},
     )
