@@ -13,7 +13,6 @@ address would let the owner of the mailbox activate it again.
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -26,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
+
+from core.site import site_address
 
 from accounts.models import Profile
 
@@ -49,11 +50,6 @@ class SignupTokenGenerator(PasswordResetTokenGenerator):
 
 
 signup_token_generator = SignupTokenGenerator()
-
-
-def site_address(path):
-    """An absolute link to ``path`` for an e-mail: on HUB_SITE_URL, whatever Host the request came with."""
-    return settings.HUB_SITE_URL + path
 
 
 def send_account_email(template, to, context):

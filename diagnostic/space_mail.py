@@ -9,11 +9,12 @@ error page: the caller is told (False) and the invitation is kept, to be sent ag
 import logging
 import smtplib
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from core.site import site_address
 
 from diagnostic.invitations import expiry_label, invitation_token, inviter_name, role_allows
 from diagnostic.models import Invitation, Role
@@ -21,10 +22,6 @@ from diagnostic.models import Invitation, Role
 logger = logging.getLogger(__name__)
 
 SEND_ERRORS = (smtplib.SMTPException, OSError)  # refused by the server; unreachable, timed out
-
-
-def site_address(path):
-    return settings.HUB_SITE_URL + path
 
 
 def _send(template, to, context):
