@@ -136,6 +136,9 @@ def test_a_note_is_saved_as_it_is_typed(page):
     page.set_viewport_size(PHONE)
     page.goto("/parcours/qualifier-son-modele/")
     page.locator('form[action$="/commencer/"] button').click()
+    # Typing before the step page's deferred scripts run would go unnoticed by unsaved.js (seen on a loaded CI).
+    page.wait_for_url("**/comprendre-le-modele-socio-economique/")
+    page.wait_for_load_state("load")
     step_url = page.url
     page.locator("#id_note").press_sequentially("Pas encore")
     page.evaluate("location.reload()")  # before the pause: nothing saved yet
