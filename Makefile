@@ -38,7 +38,7 @@ DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=hub.example.org \
 # layers and no import loop), all set in pyproject.toml; every exception is justified on its line.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/bandit -q -c pyproject.toml -r core hub accounts resources parcours diagnostic tools
+	$(BIN)/bandit -q -c pyproject.toml -r core hub rendezvous accounts resources parcours diagnostic tools
 	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test lint

@@ -94,6 +94,8 @@ GENDERS = {
     "diagnostic.spacestep": FEMININE,  # étape
     "diagnostic.answer": FEMININE,  # réponse
     "diagnostic.decision": FEMININE,
+    # rendezvous
+    "rendezvous.outgoingmail": MASCULINE,  # e-mail sortant
 }
 
 # « l’étape », « l’outil »; an aspirated h would need its own list (no model name starts with an h).

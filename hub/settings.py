@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "parcours",
     "diagnostic",
     "accounts",
+    "rendezvous",
     "hub.apps.HubConfig",
 ]
 

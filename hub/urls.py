@@ -41,5 +41,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("parcours.urls")),
     path("", include("diagnostic.urls")),
+    path("", include("rendezvous.urls")),
     path("", include("resources.urls")),
 ]

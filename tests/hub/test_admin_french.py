@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from diagnostic.models import ActivationDescriptor, ValuationRates
+from rendezvous.models import OutgoingMail
 from hub.admin_french import GENDERS, FrenchNoun, french_noun, name_permissions_in_french
 from parcours.models import Parcours, Step
 from resources import models as m
@@ -186,8 +187,10 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
     m.GlossaryTerm.objects.create(slug="mecenat", term="mécénat", definition="Une définition.", provenance="confirmed")
     Group.objects.create(name="Rédaction")
     ValuationRates.current()
+    OutgoingMail.objects.create(key="essai", to="personne@example.org", subject="Objet", text="Texte")
     urls = _admin_urls(staff_client)
-    refused = {"/admin/diagnostic/valuationrates/add/", f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/delete/"}
+    refused = {"/admin/diagnostic/valuationrates/add/", "/admin/rendezvous/outgoingmail/add/",
+               f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/delete/"}
     for url in urls:
         response = staff_client.get(url)
         assert response.status_code == (403 if url in refused else 200), url

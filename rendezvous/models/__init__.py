@@ -1,0 +1,3 @@
+from rendezvous.models.mail import MailStatus, OutgoingMail
+
+__all__ = ["MailStatus", "OutgoingMail"]
