@@ -13,6 +13,8 @@ failures behind them get one check, not six.
 - A password reset through the e-mail lifts every lock on the account.
 - E-mails asked for (password reset, sign-up): 3 an hour to one e-mail address, 10 an hour from one network
   address, whether or not an account exists (the limits tell nothing about it).
+- E-mails asked for by the rendez-vous' forms (registration, alert, letter): 6 an hour to one address, 30 an hour
+  from one network address (an IPv6 /64), counted apart.
 
 Django-axes was considered (README « Sécurité »): it applies one failure limit to all its parameter sets, has no
 progressive wait and no exemption for the owner's browser.
@@ -32,7 +34,7 @@ from django.utils.crypto import salted_hmac
 
 from accounts.forms import login_username
 from accounts.models import AttemptCount
-from core.clients import client_address
+from core.clients import client_address, client_group
 
 MINUTE = datetime.timedelta(minutes=1)
 KNOWN_COOKIE = "hub_connu"
@@ -56,6 +58,10 @@ ADDRESS = Rule("address", limit=20, window=15 * MINUTE)
 ACCOUNT = Rule("account", limit=50, window=15 * MINUTE, spares_known_browsers=True)
 MAIL_TO = Rule("mail-to", limit=3, window=60 * MINUTE)
 MAIL_FROM = Rule("mail-from", limit=10, window=60 * MINUTE)
+# The rendez-vous' forms (registration, alert, letter): a person may register for several events in an hour, so
+# their own counts, apart from the account e-mails'.
+RDV_TO = Rule("rdv-to", limit=6, window=60 * MINUTE)
+RDV_FROM = Rule("rdv-from", limit=30, window=60 * MINUTE)
 
 
 def _now():
@@ -166,6 +172,14 @@ def begin_email_request(request, email):
     """Before queuing an e-mail someone asked for (reset, sign-up): seconds to wait, or 0 (counted)."""
     entries = [(_hash("mail-to", (email or "").strip().lower()), "", MAIL_TO),
                (_hash("mail-from", client_address(request)), "", MAIL_FROM)]
+    return _reserve(entries)
+
+
+def begin_rendezvous_request(request, email):
+    """Before queuing an e-mail a rendez-vous form asked for (registration, alert, letter): seconds to wait, or 0
+    (counted). Counted whether the address is known or not: the limit tells nothing about it."""
+    entries = [(_hash("rdv-to", (email or "").strip().lower()), "", RDV_TO),
+               (_hash("rdv-from", client_group(request)), "", RDV_FROM)]
     return _reserve(entries)
 
 
