@@ -11,7 +11,7 @@ those of every registration the same way (README « Rendez-vous »).
 """
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
@@ -155,7 +155,9 @@ class Event(models.Model):
         """The event's own derived fields: slug if empty, end, rendered Markdown; touches nothing else."""
         if not self.slug:
             self.slug = slugify(self.title)[:200]
-        self.ends_at = self.starts_at + timedelta(minutes=self.duration)
+        # In UTC: an aware datetime plus a timedelta moves the wall clock of its own zone, so 1 h 30 in Paris plus
+        # two hours would give 3 h 30 the night clocks go forward, when 4 h 30 is meant.
+        self.ends_at = self.starts_at.astimezone(UTC) + timedelta(minutes=self.duration)
         self.description_html = render_markdown(self.description)
         self.resources_html = render_markdown(self.resources) if self.resources.strip() else ""
 
