@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from rendezvous.forms import EventMessageForm
 from rendezvous.models import Event, Registration, RegistrationStatus
 from rendezvous.registrations import event_message_queue, event_places_fill
+from resources.admin import HTTPS_URLS
 
 CSV_HEADERS = ["Nom", "Adresse e-mail", "Organisation", "Statut", "Inscription le", "Place obtenue le"]
 # A cell starting with one of these is a formula for a spreadsheet: written as text (a leading apostrophe).
@@ -53,6 +54,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "kind", "starts_at", "status", "is_example", "confirmed", "waiting"]
     list_filter = ["status", "kind", "format", "is_example"]
     search_fields = ["title", "slug"]

@@ -26,7 +26,9 @@ from resources.models import Fiche, Lever
 
 # Words of the agenda's own addresses (/agenda/passes/, /agenda/mon-inscription/…): no event may take them.
 RESERVED_SLUGS = frozenset({"passes", "mon-inscription", "flux"})
-HTTP_ONLY = URLValidator(schemes=["http", "https"], message="Saisissez une adresse web qui commence par https:// ou http://.")
+# Its own code: a form would replace the message of an « invalid » error by its field's generic one.
+HTTP_ONLY = URLValidator(schemes=["http", "https"], code="http_only",
+                         message="Saisissez une adresse web qui commence par https:// ou http://.")
 MAX_DURATION = 24 * 60  # minutes: a longer programme is several events
 
 
