@@ -652,6 +652,9 @@ def test_a_registration_is_seen_only_through_its_own_link(world):
     """A registration has no owner account: its signed link is the credential. Without it, nobody (bob, a visitor,
     a stranger, alice herself logged in) reaches it: no page lists it, another registration's link opens only that
     one, and a link whose id is changed is refused. Only the link's holder sees and cancels it."""
+    import json
+    from base64 import urlsafe_b64encode
+
     from rendezvous.registration_links import registration_token
     from rendezvous.tokens import token_make
 
@@ -660,8 +663,10 @@ def test_a_registration_is_seen_only_through_its_own_link(world):
                               organisation=SECRETS["alice"]["organisation"])
     bob = make_registration(event, name="Bob Public", email="bob@example.org", status="attente")
     bob_link = f"/agenda/mon-inscription/{registration_token(bob)}/"
+    # Signed, but with bob's nonce or none; alice's id and nonce in front of bob's signature.
+    swapped = urlsafe_b64encode(json.dumps([alice.pk, alice.nonce], separators=(",", ":")).encode()).decode().rstrip("=")
     forged = [token_make("registration", alice.pk, bob.nonce), token_make("registration", alice.pk, ""),
-              registration_token(bob).replace(str(bob.pk), str(alice.pk), 1)]
+              f"{swapped}:{registration_token(bob).split(':', 1)[1]}"]
     public = ["/agenda/", "/agenda/passes/", "/agenda/rendez-vous-secret/", "/agenda/rendez-vous-secret.ics",
               "/agenda/flux.atom", "/sitemap.xml", "/agenda/rendez-vous-secret/inscription-envoyee/", "/mon-espace/"]
     for who in ("alice", "bob", "visitor", "stranger"):
