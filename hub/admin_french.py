@@ -96,6 +96,8 @@ GENDERS = {
     "diagnostic.decision": FEMININE,
     # rendezvous
     "rendezvous.outgoingmail": MASCULINE,  # e-mail sortant
+    "rendezvous.event": MASCULINE,  # rendez-vous
+    "rendezvous.registration": FEMININE,  # inscription
 }
 
 # « l’étape », « l’outil »; an aspirated h would need its own list (no model name starts with an h).

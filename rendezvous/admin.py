@@ -3,7 +3,8 @@ failed (nobody writes an e-mail by hand here)."""
 
 from django.contrib import admin
 
-from rendezvous.models import OutgoingMail
+from rendezvous.event_admin import EventAdmin
+from rendezvous.models import Event, OutgoingMail
 
 
 @admin.register(OutgoingMail)
@@ -19,3 +20,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The agenda's events and their registrations (rendezvous/event_admin.py).
+admin.site.register(Event, EventAdmin)

@@ -26,8 +26,9 @@ BATCH = 100  # rows claimed at a time by the job
 
 
 def _row(key, to, subject, text, html, attachments):
-    return OutgoingMail(key=key, to=to, subject=" ".join(subject.split()), text=text, html=html,
-                        attachments=list(attachments))
+    # Line breaks only (splitlines: \r, \n, \u2028…): the no-break spaces of French typography stay.
+    return OutgoingMail(key=key, to=to, subject=" ".join(part.strip() for part in subject.splitlines()).strip(),
+                        text=text, html=html, attachments=list(attachments))
 
 
 def mail_queue(*, key, to, subject, text, html="", attachments=()):

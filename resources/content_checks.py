@@ -4,8 +4,9 @@ Pure Python (no Django import), run on the files: ``python3 -m resources.content
 naming its file and place; ``--fix`` repairs only the French typography spaces, in place, and prints each change.
 
 It reads ``fixtures/vocabularies.toml``, ``fixtures/fiches/*.md``, ``fixtures/parcours/parcours.toml`` and the steps,
-``fixtures/references/*.toml``, ``fixtures/glossaire.toml`` and ``fixtures/parcours-d-usage.toml`` (the typography of
-its titles and « why » sentences) when present, and reports:
+``fixtures/references/*.toml``, ``fixtures/glossaire.toml``, ``fixtures/parcours-d-usage.toml`` (the typography of
+its titles and « why » sentences) and ``fixtures/rendez-vous.toml`` (the agenda's example events) when present, and
+reports:
 
 - a « confirmed » provenance without a source address (a vocabulary row without ``source_url``, a step or glossary
   term without a cited reference that has a url);
@@ -40,6 +41,7 @@ NON_TEXT_KEYS = {
     "objectives", "levers", "components", "actor_profiles", "actor_kinds", "regions", "domains", "entry_doors",
     "impacts", "referentiel_parts", "economies", "tools", "related", "fiches", "related_fiches", "see_also",
     "profiles", "aims", "maturities", "times", "target", "medoc",  # parcours-d-usage.toml
+    "status", "format", "online_url", "replay_url",  # rendez-vous.toml
 }
 
 # Parts of a text that are not prose: code, addresses, link targets, [[…]] markup, entities, Markdown structure.
@@ -285,7 +287,7 @@ class Content:
     @property
     def files(self):
         paths = [self.root / "vocabularies.toml", self.root / "glossaire.toml", self.root / "parcours" / "parcours.toml",
-                 self.root / "parcours-d-usage.toml"]
+                 self.root / "parcours-d-usage.toml", self.root / "rendez-vous.toml"]
         paths += [path for path, _row in self.reference_rows]
         paths += [path for path, _m, _b in self.fiches + self.steps]
         return sorted({path for path in paths if path.exists()})

@@ -273,3 +273,33 @@ def make_usage_rule(*, items=(), regions=(), domains=(), **overrides):
             values["kind"] = next(kinds[field] for field in kinds if field in values)
         UsageRuleItem.objects.create(rule=rule, **values)
     return rule
+
+
+def make_event(*, levers=(), fiches=(), **overrides):
+    """A published online event of the agenda, 30 days after the rendez-vous' clock (rendezvous.event_dates.now)."""
+    from datetime import timedelta
+
+    from rendezvous import event_dates
+    from rendezvous.models import Event
+
+    n = next(_seq)
+    fields = {
+        "title": f"Rendez-vous numéro {n}", "slug": f"rendez-vous-{n}", "kind": "webinaire", "status": "publie",
+        "starts_at": event_dates.now() + timedelta(days=30), "duration": 90, "format": "en_ligne",
+        "online_url": f"https://visio.example.org/salle-{n}", "description": "Un **programme** en trois temps.",
+    }
+    fields.update(overrides)
+    event = Event.objects.create(**fields)
+    event.levers.set(levers)
+    event.fiches.set(fiches)
+    return event
+
+
+def make_registration(event, **overrides):
+    """A registration written directly (no lock, no e-mail): confirmed unless ``status`` says otherwise."""
+    from rendezvous.models import Registration
+
+    n = next(_seq)
+    fields = {"name": f"Personne {n}", "email": f"personne-{n}@example.org", "consent": True, "status": "confirmee"}
+    fields.update(overrides)
+    return Registration.objects.create(event=event, **fields)

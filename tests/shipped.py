@@ -15,14 +15,15 @@ from django.db import connection, transaction
 from core.content_cache import bump_content_version
 from diagnostic.content_loader import diagnostic_load
 from parcours.content_loader import parcours_load, usage_rules_load, worksheets_load
+from rendezvous.events_loader import events_load
 from resources.content_loader import content_load
 
 # In the order `make run` loads them: the parcours link fiches, the worksheets fiches and steps, the usage rules
 # (« Par où commencer ? ») name fiches, steps, parcours, worksheets, glossary terms and vocabulary values, the
-# diagnostic rules link fiches and steps.
+# diagnostic rules link fiches and steps, the agenda's example events name levers and fiches.
 STAGES = (
     ("content", content_load), ("parcours", parcours_load), ("worksheets", worksheets_load),
-    ("usage", usage_rules_load), ("diagnostic", diagnostic_load),
+    ("usage", usage_rules_load), ("diagnostic", diagnostic_load), ("events", events_load),
 )
 
 
@@ -80,7 +81,7 @@ def _portable(model, rows, content_types):
     return [field.attname for field in columns], typed, portable
 
 
-def restore(stages, upto="diagnostic"):
+def restore(stages, upto="events"):
     """Insert the rows of every stage up to ``upto``, in one transaction, then move the PostgreSQL sequences past
     them (rows inserted with their ids do not advance a sequence)."""
     names = [stage for stage, _ in STAGES]

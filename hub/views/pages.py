@@ -8,6 +8,8 @@ from django.templatetags.static import static
 from core.content_cache import shared_page
 from hub.bibliography import build_bibliography
 from parcours.models import Parcours
+from rendezvous import event_dates
+from rendezvous.agenda import upcoming_events
 from resources.models import Fiche, Worksheet
 from resources.views.referentiel import levers_with_components
 from resources.vocabularies import VOCABULARIES
@@ -22,6 +24,10 @@ def home(request):
         "levers": levers_with_components(),
         "families": [(value, label, family_counts.get(value, 0)) for value, label in Fiche.Family.choices],
         "latest": Fiche.objects.published().for_cards()[:3],
+        # Kept with the page under the content version: an event that ends leaves the list at the next edit, or
+        # when the page expires (HUB_PAGE_CACHE_SECONDS); places left change with every registration, so the
+        # cards here do not say them.
+        "next_events": upcoming_events(after=event_dates.now(), limit=2),
     }
     return render(request, "hub/home.html", ctx)
 

@@ -1,3 +1,12 @@
 from rendezvous.models.mail import MailStatus, OutgoingMail
+from rendezvous.models.events import (
+    Event,
+    EventFormat,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
 
 __all__ = ["MailStatus", "OutgoingMail"]
+__all__ += ["Event", "EventFormat", "EventKind", "EventStatus", "Registration", "RegistrationStatus"]

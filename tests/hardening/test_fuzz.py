@@ -49,6 +49,7 @@ from tests.factories import (
     make_vocabulary,
     make_worksheet,
 )
+from tests.factories import make_event, make_registration
 from tests.module_data import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
@@ -278,6 +279,14 @@ PATH_ARGUMENTS = {
         {"kind": "objectifs", "slug": SLUGS["objective"]},
         {"kind": "regions", "slug": SLUGS["profile"]},  # a value of another vocabulary
     ],
+    "rendezvous:agenda": _none,
+    "rendezvous:agenda_past": _none,
+    "rendezvous:events_feed": _none,
+    "rendezvous:event_detail": lambda w, who: _events(w, who),
+    "rendezvous:event_ics": lambda w, who: _events(w, who),
+    "rendezvous:registration_sent": lambda w, who: _events(w, who),
+    "rendezvous:registration": lambda w, who: _registration_tokens(w, who),
+    "rendezvous:registration_cancel": lambda w, who: _registration_tokens(w, who),
 }
 
 # Forms: {key: function(world) -> a valid submission}; hypothesis then breaks it field by field and adds keys.
@@ -329,12 +338,15 @@ FORMS = {
     "diagnostic:decisions": lambda w: {"decided_on": "01/12/2026", "text": "On décide.", "etape": METHOD_STEP},
     "diagnostic:decision_delete": lambda w: {},
     "diagnostic:comment_add": lambda w: {"etape": METHOD_STEP, "corps": "Un **avis**."},
+    "rendezvous:event_detail": lambda w: {"name": "Camille Dupont", "email": "camille@example.org",
+                                          "organisation": "La Ruche", "consent": "on"},
+    "rendezvous:registration_cancel": lambda w: {},
 }
 FORM_FIELDS = sorted(
     {"email", "display_name", "password1", "password2", "next", "username", "password", "old_password",
      "new_password1", "new_password2", "actor_profile", "region", "note", "statut", "niveau", "action", "name",
      "year", "cible", *FIGURES, "csrfmiddlewaretoken", "profil", "objectif", "maturite", "temps", "domaine", "element",
-     "fait", "role", "formulaire", "decided_on", "text", "etape", "annee", "corps"}
+     "fait", "role", "formulaire", "decided_on", "text", "etape", "annee", "corps", "organisation", "consent"}
 )
 # Pages without a form: why POST is not fuzzed as a form there (a POST still may not give a 5xx: see below).
 GET_ONLY = {
@@ -354,6 +366,10 @@ GET_ONLY = {
     )
 }
 GET_ONLY["hub:usage"] = "a GET form: its answers are the query strings fuzzed like every page's"
+GET_ONLY.update({key: "page without a form (read only)" for key in (
+    "rendezvous:agenda", "rendezvous:agenda_past", "rendezvous:events_feed", "rendezvous:event_ics",
+    "rendezvous:registration_sent", "rendezvous:registration",
+)})
 
 
 # The world the requests land in ------------------------------------------------------------------------------
@@ -379,6 +395,7 @@ class World:
     parcours: object
     spaces: dict  # alice's (she is responsable) and bob's shared spaces, each with a member, an invitation, a decision
     invitation_token: str  # the signed link of the invitation to alice's space
+    registration_token: str = ""  # the signed link of a registration to the agenda's event
 
 
 @pytest.fixture(scope="module")
@@ -446,7 +463,35 @@ def _build_world():
         alice_token=default_token_generator.make_token(learner), fiche=fiche, steps=steps, parcours=parcours,
         pending_uid=urlsafe_base64_encode(force_bytes(pending.pk)), pending_token=signup_token_generator.make_token(pending),
         spaces=spaces, invitation_token=invitation_token(spaces["alice"]["invitation"]),
+        registration_token=_agenda(lever, fiche),
     )
+
+
+EVENT_SLUGS = {"event": "rendez-vous-fuzz", "past": "rendez-vous-passe", "draft": "rendez-vous-brouillon"}
+
+
+def _agenda(lever, fiche):
+    """An event to come (one place, taken; one person waiting), a past one with its replay, a draft; returns the
+    signed link of the registration that holds the place."""
+    from rendezvous.registration_links import registration_token
+
+    event = make_event(slug=EVENT_SLUGS["event"], capacity=1, levers=[lever], fiches=[fiche])
+    holder = make_registration(event, email="alice@example.org")
+    make_registration(event, status="attente")
+    make_event(slug=EVENT_SLUGS["past"], starts_at=timezone.now() - timedelta(days=3), replay_url="https://example.org/r",
+               resources="Des **ressources**.")
+    make_event(slug=EVENT_SLUGS["draft"], status="brouillon")
+    return registration_token(holder)
+
+
+def _events(w, who):
+    return [{"slug": slug} for slug in EVENT_SLUGS.values()]
+
+
+def _registration_tokens(w, who):
+    return [{"token": w.registration_token}] * 2 + [
+        {"token": w.registration_token[:-2] + "xx"}, {"token": "pas-un-jeton"},
+    ]
 
 
 def _space(responsable, name, step):
@@ -505,7 +550,7 @@ def rolled_back():
 PARAMS = [
     "q", "page", "tri", "niveau", "famille", "levier", "composante", "profil", "region", "domaine", "porte", "tag",
     "objectif", "acteur", "outil", "impact", "partie", "economie", "next", "cible", "format", "maturite", "temps",
-    "element",
+    "element", "type", "levier",
 ]
 HOSTILE = [
     "", " ", "\x00", "a\x00b", "\x00" * 3, "\u202e\u200fevil", "\u200b", "\ufeff", "😀", "👩‍👩‍👧", "𝕏", "é", "e\u0301",
@@ -733,6 +778,12 @@ EDGE_GETS = [
     "/par-ou-commencer/ouvrir/?element=%00",
     "/par-ou-commencer/ouvrir/?element=fiche%3A" + "9" * 40,
     "/mon-espace/parcours-d-usage/%00/",
+    "/agenda/?type=%00&levier=%00",
+    "/agenda/?levier=" + "9" * 40,
+    "/agenda/passes/?page=999999",
+    "/agenda/rendez-vous-fuzz.ics?type=%00",
+    "/agenda/mon-inscription/%00/",
+    "/agenda/mon-inscription/" + "a" * 5000 + "/annuler/",
 ]
 
 
@@ -772,6 +823,9 @@ EDGE_POSTS = [
     ("hub:usage_keep", {"profil": ["association", "fondation"], "objectif": "\x00", "maturite": "", "temps": "9" * 40}),
     ("hub:usage_kept_done", {"element": "\x00", "fait": "\x00"}),
     ("hub:usage_kept_done", {"element": ["diagnostic", "fiche:1"], "fait": ["1", "0"]}),
+    ("rendezvous:event_detail", {"name": "\x00", "email": "a\x00@example.org", "organisation": "\x00", "consent": "\x00"}),
+    ("rendezvous:event_detail", {"name": ["A", "B"], "email": ["a@example.org", "b@example.org"], "consent": ["on", ""]}),
+    ("rendezvous:event_detail", {"name": "A", "email": "a@" + "b" * 300 + ".org", "consent": "on"}),
 ]
 
 

@@ -52,6 +52,7 @@ from tests.factories import (
     make_vocabulary,
     make_worksheet,
 )
+from tests.factories import make_event, make_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -446,9 +447,20 @@ PUBLIC = {
     "resources:worksheet_detail": lambda w: "/feuilles-de-travail/feuille-public/",
     "resources:worksheet_docx": lambda w: "/feuilles-de-travail/feuille-public.docx",
     "resources:worksheet_ods": lambda w: "/feuilles-de-travail/feuille-public.ods",
+    # The agenda: the same for everyone. A registration's page is opened by the signed link of its e-mail, the
+    # credential (test_a_registration_is_seen_only_through_its_own_link below); a made-up one names nobody.
+    "rendezvous:agenda": lambda w: "/agenda/",
+    "rendezvous:agenda_past": lambda w: "/agenda/passes/",
+    "rendezvous:events_feed": lambda w: "/agenda/flux.atom",
+    "rendezvous:event_detail": lambda w: "/agenda/rendez-vous-public/",
+    "rendezvous:event_ics": lambda w: "/agenda/rendez-vous-public.ics",
+    "rendezvous:registration_sent": lambda w: "/agenda/rendez-vous-public/inscription-envoyee/",
+    "rendezvous:registration": lambda w: "/agenda/mon-inscription/pas-un-jeton/",
+    "rendezvous:registration_cancel": lambda w: "/agenda/mon-inscription/pas-un-jeton/annuler/",
 }
 # A public page whose address is a credential: a made-up one is refused.
-PUBLIC_STATUS = {"diagnostic:invitation_accept": (404,)}
+PUBLIC_STATUS = {"diagnostic:invitation_accept": (404,), "rendezvous:registration": (404,),
+                 "rendezvous:registration_cancel": (404,)}
 ADMIN_REASON = "Django admin: staff only (test_the_admin_is_closed_to_people_who_are_not_staff)"
 OUTSIDERS = {"alice": ("bob",), "visitor": ("bob", "alice")}
 
@@ -578,6 +590,7 @@ def public_world(world):
     make_worksheet(slug="feuille-public")
     m.GlossaryTerm.objects.create(slug="terme-public", term="terme public", definition="Une définition.",
                                   provenance="confirmed")
+    make_registration(make_event(slug="rendez-vous-public"), name=SECRETS["alice"]["name"], email="alice@example.org")
     return world
 
 
@@ -630,3 +643,45 @@ def test_the_admin_is_closed_to_people_who_are_not_staff(world, who):
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), path
         for secret in SECRETS["alice"].values():
             assert secret not in response.content.decode(errors="replace")
+
+
+# The agenda's registrations ------------------------------------------------------------------------------------------
+
+
+def test_a_registration_is_seen_only_through_its_own_link(world):
+    """A registration has no owner account: its signed link is the credential. Without it, nobody (bob, a visitor,
+    a stranger, alice herself logged in) reaches it: no page lists it, another registration's link opens only that
+    one, and a link whose id is changed is refused. Only the link's holder sees and cancels it."""
+    import json
+    from base64 import urlsafe_b64encode
+
+    from rendezvous.registration_links import registration_token
+    from rendezvous.tokens import token_make
+
+    event = make_event(slug="rendez-vous-secret", capacity=1)
+    alice = make_registration(event, name=SECRETS["alice"]["name"], email="alice@example.org",
+                              organisation=SECRETS["alice"]["organisation"])
+    bob = make_registration(event, name="Bob Public", email="bob@example.org", status="attente")
+    bob_link = f"/agenda/mon-inscription/{registration_token(bob)}/"
+    # Signed, but with bob's nonce or none; alice's id and nonce in front of bob's signature.
+    swapped = urlsafe_b64encode(json.dumps([alice.pk, alice.nonce], separators=(",", ":")).encode()).decode().rstrip("=")
+    forged = [token_make("registration", alice.pk, bob.nonce), token_make("registration", alice.pk, ""),
+              f"{swapped}:{registration_token(bob).split(':', 1)[1]}"]
+    public = ["/agenda/", "/agenda/passes/", "/agenda/rendez-vous-secret/", "/agenda/rendez-vous-secret.ics",
+              "/agenda/flux.atom", "/sitemap.xml", "/agenda/rendez-vous-secret/inscription-envoyee/", "/mon-espace/"]
+    for who in ("alice", "bob", "visitor", "stranger"):
+        client = client_of(world, who)
+        for path in public:
+            body = client.get(path).content.decode(errors="replace")
+            assert SECRETS["alice"]["name"] not in body and "alice@example.org" not in body, (who, path)
+            assert "/agenda/mon-inscription/" not in body, (who, path)
+        bobs = client.get(bob_link).content.decode()
+        assert "Bob Public" in bobs and SECRETS["alice"]["name"] not in bobs
+        for token in forged:
+            assert client.get(f"/agenda/mon-inscription/{token}/").status_code == 404, (who, token)
+            assert client.post(f"/agenda/mon-inscription/{token}/annuler/").status_code == 404, (who, token)
+    alice.refresh_from_db()
+    assert alice.status == "confirmee" and alice.email == "alice@example.org"
+    holder = client_of(world, "stranger")
+    page = holder.get(f"/agenda/mon-inscription/{registration_token(alice)}/").content.decode()
+    assert SECRETS["alice"]["name"] in page and SECRETS["alice"]["organisation"] in page

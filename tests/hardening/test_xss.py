@@ -8,6 +8,7 @@ CSV) must not be HTML at all. ``next`` parameters must never redirect off the si
 
 import re
 from html.parser import HTMLParser
+from datetime import timedelta
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
@@ -160,7 +161,7 @@ class Inspector(HTMLParser):
             self.problems.append(f"<script {values}>")
         if tag == "meta" and "http-equiv" in values:
             self.problems.append(f"<meta {values}>")
-        if tag == "link" and not (values.get("href") or "").startswith("/static/"):
+        if tag == "link" and not (values.get("href") or "").startswith("/static/") and not _site_feed(values):
             self.problems.append(f"<link {values}>")
         for name, value in attrs:
             value = value or ""
@@ -170,6 +171,13 @@ class Inspector(HTMLParser):
                 self.problems.append(f"<{tag} {name}={value!r}>")
             if name == "srcdoc" or (name == "style" and re.search(r"expression\(|javascript:|url\(", value, re.I)):
                 self.problems.append(f"<{tag} {name}={value!r}>")
+
+
+def _site_feed(values):
+    """<link rel="alternate" type="application/atom+xml" href="/…">: a feed of this site, fetched by no browser."""
+    href = values.get("href") or ""
+    return (values.get("rel") == "alternate" and values.get("type") == "application/atom+xml"
+            and href.startswith("/") and not href.startswith("//"))
 
 
 def problems_in(html, payload=None):
@@ -226,6 +234,9 @@ def test_the_corpus_is_large_enough_and_the_inspector_sees_each_payload_served_r
     assert problems_in('<p><a href=" JAVASCRIPT:alert(1)">x</a></p>')
     assert not problems_in('<p><a href="/fiches/">x</a><script src="/static/js/catalogue.js" defer></script></p>')
     assert not problems_in('<input value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">', '"><script>alert(1)</script>')
+    assert not problems_in('<link rel="alternate" type="application/atom+xml" href="/agenda/flux.atom">')
+    assert problems_in('<link rel="alternate" type="application/atom+xml" href="//evil.example/flux.atom">')
+    assert problems_in('<link rel="stylesheet" href="/agenda/flux.atom">')
 
 
 # Fiches: title, chapeau, Markdown body, source, tag (editorial team) ----------------------------------------------
@@ -573,3 +584,63 @@ def test_addresses_of_sources_and_vocabularies_refuse_script_schemes(url):
     parcours.source_url = url
     with pytest.raises(ValidationError):
         parcours.full_clean()
+
+
+# The agenda: events (editorial team) and registrations (anyone) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=IDS)
+def test_event_texts_are_never_executed(payload):
+    import xml.etree.ElementTree as ElementTree  # nosec B405: parses the site's own feed
+
+    from rendezvous.registration_links import registration_token
+    from tests.factories import make_event, make_registration
+
+    lever = make_lever(slug="levier-xss")
+    texts = {"title": f"{MARKER} {payload}"[:200], "speakers": f"{MARKER}\n{payload}", "place": payload[:300],
+             "description": f"{MARKER} en tête.\n\n{payload}\n\nEncore {payload}"}
+    event = make_event(slug="rendez-vous-xss", format="sur_place", online_url="", levers=[lever], capacity=1, **texts)
+    past = make_event(slug="rendez-vous-passe-xss", resources=f"{MARKER}\n\n{payload}", replay_url="https://example.org/r",
+                      starts_at=event.starts_at - timedelta(days=60), **{**texts, "place": "Rennes"})
+    registration = make_registration(event, name=f"{MARKER} {payload}"[:150], organisation=payload[:200])
+    visitor = Client()
+    # The event pages render Markdown (the description; the resources once past).
+    transforming = ["/agenda/rendez-vous-xss/", "/agenda/rendez-vous-passe-xss/"]
+    escaping = ["/agenda/", "/agenda/passes/", "/", "/agenda/rendez-vous-xss/inscription-envoyee/",
+                f"/agenda/mon-inscription/{registration_token(registration)}/",
+                f"/agenda/mon-inscription/{registration_token(registration)}/annuler/"]
+    for url in transforming + (escaping if payload in SAMPLE else []):
+        assert_safe(visitor.get(url), payload, url, shows=MARKER)
+    feed = visitor.get("/agenda/flux.atom")
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    entries = ElementTree.fromstring(feed.content).findall("{http://www.w3.org/2005/Atom}entry")  # nosec B314
+    assert {entry.find("{http://www.w3.org/2005/Atom}title").text for entry in entries} == {texts["title"]}
+    for summary in (entry.find("{http://www.w3.org/2005/Atom}summary").text for entry in entries):
+        assert problems_in(summary) == [], summary  # what a feed reader would show, as HTML
+    assert_download(visitor.get("/agenda/rendez-vous-xss.ics"), {"text/calendar"}, "ics")
+    assert past.resources_html and "<script" not in past.resources_html
+
+
+@pytest.mark.parametrize("payload", [PAYLOADS[index] for index in SAMPLED], ids=[IDS[index] for index in SAMPLED])
+def test_names_typed_in_the_registration_form_are_never_executed(payload):
+    """The form gives back what was typed when it refuses it; the person's page shows their name."""
+    import re as regex
+
+    from django.core import mail
+
+    from tests.factories import make_event
+
+    make_event(slug="rendez-vous-xss")
+    fields = {"name": f"{MARKER} {payload}"[:150], "email": "camille@example.org", "organisation": payload[:200],
+              "consent": "on"}
+    client = Client()
+    answer = client.post("/agenda/rendez-vous-xss/", fields)
+    if answer.status_code == 400:  # a line break is refused (header injection): the form comes back
+        assert_safe(answer, payload, "refused registration", shows=MARKER)
+        return
+    assert answer.status_code == 302
+    link = regex.search(r"/agenda/mon-inscription/[^/\s]+/", mail.outbox[-1].body).group(0)
+    assert_safe(client.get(link), payload, "registration page", shows=MARKER)
+    refused = client.post("/agenda/rendez-vous-xss/", {**fields, "consent": ""})
+    assert refused.status_code == 400
+    assert_safe(refused, payload, "registration without consent", shows=MARKER)

@@ -20,6 +20,7 @@ from tests.factories import (
     make_component, make_fiche, make_lever, make_parcours, make_rule, make_step, make_usage_rule, make_vocabulary,
     make_worksheet,
 )
+from tests.factories import make_event, make_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +189,7 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
     Group.objects.create(name="Rédaction")
     ValuationRates.current()
     OutgoingMail.objects.create(key="essai", to="personne@example.org", subject="Objet", text="Texte")
+    make_registration(make_event(levers=[fiche.levers.first()], fiches=[fiche]))  # the event's page lists it
     urls = _admin_urls(staff_client)
     refused = {"/admin/diagnostic/valuationrates/add/", "/admin/rendezvous/outgoingmail/add/",
                f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/delete/"}
@@ -249,7 +251,7 @@ def test_permission_list_of_a_group_is_in_french(staff_client):
 UNLABELLED = {"resources.fiche.search_vector"}
 
 
-@pytest.mark.parametrize("app_label", ["resources", "parcours", "diagnostic"])
+@pytest.mark.parametrize("app_label", ["resources", "parcours", "diagnostic", "rendezvous"])
 def test_every_field_of_the_hubs_models_has_a_french_label(app_label):
     missing = []
     for model in apps.get_app_config(app_label).get_models():

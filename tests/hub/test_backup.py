@@ -32,7 +32,8 @@ from accounts.models import Profile
 from parcours.models import Enrolment, Parcours, SavedFiche, Step, StepProgress
 from parcours.services import enrolment_set_depth, fiche_set_saved, progress_set_note, progress_set_status
 from resources.models import ActorProfile, Fiche, Region
-from tests.factories import make_organisation
+from rendezvous.models import Event, Registration
+from tests.factories import make_event, make_organisation, make_registration
 from tests.shipped import restore
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,9 +84,13 @@ def populated(shipped_rows, learner, other_learner, staff):
         object_repr=str(fiche), action_flag=CHANGE, change_message="Chapeau relu.",
     )
     Client().force_login(learner)  # a session, which the backup leaves out
+    # An event of the agenda (its levers and fiches), a place and a rank on its waiting list.
+    event = make_event(capacity=1, levers=list(fiche.levers.all()), fiches=[fiche], speakers="Alix Martin\nSam Petit")
+    make_registration(event, name="Camille Dupont", organisation="La Ruche")
+    make_registration(event, status="attente")
 
     for model in (Fiche, Step, StepProgress, SavedFiche, Enrolment, Profile, Organisation, Snapshot, LogEntry,
-                  apps.get_model("taggit", "TaggedItem"), Session):
+                  apps.get_model("taggit", "TaggedItem"), Session, Event, Registration):
         assert model.objects.exists(), model
     assert StepProgress.objects.filter(note=NOTE).exists()
     assert Snapshot.objects.filter(is_target=True).exists()

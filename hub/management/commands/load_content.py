@@ -3,14 +3,15 @@ from django.core.management.base import BaseCommand
 from core.content_cache import bump_content_version
 from diagnostic.content_loader import diagnostic_load
 from parcours.content_loader import parcours_load, usage_rules_load, worksheets_load
+from rendezvous.events_loader import events_load
 from resources.content_loader import content_load
 
 
 class Command(BaseCommand):
     help = (
         "Charge les références bibliographiques, les vocabulaires, le glossaire, les fiches, les parcours, les "
-        "feuilles de travail, les règles de «\u00a0Par où commencer\u00a0?\u00a0» et le contenu du diagnostic "
-        "livrés dans fixtures/. "
+        "feuilles de travail, les règles de «\u00a0Par où commencer\u00a0?\u00a0», le contenu du diagnostic "
+        "et les rendez-vous d’exemple de l’agenda livrés dans fixtures/. "
         "Ne crée que ce qui manque "
         "(sans écraser les modifications faites dans l’administration), sauf avec --update."
     )
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         worksheets = worksheets_load(update=update)
         usage_rules = usage_rules_load(update=update)
         diagnostic = diagnostic_load(update=update)
+        events = events_load(update=update)
         # Every deployment runs this command: pages rendered by the previous release (its templates, its hashed
         # static files) must not outlive it, even when no content changed.
         bump_content_version()
@@ -33,5 +35,5 @@ class Command(BaseCommand):
             f"{parcours['parcours']} parcours, {parcours['étapes']} étapes, {worksheets} feuilles de travail, "
             f"{usage_rules} règles de parcours d’usage, "
             f"{diagnostic['descriptions']} descriptions de "
-            f"niveaux et {diagnostic['règles']} règles de recommandation créés."
+            f"niveaux, {diagnostic['règles']} règles de recommandation et {events} rendez-vous d’exemple créés."
         )

@@ -1,0 +1,25 @@
+"""Reads of the agenda: what is coming, what is past, one event's page. The letter reads ``upcoming_events`` and
+``replays``; the pages read the rest. Published events only, always."""
+
+from django.db.models import Prefetch
+
+from rendezvous.models import Event
+from resources.models import Fiche
+
+
+def upcoming_events(*, after, limit):
+    """Published events not ended at ``after``, the soonest first, at most ``limit`` (levers prefetched)."""
+    return Event.objects.upcoming(after).prefetch_related("levers")[:limit]
+
+
+def replays(*, since, until):
+    """Published events with a replay address that ended in [``since``, ``until``), the latest first."""
+    return (Event.objects.published().exclude(replay_url="").filter(ends_at__gte=since, ends_at__lt=until)
+            .order_by("-ends_at", "-pk").prefetch_related("levers"))
+
+
+def event_for_page(slug):
+    """The published event at ``slug`` with its counts, levers and published fiches, or None."""
+    fiches = Fiche.objects.published().only("pk", "title", "slug").order_by("title")
+    return (Event.objects.published().with_counts().filter(slug=slug)
+            .prefetch_related("levers", Prefetch("fiches", queryset=fiches)).first())

@@ -1,0 +1,19 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from rendezvous.models import Event
+
+
+class AgendaSitemap(Sitemap):
+    """The agenda's two lists and every published event (upcoming or past: a past one keeps its replay). A
+    person's registration page is never listed."""
+
+    def items(self):
+        return ["rendezvous:agenda", "rendezvous:agenda_past", *Event.objects.published().only(
+            "slug", "updated_at").order_by("starts_at", "pk")]
+
+    def location(self, item):
+        return reverse(item) if isinstance(item, str) else item.get_absolute_url()
+
+    def lastmod(self, item):
+        return None if isinstance(item, str) else item.updated_at
