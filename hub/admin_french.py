@@ -96,6 +96,8 @@ GENDERS = {
     "diagnostic.decision": FEMININE,
     # rendezvous
     "rendezvous.outgoingmail": MASCULINE,  # e-mail sortant
+    "rendezvous.letter": FEMININE,  # lettre
+    "rendezvous.lettersubscriber": MASCULINE,  # abonnement à la lettre
 }
 
 # « l’étape », « l’outil »; an aspirated h would need its own list (no model name starts with an h).

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from parcours.sitemaps import ParcoursSitemap
+from rendezvous.sitemaps import LetterPagesSitemap, LetterSitemap
 from resources.sitemaps import FicheSitemap, GlossarySitemap, LeverSitemap, VocabularySitemap, WorksheetSitemap
 
 
@@ -36,4 +37,6 @@ SITEMAPS = {
     "glossaire": GlossarySitemap,
     "parcours": ParcoursSitemap,
     "feuilles": WorksheetSitemap,
+    "lettre": LetterPagesSitemap,
+    "lettres": LetterSitemap,
 }

@@ -1,3 +1,4 @@
 from rendezvous.models.mail import MailStatus, OutgoingMail
+from rendezvous.models.letter import Letter, LetterSubscriber
 
-__all__ = ["MailStatus", "OutgoingMail"]
+__all__ = ["MailStatus", "OutgoingMail", "Letter", "LetterSubscriber"]

@@ -50,6 +50,7 @@ from tests.factories import (
     make_worksheet,
 )
 from tests.module_data import rows_for_the_module
+from tests.rendezvous.letter_helpers import letter_links, make_letter_world
 
 pytestmark = pytest.mark.django_db
 
@@ -355,6 +356,26 @@ GET_ONLY = {
 }
 GET_ONLY["hub:usage"] = "a GET form: its answers are the query strings fuzzed like every page's"
 
+# « La lettre » (rendezvous): the archive, an issue (online, draft, unknown), the form and its signed links.
+PATH_ARGUMENTS.update({
+    "rendezvous:letter_archive": _none,
+    "rendezvous:letter_detail": lambda w, who: [{"number": 1}, {"number": 2}, {"number": 99}],
+    "rendezvous:letter_subscribe": _none,
+    "rendezvous:letter_subscribe_done": _none,
+    "rendezvous:letter_confirm": lambda w, who: letter_links("confirm"),
+    "rendezvous:letter_unsubscribe": lambda w, who: letter_links("unsubscribe"),
+    "rendezvous:letter_unsubscribe_one_click": lambda w, who: letter_links("unsubscribe"),
+})
+FORMS.update({
+    "rendezvous:letter_subscribe": lambda w: {"email": "nouvelle@example.org", "consent": "on"},
+    "rendezvous:letter_confirm": lambda w: {},
+    "rendezvous:letter_unsubscribe": lambda w: {},
+    "rendezvous:letter_unsubscribe_one_click": lambda w: {"List-Unsubscribe": "One-Click"},
+})
+FORM_FIELDS = sorted({*FORM_FIELDS, "consent", "List-Unsubscribe"})
+GET_ONLY.update({key: "page without a form (read only)" for key in (
+    "rendezvous:letter_archive", "rendezvous:letter_detail", "rendezvous:letter_subscribe_done")})
+
 
 # The world the requests land in ------------------------------------------------------------------------------
 
@@ -439,6 +460,7 @@ def _build_world():
     method_step = make_step(method, slug=METHOD_STEP)
     BoardQuestion.objects.create(step=method_step, order=1, text="Que décidons-nous\u202f?")
     spaces = {"alice": _space(learner, "alice", method_step), "bob": _space(other_learner, "bob", method_step)}
+    make_letter_world()
     return World(
         alice=learner, bob=other_learner, region=region, actor_profile=actor_profile, alice_org=alice_org,
         visitor_org=visitor_org, bob_org=bob_org, flat_step_slug=flat_step.slug,
@@ -772,6 +794,9 @@ EDGE_POSTS = [
     ("hub:usage_keep", {"profil": ["association", "fondation"], "objectif": "\x00", "maturite": "", "temps": "9" * 40}),
     ("hub:usage_kept_done", {"element": "\x00", "fait": "\x00"}),
     ("hub:usage_kept_done", {"element": ["diagnostic", "fiche:1"], "fait": ["1", "0"]}),
+    ("rendezvous:letter_subscribe", {"email": "a\x00@example.org", "consent": "\x00"}),
+    ("rendezvous:letter_subscribe", {"email": ["a@example.org", "b@example.org"], "consent": ["on", ""]}),
+    ("rendezvous:letter_unsubscribe_one_click", {"List-Unsubscribe": "\x00"}),
 ]
 
 
