@@ -168,16 +168,16 @@ def letter_email(letter, unsubscribe_url):
             render_to_string("rendezvous/letter/email.html", context))
 
 
-def unsubscribe_url(subscriber, *, one_click=False):
+def unsubscribe_url(subscriber):
+    """The page with the « Me désabonner » button; its address followed by « un-clic/ » is the one-click one."""
     token = token_make(UNSUBSCRIBE_PURPOSE, subscriber.pk, subscriber.nonce)
-    name = "rendezvous:letter_unsubscribe_one_click" if one_click else "rendezvous:letter_unsubscribe"
-    return site_address(reverse(name, args=[token]))
+    return site_address(reverse("rendezvous:letter_unsubscribe", args=[token]))
 
 
-def unsubscribe_headers(subscriber):
-    """RFC 2369 and 8058: mail programs show « Se désabonner » and may unsubscribe in one click (a POST)."""
-    return {"List-Unsubscribe": f"<{unsubscribe_url(subscriber, one_click=True)}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+def unsubscribe_headers(url):
+    """RFC 2369 and 8058 for the unsubscribe page at ``url``: mail programs show « Se désabonner » and may
+    unsubscribe in one click (a POST to rendezvous:letter_unsubscribe_one_click)."""
+    return {"List-Unsubscribe": f"<{url}un-clic/>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 # The job ----------------------------------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def letter_queue(letter, now):
         for subscriber in chunk:
             link = unsubscribe_url(subscriber)
             rows.append((f"lettre:{letter.number}:{subscriber.pk}", subscriber.email, subject,
-                         text.replace(marker, link), html.replace(marker, link), unsubscribe_headers(subscriber)))
+                         text.replace(marker, link), html.replace(marker, link), unsubscribe_headers(link)))
         queued += mails_queue(rows)
     Letter.objects.filter(pk=letter.pk).update(queued_at=now)
     return queued

@@ -2,6 +2,8 @@
 crashed half-way, killed, refused, server away, two runs at once), and one real SMTP exchange."""
 
 import logging
+import os
+import signal
 import smtplib
 from datetime import timedelta
 from io import StringIO
@@ -130,6 +132,26 @@ def test_a_crash_half_way_then_a_rerun_sends_the_rest_and_leaves_the_row_in_flig
     assert len(mail.outbox) == 9 and rows[6].to not in {message.to[0] for message in mail.outbox}
     assert "Envoyés : 0" in send_due()  # and the interrupted row stays where it is
     assert statuses()[rows[6].key] == MailStatus.SENDING
+
+
+class TerminatedBackend(EmailBackend):
+    """locmem; the third message makes the process receive SIGTERM (systemd stopping the unit, a kill)."""
+
+    def send_messages(self, messages):
+        if len(mail.outbox) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return super().send_messages(messages)
+
+
+def test_a_run_stopped_by_sigterm_gives_back_what_it_had_not_reached(settings):
+    rows = queue(5)
+    settings.EMAIL_BACKEND = f"{HERE}.TerminatedBackend"
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped:
+        send_due()
+    assert stopped.value.code == 128 + signal.SIGTERM and signal.getsignal(signal.SIGTERM) is before
+    # The signal came while the third was being handed over: it stays « sending » (it may have left).
+    assert [statuses()[row.key] for row in rows] == [MailStatus.SENT] * 2 + [MailStatus.SENDING] + [MailStatus.PENDING] * 2
 
 
 def test_a_run_killed_outright_gives_its_batch_back_an_hour_later_but_its_first_row(monkeypatch):

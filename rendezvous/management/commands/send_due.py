@@ -1,3 +1,5 @@
+import signal
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -14,6 +16,15 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None, help="Envoyer au plus ce nombre d’e-mails.")
 
     def handle(self, *args, limit=None, **options):
+        # Stopped by systemd or kill (SIGTERM), the run still gives back the e-mails it had claimed and not reached
+        # (rendezvous.outbox): SIGTERM would otherwise end the process without running any ``finally``.
+        previous = signal.signal(signal.SIGTERM, _stop)
+        try:
+            self._run(limit)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def _run(self, limit):
         now = timezone.now()
         pruned = [f"{pruner(now)} {label}" for label, pruner in [*PRUNERS, ("e-mails anciens", outbox_prune)]]
         queued = [f"{producer(now)} {label}" for label, producer in PRODUCERS]
@@ -30,3 +41,7 @@ class Command(BaseCommand):
                  if interrupted else "")
         self.stdout.write(f"Préparés : {prepared}. Envoyés : {sent}, refusés : {failed}. "
                           f"Supprimés : {', '.join(pruned)}.{check}")
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
