@@ -6,7 +6,8 @@ What an issue holds, for its period (``period_start`` to ``period_end``, whole d
 - the fiches published before it and updated during it (``updated_at``: any save by the editorial team);
 - the events to come, from the moment the issue goes out, and the replays of the events of the period.
 
-Each section keeps at most SECTION_LIMIT items, and says how many more there were (the fiche list has them all).
+Each section keeps its SECTION_LIMIT most recent items, and says how many more there were (the fiche list has them
+all).
 
 ``letters_due(now)`` (in the job's PRODUCERS): each published issue whose date has come and whose e-mails are not
 all queued is frozen (``letter_freeze``: its items written into ``Letter.content``, once), then gets one outbox row
@@ -70,7 +71,7 @@ def _fiche_sections(period_start, period_end):
     fields = ("pk", "title", "slug", "family", "chapeau", "published_at", "updated_at")
     new = Fiche.objects.published().filter(published_at__gte=start, published_at__lt=end)
     updated = Fiche.objects.published().filter(published_at__lt=start, updated_at__gte=start, updated_at__lt=end)
-    new_items = new.only(*fields).order_by("published_at", "pk")[:SECTION_LIMIT]
+    new_items = new.only(*fields).order_by("-published_at", "-pk")[:SECTION_LIMIT]
     updated_items = updated.only(*fields).order_by("-updated_at", "pk")[:SECTION_LIMIT]
     return {
         "new": _section([_fiche_item(fiche, fiche.published_at) for fiche in new_items], new.count()),
