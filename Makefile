@@ -101,3 +101,19 @@ bench: $(VENV)/.installed
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py bench --fiches $(BENCH_FICHES) --people $(BENCH_PEOPLE) \
 		--diagnostics $(BENCH_DIAGNOSTICS) --seconds $(BENCH_SECONDS)
+
+# The job's time for one issue of « La lettre » to BENCH_SUBSCRIBERS confirmed subscribers (queuing, then sending
+# with the locmem backend) on a fresh PostgreSQL database; writes its own section of docs/benchmarks.md, which
+# `make bench` keeps. Not part of `make test`.
+BENCH_SEND_DB ?= hub_bench_send
+BENCH_SUBSCRIBERS ?= 10000
+BENCH_SEND_ENV := DJANGO_SETTINGS_MODULE=tools.settings DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_SEND_DB) \
+	DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=testserver \
+	DJANGO_SECRET_KEY=bench-only-7c1e5a9b3d2f4e6a8c0b1d3f5e7a9c2b4d6f8e0a1c3e5b7d9f
+
+.PHONY: bench-send
+bench-send: $(VENV)/.installed
+	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $(BENCH_SEND_DB)" -c "CREATE DATABASE $(BENCH_SEND_DB)"
+	$(BENCH_SEND_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BENCH_SEND_ENV) $(BIN)/python manage.py bench_send --subscribers $(BENCH_SUBSCRIBERS)
+	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE $(BENCH_SEND_DB)"

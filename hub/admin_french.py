@@ -98,6 +98,8 @@ GENDERS = {
     "rendezvous.outgoingmail": MASCULINE,  # e-mail sortant
     "rendezvous.event": MASCULINE,  # rendez-vous
     "rendezvous.registration": FEMININE,  # inscription
+    "rendezvous.letter": FEMININE,  # lettre
+    "rendezvous.lettersubscriber": MASCULINE,  # abonnement à la lettre
 }
 
 # « l’étape », « l’outil »; an aspirated h would need its own list (no model name starts with an h).

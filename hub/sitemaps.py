@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from parcours.sitemaps import ParcoursSitemap
-from rendezvous.sitemaps import AgendaSitemap
+from rendezvous.sitemaps import AgendaSitemap, LetterPagesSitemap, LetterSitemap
 from resources.sitemaps import FicheSitemap, GlossarySitemap, LeverSitemap, VocabularySitemap, WorksheetSitemap
 
 
@@ -38,4 +38,6 @@ SITEMAPS = {
     "parcours": ParcoursSitemap,
     "feuilles": WorksheetSitemap,
     "agenda": AgendaSitemap,
+    "lettre": LetterPagesSitemap,
+    "lettres": LetterSitemap,
 }

@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from rendezvous.forms import EventMessageForm
+from rendezvous.forms.events import EventMessageForm
 from rendezvous.models import Event, Registration, RegistrationStatus
 from rendezvous.registrations import event_message_queue, event_places_fill
 from resources.admin import HTTPS_URLS

@@ -1,5 +1,14 @@
-"""What ``manage.py send_due`` does, in order: each producer queues the e-mails that are due (one row per key: a
-second run queues nothing), then the outbox sends what is pending. Producers take ``now`` and return how many
-e-mails they queued, and a label for the command's last line."""
+"""What ``manage.py send_due`` does, in order: each pruner deletes what is kept no longer (sent e-mails after 30
+days, subscriptions never confirmed), each producer queues the e-mails that are due (one row per key: a second run
+queues nothing), then the outbox sends what is pending. Producers take ``now`` and return how many e-mails they
+queued, pruners how many rows they deleted; each has a label for the command's last line."""
 
-PRODUCERS = []  # (label, function(now) -> int)
+from rendezvous.letter import letters_due
+from rendezvous.letter_subscriptions import subscribers_prune
+
+PRODUCERS = [  # (label, function(now) -> int)
+    ("e-mails de la lettre", letters_due),
+]
+PRUNERS = [  # (label, function(now) -> int)
+    ("abonnements à la lettre jamais confirmés", subscribers_prune),
+]

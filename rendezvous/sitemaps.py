@@ -1,7 +1,9 @@
+"""Public pages of the rendez-vous for sitemap.xml (gathered by hub/sitemaps.py)."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from rendezvous.models import Event
+from rendezvous.models import Event, Letter
 
 
 class AgendaSitemap(Sitemap):
@@ -17,3 +19,19 @@ class AgendaSitemap(Sitemap):
 
     def lastmod(self, item):
         return None if isinstance(item, str) else item.updated_at
+
+
+class LetterPagesSitemap(Sitemap):
+    def items(self):
+        return ["rendezvous:letter_archive", "rendezvous:letter_subscribe"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class LetterSitemap(Sitemap):
+    def items(self):
+        return Letter.objects.online().only("number", "updated_at").order_by("-number")
+
+    def lastmod(self, letter):
+        return letter.updated_at

@@ -1,18 +1,30 @@
 from django.urls import path
 
-from rendezvous import event_views
 from rendezvous.feeds import EventsFeed
+from rendezvous.views import events, letter
 
 app_name = "rendezvous"
 
 urlpatterns = [
     # The agenda (events): its fixed addresses before /agenda/<slug>/ (an event's slug may not take them).
-    path("agenda/", event_views.agenda, name="agenda"),
-    path("agenda/passes/", event_views.agenda_past, name="agenda_past"),
+    path("agenda/", events.agenda, name="agenda"),
+    path("agenda/passes/", events.agenda_past, name="agenda_past"),
     path("agenda/flux.atom", EventsFeed(), name="events_feed"),
-    path("agenda/mon-inscription/<str:token>/", event_views.registration, name="registration"),
-    path("agenda/mon-inscription/<str:token>/annuler/", event_views.registration_cancel_view, name="registration_cancel"),
-    path("agenda/<slug:slug>.ics", event_views.event_ics, name="event_ics"),
-    path("agenda/<slug:slug>/", event_views.event_detail, name="event_detail"),
-    path("agenda/<slug:slug>/inscription-envoyee/", event_views.registration_sent, name="registration_sent"),
+    path("agenda/mon-inscription/<str:token>/", events.registration, name="registration"),
+    path("agenda/mon-inscription/<str:token>/annuler/", events.registration_cancel_view, name="registration_cancel"),
+    path("agenda/<slug:slug>.ics", events.event_ics, name="event_ics"),
+    path("agenda/<slug:slug>/", events.event_detail, name="event_detail"),
+    path("agenda/<slug:slug>/inscription-envoyee/", events.registration_sent, name="registration_sent"),
+]
+
+# « La lettre »
+urlpatterns += [
+    path("lettre/", letter.letter_archive, name="letter_archive"),
+    path("lettre/<int:number>/", letter.letter_detail, name="letter_detail"),
+    path("lettre/abonnement/", letter.letter_subscribe, name="letter_subscribe"),
+    path("lettre/abonnement/envoye/", letter.letter_subscribe_done, name="letter_subscribe_done"),
+    path("lettre/confirmation/<str:token>/", letter.letter_confirm, name="letter_confirm"),
+    path("lettre/desabonnement/<str:token>/", letter.letter_unsubscribe, name="letter_unsubscribe"),
+    path("lettre/desabonnement/<str:token>/un-clic/", letter.letter_unsubscribe_one_click,
+         name="letter_unsubscribe_one_click"),
 ]

@@ -7,6 +7,8 @@ from rendezvous.models.events import (
     Registration,
     RegistrationStatus,
 )
+from rendezvous.models.letter import Letter, LetterSubscriber
 
 __all__ = ["MailStatus", "OutgoingMail"]
 __all__ += ["Event", "EventFormat", "EventKind", "EventStatus", "Registration", "RegistrationStatus"]
+__all__ += ["Letter", "LetterSubscriber"]

@@ -32,6 +32,7 @@ FORM_ERRORS = {
     "/compte/connexion/": {"#id_username": "personne@example.org", "#id_password": "faux"},
     "/compte/mot-de-passe-oublie/": {"#id_email": "pas-une-adresse"},
     "/mon-modele/": {"#id_name": " "},
+    "/lettre/abonnement/": {"#id_email": "pas-une-adresse"},
 }
 
 

@@ -51,6 +51,7 @@ from tests.factories import (
 )
 from tests.factories import make_event, make_registration
 from tests.module_data import rows_for_the_module
+from tests.rendezvous.letter_helpers import letter_links, make_letter_world
 
 pytestmark = pytest.mark.django_db
 
@@ -371,6 +372,26 @@ GET_ONLY.update({key: "page without a form (read only)" for key in (
     "rendezvous:registration_sent", "rendezvous:registration",
 )})
 
+# « La lettre » (rendezvous): the archive, an issue (online, draft, unknown), the form and its signed links.
+PATH_ARGUMENTS.update({
+    "rendezvous:letter_archive": _none,
+    "rendezvous:letter_detail": lambda w, who: [{"number": 1}, {"number": 2}, {"number": 99}],
+    "rendezvous:letter_subscribe": _none,
+    "rendezvous:letter_subscribe_done": _none,
+    "rendezvous:letter_confirm": lambda w, who: letter_links("confirm"),
+    "rendezvous:letter_unsubscribe": lambda w, who: letter_links("unsubscribe"),
+    "rendezvous:letter_unsubscribe_one_click": lambda w, who: letter_links("unsubscribe"),
+})
+FORMS.update({
+    "rendezvous:letter_subscribe": lambda w: {"email": "nouvelle@example.org", "consent": "on"},
+    "rendezvous:letter_confirm": lambda w: {},
+    "rendezvous:letter_unsubscribe": lambda w: {},
+    "rendezvous:letter_unsubscribe_one_click": lambda w: {"List-Unsubscribe": "One-Click"},
+})
+FORM_FIELDS = sorted({*FORM_FIELDS, "consent", "List-Unsubscribe"})
+GET_ONLY.update({key: "page without a form (read only)" for key in (
+    "rendezvous:letter_archive", "rendezvous:letter_detail", "rendezvous:letter_subscribe_done")})
+
 
 # The world the requests land in ------------------------------------------------------------------------------
 
@@ -456,6 +477,7 @@ def _build_world():
     method_step = make_step(method, slug=METHOD_STEP)
     BoardQuestion.objects.create(step=method_step, order=1, text="Que décidons-nous\u202f?")
     spaces = {"alice": _space(learner, "alice", method_step), "bob": _space(other_learner, "bob", method_step)}
+    make_letter_world()
     return World(
         alice=learner, bob=other_learner, region=region, actor_profile=actor_profile, alice_org=alice_org,
         visitor_org=visitor_org, bob_org=bob_org, flat_step_slug=flat_step.slug,
@@ -826,6 +848,9 @@ EDGE_POSTS = [
     ("rendezvous:event_detail", {"name": "\x00", "email": "a\x00@example.org", "organisation": "\x00", "consent": "\x00"}),
     ("rendezvous:event_detail", {"name": ["A", "B"], "email": ["a@example.org", "b@example.org"], "consent": ["on", ""]}),
     ("rendezvous:event_detail", {"name": "A", "email": "a@" + "b" * 300 + ".org", "consent": "on"}),
+    ("rendezvous:letter_subscribe", {"email": "a\x00@example.org", "consent": "\x00"}),
+    ("rendezvous:letter_subscribe", {"email": ["a@example.org", "b@example.org"], "consent": ["on", ""]}),
+    ("rendezvous:letter_unsubscribe_one_click", {"List-Unsubscribe": "\x00"}),
 ]
 
 

@@ -53,6 +53,7 @@ from tests.factories import (
     make_worksheet,
 )
 from tests.factories import make_event, make_registration
+from tests.rendezvous.letter_helpers import make_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -458,9 +459,21 @@ PUBLIC = {
     "rendezvous:registration": lambda w: "/agenda/mon-inscription/pas-un-jeton/",
     "rendezvous:registration_cancel": lambda w: "/agenda/mon-inscription/pas-un-jeton/annuler/",
 }
+# « La lettre »: the archive, an issue, the form; its links carry a signed token, the credential (tests/rendezvous/
+# test_letter_subscription.py): made-up ones name nobody.
+PUBLIC.update({
+    "rendezvous:letter_archive": lambda w: "/lettre/",
+    "rendezvous:letter_detail": lambda w: "/lettre/1/",
+    "rendezvous:letter_subscribe": lambda w: "/lettre/abonnement/",
+    "rendezvous:letter_subscribe_done": lambda w: "/lettre/abonnement/envoye/",
+    "rendezvous:letter_confirm": lambda w: "/lettre/confirmation/pas-un-jeton/",
+    "rendezvous:letter_unsubscribe": lambda w: "/lettre/desabonnement/pas-un-jeton/",
+    "rendezvous:letter_unsubscribe_one_click": lambda w: "/lettre/desabonnement/pas-un-jeton/un-clic/",
+})
 # A public page whose address is a credential: a made-up one is refused.
 PUBLIC_STATUS = {"diagnostic:invitation_accept": (404,), "rendezvous:registration": (404,),
                  "rendezvous:registration_cancel": (404,)}
+PUBLIC_STATUS.update({"rendezvous:letter_confirm": (404,), "rendezvous:letter_unsubscribe": (404,)})
 ADMIN_REASON = "Django admin: staff only (test_the_admin_is_closed_to_people_who_are_not_staff)"
 OUTSIDERS = {"alice": ("bob",), "visitor": ("bob", "alice")}
 
@@ -591,6 +604,7 @@ def public_world(world):
     m.GlossaryTerm.objects.create(slug="terme-public", term="terme public", definition="Une définition.",
                                   provenance="confirmed")
     make_registration(make_event(slug="rendez-vous-public"), name=SECRETS["alice"]["name"], email="alice@example.org")
+    make_letter(number=1, frozen_at=timezone.now())
     return world
 
 

@@ -644,3 +644,31 @@ def test_names_typed_in_the_registration_form_are_never_executed(payload):
     refused = client.post("/agenda/rendez-vous-xss/", {**fields, "consent": ""})
     assert refused.status_code == 400
     assert_safe(refused, payload, "registration without consent", shows=MARKER)
+# « La lettre »: an issue's title and introduction (editorial team), the fiches and events it gathers, the address
+# typed in its form ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=IDS)
+def test_letter_texts_are_never_executed(payload, monkeypatch):
+    from django.core import mail
+
+    from rendezvous import letter as letter_module
+    from tests.rendezvous.letter_helpers import html_of, make_letter, make_subscriber, send_due
+
+    make_fiche(title=f"{MARKER} {payload}"[:200], chapeau=payload)
+    events = [{"title": f"{MARKER} {payload}", "url": payload, "starts_at": None, "replay_url": payload}]
+    monkeypatch.setattr(letter_module, "_event_sections", lambda start, end: (events, events))
+    make_letter(number=1, title=f"{MARKER} {payload}"[:200], intro=f"{MARKER} en tête.\n\n{payload}")
+    make_subscriber()
+    send_due()
+    visitor = Client()
+    # The introduction is Markdown (every payload); the rest is printed through autoescaping (the sample).
+    assert_safe(visitor.get("/lettre/1/"), payload, "/lettre/1/", shows=MARKER)
+    [message] = mail.outbox
+    assert problems_in(html_of(message), payload) == [], "the letter's HTML e-mail"
+    if payload not in SAMPLE:
+        return
+    assert_safe(visitor.get("/lettre/"), payload, "/lettre/", shows=MARKER)
+    response = visitor.post("/lettre/abonnement/", {"email": payload, "consent": "on"})
+    assert response.status_code == 400
+    assert_safe(response, payload, "the subscription form sent back")

@@ -2,6 +2,7 @@
 
 import html
 import re
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -11,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from diagnostic.models import ActivationDescriptor, ValuationRates
-from rendezvous.models import OutgoingMail
+from rendezvous.models import Letter, LetterSubscriber, OutgoingMail
 from hub.admin_french import GENDERS, FrenchNoun, french_noun, name_permissions_in_french
 from parcours.models import Parcours, Step
 from resources import models as m
@@ -190,8 +191,11 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
     ValuationRates.current()
     OutgoingMail.objects.create(key="essai", to="personne@example.org", subject="Objet", text="Texte")
     make_registration(make_event(levers=[fiche.levers.first()], fiches=[fiche]))  # the event's page lists it
+    Letter.objects.create(number=1, title="Janvier", period_start=date(2027, 1, 1), period_end=date(2027, 1, 31))
+    LetterSubscriber.objects.create(email="abonne@example.org")
     urls = _admin_urls(staff_client)
     refused = {"/admin/diagnostic/valuationrates/add/", "/admin/rendezvous/outgoingmail/add/",
+               "/admin/rendezvous/lettersubscriber/add/",
                f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/delete/"}
     for url in urls:
         response = staff_client.get(url)

@@ -8,7 +8,7 @@ transaction=True: flush, and the restore's own transaction, must run against com
 import gzip
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
 
@@ -32,8 +32,9 @@ from accounts.models import Profile
 from parcours.models import Enrolment, Parcours, SavedFiche, Step, StepProgress
 from parcours.services import enrolment_set_depth, fiche_set_saved, progress_set_note, progress_set_status
 from resources.models import ActorProfile, Fiche, Region
-from rendezvous.models import Event, Registration
+from rendezvous.models import Event, Letter, LetterSubscriber, Registration
 from tests.factories import make_event, make_organisation, make_registration
+from tests.rendezvous.letter_helpers import make_letter, make_subscriber
 from tests.shipped import restore
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -89,8 +90,13 @@ def populated(shipped_rows, learner, other_learner, staff):
     make_registration(event, name="Camille Dupont", organisation="La Ruche")
     make_registration(event, status="attente")
 
+    # « La lettre »: an issue that went out (its items frozen as JSON) and a subscriber.
+    make_letter(number=1, frozen_at=datetime(2027, 2, 1, 9, 0, tzinfo=UTC), content={
+        "new": {"items": [{"title": "Fiche « neuve »", "url": "/fiches/neuve/", "date": "1er février 2027"}], "more": 3}})
+    make_subscriber("abonne@example.org")
+
     for model in (Fiche, Step, StepProgress, SavedFiche, Enrolment, Profile, Organisation, Snapshot, LogEntry,
-                  apps.get_model("taggit", "TaggedItem"), Session, Event, Registration):
+                  apps.get_model("taggit", "TaggedItem"), Session, Event, Registration, Letter, LetterSubscriber):
         assert model.objects.exists(), model
     assert StepProgress.objects.filter(note=NOTE).exists()
     assert Snapshot.objects.filter(is_target=True).exists()

@@ -21,7 +21,7 @@ from rendezvous import event_dates
 from rendezvous.agenda import event_for_page
 from rendezvous.event_mail import waiting_rank
 from rendezvous.filters import FILTER_PARAMS, EventFilter
-from rendezvous.forms import RegistrationForm
+from rendezvous.forms.events import RegistrationForm
 from rendezvous.ics import MIMETYPE, event_calendar, event_filename
 from rendezvous.models import Event
 from rendezvous.registration_links import RegistrationEnded, registration_from_token

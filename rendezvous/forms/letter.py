@@ -1,0 +1,22 @@
+"""The subscription form of « La lettre »: an address and a consent, checked without the database (the answer is
+the same whether the address is subscribed or not)."""
+
+from django import forms
+
+CONSENT = ("J’accepte que le hub garde mon adresse e-mail pour m’envoyer la lettre, jusqu’à mon désabonnement "
+           "(un lien dans chaque lettre).")
+
+
+class LetterSubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse e-mail", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Indiquez votre adresse e-mail.",
+                        "invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."},
+    )
+    consent = forms.BooleanField(
+        label=CONSENT, error_messages={"required": "Cochez la case pour accepter que nous gardions votre adresse."},
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
