@@ -42,6 +42,7 @@ def seed(subscribers):
 
 def measure():
     """Run the job's two halves as ``send_due`` does, with the locmem backend; the figures of each."""
+    load = os.getloadavg()[0]
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         mail.outbox = []
         started = time.perf_counter()
@@ -57,7 +58,8 @@ def measure():
         size = sum(len(message.message().as_bytes()) for message in mail.outbox[:100]) // max(1, min(100, delivered))
     stored = OutgoingMail.objects.count()
     return {"queued": queued, "queued_s": queued_s, "sent": sent, "failed": failed, "sent_s": sent_s,
-            "again": again, "again_s": again_s, "delivered": delivered, "stored": stored, "message_bytes": size}
+            "again": again, "again_s": again_s, "delivered": delivered, "stored": stored, "message_bytes": size,
+            "load": load}
 
 
 def _fmt(number, digits=0):
@@ -70,7 +72,9 @@ def section(figures, subscribers, when, machine):
         START,
         "## Envoi de la lettre (`make bench-send`)",
         "",
-        f"Mesuré le {when} sur {machine}. Une lettre de {FICHES} fiches nouvelles (20 affichées, « et 10 autres ») "
+        f"Mesuré le {when} sur {machine}, charge moyenne de la machine {_fmt(figures.get('load', 0), 1)} au "
+        "départ (elle est partagée : les durées varient du simple au double d’une mesure à l’autre). "
+        f"Une lettre de {FICHES} fiches nouvelles (20 affichées, « et 10 autres ») "
         f"à {_fmt(subscribers)} abonnés confirmés, sur PostgreSQL, avec le backend d’e-mail `locmem` (le message "
         "entier est construit, rien ne part sur le réseau) : ce que fait `manage.py send_due`, en deux temps.",
         "",
@@ -87,9 +91,9 @@ def section(figures, subscribers, when, machine):
         f"{_fmt(figures['again_s'], 2)} | — |",
         "",
         "L’envoi valide en base l’issue de chaque e-mail avant de passer au suivant (c’est ce qui tient la règle "
-        "« au plus une fois » après un arrêt brutal) : environ la moitié de son temps ; l’autre moitié construit "
-        "le message MIME. Prendre les e-mails un par un plutôt que par lots de 100 ajouterait une validation par "
-        "e-mail. "
+        "« au plus une fois » après un arrêt brutal) : c’est la plus grande part de son temps, devant la "
+        "construction du message MIME. Prendre les e-mails un par un plutôt que par lots de 100 ajouterait une "
+        "validation par e-mail. "
         f"Un e-mail fait environ {_fmt(figures['message_bytes'] / 1024, 1)} Ko (texte et HTML) ; les "
         f"{_fmt(figures['stored'])} lignes de la file sont effacées 30 jours après leur envoi. Avec un vrai serveur "
         "SMTP, l’envoi dure ce que ce serveur met à accepter chaque message (quelques millisecondes sur un relais "

@@ -63,6 +63,10 @@ def test_a_visitor_subscribes_confirms_reads_a_letter_and_unsubscribes(page, aud
     expect(page.locator("main")).to_contain_text("Fiche parue ce mois-ci")
     audited(audit_page, web)
     audited(audit_page, "/lettre/")
+    page.set_viewport_size({"width": 320, "height": 640})  # a small phone: the issue reflows, nothing scrolls sideways
+    page.goto(web)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     unsubscribe = UNSUBSCRIBE.search(letter.body).group(1)
     page.goto(unsubscribe)

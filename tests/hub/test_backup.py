@@ -155,7 +155,15 @@ def fresh_database():
     call_command("flush", interactive=False, verbosity=0)
     ContentType.objects.all().delete()
     ContentType.objects.clear_cache()
+    # Placeholders hold the low ids meanwhile, so that no content type or permission gets its old id back by
+    # chance, whatever the number of models (SQLite gives the lowest free ids again, PostgreSQL follows its
+    # sequences, which flush resets).
+    placeholders = ContentType.objects.bulk_create(
+        [ContentType(app_label="decalage", model=f"modele{n}") for n in range(1000)])
+    Permission.objects.bulk_create(
+        [Permission(content_type=placeholders[0], codename=f"decalage_{n}", name="Décalage") for n in range(3000)])
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    ContentType.objects.filter(app_label="decalage").delete()  # and their permissions, by cascade
 
 
 def found_slugs(query):
