@@ -155,7 +155,7 @@ def letter_context(letter, content, *, base=""):
 
 
 def letter_subject(letter):
-    return f"La lettre du hub n°\u00a0{letter.number} : {letter.title}"
+    return f"La lettre du hub n°\u00a0{letter.number} — {letter.title}"  # a title may hold its own colon
 
 
 def letter_email(letter, unsubscribe_url):

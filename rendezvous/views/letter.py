@@ -57,6 +57,11 @@ def letter_subscribe_done(request):
     return render(request, "rendezvous/letter/subscribe_done.html")
 
 
+@require_safe
+def letter_subscribe_confirmed(request):
+    return render(request, "rendezvous/letter/subscribe_confirmed.html")
+
+
 def _link_refused(request, error, kind):
     """404 for a forged or superseded link, 410 with what to do for an expired one."""
     expired = isinstance(error, TokenExpired)
@@ -72,8 +77,7 @@ def letter_confirm(request, token):
         return _link_refused(request, error, "confirm")
     if request.method == "POST":
         subscriptions.subscription_confirm(subscriber=subscriber)
-        messages.success(request, "Votre abonnement est confirmé\u00a0: la prochaine lettre vous parviendra.")
-        return redirect("rendezvous:letter_archive")
+        return redirect("rendezvous:letter_subscribe_confirmed")
     return render(request, "rendezvous/letter/confirm.html", {"subscriber": subscriber})
 
 

@@ -378,6 +378,7 @@ PATH_ARGUMENTS.update({
     "rendezvous:letter_detail": lambda w, who: [{"number": 1}, {"number": 2}, {"number": 99}],
     "rendezvous:letter_subscribe": _none,
     "rendezvous:letter_subscribe_done": _none,
+    "rendezvous:letter_subscribe_confirmed": _none,
     "rendezvous:letter_confirm": lambda w, who: letter_links("confirm"),
     "rendezvous:letter_unsubscribe": lambda w, who: letter_links("unsubscribe"),
     "rendezvous:letter_unsubscribe_one_click": lambda w, who: letter_links("unsubscribe"),
@@ -390,7 +391,8 @@ FORMS.update({
 })
 FORM_FIELDS = sorted({*FORM_FIELDS, "consent", "List-Unsubscribe"})
 GET_ONLY.update({key: "page without a form (read only)" for key in (
-    "rendezvous:letter_archive", "rendezvous:letter_detail", "rendezvous:letter_subscribe_done")})
+    "rendezvous:letter_archive", "rendezvous:letter_detail", "rendezvous:letter_subscribe_done",
+    "rendezvous:letter_subscribe_confirmed")})
 
 
 # The world the requests land in ------------------------------------------------------------------------------

@@ -466,6 +466,7 @@ PUBLIC.update({
     "rendezvous:letter_detail": lambda w: "/lettre/1/",
     "rendezvous:letter_subscribe": lambda w: "/lettre/abonnement/",
     "rendezvous:letter_subscribe_done": lambda w: "/lettre/abonnement/envoye/",
+    "rendezvous:letter_subscribe_confirmed": lambda w: "/lettre/abonnement/confirme/",
     "rendezvous:letter_confirm": lambda w: "/lettre/confirmation/pas-un-jeton/",
     "rendezvous:letter_unsubscribe": lambda w: "/lettre/desabonnement/pas-un-jeton/",
     "rendezvous:letter_unsubscribe_one_click": lambda w: "/lettre/desabonnement/pas-un-jeton/un-clic/",

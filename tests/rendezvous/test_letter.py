@@ -45,7 +45,7 @@ def test_a_scheduled_letter_waits_for_its_date_then_goes_once_to_each_confirmed_
     assert "Préparés : 0 e-mails de la lettre. Envoyés : 0, refusés : 0." in send_due()
     sent = letters_sent(letter.number)
     assert sorted(message.to[0] for message in sent) == sorted(subscriber.email for subscriber in subscribers)
-    assert sent[0].subject == "La lettre du hub n°\u00a01 : Les nouvelles de janvier"
+    assert sent[0].subject == "La lettre du hub n°\u00a01 — Les nouvelles de janvier"
     letter.refresh_from_db()
     assert letter.frozen_at is not None and letter.queued_at is not None
     assert set(OutgoingMail.objects.values_list("key", flat=True)) == {f"lettre:1:{s.pk}" for s in subscribers}

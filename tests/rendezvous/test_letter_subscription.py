@@ -53,8 +53,8 @@ def test_subscribing_takes_a_confirmation_by_post_from_the_link_of_the_email(vis
     assert "ines@example.org" in page and "Confirmer mon abonnement</button>" in page
     assert LetterSubscriber.objects.get().confirmed_at is None
     response = visitor.post(link, follow=True)
-    assert response.redirect_chain == [("/lettre/", 302)]
-    assert "Votre abonnement est confirmé" in response.content.decode()
+    assert response.redirect_chain == [("/lettre/abonnement/confirme/", 302)]
+    assert "<h1>Abonnement confirmé</h1>" in response.content.decode()
     assert LetterSubscriber.objects.get().confirmed_at is not None
     # The link again: already confirmed, said so, no button.
     page = visitor.get(link).content.decode()
