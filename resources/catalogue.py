@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.urls import reverse
 from taggit.models import Tag
 
 from resources.facet_index import facet_counts
@@ -67,6 +68,18 @@ class Catalogue:
     requested_sort: str = ""
     query_string: str = ""
     hidden_filters: list = None  # active filters without a facet in the panel, kept when it is submitted
+    filters_query: str = ""  # the filters alone (no sort, no page): the address of the list's feed and alert
+    summary: str = ""  # those filters in words (filters_summary)
+
+    @property
+    def followed_path(self):
+        """The list's address as a feed or an alert follows it: its filters, without sort nor page."""
+        return reverse("resources:fiche_list") + (f"?{self.filters_query}" if self.filters_query else "")
+
+    @property
+    def feed_path(self):
+        """The address of the list's Atom feed (resources.feeds)."""
+        return reverse("resources:fiche_feed") + (f"?{self.filters_query}" if self.filters_query else "")
 
 
 def _selected(filterset, name):
@@ -105,8 +118,8 @@ def vocabulary_options(names):
     return options
 
 
-def _active_pairs(filterset):
-    """(param, value, label) of every valid value in use, in the order of the filters."""
+def active_filters(filterset):
+    """(param, value, label) of every valid value in use, in the order of the filters (the text query first)."""
     cleaned = getattr(filterset.form, "cleaned_data", {})
     family_labels = dict(Fiche.Family.choices)
     pairs = []
@@ -166,11 +179,53 @@ def catalogue_params(querydict):
     return kept
 
 
+def catalogue_filterset(params, queryset):
+    """The catalogue's FilterSet of these parameters over ``queryset``, validated, and what of the parameters was
+    not understood ([(name, message)], what the list shows above its results). The list shows the rest; a feed
+    or an alert refuses such an address (resources.feeds, rendezvous.alerts)."""
+    filterset = FicheFilter(_without_nul_bytes(params), queryset=queryset)
+    filterset.qs  # noqa: B018 (validates the form and runs the text query parser, which _ignored reads)
+    return filterset, _ignored(params, filterset)
+
+
+def filters_query_string(filterset):
+    """The valid filters of ``filterset`` as a query string in a fixed order, without sort nor page: the one
+    address of a followed list whatever order its parameters came in."""
+    return urlencode([(name, value) for name, value, _ in active_filters(filterset)])
+
+
+def filters_summary(filterset):
+    """« Fiches Actions, levier Financement, recherche « bénévoles » »: the valid filters of ``filterset`` in words
+    (values of one facet joined by « ou », facets by commas), « Toutes les fiches » without any."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    families = [label for value, label in Fiche.Family.choices if value in (cleaned.get("famille") or [])]
+    parts = []
+    for name, values in _grouped(active_filters(filterset)):
+        if name == "tag":
+            parts.append("mot-clé " + " ou ".join(f"«\u00a0{value}\u00a0»" for value in values))
+        elif name not in ("famille", "q"):
+            word = filterset.filters[name].label
+            parts.append(f"{word[:1].lower()}{word[1:]} {' ou '.join(values)}")
+    if cleaned.get("q"):
+        parts.append(f"recherche «\u00a0{cleaned['q']}\u00a0»")
+    if not families and not parts:
+        return "Toutes les fiches"
+    head = "Fiches " + " ou ".join(families) if families else "Fiches"
+    return ", ".join([head, *parts])
+
+
+def _grouped(pairs):
+    """[(param, [labels])] in the order of the filters, from active_filters' (param, value, label)."""
+    grouped = {}
+    for name, _value, label in pairs:
+        grouped.setdefault(name, []).append(label)
+    return list(grouped.items())
+
+
 def build_catalogue(params):
     """The catalogue for these query parameters (a QueryDict): nothing personal goes in."""
-    data = _without_nul_bytes(params)
-    filterset = FicheFilter(data, queryset=Fiche.objects.published().for_cards())
-    results = filterset.qs  # validates the form and runs the text query parser
+    filterset, ignored = catalogue_filterset(params, Fiche.objects.published().for_cards())
+    results = filterset.qs
     counts = facet_counts(filterset, FACETS)
     # The list is counted in SQL: the facet index may lag a change by a moment, the results never do.
     page = paginate(params, results, PER_PAGE)
@@ -179,7 +234,7 @@ def build_catalogue(params):
     found = excerpts(page.object_list, parsed) if parsed else {}
     for fiche in page.object_list:
         fiche.excerpt = found.get(fiche.pk)
-    pairs = _active_pairs(filterset)
+    pairs = active_filters(filterset)
     requested_sort = filterset.form.cleaned_data.get("tri") or None
     if requested_sort == "pertinence" and not filterset.has_query:
         requested_sort = None  # nothing to rank: the list falls back to the date, silently
@@ -189,11 +244,13 @@ def build_catalogue(params):
         page=page,
         facets=_facets(filterset, counts),
         chips=_chips(pairs, requested_sort),
-        ignored=_ignored(params, filterset),
+        ignored=ignored,
         sort=filterset.sort_key(),
         sort_choices=[(key, label) for key, label in SORT_LABELS.items() if key != "pertinence" or filterset.has_query],
         query=getattr(filterset.form, "cleaned_data", {}).get("q") or "",
         requested_sort=requested_sort or "",
         query_string=urlencode(query_params),
         hidden_filters=[(name, value) for name, value, _ in pairs if name not in FACETS and name != "q"],
+        filters_query=urlencode([(name, value) for name, value, _ in pairs]),
+        summary=filters_summary(filterset),
     )
