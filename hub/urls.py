@@ -15,6 +15,7 @@ admin.site.index_title = "Contenus et vocabulaires"
 hub_patterns = ([
     path("", pages.home, name="home"),
     path("recherche/", search.search, name="search"),
+    path("recherche/flux.atom", search.search_feed, name="search_feed"),
     path("mon-espace/", space.dashboard, name="dashboard"),
     path("par-ou-commencer/", usage.start, name="usage"),
     path("par-ou-commencer/ouvrir/", usage.open_first, name="usage_open"),

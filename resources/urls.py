@@ -1,5 +1,6 @@
 from django.urls import path
 
+from resources import feeds
 from resources.views import catalogue, glossary, referentiel, vocabulary, worksheet
 
 app_name = "resources"
@@ -8,6 +9,7 @@ urlpatterns = [
     path("referentiel/", referentiel.referentiel, name="referentiel"),
     path("statut-de-l-information/", referentiel.information_status, name="information_status"),
     path("fiches/", catalogue.fiche_list, name="fiche_list"),
+    path("fiches/flux.atom", feeds.fiche_feed, name="fiche_feed"),
     path("fiches/<slug:slug>/", catalogue.fiche_detail, name="fiche_detail"),
     path("glossaire/", glossary.glossary_index, name="glossary_index"),
     path("glossaire/<slug:slug>/", glossary.glossary_detail, name="glossary_detail"),

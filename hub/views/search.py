@@ -1,15 +1,18 @@
 """The site-wide search page: fiches first, then the référentiel's other pages."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Count, Window
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from core.clients import client_group
 from core.content_cache import cached
 
 from parcours.search import search_steps
+from resources.feeds import feed_response, search_params
 from resources.models import Fiche
 from resources.query import MAX_QUERY_LENGTH, parse_query
 from resources.search import excerpts, prepare_query, search_fiches, search_glossary, search_pages, suggest
@@ -53,6 +56,7 @@ SECTIONS = [
 class Found:
     query: str
     html: str  # hub/_search_content.html, rendered
+    feed_path: str = ""  # the head's link to the feed of the same words (none without words to search)
 
 
 def search(request):
@@ -65,6 +69,11 @@ def search(request):
     found = cached("search", text, truncated, repeated, build=lambda: _found(text, truncated, repeated),
                    client=client_group(request))
     return render(request, "hub/search.html", {"found": found})
+
+
+def search_feed(request):
+    """/recherche/flux.atom?q=…: the Atom feed of the fiches these words find (resources.feeds)."""
+    return feed_response(request, kind="recherche", params=search_params(request.GET))
 
 
 def _found(text, truncated, repeated):
@@ -86,8 +95,10 @@ def _found(text, truncated, repeated):
         sections = [(anchor, heading, hits(parsed)) for anchor, heading, hits in SECTIONS]
         if not total and not any(found for _, _, found in sections):
             suggestion = suggest(parsed)
+    words = parsed.raw.strip()
+    follow = {"q": words} if parsed else None
     ctx = {
-        "query": parsed.raw.strip(),
+        "query": words,
         "parsed": parsed,
         "fiches": fiches,
         "total": total,
@@ -96,5 +107,9 @@ def _found(text, truncated, repeated):
         "truncated": truncated,
         "max_length": MAX_QUERY_LENGTH,
         "repeated": repeated,
+        # Followed by e-mail or in a feed reader: the words the page used (resources.feeds, rendezvous.alerts).
+        "follow_path": f"{reverse('hub:search')}?{urlencode(follow)}" if follow else "",
+        "feed_path": f"{reverse('hub:search_feed')}?{urlencode(follow)}" if follow else "",
     }
-    return Found(ctx["query"], render_to_string("hub/_search_content.html", ctx))  # no request: nothing personal
+    # No request: nothing personal.
+    return Found(words, render_to_string("hub/_search_content.html", ctx), ctx["feed_path"])

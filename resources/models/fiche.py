@@ -140,6 +140,8 @@ class Fiche(models.Model):
             models.Index(fields=["status"], include=["id", "updated_at"], name="fiche_status_covering_idx"),
             models.Index(fields=["status", "family"], include=["id"], name="fiche_status_family_idx"),
             models.Index(fields=["status", "sort_title"], name="fiche_status_sort_title_idx"),
+            # Newest changes first (feeds) and changes since a date (alerts): resources.feeds, rendezvous.alerts.
+            models.Index(fields=["status", "-updated_at"], name="fiche_status_updated_idx"),
         ]
 
     def __str__(self):

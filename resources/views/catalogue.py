@@ -43,13 +43,17 @@ class Listing:
     query: str
     number: int
     html: str  # resources/_results.html, rendered
+    # The head's link to the feed of the same filters (defaults: entries cached before these fields existed).
+    filters_query: str = ""
+    summary: str = "Toutes les fiches"
 
 
 def _listing(params):
     catalogue = build_catalogue(params)
     # No request, so nothing personal; the site's name (in the title catalogue.js sets) is given directly.
     html = render_to_string("resources/_results.html", {"catalogue": catalogue, "site_name": settings.SITE_NAME})
-    return Listing(400 if catalogue.ignored else 200, catalogue.query, catalogue.page.number, html)
+    return Listing(400 if catalogue.ignored else 200, catalogue.query, catalogue.page.number, html,
+                   catalogue.filters_query, catalogue.summary)
 
 
 FICHE_RELATIONS = (

@@ -53,6 +53,12 @@
         if (results && results.dataset.title) {
           document.title = results.dataset.title;
         }
+        // The head's feed link follows the filters too: feed readers look for it there.
+        var feed = document.querySelector('link[rel="alternate"][type="application/atom+xml"]');
+        if (results && feed && results.dataset.feed) {
+          feed.setAttribute("href", results.dataset.feed);
+          feed.setAttribute("title", results.dataset.feedTitle || feed.getAttribute("title"));
+        }
         // A live region that stays in the page: one inserted with the new results would not be read.
         var announce = document.getElementById("catalogue-annonce");
         var count = document.getElementById("nombre-resultats");

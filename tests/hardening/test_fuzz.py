@@ -288,6 +288,9 @@ PATH_ARGUMENTS = {
     "rendezvous:registration_sent": lambda w, who: _events(w, who),
     "rendezvous:registration": lambda w, who: _registration_tokens(w, who),
     "rendezvous:registration_cancel": lambda w, who: _registration_tokens(w, who),
+    # Feeds of the fiches (resources.feeds)
+    "resources:fiche_feed": _none,
+    "hub:search_feed": _none,
 }
 
 # Forms: {key: function(world) -> a valid submission}; hypothesis then breaks it field by field and adds keys.
@@ -393,6 +396,8 @@ FORM_FIELDS = sorted({*FORM_FIELDS, "consent", "List-Unsubscribe"})
 GET_ONLY.update({key: "page without a form (read only)" for key in (
     "rendezvous:letter_archive", "rendezvous:letter_detail", "rendezvous:letter_subscribe_done",
     "rendezvous:letter_subscribe_confirmed")})
+GET_ONLY.update({key: "an Atom feed (read only): its filters are the query strings fuzzed like every page's"
+                 for key in ("resources:fiche_feed", "hub:search_feed")})
 
 
 # The world the requests land in ------------------------------------------------------------------------------
@@ -808,6 +813,10 @@ EDGE_GETS = [
     "/agenda/rendez-vous-fuzz.ics?type=%00",
     "/agenda/mon-inscription/%00/",
     "/agenda/mon-inscription/" + "a" * 5000 + "/annuler/",
+    "/fiches/flux.atom?" + "&".join(["levier=x"] * 31),
+    "/fiches/flux.atom?q=%00&tri=pertinence&famille=%00&page=x",
+    "/recherche/flux.atom?q=" + "a%20" * 3000,
+    "/recherche/flux.atom?q=%22&q=-&q=OR",
 ]
 
 

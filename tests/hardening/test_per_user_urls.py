@@ -458,6 +458,8 @@ PUBLIC = {
     "rendezvous:registration_sent": lambda w: "/agenda/rendez-vous-public/inscription-envoyee/",
     "rendezvous:registration": lambda w: "/agenda/mon-inscription/pas-un-jeton/",
     "rendezvous:registration_cancel": lambda w: "/agenda/mon-inscription/pas-un-jeton/annuler/",
+    "resources:fiche_feed": lambda w: "/fiches/flux.atom?q=secr%C3%A8te",
+    "hub:search_feed": lambda w: "/recherche/flux.atom?q=secr%C3%A8te",
 }
 # « La lettre »: the archive, an issue, the form; its links carry a signed token, the credential (tests/rendezvous/
 # test_letter_subscription.py): made-up ones name nobody.

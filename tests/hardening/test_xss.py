@@ -177,7 +177,7 @@ def _site_feed(values):
     """<link rel="alternate" type="application/atom+xml" href="/…">: a feed of this site, fetched by no browser."""
     href = values.get("href") or ""
     return (values.get("rel") == "alternate" and values.get("type") == "application/atom+xml"
-            and href.startswith("/") and not href.startswith("//"))
+            and href.startswith("/") and not href.startswith("//") and "\\" not in href)
 
 
 def problems_in(html, payload=None):
@@ -233,6 +233,10 @@ def test_the_corpus_is_large_enough_and_the_inspector_sees_each_payload_served_r
     assert problems_in('<p><a href="java\tscript:alert(1)">x</a></p>')
     assert problems_in('<p><a href=" JAVASCRIPT:alert(1)">x</a></p>')
     assert not problems_in('<p><a href="/fiches/">x</a><script src="/static/js/catalogue.js" defer></script></p>')
+    assert not problems_in('<link rel="alternate" type="application/atom+xml" href="/fiches/flux.atom?q=x">')
+    for href in ["//evil.example/flux.atom", "https://evil.example/", "javascript:alert(1)", "/\\evil.example"]:
+        assert problems_in(f'<link rel="alternate" type="application/atom+xml" href="{href}">'), href
+    assert problems_in('<link rel="stylesheet" href="/fiches/flux.atom">')
     assert not problems_in('<input value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">', '"><script>alert(1)</script>')
     assert not problems_in('<link rel="alternate" type="application/atom+xml" href="/agenda/flux.atom">')
     assert problems_in('<link rel="alternate" type="application/atom+xml" href="//evil.example/flux.atom">')
