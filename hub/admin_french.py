@@ -100,6 +100,7 @@ GENDERS = {
     "rendezvous.registration": FEMININE,  # inscription
     "rendezvous.letter": FEMININE,  # lettre
     "rendezvous.lettersubscriber": MASCULINE,  # abonnement à la lettre
+    "rendezvous.searchalert": FEMININE,  # alerte sur une recherche
 }
 
 # « l’étape », « l’outil »; an aspirated h would need its own list (no model name starts with an h).

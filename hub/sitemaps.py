@@ -22,7 +22,8 @@ class StaticPagesSitemap(Sitemap):
 
 class AppPagesSitemap(Sitemap):
     def items(self):
-        return ["hub:usage", "parcours:list", "diagnostic:index"]
+        return ["hub:usage", "parcours:list", "diagnostic:index",
+                "rendezvous:alert_new"]
 
     def location(self, item):
         return reverse(item)

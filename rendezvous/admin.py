@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 
 from rendezvous.event_admin import EventAdmin
 from rendezvous.letter import letter_assemble, letter_context, next_letter_number, when_label
-from rendezvous.models import Event, Letter, LetterSubscriber, MailStatus, OutgoingMail
+from rendezvous.models import Event, Letter, LetterSubscriber, MailStatus, OutgoingMail, SearchAlert
 
 
 @admin.register(OutgoingMail)
@@ -108,3 +108,22 @@ class LetterSubscriberAdmin(admin.ModelAdmin):
 
 admin.site.register(Letter, LetterAdmin)
 admin.site.register(LetterSubscriber, LetterSubscriberAdmin)
+
+
+
+@admin.register(SearchAlert)
+class SearchAlertAdmin(admin.ModelAdmin):
+    """Read-only: an alert is asked for and confirmed by its owner. Staff may delete one (a person who asks by
+    e-mail to be forgotten)."""
+
+    list_display = ["email", "query", "frequency", "confirmed_at", "last_sent_at"]
+    list_filter = ["frequency", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "query"]
+    readonly_fields = [field.name for field in SearchAlert._meta.fields if field.name != "nonce"]
+    exclude = ["nonce"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

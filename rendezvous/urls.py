@@ -1,7 +1,7 @@
 from django.urls import path
 
 from rendezvous.feeds import EventsFeed
-from rendezvous.views import events, letter
+from rendezvous.views import alerts, events, letter
 
 app_name = "rendezvous"
 
@@ -28,4 +28,12 @@ urlpatterns += [
     path("lettre/desabonnement/<str:token>/", letter.letter_unsubscribe, name="letter_unsubscribe"),
     path("lettre/desabonnement/<str:token>/un-clic/", letter.letter_unsubscribe_one_click,
          name="letter_unsubscribe_one_click"),
+]
+
+# Alerts on a search
+urlpatterns += [
+    path("alertes/nouvelle/", alerts.alert_new, name="alert_new"),
+    path("alertes/nouvelle/envoyee/", alerts.alert_sent, name="alert_sent"),
+    path("alertes/confirmer/<str:token>/", alerts.alert_confirm, name="alert_confirm"),
+    path("alertes/gerer/<str:token>/", alerts.alert_manage, name="alert_manage"),
 ]

@@ -303,3 +303,16 @@ def make_registration(event, **overrides):
     fields = {"name": f"Personne {n}", "email": f"personne-{n}@example.org", "consent": True, "status": "confirmee"}
     fields.update(overrides)
     return Registration.objects.create(event=event, **fields)
+
+
+def make_alert(*, email="personne@example.org", query="/fiches/", confirmed=True, **overrides):
+    """A SearchAlert; confirmed (its mark the confirmation) unless ``confirmed=False``."""
+    import secrets
+
+    from rendezvous.models import SearchAlert
+
+    now = timezone.now()
+    fields = {"email": email, "query": query, "frequency": "weekly", "nonce": secrets.token_hex(16),
+              "created_at": now, "confirmed_at": now if confirmed else None, "checked_until": now if confirmed else None}
+    fields.update(overrides)
+    return SearchAlert.objects.create(**fields)

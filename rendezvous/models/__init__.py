@@ -8,7 +8,9 @@ from rendezvous.models.events import (
     RegistrationStatus,
 )
 from rendezvous.models.letter import Letter, LetterSubscriber
+from rendezvous.models.alerts import AlertFrequency, SearchAlert
 
 __all__ = ["MailStatus", "OutgoingMail"]
 __all__ += ["Event", "EventFormat", "EventKind", "EventStatus", "Registration", "RegistrationStatus"]
 __all__ += ["Letter", "LetterSubscriber"]
+__all__ += ["AlertFrequency", "SearchAlert"]

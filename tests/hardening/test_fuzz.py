@@ -291,7 +291,37 @@ PATH_ARGUMENTS = {
     # Feeds of the fiches (resources.feeds)
     "resources:fiche_feed": _none,
     "hub:search_feed": _none,
+    # Alerts on a search (rendezvous.alerts): the links of the alerts of _alerts_world, dead and forged ones
+    "rendezvous:alert_new": _none,
+    "rendezvous:alert_sent": _none,
+    "rendezvous:alert_confirm": lambda w, who: _alert_links("alert-confirm"),
+    "rendezvous:alert_manage": lambda w, who: _alert_links("alert-manage"),
 }
+
+ALERT_EMAILS = {"alert-confirm": "a-confirmer@example.org", "alert-manage": "confirmee@example.org"}
+
+
+def _alerts_world():
+    """An alert waiting for its confirmation and a confirmed one (their links are built from their rows)."""
+    from tests.factories import make_alert
+
+    make_alert(email=ALERT_EMAILS["alert-confirm"], query="/fiches/?famille=action", confirmed=False)
+    make_alert(email=ALERT_EMAILS["alert-manage"], query=f"/fiches/?levier={SLUGS['lever']}")
+
+
+def _alert_links(purpose):
+    from rendezvous.alerts import alert_token
+    from rendezvous.models import SearchAlert
+    from rendezvous.tokens import token_make
+
+    alert = SearchAlert.objects.get(email=ALERT_EMAILS[purpose])
+    other = "alert-manage" if purpose == "alert-confirm" else "alert-confirm"
+    return [{"token": alert_token(purpose, alert)}] * 3 + [
+        {"token": alert_token(other, alert)},  # the other link of the same alert
+        {"token": token_make(purpose, alert.pk, "0" * 32)},  # another nonce
+        {"token": "pas-un-jeton"},
+    ]
+
 
 # Forms: {key: function(world) -> a valid submission}; hypothesis then breaks it field by field and adds keys.
 FIGURES = ["subsidies_state", "volunteer_hours", "salaried_fte", "volunteers_count", "revenue_sales", "in_kind_premises"]
@@ -345,12 +375,17 @@ FORMS = {
     "rendezvous:event_detail": lambda w: {"name": "Camille Dupont", "email": "camille@example.org",
                                           "organisation": "La Ruche", "consent": "on"},
     "rendezvous:registration_cancel": lambda w: {},
+    "rendezvous:alert_new": lambda w: {"suivre": f"/fiches/?famille=action&levier={SLUGS['lever']}",
+                                       "email": "nouvelle@example.org", "frequency": "daily", "consent": "on"},
+    "rendezvous:alert_confirm": lambda w: {},
+    "rendezvous:alert_manage": lambda w: {"action": "frequence", "frequency": "daily"},
 }
 FORM_FIELDS = sorted(
     {"email", "display_name", "password1", "password2", "next", "username", "password", "old_password",
      "new_password1", "new_password2", "actor_profile", "region", "note", "statut", "niveau", "action", "name",
      "year", "cible", *FIGURES, "csrfmiddlewaretoken", "profil", "objectif", "maturite", "temps", "domaine", "element",
-     "fait", "role", "formulaire", "decided_on", "text", "etape", "annee", "corps", "organisation", "consent"}
+     "fait", "role", "formulaire", "decided_on", "text", "etape", "annee", "corps", "organisation", "consent", "suivre",
+     "frequency"}
 )
 # Pages without a form: why POST is not fuzzed as a form there (a POST still may not give a 5xx: see below).
 GET_ONLY = {
@@ -398,6 +433,7 @@ GET_ONLY.update({key: "page without a form (read only)" for key in (
     "rendezvous:letter_subscribe_confirmed")})
 GET_ONLY.update({key: "an Atom feed (read only): its filters are the query strings fuzzed like every page's"
                  for key in ("resources:fiche_feed", "hub:search_feed")})
+GET_ONLY["rendezvous:alert_sent"] = "page without a form (read only)"
 
 
 # The world the requests land in ------------------------------------------------------------------------------
@@ -485,6 +521,7 @@ def _build_world():
     BoardQuestion.objects.create(step=method_step, order=1, text="Que décidons-nous\u202f?")
     spaces = {"alice": _space(learner, "alice", method_step), "bob": _space(other_learner, "bob", method_step)}
     make_letter_world()
+    _alerts_world()
     return World(
         alice=learner, bob=other_learner, region=region, actor_profile=actor_profile, alice_org=alice_org,
         visitor_org=visitor_org, bob_org=bob_org, flat_step_slug=flat_step.slug,
@@ -624,7 +661,13 @@ FIELD_VALUES = {
     "next": NEXT, "year": NUMBER, **{name: NUMBER for name in FIGURES},
     "statut": st.sampled_from([*Status.values, "DONE", ""]),
     "niveau": st.sampled_from(["decouverte", "approfondissement", "fondamentaux", "", "x"]),
-    "action": st.sampled_from(["retirer", "sauvegarder", "", "RETIRER"]),
+    "action": st.sampled_from(["retirer", "sauvegarder", "", "RETIRER", "arreter", "frequence"]),
+    "frequency": st.sampled_from(["daily", "weekly", "", "DAILY", "monthly"]),
+    "suivre": st.one_of(
+        st.sampled_from(["/fiches/", "/recherche/?q=b%C3%A9n%C3%A9voles", "/fiches/?famille=inconnue", "//evil.example",
+                         "https://evil.example/fiches/", "/parcours/", "/recherche/?q=", "/fiches/?q=%00", "\x00"]),
+        st.text(st.sampled_from("/fiches?recherq=&%-_:.\\"), max_size=30),
+    ),
     "role": st.sampled_from(["responsable", "contributeur", "lecteur", "proprietaire", "", "RESPONSABLE"]),
     "formulaire": st.sampled_from(["reponses", "decision", "", "x"]),
     "decided_on": st.one_of(st.sampled_from(["01/12/2026", "2026-12-01", "31/02/2026", "01/01/0001", "99/99/9999"]),

@@ -408,6 +408,9 @@ PER_USER = {
            ("diagnostic:dossier", "dossier/", ("get",), ("space", "decision"), ()),
            ("diagnostic:dossier_pdf", "dossier.pdf", ("get",), (), ()),
        ]},
+    # An alert's form starts from the account's address (the alerts themselves: tests/rendezvous/test_alerts.py)
+    "rendezvous:alert_new": PerUser(lambda w, o: ["/alertes/nouvelle/?suivre=%2Ffiches%2F"], owners=ALICE,
+                                    shows=("email",)),
 }
 # Pages that show nobody's data: {key: function(world) -> path}, fetched by the owners in the guard test below.
 PUBLIC = {
@@ -460,6 +463,11 @@ PUBLIC = {
     "rendezvous:registration_cancel": lambda w: "/agenda/mon-inscription/pas-un-jeton/annuler/",
     "resources:fiche_feed": lambda w: "/fiches/flux.atom?q=secr%C3%A8te",
     "hub:search_feed": lambda w: "/recherche/flux.atom?q=secr%C3%A8te",
+    "rendezvous:alert_sent": lambda w: "/alertes/nouvelle/envoyee/",
+    # The signed token in the address is the credential (tests/rendezvous/test_alerts.py); a made-up one names no
+    # alert.
+    "rendezvous:alert_confirm": lambda w: "/alertes/confirmer/pas-un-jeton/",
+    "rendezvous:alert_manage": lambda w: "/alertes/gerer/pas-un-jeton/",
 }
 # « La lettre »: the archive, an issue, the form; its links carry a signed token, the credential (tests/rendezvous/
 # test_letter_subscription.py): made-up ones name nobody.
@@ -477,6 +485,7 @@ PUBLIC.update({
 PUBLIC_STATUS = {"diagnostic:invitation_accept": (404,), "rendezvous:registration": (404,),
                  "rendezvous:registration_cancel": (404,)}
 PUBLIC_STATUS.update({"rendezvous:letter_confirm": (404,), "rendezvous:letter_unsubscribe": (404,)})
+PUBLIC_STATUS.update({"rendezvous:alert_confirm": (404,), "rendezvous:alert_manage": (404,)})
 ADMIN_REASON = "Django admin: staff only (test_the_admin_is_closed_to_people_who_are_not_staff)"
 OUTSIDERS = {"alice": ("bob",), "visitor": ("bob", "alice")}
 

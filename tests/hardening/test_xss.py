@@ -676,3 +676,34 @@ def test_letter_texts_are_never_executed(payload, monkeypatch):
     response = visitor.post("/lettre/abonnement/", {"email": payload, "consent": "on"})
     assert response.status_code == 400
     assert_safe(response, payload, "the subscription form sent back")
+
+
+# Alerts: the followed search is shown back on the pages and in the e-mails (rendezvous.alerts) --------------------
+
+
+# The search is only escaped there (no Markdown, no excerpt): the sample of every kind of payload.
+@pytest.mark.parametrize("payload", [PAYLOADS[index] for index in SAMPLED], ids=[IDS[index] for index in SAMPLED])
+def test_a_followed_search_is_never_executed_on_the_pages_and_in_the_emails(payload, client):
+    from django.core import mail
+
+    words = f"{MARKER} {payload}"[:200]
+    followed = "/fiches/?" + urlencode({"q": words, "famille": "action"})
+    page = client.get("/alertes/nouvelle/?" + urlencode({"suivre": followed}))
+    if page.status_code == 400:  # words the search cannot read (only exclusions, signs): refused, escaped
+        assert_safe(page, payload, "refused alert")
+        return
+    assert_safe(page, payload, "alert form", shows=MARKER)
+    fields = {"suivre": followed, "email": "camille@example.org", "frequency": "daily", "consent": "on"}
+    refused = client.post("/alertes/nouvelle/", {**fields, "consent": ""})
+    assert refused.status_code == 400
+    assert_safe(refused, payload, "refused alert form", shows=MARKER)
+    assert client.post("/alertes/nouvelle/", fields).status_code == 302
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    assert problems_in(html, payload) == [] and MARKER in html
+    confirm = re.search(r"http://testserver(/alertes/confirmer/[^/\s\"]+/)", message.body).group(1)
+    assert_safe(client.get(confirm), payload, "confirmation page", shows=MARKER)
+    managed = client.post(confirm, follow=True)
+    assert_safe(managed, payload, "management page", shows=MARKER)
+    stopped = client.post(managed.redirect_chain[-1][0], {"action": "arreter"}, follow=True)
+    assert_safe(stopped, payload, "message after stopping the alert", shows="Alerte arrêtée")

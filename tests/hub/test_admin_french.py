@@ -18,8 +18,8 @@ from parcours.models import Parcours, Step
 from resources import models as m
 from resources.vocabularies import VOCABULARIES
 from tests.factories import (
-    make_component, make_fiche, make_lever, make_parcours, make_rule, make_step, make_usage_rule, make_vocabulary,
-    make_worksheet,
+    make_alert, make_component, make_fiche, make_lever, make_parcours, make_rule, make_step, make_usage_rule,
+    make_vocabulary, make_worksheet,
 )
 from tests.factories import make_event, make_registration
 
@@ -193,9 +193,10 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
     make_registration(make_event(levers=[fiche.levers.first()], fiches=[fiche]))  # the event's page lists it
     Letter.objects.create(number=1, title="Janvier", period_start=date(2027, 1, 1), period_end=date(2027, 1, 31))
     LetterSubscriber.objects.create(email="abonne@example.org")
+    make_alert(query="/fiches/?famille=action")
     urls = _admin_urls(staff_client)
     refused = {"/admin/diagnostic/valuationrates/add/", "/admin/rendezvous/outgoingmail/add/",
-               "/admin/rendezvous/lettersubscriber/add/",
+               "/admin/rendezvous/lettersubscriber/add/", "/admin/rendezvous/searchalert/add/",
                f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/delete/"}
     for url in urls:
         response = staff_client.get(url)

@@ -32,8 +32,8 @@ from accounts.models import Profile
 from parcours.models import Enrolment, Parcours, SavedFiche, Step, StepProgress
 from parcours.services import enrolment_set_depth, fiche_set_saved, progress_set_note, progress_set_status
 from resources.models import ActorProfile, Fiche, Region
-from rendezvous.models import Event, Letter, LetterSubscriber, Registration
-from tests.factories import make_event, make_organisation, make_registration
+from rendezvous.models import Event, Letter, LetterSubscriber, Registration, SearchAlert
+from tests.factories import make_alert, make_event, make_organisation, make_registration
 from tests.rendezvous.letter_helpers import make_letter, make_subscriber
 from tests.shipped import restore
 
@@ -95,8 +95,13 @@ def populated(shipped_rows, learner, other_learner, staff):
         "new": {"items": [{"title": "Fiche « neuve »", "url": "/fiches/neuve/", "date": "1er février 2027"}], "more": 3}})
     make_subscriber("abonne@example.org")
 
+    # An alert on a search: an address and dates, kept to the millisecond like every row.
+    make_alert(email="alerte@example.org", query="/fiches/?famille=action",
+               last_sent_at=datetime(2027, 1, 18, 6, 10, tzinfo=UTC))
+
     for model in (Fiche, Step, StepProgress, SavedFiche, Enrolment, Profile, Organisation, Snapshot, LogEntry,
-                  apps.get_model("taggit", "TaggedItem"), Session, Event, Registration, Letter, LetterSubscriber):
+                  apps.get_model("taggit", "TaggedItem"), Session, Event, Registration, Letter, LetterSubscriber,
+                  SearchAlert):
         assert model.objects.exists(), model
     assert StepProgress.objects.filter(note=NOTE).exists()
     assert Snapshot.objects.filter(is_target=True).exists()

@@ -162,17 +162,19 @@ def test_the_search_feed_gives_the_fiches_of_the_words(visitor):
         assert response["Content-Type"] == "text/plain; charset=utf-8"
 
 
-def test_the_list_and_the_search_link_to_their_feed(visitor):
+def test_the_list_and_the_search_link_to_their_feed_and_their_alert(visitor):
     make_lever(slug="financement", label="Financement")
     make_fiche(title="Accueillir des bénévoles")
     page = visitor.get("/fiches/?levier=financement&famille=action&tri=titre").content.decode()
     assert '<link rel="alternate" type="application/atom+xml" title="Fiches Actions, levier Financement (flux Atom)"' in page
     assert 'href="/fiches/flux.atom?famille=action&amp;levier=financement">' in page
-    assert "S’abonner au flux" in page
+    assert "S’abonner au flux" in page and "Recevoir les nouveautés par e-mail" in page
+    assert 'href="/alertes/nouvelle/?suivre=%2Ffiches%2F%3Ffamille%3Daction%26levier%3Dfinancement"' in page
     plain = visitor.get("/fiches/").content.decode()
-    assert 'href="/fiches/flux.atom"' in plain
+    assert 'href="/fiches/flux.atom"' in plain and "?suivre=%2Ffiches%2F\"" in plain
 
     found = visitor.get("/recherche/?q=" + quote("bénévoles")).content.decode()
     assert ('<link rel="alternate" type="application/atom+xml" title="Recherche «&nbsp;bénévoles&nbsp;» (flux Atom)" '
             'href="/recherche/flux.atom?q=b%C3%A9n%C3%A9voles">') in found
+    assert 'href="/alertes/nouvelle/?suivre=%2Frecherche%2F%3Fq%3Db%25C3%25A9n%25C3%25A9voles"' in found
     assert "application/atom+xml" not in visitor.get("/recherche/").content.decode()
