@@ -25,7 +25,7 @@ GONE = {
     alerts.CONFIRM: "Ce lien de confirmation a expiré (il vaut 7 jours), et la demande a été effacée. Demandez "
                     "l’alerte à nouveau depuis la liste des fiches ou la recherche que vous vouliez suivre.",
     alerts.MANAGE: "Ce lien a expiré (il vaut un an après l’e-mail qui le porte). Le dernier e-mail de l’alerte en "
-                   "porte un plus récent ; sinon, demandez l’alerte à nouveau : vous recevrez un lien neuf.",
+                   "porte un plus récent\u00a0; sinon, demandez l’alerte à nouveau\u00a0: vous recevrez un lien neuf.",
 }
 
 
