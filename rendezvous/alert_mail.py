@@ -6,6 +6,8 @@ keyword arguments of rendezvous.outbox.mail_queue, key included.
   as for a new address), with the management link;
 - the news of one period (NewsMails), with the management link (renewed: valid MANAGE_DAYS days from this e-mail).
 
+The last two carry ``List-Unsubscribe`` headers (stop_headers): a mail program's « Se désabonner » stops the alert.
+
 Links are on HUB_SITE_URL (core.site), never on the request's Host. Subjects hold one line (the outbox joins them).
 """
 
@@ -36,6 +38,12 @@ def _links(alert, token, purpose_url):
     return {"page_link": site_address(alert.query), "link": site_address(reverse(purpose_url, args=[token]))}
 
 
+def stop_headers(manage_link):
+    """RFC 2369 and 8058 for the management page at ``manage_link``: mail programs show « Se désabonner » and may
+    stop the alert in one click (a POST to rendezvous:alert_stop_one_click)."""
+    return {"List-Unsubscribe": f"<{manage_link}un-clic/>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def _request_key(alert, kind):
     """The key of an e-mail someone asked for: each request is one e-mail (accounts.throttle counts them)."""
     return f"alert:{alert.pk}:{kind}:{secrets.token_hex(8)}"
@@ -54,7 +62,8 @@ def known_mail(alert, summary, token):
                **_links(alert, token, "rendezvous:alert_manage")}
     text, html = _render("alert_known", context)
     return {"key": _request_key(alert, "deja-active"), "to": alert.email,
-            "subject": f"Votre alerte est déjà active\u00a0: {_short(summary)}", "text": text, "html": html}
+            "subject": f"Votre alerte est déjà active\u00a0: {_short(summary)}", "text": text, "html": html,
+            "headers": stop_headers(context["link"])}
 
 
 def _period_label(frequency, first_day):
@@ -95,7 +104,8 @@ class NewsMails:
         subject, text, html = self.rendered[shape]
         link = site_address(reverse("rendezvous:alert_manage", args=[token]))
         return {"key": f"alert:{alert.pk}:{period.isoformat()}", "to": alert.email, "subject": subject,
-                "text": text.replace(self.marker, link), "html": html.replace(self.marker, link)}
+                "text": text.replace(self.marker, link), "html": html.replace(self.marker, link),
+                "headers": stop_headers(link)}
 
     def _render(self, followed, listed, count, more, frequency, period):
         count_label = f"plus de {count}" if more else str(count)

@@ -233,7 +233,8 @@ def _send_batch(alerts, followed, fetched, until, now, mails):
             return 0
         rows = [mails.mail(alert, followed, news, more, alert_token(MANAGE, alert), period)
                 for alert in alerts if alert.pk in taken]
-        return mails_queue([(row["key"], row["to"], row["subject"], row["text"], row["html"]) for row in rows])
+        return mails_queue([(row["key"], row["to"], row["subject"], row["text"], row["html"], row["headers"])
+                            for row in rows])
 
 
 def _batches(group):

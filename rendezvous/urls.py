@@ -36,4 +36,5 @@ urlpatterns += [
     path("alertes/nouvelle/envoyee/", alerts.alert_sent, name="alert_sent"),
     path("alertes/confirmer/<str:token>/", alerts.alert_confirm, name="alert_confirm"),
     path("alertes/gerer/<str:token>/", alerts.alert_manage, name="alert_manage"),
+    path("alertes/gerer/<str:token>/un-clic/", alerts.alert_stop_one_click, name="alert_stop_one_click"),
 ]

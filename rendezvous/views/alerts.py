@@ -7,10 +7,13 @@ change is a button (POST, CSRF).
 
 from django.contrib import messages
 from django.forms.utils import ErrorDict
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from accounts.throttle import TOO_MANY_EMAILS, begin_rendezvous_request, wait_message
 from core.redirects import posted
@@ -111,3 +114,22 @@ def alert_manage(request, token):
         return redirect(request.path)
     ctx = {"alert": alert, "summary": summary, "form": form}
     return render(request, "rendezvous/alert_manage.html", ctx, status=400 if form.errors else 200)
+
+
+# A mail program's « Se désabonner » (RFC 8058, the List-Unsubscribe headers of rendezvous.alert_mail) POSTs without a
+# form, hence without a CSRF token. CSRF protects an ambient credential (a session cookie) from another site's forms;
+# here the credential is the signed link itself, which whoever holds it can use anyway. Its GET leads to the page
+# with the buttons.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def alert_stop_one_click(request, token):
+    if request.method == "GET":
+        return redirect("rendezvous:alert_manage", token=token)
+    if request.POST.get("List-Unsubscribe") != "One-Click":
+        return HttpResponse("Demande d’arrêt incomplète.", status=400, content_type="text/plain; charset=utf-8")
+    alert, gone = _alert_or_gone(request, alerts.MANAGE, token)
+    if gone:
+        return gone
+    alerts.alert_stop(alert=alert)
+    return HttpResponse("Alerte arrêtée\u00a0: votre adresse et la recherche sont effacées.",
+                        content_type="text/plain; charset=utf-8")

@@ -296,6 +296,7 @@ PATH_ARGUMENTS = {
     "rendezvous:alert_sent": _none,
     "rendezvous:alert_confirm": lambda w, who: _alert_links("alert-confirm"),
     "rendezvous:alert_manage": lambda w, who: _alert_links("alert-manage"),
+    "rendezvous:alert_stop_one_click": lambda w, who: _alert_links("alert-manage"),
 }
 
 ALERT_EMAILS = {"alert-confirm": "a-confirmer@example.org", "alert-manage": "confirmee@example.org"}
@@ -379,6 +380,7 @@ FORMS = {
                                        "email": "nouvelle@example.org", "frequency": "daily", "consent": "on"},
     "rendezvous:alert_confirm": lambda w: {},
     "rendezvous:alert_manage": lambda w: {"action": "frequence", "frequency": "daily"},
+    "rendezvous:alert_stop_one_click": lambda w: {"List-Unsubscribe": "One-Click"},
 }
 FORM_FIELDS = sorted(
     {"email", "display_name", "password1", "password2", "next", "username", "password", "old_password",
@@ -905,6 +907,9 @@ EDGE_POSTS = [
     ("rendezvous:letter_subscribe", {"email": "a\x00@example.org", "consent": "\x00"}),
     ("rendezvous:letter_subscribe", {"email": ["a@example.org", "b@example.org"], "consent": ["on", ""]}),
     ("rendezvous:letter_unsubscribe_one_click", {"List-Unsubscribe": "\x00"}),
+    ("rendezvous:alert_stop_one_click", {"List-Unsubscribe": "\x00"}),
+    ("rendezvous:alert_new", {"suivre": "/fiches/?q=%00", "email": "a\x00@example.org", "frequency": "\x00",
+                              "consent": "\x00"}),
 ]
 
 

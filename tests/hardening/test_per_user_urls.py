@@ -468,6 +468,7 @@ PUBLIC = {
     # alert.
     "rendezvous:alert_confirm": lambda w: "/alertes/confirmer/pas-un-jeton/",
     "rendezvous:alert_manage": lambda w: "/alertes/gerer/pas-un-jeton/",
+    "rendezvous:alert_stop_one_click": lambda w: "/alertes/gerer/pas-un-jeton/un-clic/",  # its GET: the page
 }
 # « La lettre »: the archive, an issue, the form; its links carry a signed token, the credential (tests/rendezvous/
 # test_letter_subscription.py): made-up ones name nobody.

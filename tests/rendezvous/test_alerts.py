@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from rendezvous import alerts
@@ -238,3 +239,25 @@ def test_a_search_whose_filter_no_longer_exists_still_shows_its_management_page(
     lever.delete()
     page = visitor.get(path)
     assert page.status_code == 200 and "La recherche «\u00a0/fiches/?q=" in page.content.decode()
+
+
+def test_alert_emails_carry_a_one_click_stop_that_mail_programs_post(lever, visitor):
+    path = _manage_path(visitor)
+    make_alert(email="camille@example.org", query="/fiches/")  # asked again: the « already active » e-mail
+    ask(visitor, followed="/fiches/")
+    reminder = mail.outbox[-1]
+    assert reminder.subject.startswith("Votre alerte est déjà active")
+    stop = re.match(r"<http://testserver(/alertes/gerer/[^/]+/un-clic/)>$", reminder.extra_headers["List-Unsubscribe"])
+    assert reminder.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "List-Unsubscribe" not in mail.outbox[0].extra_headers  # the confirmation: nothing to stop yet
+    one_click = f"{path}un-clic/"
+    assert visitor.get(one_click)["Location"] == path  # opened in a browser: the page with the buttons
+    program = Client(enforce_csrf_checks=True)
+    assert program.post(one_click, {"List-Unsubscribe": "Oui"}).status_code == 400
+    assert program.post("/alertes/gerer/pas-un-jeton/un-clic/", {"List-Unsubscribe": "One-Click"}).status_code == 404
+    assert SearchAlert.objects.count() == 2
+    response = program.post(one_click, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200 and "Alerte arrêtée" in response.content.decode()
+    assert list(SearchAlert.objects.values_list("query", flat=True)) == ["/fiches/"]
+    assert program.post(stop.group(1), {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert not SearchAlert.objects.exists()

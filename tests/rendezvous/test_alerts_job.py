@@ -122,6 +122,7 @@ def test_an_alert_on_a_filtered_search_receives_only_the_matching_new_fiche():
     assert 'href="http://testserver/fiches/?famille=repere&amp;levier=financement"' in row.html
     manage = row.text.split("l’arrêter\u00a0:\n")[1].split()[0]
     assert manage.startswith("http://testserver/alertes/gerer/")
+    assert row.headers == {"List-Unsubscribe": f"<{manage}un-clic/>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     assert alerts.alert_for_token(alerts.MANAGE, manage.split("/")[-2]) == alert
 
 
@@ -167,7 +168,7 @@ def test_a_crash_between_queuing_and_moving_the_mark_loses_nothing_and_sends_not
     changed(make_fiche(title="Nouvelle"), at(-1, 15))
 
     def crash(rows):
-        for key, to, subject, text, _html in rows:
+        for key, to, subject, text, *_html_and_headers in rows:
             OutgoingMail.objects.create(key=key, to=to, subject=subject, text=text)
         raise RuntimeError("le processus meurt ici")
 
