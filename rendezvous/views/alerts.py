@@ -19,7 +19,7 @@ from accounts.throttle import TOO_MANY_EMAILS, begin_rendezvous_request, wait_me
 from core.redirects import posted
 from core.text import guillemets
 from rendezvous import alerts
-from rendezvous.alert_forms import AlertForm, FrequencyForm
+from rendezvous.forms.alerts import AlertForm, FrequencyForm
 from rendezvous.models import AlertFrequency
 from rendezvous.outbox import mail_send_soon
 from rendezvous.tokens import TokenExpired
