@@ -7,11 +7,12 @@ from rendezvous.alerts import alerts_due, alerts_prune
 from rendezvous.letter import letters_due
 from rendezvous.letter_subscriptions import subscribers_prune
 
-PRODUCERS = [  # (label, function(now) -> int)
-    ("e-mails de la lettre", letters_due),
-    ("alertes", alerts_due),
+# Labels in the singular and the plural (« 0 alerte », « 1 alerte », « 2 alertes »).
+PRODUCERS = [  # ((singular, plural), function(now) -> int)
+    (("e-mail de la lettre", "e-mails de la lettre"), letters_due),
+    (("alerte", "alertes"), alerts_due),
 ]
-PRUNERS = [  # (label, function(now) -> int)
-    ("abonnements à la lettre jamais confirmés", subscribers_prune),
-    ("alertes jamais confirmées", alerts_prune),
+PRUNERS = [  # ((singular, plural), function(now) -> int)
+    (("abonnement à la lettre jamais confirmé", "abonnements à la lettre jamais confirmés"), subscribers_prune),
+    (("alerte jamais confirmée", "alertes jamais confirmées"), alerts_prune),
 ]

@@ -237,5 +237,5 @@ def test_the_command_run_twice_sends_one_email(visitor):
     assert len(mail.outbox) == 1 and mail.outbox[0].subject.startswith("1 fiche nouvelle ou mise à jour")
     assert mail.outbox[0].alternatives[0][1] == "text/html"
     first, second = out.getvalue().splitlines()
-    assert "1 alertes." in first and "Envoyés : 1," in first
-    assert "0 alertes." in second and "Envoyés : 0," in second and "0 alertes jamais confirmées" in second
+    assert "1 alerte." in first and "Envoyés : 1," in first
+    assert "0 alerte." in second and "Envoyés : 0," in second and "0 alerte jamais confirmée" in second

@@ -226,7 +226,7 @@ def test_requests_nobody_confirmed_are_deleted_after_seven_days_by_the_job():
     stale = make_subscriber(confirmed=False, created_at=timezone.now() - timedelta(days=7, minutes=1))
     fresh = make_subscriber(confirmed=False, created_at=timezone.now() - timedelta(days=6))
     old_but_confirmed = make_subscriber(created_at=timezone.now() - timedelta(days=400))
-    assert "Supprimés : 1 abonnements à la lettre jamais confirmés" in send_due()
+    assert "Supprimés : 1 abonnement à la lettre jamais confirmé" in send_due()
     assert set(LetterSubscriber.objects.values_list("pk", flat=True)) == {fresh.pk, old_but_confirmed.pk}
     assert not LetterSubscriber.objects.filter(pk=stale.pk).exists()
 

@@ -92,8 +92,8 @@ def test_a_key_queued_twice_is_one_row_and_one_email():
 def test_send_due_run_twice_sends_each_email_once():
     queue(3)
     first = send_due()
-    assert first.startswith("Préparés : 0 e-mails de la lettre, 0 alertes. Envoyés : 3, refusés : 0. Supprimés : ")
-    assert send_due().startswith("Préparés : 0 e-mails de la lettre, 0 alertes. Envoyés : 0, refusés : 0.")
+    assert first.startswith("Préparés : 0 e-mail de la lettre, 0 alerte. Envoyés : 3, refusés : 0. Supprimés : ")
+    assert send_due().startswith("Préparés : 0 e-mail de la lettre, 0 alerte. Envoyés : 0, refusés : 0.")
     assert len(mail.outbox) == 3
     assert set(statuses().values()) == {MailStatus.SENT}
     assert OutgoingMail.objects.filter(attempts=1, sent_at__isnull=False).count() == 3
@@ -240,7 +240,7 @@ def test_the_job_deletes_what_was_sent_or_failed_over_30_days_ago_and_nothing_el
     OutgoingMail.objects.filter(pk=rows[4].pk).update(created_at=old)  # pending: still to send
     assert outbox_prune(timezone.now()) == 3
     assert sorted(OutgoingMail.objects.values_list("key", flat=True)) == [rows[n].key for n in (1, 4, 5)]
-    assert "3 e-mails anciens" not in send_due() and "0 e-mails anciens" in send_due()
+    assert "3 e-mails anciens" not in send_due() and "0 e-mail ancien" in send_due()
 
 
 def test_a_run_claims_rows_by_batch_not_one_by_one(django_assert_max_num_queries, monkeypatch):

@@ -26,8 +26,9 @@ class Command(BaseCommand):
 
     def _run(self, limit):
         now = timezone.now()
-        pruned = [f"{pruner(now)} {label}" for label, pruner in [*PRUNERS, ("e-mails anciens", outbox_prune)]]
-        queued = [f"{producer(now)} {label}" for label, producer in PRODUCERS]
+        old_mails = (("e-mail ancien", "e-mails anciens"), outbox_prune)
+        pruned = [_counted(pruner(now), labels) for labels, pruner in [*PRUNERS, old_mails]]
+        queued = [_counted(producer(now), labels) for labels, producer in PRODUCERS]
         prepared = ", ".join(queued) if queued else "rien à préparer"
         try:
             sent, failed = outbox_send(limit=limit)
@@ -41,6 +42,11 @@ class Command(BaseCommand):
                  if interrupted else "")
         self.stdout.write(f"Préparés : {prepared}. Envoyés : {sent}, refusés : {failed}. "
                           f"Supprimés : {', '.join(pruned)}.{check}")
+
+
+def _counted(number, labels):
+    singular, plural = labels
+    return f"{number} {singular if number < 2 else plural}"
 
 
 def _stop(signum, frame):
