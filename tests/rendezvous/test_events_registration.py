@@ -269,3 +269,24 @@ def test_names_and_addresses_are_erased_thirty_days_after_the_event_and_counts_s
     assert list(old.registrations.values_list("name", "email", "organisation", "status")) == [("", "", "", "confirmee")] * 2
     assert recent.registrations.get().email.endswith("@example.org")
     assert registrations_prune(now=site.now) == 0
+
+
+def test_every_page_of_an_example_s_registration_carries_the_example_mark(site):
+    event = make_event(is_example=True, starts_at=site.now + timedelta(days=2), duration=60)
+    badge = '<span class="hub-badge hub-badge--example">Exemple</span>'
+    client = Client()
+    held, cancelled = make_registration(event), make_registration(event)
+    token, gone = registration_token(held), registration_token(cancelled)
+    client.post(f"/agenda/mon-inscription/{gone}/annuler/")
+    pages = {"sent": client.get(f"/agenda/{event.slug}/inscription-envoyee/"),
+             "registration": client.get(f"/agenda/mon-inscription/{token}/"),
+             "cancel": client.get(f"/agenda/mon-inscription/{token}/annuler/"),
+             "cancelled": client.get(f"/agenda/mon-inscription/{gone}/")}
+    site += timedelta(days=3)
+    pages["ended"] = client.get(f"/agenda/mon-inscription/{token}/")
+    assert {name: (page.status_code, badge in page.content.decode()) for name, page in pages.items()} == {
+        "sent": (200, True), "registration": (200, True), "cancel": (200, True), "cancelled": (410, True),
+        "ended": (410, True)}
+    assert 'href="/static/css/events.css"' in pages["cancel"].content.decode()
+    plain = make_event()
+    assert badge not in client.get(f"/agenda/{plain.slug}/inscription-envoyee/").content.decode()
