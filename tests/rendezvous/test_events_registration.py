@@ -290,3 +290,19 @@ def test_every_page_of_an_example_s_registration_carries_the_example_mark(site):
     assert 'href="/static/css/events.css"' in pages["cancel"].content.decode()
     plain = make_event()
     assert badge not in client.get(f"/agenda/{plain.slug}/inscription-envoyee/").content.decode()
+
+
+def test_the_registration_pages_name_the_event_in_the_breadcrumb_and_never_put_a_comma_after_its_title():
+    event = make_event(title="Hybrider ses ressources\u00a0: par où commencer\u202f?")
+    token = registration_token(make_registration(event))
+    agenda = '<li><a href="/agenda/">Agenda</a></li>'
+    crumb = f'<li><a href="/agenda/{event.slug}/">Hybrider ses ressources\u00a0: par où commencer\u202f?</a></li>'
+    client = Client()
+    html = client.get(f"/agenda/mon-inscription/{token}/").content.decode()
+    assert f'{agenda}{crumb}<li><span aria-current="page">Votre inscription</span></li>' in html
+    cancel = client.get(f"/agenda/mon-inscription/{token}/annuler/").content.decode()
+    assert (f'{agenda}{crumb}<li><a href="/agenda/mon-inscription/{token}/">Votre inscription</a></li>'
+            '<li><span aria-current="page">Annuler</span></li>') in cancel
+    for page in (html, cancel):
+        assert "?</a>," not in page and "?," not in page
+        assert "commencer\u202f?</a><br><time" in page or "commencer\u202f?<br><time" in page
