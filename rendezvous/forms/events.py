@@ -9,9 +9,11 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from rendezvous.forms.fields import CONSENT_SHORT_LABEL, EMAIL_ERRORS
+
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MESSAGE_ID = re.compile(r"\A[0-9a-f]{32}\Z")
-CONSENT_LABEL = (
+CONSENT_SENTENCE = (
     "J’accepte que le hub garde mon nom, mon adresse e-mail et mon organisation pour gérer mon inscription\u00a0: "
     "ils servent à m’écrire au sujet de ce rendez-vous, ne sont montrés qu’à l’équipe du hub et sont effacés dès que "
     "j’annule, ou 30 jours après le rendez-vous."
@@ -26,15 +28,18 @@ def single_line(value):
 class RegistrationForm(forms.Form):
     """Checks what was typed, never the database: the answer is the same for any address."""
 
+    consent_sentence = CONSENT_SENTENCE  # the checkbox's <label>; the field's label names it in the error summary
+
     name = forms.CharField(label="Nom et prénom", max_length=150, validators=[single_line],
+                           error_messages={"required": "Indiquez votre nom."},
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label="Adresse e-mail", max_length=254, validators=[single_line],
                              help_text="La confirmation et le lien pour annuler y sont envoyés.",
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+                             error_messages=EMAIL_ERRORS, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     organisation = forms.CharField(label="Organisation (facultatif)", max_length=200, required=False,
                                    validators=[single_line],
                                    widget=forms.TextInput(attrs={"autocomplete": "organization"}))
-    consent = forms.BooleanField(label=CONSENT_LABEL, error_messages={
+    consent = forms.BooleanField(label=CONSENT_SHORT_LABEL, error_messages={
         "required": "Cochez cette case pour vous inscrire\u00a0: sans votre accord, nous ne pouvons rien garder."})
 
     def clean_email(self):

@@ -306,3 +306,29 @@ def test_the_registration_pages_name_the_event_in_the_breadcrumb_and_never_put_a
     for page in (html, cancel):
         assert "?</a>," not in page and "?," not in page
         assert "commencer\u202f?</a><br><time" in page or "commencer\u202f?<br><time" in page
+
+
+def test_the_form_speaks_as_the_letter_s_and_opens_on_its_error_summary(site):
+    event = make_event(starts_at=site.now + timedelta(hours=1))
+    client = Client()
+    assert f'action="/agenda/{event.slug}/#erreurs"' in client.get(f"/agenda/{event.slug}/").content.decode()
+    empty = register(client, event, "", name="", consent=None)
+    assert empty.status_code == 400
+    html = empty.content.decode()
+    assert '<div class="hub-alert hub-alert--error" role="alert" tabindex="-1" id="erreurs">' in html
+    for shown in ("Indiquez votre nom.", "Indiquez votre adresse e-mail.", "Cochez cette case pour vous inscrire",
+                  '<li><a href="#id_name">Nom et prénom</a></li>', '<li><a href="#id_email">Adresse e-mail</a></li>',
+                  '<li><a href="#id_consent">Accord</a></li>',  # the checkbox keeps its sentence, the summary a word
+                  '<label for="id_consent">J’accepte que le hub garde mon nom'):
+        assert shown in html, shown
+    assert "Ce champ est obligatoire" not in html
+    invalid = register(client, event, "camille@").content.decode()
+    assert "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr." in invalid
+    letter = client.post("/lettre/abonnement/", {"email": "camille@"}).content.decode()
+    assert "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr." in letter
+    assert '<li><a href="#id_consent">Accord</a></li>' in letter and '<label for="id_consent">J’accepte' in letter
+    for page in (html, invalid, letter):
+        assert "courriel" not in page
+    site += timedelta(hours=1)  # started: the refusal takes the summary's place, and its focus
+    closed = register(client, event, "camille@example.org").content.decode()
+    assert '<p class="hub-alert" role="alert" tabindex="-1" id="erreurs">Les inscriptions sont closes' in closed
