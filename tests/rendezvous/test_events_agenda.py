@@ -192,3 +192,12 @@ def test_the_letter_reads_what_is_coming_and_the_replays_of_a_period(clock):
     make_event(starts_at=clock.now - timedelta(days=40), replay_url="https://example.org/c")  # before the period
     assert list(upcoming_events(after=clock.now, limit=2)) == [coming[1], coming[0]]
     assert list(replays(since=clock.now - timedelta(days=7), until=clock.now)) == [latest, in_period]
+
+
+def test_an_event_s_fiches_are_in_french_alphabetical_order(clock, django_assert_max_num_queries):
+    titles = ["Hybrider son modèle", "Équilibrer son modèle", "accueillir des bénévoles", "Zéro déchet", "Écrire"]
+    event = make_event(fiches=[make_fiche(title=title) for title in titles])
+    with django_assert_max_num_queries(3):  # the event, its levers, its fiches
+        html = page(f"/agenda/{event.slug}/")
+    assert titles_in(html, titles) == [
+        "accueillir des bénévoles", "Écrire", "Équilibrer son modèle", "Hybrider son modèle", "Zéro déchet"]
