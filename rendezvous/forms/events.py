@@ -56,8 +56,11 @@ class EventMessageForm(forms.Form):
     """« Écrire aux inscrits »: ``message_id`` is drawn when the form is shown, so the same form sent twice is one
     message (rendezvous.registrations.event_message_queue)."""
 
-    subject = forms.CharField(label="Objet", max_length=200, validators=[single_line])
-    text = forms.CharField(label="Message", max_length=10000, widget=forms.Textarea(attrs={"rows": 12}),
+    # vLargeTextField: the admin's class for its wide text fields (610 px in a form's column).
+    subject = forms.CharField(label="Objet", max_length=200, validators=[single_line],
+                              widget=forms.TextInput(attrs={"class": "vLargeTextField"}))
+    text = forms.CharField(label="Message", max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 14, "class": "vLargeTextField"}),
                            help_text="Texte brut. Le lien de l’inscription de chaque personne est ajouté en dessous.")
     message_id = forms.CharField(widget=forms.HiddenInput)
 
