@@ -43,6 +43,12 @@ def sort_key(text):
     return "".join(char for char in _open_ligatures(fold(text)) if char.isalnum())[:200]
 
 
+def title_slug(text, max_length=200):
+    """« Atelier d’essai : l’équilibre » -> « atelier-d-essai-l-equilibre »: an elision breaks words as a space does,
+    as in the shipped slugs (Django's slugify and the admin's URLify glue « dessai », « lequilibre »)."""
+    return re.sub(r"[^a-z0-9]+", "-", _open_ligatures(fold(text))).strip("-")[:max_length].strip("-")
+
+
 def _open_ligatures(text):
     return text.replace("œ", "oe").replace("æ", "ae")
 

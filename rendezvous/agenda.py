@@ -19,7 +19,8 @@ def replays(*, since, until):
 
 
 def event_for_page(slug):
-    """The published event at ``slug`` with its counts, levers and published fiches, or None."""
-    fiches = Fiche.objects.published().only("pk", "title", "slug").order_by("title")
+    """The published event at ``slug`` with its counts, levers and published fiches (in French alphabetical order:
+    the folded ``sort_title``, where « Équilibrer » comes before « Hybrider »), or None."""
+    fiches = Fiche.objects.published().only("pk", "title", "slug").order_by("sort_title", "pk")
     return (Event.objects.published().with_counts().filter(slug=slug)
             .prefetch_related("levers", Prefetch("fiches", queryset=fiches)).first())

@@ -8,8 +8,10 @@ register and cancel through the site, so that places and the waiting list stay u
 import csv
 import secrets
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,12 +20,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.text import title_slug
 from rendezvous.forms.events import EventMessageForm
 from rendezvous.models import Event, Registration, RegistrationStatus
 from rendezvous.registrations import event_message_queue, event_places_fill
 from resources.admin import HTTPS_URLS
 
-CSV_HEADERS = ["Nom", "Adresse e-mail", "Organisation", "Statut", "Inscription le", "Place obtenue le"]
+CSV_HEADERS = ["Nom", "Adresse e-mail", "Organisation", "Statut", "Rang", "Inscription le", "Place obtenue le"]
 # A cell starting with one of these is a formula for a spreadsheet: written as text (a leading apostrophe).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,12 +56,32 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class EventAdminForm(forms.ModelForm):
+    """The slug may be left empty: it is then made from the title on the server (core.text.title_slug, elisions
+    turned into hyphens), before the uniqueness and reserved-word checks. The admin's prepopulated field is not used:
+    its script glues elisions (« atelier-dessai »). No Meta: EventAdmin builds the form (with its URL fields)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slug = self.fields["slug"]
+        slug.required = False
+        slug.help_text = ("La fin de l’adresse de la page\u00a0: /agenda/identifiant/. Laissé vide, il est tiré du "
+                          "titre («\u00a0Atelier d’essai\u00a0» donne atelier-d-essai).")
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"] or title_slug(self.cleaned_data.get("title") or "")
+        if not slug and self.cleaned_data.get("title"):
+            raise ValidationError("Le titre ne donne aucun identifiant\u00a0: écrivez-en un (lettres, chiffres, tirets).")
+        return slug
+
+
 class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
     formfield_overrides = HTTPS_URLS
-    list_display = ["title", "kind", "starts_at", "status", "is_example", "confirmed", "waiting"]
+    # Seven columns beside the filters overflowed 1,280 px: the two counts share one column.
+    list_display = ["title", "kind", "starts_at", "status", "is_example", "places"]
     list_filter = ["status", "kind", "format", "is_example"]
     search_fields = ["title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_at"
     autocomplete_fields = ["levers", "fiches"]
     readonly_fields = ["ends_at", "created_at", "updated_at", "registrations_tools"]
@@ -77,13 +100,11 @@ class EventAdmin(admin.ModelAdmin):
             waiting_total=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)),
         )
 
-    @admin.display(description="places confirmées", ordering="confirmed_total")
-    def confirmed(self, obj):
-        return obj.confirmed_total if obj.capacity is None else f"{obj.confirmed_total} / {obj.capacity}"
-
-    @admin.display(description="en attente", ordering="waiting_total")
-    def waiting(self, obj):
-        return obj.waiting_total
+    @admin.display(description="places", ordering="confirmed_total")
+    def places(self, obj):
+        """« 2 / 3 · 1 en attente »: confirmed places (out of the capacity, if any), then the waiting list if any."""
+        text = str(obj.confirmed_total) if obj.capacity is None else f"{obj.confirmed_total} / {obj.capacity}"
+        return f"{text} · {obj.waiting_total} en attente" if obj.waiting_total else text
 
     @admin.display(description="inscriptions")
     def registrations_tools(self, obj):
@@ -125,7 +146,8 @@ class EventAdmin(admin.ModelAdmin):
         return event
 
     def registrations_csv_view(self, request, pk):
-        """The live registrations of one event: semicolons and a byte order mark, as a French Excel expects."""
+        """The live registrations of one event: the confirmed places in order of registration, then the waiting list
+        with each person's rank; semicolons and a byte order mark, as a French Excel expects."""
         event = self._event_for(request, pk, "rendezvous.view_registration")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.slug}.csv"'
@@ -133,9 +155,12 @@ class EventAdmin(admin.ModelAdmin):
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
         writer.writerow(CSV_HEADERS)
-        for row in event.registrations.active().order_by("status", "created_at", "pk"):
+        confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("created_at", "pk")
+        ranked = [(row, "") for row in confirmed]
+        ranked += [(row, rank) for rank, row in enumerate(event.registrations.waiting_in_order(), start=1)]
+        for row, rank in ranked:
             writer.writerow([csv_cell(value) for value in (
-                row.name, row.email, row.organisation, row.get_status_display(), _local(row.created_at),
+                row.name, row.email, row.organisation, row.get_status_display(), rank, _local(row.created_at),
                 _local(row.promoted_at))])
         return response
 
@@ -160,6 +185,9 @@ class EventAdmin(admin.ModelAdmin):
                 self.message_user(request, "Ce message était déjà en file d’attente\u00a0: rien de plus n’a été "
                                            "envoyé.", messages.WARNING)
             return redirect("admin:rendezvous_event_change", event.pk)
+        # Laid out as the admin's own forms: its fieldset template, through the public helpers.AdminForm.
+        adminform = helpers.AdminForm(form, [(None, {"fields": ["subject", "text"]})], {})
         ctx = {**self.admin_site.each_context(request), "opts": self.model._meta, "event": event, "form": form,
-               "recipients": recipients, "title": f"Écrire aux inscrits\u00a0: {event.title}"}
+               "adminform": adminform, "recipients": recipients,
+               "title": f"Écrire aux inscrits\u00a0: {event.title}"}
         return TemplateResponse(request, "admin/rendezvous/event/write.html", ctx, status=400 if form.errors else 200)

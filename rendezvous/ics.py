@@ -2,7 +2,10 @@
 
 Two versions of the same event, with the same UID (a calendar that imported one updates it with the other):
 - the public one (``/agenda/<slug>.ics``), which never carries the online link;
-- the one attached to a registered person's e-mail, with the online link in LOCATION and DESCRIPTION.
+- the one attached to a registered person's e-mail, with the online link in LOCATION and DESCRIPTION (an online
+  event's; an event on site gives its place in both).
+DESCRIPTION is plain text (rendezvous.plain_text): the description's paragraphs on one line each, its list items
+on lines of their own.
 The UID is the event's id at the site's host name (HUB_SITE_URL): stable across edits, renames and servers.
 """
 
@@ -14,6 +17,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from core.site import site_address
+from rendezvous.plain_text import html_to_text
 
 PRODUCT = "-//Le hub des modèles socio-économiques//Agenda//FR"
 MIMETYPE = "text/calendar"
@@ -31,7 +35,7 @@ def event_summary(event):
 
 def _description(event, page, online_link):
     lines = [event.get_kind_display()]
-    if online_link:
+    if online_link and event.is_online:
         lines.append(f"En ligne. Lien de connexion\u00a0: {event.online_url}")
     elif event.is_online:
         lines.append("En ligne (le lien est envoyé aux personnes inscrites).")
@@ -39,7 +43,8 @@ def _description(event, page, online_link):
         lines.append(f"Lieu\u00a0: {event.place}")
     if event.speaker_list:
         lines.append(f"Avec\u00a0: {', '.join(event.speaker_list)}")
-    lines += ["", event.description.strip(), "", f"Page du rendez-vous\u00a0: {page}"]
+    # Plain text: a calendar shows no HTML, and the Markdown's hard-wrapped lines would break its paragraphs.
+    lines += ["", html_to_text(event.description_html), "", f"Page du rendez-vous\u00a0: {page}"]
     return "\n".join(lines)
 
 

@@ -9,9 +9,11 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from rendezvous.forms.fields import CONSENT_SHORT_LABEL, EMAIL_ERRORS
+
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MESSAGE_ID = re.compile(r"\A[0-9a-f]{32}\Z")
-CONSENT_LABEL = (
+CONSENT_SENTENCE = (
     "J’accepte que le hub garde mon nom, mon adresse e-mail et mon organisation pour gérer mon inscription\u00a0: "
     "ils servent à m’écrire au sujet de ce rendez-vous, ne sont montrés qu’à l’équipe du hub et sont effacés dès que "
     "j’annule, ou 30 jours après le rendez-vous."
@@ -26,15 +28,18 @@ def single_line(value):
 class RegistrationForm(forms.Form):
     """Checks what was typed, never the database: the answer is the same for any address."""
 
+    consent_sentence = CONSENT_SENTENCE  # the checkbox's <label>; the field's label names it in the error summary
+
     name = forms.CharField(label="Nom et prénom", max_length=150, validators=[single_line],
+                           error_messages={"required": "Indiquez votre nom."},
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label="Adresse e-mail", max_length=254, validators=[single_line],
                              help_text="La confirmation et le lien pour annuler y sont envoyés.",
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+                             error_messages=EMAIL_ERRORS, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     organisation = forms.CharField(label="Organisation (facultatif)", max_length=200, required=False,
                                    validators=[single_line],
                                    widget=forms.TextInput(attrs={"autocomplete": "organization"}))
-    consent = forms.BooleanField(label=CONSENT_LABEL, error_messages={
+    consent = forms.BooleanField(label=CONSENT_SHORT_LABEL, error_messages={
         "required": "Cochez cette case pour vous inscrire\u00a0: sans votre accord, nous ne pouvons rien garder."})
 
     def clean_email(self):
@@ -51,8 +56,11 @@ class EventMessageForm(forms.Form):
     """« Écrire aux inscrits »: ``message_id`` is drawn when the form is shown, so the same form sent twice is one
     message (rendezvous.registrations.event_message_queue)."""
 
-    subject = forms.CharField(label="Objet", max_length=200, validators=[single_line])
-    text = forms.CharField(label="Message", max_length=10000, widget=forms.Textarea(attrs={"rows": 12}),
+    # vLargeTextField: the admin's class for its wide text fields (610 px in a form's column).
+    subject = forms.CharField(label="Objet", max_length=200, validators=[single_line],
+                              widget=forms.TextInput(attrs={"class": "vLargeTextField"}))
+    text = forms.CharField(label="Message", max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 14, "class": "vLargeTextField"}),
                            help_text="Texte brut. Le lien de l’inscription de chaque personne est ajouté en dessous.")
     message_id = forms.CharField(widget=forms.HiddenInput)
 

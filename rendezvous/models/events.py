@@ -18,9 +18,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.text import slugify
 
 from core.content_cache import ContentQuerySet
+from core.text import title_slug
 from resources.markdown import render_markdown
 from resources.models import Fiche, Lever
 
@@ -156,7 +156,7 @@ class Event(models.Model):
     def derive_fields(self):
         """The event's own derived fields: slug if empty, end, rendered Markdown; touches nothing else."""
         if not self.slug:
-            self.slug = slugify(self.title)[:200]
+            self.slug = title_slug(self.title)
         # In UTC: an aware datetime plus a timedelta moves the wall clock of its own zone, so 1 h 30 in Paris plus
         # two hours would give 3 h 30 the night clocks go forward, when 4 h 30 is meant.
         self.ends_at = self.starts_at.astimezone(UTC) + timedelta(minutes=self.duration)
@@ -238,7 +238,10 @@ class Registration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name or 'Inscription annulée'} ({self.get_status_display().lower()})"
+        if self.is_cancelled:
+            return "Inscription annulée"  # its name was erased with it
+        # A name erased 30 days after the event (registrations_prune) leaves the status alone.
+        return f"{self.name or 'Nom effacé'} ({self.get_status_display().lower()})"
 
     @property
     def is_confirmed(self):

@@ -2,6 +2,7 @@
 
 from diagnostic.models import RecommendationRule, ValuationRates
 from parcours.models import Parcours, Step
+from rendezvous.models import Event
 from resources.models import Fiche
 
 
@@ -17,6 +18,7 @@ def test_admin_forms_fit_a_1280_px_window(browser, shipped_site, django_user_mod
         "/admin/diagnostic/activationdescriptor/", f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/change/",
         "/admin/parcours/usagerule/add/", "/admin/parcours/usagerule/statistiques/",
         "/admin/parcours/usagerule/apercu/?profil=association&objectif=diversifier&maturite=j-ai-commence&temps=2-h",
+        "/admin/rendezvous/event/", f"/admin/rendezvous/event/{Event.objects.first().pk}/ecrire/",
     ]
     context = browser.new_context(base_url=shipped_site.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -26,9 +28,14 @@ def test_admin_forms_fit_a_1280_px_window(browser, shipped_site, django_user_mod
     page.fill("#id_password", "motdepasse-editrice-42")
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
-    widths = {}
+    widths, hidden = {}, {}
     for url in urls:
         page.goto(url)
         widths[url] = page.evaluate("document.documentElement.scrollWidth")
+        # A change list scrolls inside its own box (Django's .results): its last columns would hide there.
+        hidden[url] = page.evaluate("(box => box ? box.scrollWidth - box.clientWidth : 0)"
+                                    "(document.querySelector('#changelist .results'))")
     context.close()
     assert {url: width for url, width in widths.items() if width > 1280} == {}
+    # Only the agenda's list is held to it so far: two lists of the diagnostic still hide 37 and 382 px this way.
+    assert hidden["/admin/rendezvous/event/"] == 0

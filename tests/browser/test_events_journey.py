@@ -40,6 +40,9 @@ def test_a_visitor_registers_from_the_agenda_reads_the_confirmation_and_cancels_
     page.fill("#id_email", "pas-une-adresse")
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".hub-alert--error")).to_be_visible()
+    expect(page.locator("#erreurs")).to_be_focused()  # the summary, not the fragment's heading, holds the focus
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") < 720  # and is in view
+    expect(page.locator("#erreurs a", has_text="Accord")).to_have_attribute("href", "#id_consent")
     audit("inscription avec erreurs")
     page.fill("#id_email", "camille@example.org")
     page.check("#id_consent")

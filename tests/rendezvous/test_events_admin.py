@@ -39,16 +39,22 @@ def event():
 
 
 def test_the_list_counts_places_and_the_page_shows_registrations_read_only(staff_client, event):
+    make_event(title="Sans limite", capacity=None)
     listing = staff_client.get("/admin/rendezvous/event/").content.decode()
-    assert "Hybrider ses ressources" in listing and "2 / 2" in listing
+    assert "Hybrider ses ressources" in listing
+    assert '<td class="field-places">2 / 2 · 1 en attente</td>' in listing  # one column for both counts
+    assert '<td class="field-places">0</td>' in listing
+    assert "column-confirmed" not in listing and "column-waiting" not in listing
     page = staff_client.get(f"/admin/rendezvous/event/{event.pk}/change/").content.decode()
     assert "Sam Petit" in page and "noe@example.org" in page
+    assert "Inscription annulée" in page and "Inscription annulée (annulée)" not in page
     assert "2 place(s) confirmée(s), 1 en liste d’attente" in page
     assert f'href="/admin/rendezvous/event/{event.pk}/inscriptions.csv"' in page
     assert 'name="registrations-0-name"' not in page  # nothing to type: people register on the site
 
 
-def test_the_csv_export_is_semicolon_separated_with_a_byte_order_mark_and_french_headers(staff_client, event):
+def test_the_csv_export_lists_places_then_the_waiting_list_by_rank_as_a_french_spreadsheet_expects(staff_client, event):
+    make_registration(event, name="Lou Ensuite", email="lou@example.org", status="attente")
     response = staff_client.get(f"/admin/rendezvous/event/{event.pk}/inscriptions.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -56,13 +62,14 @@ def test_the_csv_export_is_semicolon_separated_with_a_byte_order_mark_and_french
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    assert rows[0] == ["Nom", "Adresse e-mail", "Organisation", "Statut", "Inscription le", "Place obtenue le"]
-    assert [row[:4] for row in rows[1:]] == [
-        ["Noé Attente", "noe@example.org", "", "En liste d’attente"],
-        ["'=HYPERLINK(\"http://x\")", "alix@example.org", "La Ruche; Rennes", "Place confirmée"],  # a formula stays text
-        ["Sam Petit", "sam@example.org", "", "Place confirmée"],
+    assert rows[0] == ["Nom", "Adresse e-mail", "Organisation", "Statut", "Rang", "Inscription le", "Place obtenue le"]
+    assert [row[:5] for row in rows[1:]] == [
+        ["'=HYPERLINK(\"http://x\")", "alix@example.org", "La Ruche; Rennes", "Place confirmée", ""],  # a formula stays text
+        ["Sam Petit", "sam@example.org", "", "Place confirmée", ""],
+        ["Noé Attente", "noe@example.org", "", "En liste d’attente", "1"],
+        ["Lou Ensuite", "lou@example.org", "", "En liste d’attente", "2"],
     ]
-    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[1][4])
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[1][5])
 
 
 def test_writing_to_the_registered_queues_one_e_mail_per_place_once_and_the_job_sends_them(staff_client, event):
@@ -70,6 +77,10 @@ def test_writing_to_the_registered_queues_one_e_mail_per_place_once_and_the_job_
     assert form.status_code == 200
     html = form.content.decode()
     assert "Le message part à <strong>2 personnes</strong>" in html
+    # Laid out as the admin's forms: an aligned fieldset, one row a field, both fields wide.
+    assert '<fieldset class="module aligned ">' in html and '<div class="form-row field-subject">' in html
+    assert '<label class="required" for="id_subject">Objet\u00a0:</label>' in html
+    assert html.count('class="vLargeTextField"') == 2
     message_id = MESSAGE_ID.search(html).group(1)
     fields = {"subject": "Le lien a changé", "text": "Bonjour,\nle lien de connexion change.", "message_id": message_id}
     sent = staff_client.post(f"/admin/rendezvous/event/{event.pk}/ecrire/", fields, follow=True)
@@ -180,3 +191,17 @@ def test_the_admin_validates_format_addresses_and_reserved_slugs(staff_client):
     assert saved.status_code == 302
     event = Event.objects.get(pk=event.pk)
     assert (event.ends_at - event.starts_at) == timedelta(minutes=120)
+
+
+def test_a_slug_left_empty_is_made_from_the_title_with_elisions_as_hyphens(staff_client):
+    fields = _admin_fields(make_event(), title="Atelier d’essai\u00a0: l’équilibre", slug="")
+    page = staff_client.get("/admin/rendezvous/event/add/").content.decode()
+    assert "#id_slug" not in page  # no prepopulating script: it would glue « dessai »
+    assert "Laissé vide, il est tiré du titre" in page
+    assert staff_client.post("/admin/rendezvous/event/add/", fields).status_code == 302
+    assert Event.objects.filter(slug="atelier-d-essai-l-equilibre").exists()
+    again = staff_client.post("/admin/rendezvous/event/add/", fields)  # the same title: the same slug, refused
+    assert again.status_code == 200 and "Identifiant d’adresse existe déjà" in again.content.decode()
+    nothing = staff_client.post("/admin/rendezvous/event/add/", {**fields, "title": "???"})
+    assert "Le titre ne donne aucun identifiant" in nothing.content.decode()
+    assert Event.objects.count() == 2

@@ -141,14 +141,22 @@ def test_an_event_s_page_says_everything_but_the_online_link(clock, levers):
         assert hidden not in html, hidden
 
 
-def test_a_past_event_shows_its_replay_and_resources_instead_of_the_form(clock):
+def test_a_past_event_shows_its_replay_and_resources_first_and_no_longer_invites(clock):
     event = make_event(starts_at=clock.now - timedelta(days=3), replay_url="https://example.org/replay-1",
                        resources="- [Le support](https://example.org/support.pdf)", is_example=True)
     html = page(f"/agenda/{event.slug}/")
-    assert "Le rendez-vous a eu lieu" in html and 'href="https://example.org/replay-1"' in html
+    assert "Replay et ressources" in html and 'href="https://example.org/replay-1"' in html
     assert '<a href="https://example.org/support.pdf" rel="noopener noreferrer">Le support</a>' in html
+    # The replay and the resources come before the facts and the programme.
+    assert html.index("Replay et ressources") < html.index("<dt>Quand</dt>") < html.index("Le programme")
     assert 'name="email"' not in html and "Rendez-vous passés</a>" in html
-    assert "<title>[Exemple] " in html and "il n’aura pas lieu" in html
+    assert "<title>[Exemple] " in html and "il n’a pas eu lieu" in html
+    for invitation in ("il n’aura pas lieu", "a eu lieu", f"/agenda/{event.slug}.ics", "Ajouter à mon agenda",
+                       "le lien est envoyé", "S’inscrire"):
+        assert invitation not in html, invitation
+    assert "<dd>En ligne</dd>" in html
+    no_replay = page(f"/agenda/{make_event(starts_at=clock.now - timedelta(days=3)).slug}/")
+    assert "Pas de replay pour ce rendez-vous." in no_replay and "hub-event__example" not in no_replay
 
 
 def test_on_site_events_show_their_place(clock):
@@ -184,3 +192,12 @@ def test_the_letter_reads_what_is_coming_and_the_replays_of_a_period(clock):
     make_event(starts_at=clock.now - timedelta(days=40), replay_url="https://example.org/c")  # before the period
     assert list(upcoming_events(after=clock.now, limit=2)) == [coming[1], coming[0]]
     assert list(replays(since=clock.now - timedelta(days=7), until=clock.now)) == [latest, in_period]
+
+
+def test_an_event_s_fiches_are_in_french_alphabetical_order(clock, django_assert_max_num_queries):
+    titles = ["Hybrider son modèle", "Équilibrer son modèle", "accueillir des bénévoles", "Zéro déchet", "Écrire"]
+    event = make_event(fiches=[make_fiche(title=title) for title in titles])
+    with django_assert_max_num_queries(3):  # the event, its levers, its fiches
+        html = page(f"/agenda/{event.slug}/")
+    assert titles_in(html, titles) == [
+        "accueillir des bénévoles", "Écrire", "Équilibrer son modèle", "Hybrider son modèle", "Zéro déchet"]

@@ -6,11 +6,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.test import Client
 from icalendar import Calendar
 
 from rendezvous.event_dates import when_label
 from rendezvous.ics import event_calendar
+from rendezvous.plain_text import html_to_text
+from rendezvous.registrations import registration_cancel, registration_create
 from tests.factories import make_event, make_lever
 from tests.rendezvous.clock import freeze
 
@@ -105,6 +108,73 @@ def test_an_event_on_site_gives_its_place_and_drafts_have_no_ics():
     assert Client().get(f"/agenda/{draft.slug}.ics").status_code == 404
     assert Client().get(f"/agenda/{draft.slug}/").status_code == 404
     assert Client().get("/agenda/inconnu.ics").status_code == 404
+
+
+# The shipped events' descriptions are written so: hard-wrapped paragraphs, a list, a link.
+WRAPPED = """Un webinaire d’exemple, dans l’esprit
+du cycle mensuel.
+
+Subventions, dons, mécénat : la plupart des organisations
+combinent déjà plusieurs ressources. Trois questions :
+
+- quelles familles de ressources,
+  et que demande chacune ?
+- par quoi commencer ?
+
+Les [supports](https://example.org/supports.pdf) seront en ligne.
+"""
+PLAIN = ("Un webinaire d’exemple, dans l’esprit du cycle mensuel.\n\n"
+         "Subventions, dons, mécénat : la plupart des organisations combinent déjà plusieurs ressources. Trois "
+         "questions :\n\n"
+         "- quelles familles de ressources, et que demande chacune ?\n"
+         "- par quoi commencer ?\n\n"
+         "Les supports (https://example.org/supports.pdf) seront en ligne.")
+
+
+def attached(message):
+    [(filename, content, mimetype)] = message.attachments
+    assert mimetype == "text/calendar" and filename.endswith(".ics")
+    return Calendar.from_ical(content).events[0]
+
+
+@pytest.mark.parametrize("format, where, location", [
+    ("sur_place", "Lieu\u00a0: Maison des associations, 35000 Rennes", "Maison des associations, 35000 Rennes"),
+    ("en_ligne", "En ligne. Lien de connexion\u00a0: https://visio.example.org/salle", "https://visio.example.org/salle"),
+])
+def test_the_ics_attached_to_a_confirmation_and_a_promotion_says_where_in_plain_text(format, where, location):
+    event = make_event(capacity=1, format=format, online_url="https://visio.example.org/salle" if format == "en_ligne" else "",
+                       place="Maison des associations, 35000 Rennes" if format == "sur_place" else "",
+                       description=WRAPPED)
+    holder, _ = registration_create(event=event, name="A", email="a@example.org", consent=True)
+    registration_create(event=event, name="B", email="b@example.org", consent=True)
+    registration_cancel(registration=holder)
+    confirmed, waiting, promoted = mail.outbox
+    assert confirmed.subject.startswith("Inscription confirmée") and waiting.attachments == []
+    assert promoted.subject.startswith("Une place s’est libérée")
+    for message in (confirmed, promoted):
+        entry = attached(message)
+        description = str(entry["DESCRIPTION"])
+        assert str(entry["LOCATION"]) == location
+        assert description == f"Webinaire\n{where}\n\n{PLAIN}\n\nPage du rendez-vous\u00a0: {SITE}/agenda/{event.slug}/"
+        if format == "sur_place":
+            assert "En ligne" not in description and "Lien de connexion" not in description
+    _, public = public_calendar(Client(), event)
+    assert str(public["DESCRIPTION"]).startswith(f"Webinaire\n{where if format == 'sur_place' else 'En ligne (le lien'}")
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("## Au programme\n\nTrois temps.", "Au programme\n\nTrois temps."),
+    ("1. un\n2. deux\n    - détail", "1. un\n2. deux\n  - détail"),
+    ("- lâche\n\n- liste", "- lâche\n- liste"),  # a loose list: its items' <p> open no paragraph
+    ("une ligne  \ncoupée exprès", "une ligne\ncoupée exprès"),
+    ("<https://example.org/a> et [ici](https://example.org/b)", "https://example.org/a et ici (https://example.org/b)"),
+    ("A &amp; B <script>alert(1)</script>", "A & B"),
+    ("", ""),
+])
+def test_rendered_markdown_reads_back_as_plain_text(markdown, text):
+    from resources.markdown import render_markdown
+
+    assert html_to_text(render_markdown(markdown)) == text
 
 
 def test_the_atom_feed_lists_published_events_newest_announced_first_on_the_site_address(clock):

@@ -44,7 +44,7 @@ def test_the_shipped_examples_load_once_are_all_marked_and_render(catalogue, mon
     for event in events:
         page = client.get(event.get_absolute_url())
         assert page.status_code == 200, event.slug
-        assert "il n’aura pas lieu" in page.content.decode()
+        assert ("il n’a pas eu lieu" if event == past else "il n’aura pas lieu") in page.content.decode()
         assert client.get(f"/agenda/{event.slug}.ics").status_code == 200
 
 
@@ -98,3 +98,14 @@ def test_the_daily_erasure_command_says_what_it_did(monkeypatch):
     assert out.getvalue() == "1 inscription effacée.\n"
     call_command("prune_registrations", stdout=out)
     assert out.getvalue().endswith("0 inscription effacée.\n")
+
+
+def test_the_legal_notice_says_what_a_registration_keeps_why_for_how_long_and_how_to_erase_it():
+    html = Client().get("/mentions-legales/").content.decode()
+    start = html.index("Si vous vous inscrivez à un")
+    paragraph = html[start:html.index("</p>", start)]
+    for said in ('<a href="/agenda/">rendez-vous de l’agenda</a>', "votre nom, votre adresse électronique",
+                 "votre organisation", "servent seulement à gérer votre inscription", "Seule l’équipe du hub les voit",
+                 "effacées dès que vous annulez", "le lien de votre inscription que porte chaque e-mail",
+                 "trente jours après la fin du rendez-vous"):
+        assert said in paragraph, said

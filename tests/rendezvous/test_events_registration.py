@@ -269,3 +269,66 @@ def test_names_and_addresses_are_erased_thirty_days_after_the_event_and_counts_s
     assert list(old.registrations.values_list("name", "email", "organisation", "status")) == [("", "", "", "confirmee")] * 2
     assert recent.registrations.get().email.endswith("@example.org")
     assert registrations_prune(now=site.now) == 0
+
+
+def test_every_page_of_an_example_s_registration_carries_the_example_mark(site):
+    event = make_event(is_example=True, starts_at=site.now + timedelta(days=2), duration=60)
+    badge = '<span class="hub-badge hub-badge--example">Exemple</span>'
+    client = Client()
+    held, cancelled = make_registration(event), make_registration(event)
+    token, gone = registration_token(held), registration_token(cancelled)
+    client.post(f"/agenda/mon-inscription/{gone}/annuler/")
+    pages = {"sent": client.get(f"/agenda/{event.slug}/inscription-envoyee/"),
+             "registration": client.get(f"/agenda/mon-inscription/{token}/"),
+             "cancel": client.get(f"/agenda/mon-inscription/{token}/annuler/"),
+             "cancelled": client.get(f"/agenda/mon-inscription/{gone}/")}
+    site += timedelta(days=3)
+    pages["ended"] = client.get(f"/agenda/mon-inscription/{token}/")
+    assert {name: (page.status_code, badge in page.content.decode()) for name, page in pages.items()} == {
+        "sent": (200, True), "registration": (200, True), "cancel": (200, True), "cancelled": (410, True),
+        "ended": (410, True)}
+    assert 'href="/static/css/events.css"' in pages["cancel"].content.decode()
+    plain = make_event()
+    assert badge not in client.get(f"/agenda/{plain.slug}/inscription-envoyee/").content.decode()
+
+
+def test_the_registration_pages_name_the_event_in_the_breadcrumb_and_never_put_a_comma_after_its_title():
+    event = make_event(title="Hybrider ses ressources\u00a0: par où commencer\u202f?")
+    token = registration_token(make_registration(event))
+    agenda = '<li><a href="/agenda/">Agenda</a></li>'
+    crumb = f'<li><a href="/agenda/{event.slug}/">Hybrider ses ressources\u00a0: par où commencer\u202f?</a></li>'
+    client = Client()
+    html = client.get(f"/agenda/mon-inscription/{token}/").content.decode()
+    assert f'{agenda}{crumb}<li><span aria-current="page">Votre inscription</span></li>' in html
+    cancel = client.get(f"/agenda/mon-inscription/{token}/annuler/").content.decode()
+    assert (f'{agenda}{crumb}<li><a href="/agenda/mon-inscription/{token}/">Votre inscription</a></li>'
+            '<li><span aria-current="page">Annuler</span></li>') in cancel
+    for page in (html, cancel):
+        assert "?</a>," not in page and "?," not in page
+        assert "commencer\u202f?</a><br><time" in page or "commencer\u202f?<br><time" in page
+
+
+def test_the_form_speaks_as_the_letter_s_and_opens_on_its_error_summary(site):
+    event = make_event(starts_at=site.now + timedelta(hours=1))
+    client = Client()
+    assert f'action="/agenda/{event.slug}/#erreurs"' in client.get(f"/agenda/{event.slug}/").content.decode()
+    empty = register(client, event, "", name="", consent=None)
+    assert empty.status_code == 400
+    html = empty.content.decode()
+    assert '<div class="hub-alert hub-alert--error" role="alert" tabindex="-1" id="erreurs">' in html
+    for shown in ("Indiquez votre nom.", "Indiquez votre adresse e-mail.", "Cochez cette case pour vous inscrire",
+                  '<li><a href="#id_name">Nom et prénom</a></li>', '<li><a href="#id_email">Adresse e-mail</a></li>',
+                  '<li><a href="#id_consent">Accord</a></li>',  # the checkbox keeps its sentence, the summary a word
+                  '<label for="id_consent">J’accepte que le hub garde mon nom'):
+        assert shown in html, shown
+    assert "Ce champ est obligatoire" not in html
+    invalid = register(client, event, "camille@").content.decode()
+    assert "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr." in invalid
+    letter = client.post("/lettre/abonnement/", {"email": "camille@"}).content.decode()
+    assert "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr." in letter
+    assert '<li><a href="#id_consent">Accord</a></li>' in letter and '<label for="id_consent">J’accepte' in letter
+    for page in (html, invalid, letter):
+        assert "courriel" not in page
+    site += timedelta(hours=1)  # started: the refusal takes the summary's place, and its focus
+    closed = register(client, event, "camille@example.org").content.decode()
+    assert '<p class="hub-alert" role="alert" tabindex="-1" id="erreurs">Les inscriptions sont closes' in closed
