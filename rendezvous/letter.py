@@ -34,6 +34,7 @@ from rendezvous.agenda import replays, upcoming_events
 from rendezvous.ics import EXAMPLE_PREFIX
 from rendezvous.models import Letter, LetterSubscriber
 from rendezvous.outbox import mails_queue
+from rendezvous.plain_text import html_to_text
 from rendezvous.tokens import token_make
 from resources.models import Fiche
 
@@ -163,6 +164,7 @@ def letter_email(letter, unsubscribe_url):
     context = {
         **letter_context(letter, letter.content, base=site_address("")),
         "web_url": site_address(letter.get_absolute_url()), "unsubscribe_url": unsubscribe_url,
+        "intro_text": html_to_text(letter.intro_html),  # the Markdown as a reader sees it, not its source
         "archive_url": site_address(reverse("rendezvous:letter_archive")),
     }
     return (letter_subject(letter), render_to_string("rendezvous/letter/email.txt", context),
