@@ -8,6 +8,7 @@ from django.test import Client
 
 from core.content_cache import reset_process_caches
 from tests import shipped
+from tests.smtp import Mailbox, free_port
 
 
 # In CI the property tests draw the same examples on every run: a failure belongs to the commit that made it,
@@ -148,3 +149,16 @@ def scratch_database_url(tmp_path):
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.close()
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 for one test: ``(port, mailbox)``; tests.smtp.smtp_to(port) points
+    Django's SMTP backend at it."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), server_hostname="smtp.test")
+    controller.start()
+    yield controller.port, mailbox
+    controller.stop()

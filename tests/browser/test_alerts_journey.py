@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -89,3 +90,4 @@ def test_a_visitor_follows_a_filtered_search_confirms_and_receives_a_fiche_publi
     expect(page.locator('.hub-alert[role="status"]')).to_contain_text("Alerte arrêtée")
     assert page.url.endswith("/fiches/?famille=repere")
     assert not SearchAlert.objects.exists()
+    assert len(mail.outbox) == 2  # the confirmation link, then the news: nothing else

@@ -3,6 +3,7 @@ cancels; axe-core audits every page on the way (the form with its errors too), e
 
 import re
 
+from django.core import mail
 from playwright.sync_api import expect
 
 from rendezvous.models import Registration
@@ -73,6 +74,7 @@ def test_a_visitor_registers_from_the_agenda_reads_the_confirmation_and_cancels_
 
     registration = Registration.objects.get()
     assert (registration.status, registration.email, registration.name) == ("annulee", "", "")
+    assert len(mail.outbox) == 1  # the confirmation; cancelling sends nothing (the page says it)
     failures = {name: found for name, found in audited.items() if found}
     assert failures == {}, failures
     assert too_wide == [], too_wide

@@ -5,6 +5,7 @@ state, under the site's real Content-Security-Policy for the journey itself."""
 import re
 from io import StringIO
 
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -76,6 +77,7 @@ def test_a_visitor_subscribes_confirms_reads_a_letter_and_unsubscribes(page, aud
         page.get_by_role("button", name="Me désabonner").click()
     expect(page.locator("main")).to_contain_text("Vous êtes désabonné·e")
     assert not LetterSubscriber.objects.exists()
+    assert len(mail.outbox) == 2  # the confirmation link, then the letter
     # The form sent without consent was answered 400, which the browser reports; nothing else (no CSP refusal).
     assert [error for error in page.console_errors if "status of 400" not in error] == []
 

@@ -2,56 +2,19 @@
 to it with Django's SMTP backend, and the link read from the message received is followed and accepted. Then a
 mail server that is not there: the page says the e-mail did not leave, and « Renvoyer » works once it is back."""
 
-import email
-import email.policy
 import re
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.test import Client, override_settings
+from django.test import Client
 
 from diagnostic.models import Invitation, Membership
 from tests.factories import make_space
+from tests.smtp import Mailbox, free_port, smtp_to
 
 pytestmark = pytest.mark.django_db
 
 LINK = re.compile(r"http://testserver(/invitation/[^/\s]+/)")
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def smtp_to(port):
-    return override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port,
-        EMAIL_USE_TLS=False, EMAIL_USE_SSL=False, EMAIL_HOST_USER="", EMAIL_HOST_PASSWORD="", EMAIL_TIMEOUT=5,
-        HUB_SITE_URL="http://testserver",
-    )
-
-
-@pytest.fixture
-def mail_server():
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), server_hostname="smtp.test")
-    controller.start()
-    yield controller.port, mailbox
-    controller.stop()
 
 
 def test_an_invitation_travels_through_a_real_mail_server_and_is_accepted(mail_server, learner, learner_client,

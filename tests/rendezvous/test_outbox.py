@@ -9,7 +9,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
@@ -19,7 +18,7 @@ from django.utils import timezone
 from rendezvous import outbox
 from rendezvous.models import MailStatus, OutgoingMail
 from rendezvous.outbox import MailServerAway, mail_queue, mail_send_soon, mails_queue, outbox_prune, outbox_send
-from tests.diagnostic.test_space_invitation_smtp import Mailbox, free_port, smtp_to
+from tests.smtp import free_port, smtp_to
 
 pytestmark = pytest.mark.django_db
 
@@ -270,15 +269,6 @@ def test_two_runs_at_once_never_send_a_row_twice():
 
 
 # A real SMTP server ------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def mail_server():
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), server_hostname="smtp.test")
-    controller.start()
-    yield controller.port, mailbox
-    controller.stop()
 
 
 def test_send_due_delivers_text_html_an_attachment_and_headers_to_a_real_mail_server(mail_server):
