@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from accounts.throttle import TOO_MANY_EMAILS, begin_rendezvous_request, wait_message
 from core.redirects import posted
 from core.text import guillemets
 from rendezvous import alerts
+from rendezvous.views.one_click import one_click
 from rendezvous.forms.alerts import AlertForm, FrequencyForm
 from rendezvous.models import AlertFrequency
 from rendezvous.outbox import mail_send_soon
@@ -116,17 +115,8 @@ def alert_manage(request, token):
     return render(request, "rendezvous/alert_manage.html", ctx, status=400 if form.errors else 200)
 
 
-# A mail program's « Se désabonner » (RFC 8058, the List-Unsubscribe headers of rendezvous.alert_mail) POSTs without a
-# form, hence without a CSRF token. CSRF protects an ambient credential (a session cookie) from another site's forms;
-# here the credential is the signed link itself, which whoever holds it can use anyway. Its GET leads to the page
-# with the buttons.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
+@one_click("rendezvous:alert_manage", "Demande d’arrêt incomplète.")
 def alert_stop_one_click(request, token):
-    if request.method == "GET":
-        return redirect("rendezvous:alert_manage", token=token)
-    if request.POST.get("List-Unsubscribe") != "One-Click":
-        return HttpResponse("Demande d’arrêt incomplète.", status=400, content_type="text/plain; charset=utf-8")
     alert, gone = _alert_or_gone(request, alerts.MANAGE, token)
     if gone:
         return gone

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import throttle
@@ -14,6 +13,7 @@ from rendezvous.forms.letter import LetterSubscribeForm
 from rendezvous.letter import letter_context
 from rendezvous.models import Letter
 from rendezvous.tokens import TokenExpired, TokenInvalid
+from rendezvous.views.one_click import one_click
 from resources.pagination import paginate
 
 PER_PAGE = 24
@@ -95,16 +95,8 @@ def letter_unsubscribe(request, token):
     return render(request, "rendezvous/letter/unsubscribe.html", {"subscriber": subscriber})
 
 
-# The mail program's « unsubscribe » (RFC 8058) POSTs without a form, hence without a CSRF token. CSRF protects an
-# ambient credential (a session cookie) from another site's forms; here the credential is the signed link itself,
-# which whoever holds it can use anyway: nothing to protect. Its GET leads to the page with the button.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
+@one_click("rendezvous:letter_unsubscribe", "Demande de désabonnement incomplète.")
 def letter_unsubscribe_one_click(request, token):
-    if request.method == "GET":
-        return redirect("rendezvous:letter_unsubscribe", token=token)
-    if request.POST.get("List-Unsubscribe") != "One-Click":
-        return HttpResponse("Demande de désabonnement incomplète.", status=400, content_type="text/plain; charset=utf-8")
     try:
         subscriber = subscriptions.subscriber_to_unsubscribe(token)
     except (TokenInvalid, TokenExpired, subscriptions.SubscriberGone) as error:
