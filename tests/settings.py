@@ -15,8 +15,12 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tools"]  # noqa: F405
 
 # PostgreSQL empties its tables after a transactional test with DELETE rather than TRUNCATE (tests/postgresql/base.py:
 # a second or two saved per browser test on CI).
+# And its commits do not wait for the disk (synchronous_commit=off, for these connections only): a test database
+# that a crash would lose is recreated anyway, and the live server's tests commit at every request.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}),  # noqa: F405
+                                       "options": "-c synchronous_commit=off"}
 
 # A fast hasher: password hashing is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
