@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "hub.apps.TaggitConfig",  # taggit, named « Mots-clés »
+    "reversion",  # every save of content kept, compared and reverted (README « Historique »)
+    "import_export",  # CSV and XLSX import and export of content in the admin
     "core",
     "resources",
     "parcours",
