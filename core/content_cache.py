@@ -43,10 +43,11 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_started
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from core.clients import client_group
@@ -62,6 +63,9 @@ PARTIAL_HEADER = "X-Hub-Partial"
 BUDGET_KEY = "content-budget:"
 _declared = set()
 _process_resets = []
+_schedules = []
+# How long a version lives when the schedule of publications was not read (see _new_version).
+UNKNOWN_SCHEDULE_SECONDS = 60
 
 
 class ContentQuerySet(models.QuerySet):
@@ -146,17 +150,44 @@ def reset_process_caches():
         reset()
 
 
+def scheduled_content(next_change):
+    """Register ``next_change(now)``: the next moment after ``now`` some content appears or disappears by its dates
+    alone (a fiche or an event scheduled ahead, or withdrawn at a date), or None. The version expires at the
+    earliest of them (see ``_new_version``), so a page cached before that moment is not served after it."""
+    _schedules.append(next_change)
+    return next_change
+
+
 def bump_content_version(**_signal_kwargs):
     """Make every cached page stale now (the change is visible to this connection) and again once it is
     committed: a page rendered elsewhere while the change's transaction was still open shows the old content,
-    and must not outlive it. Outside a transaction the second bump runs at once."""
-    _new_version()
+    and must not outlive it. Outside a transaction the second bump runs at once. The first bump does not read the
+    schedule (the open transaction may still change it): its version lives at most a minute; the second reads it."""
+    _new_version(read_schedule=False)
     transaction.on_commit(_new_version)
 
 
-def _new_version():
-    """A new random version: two servers bumping at once cannot collide."""
-    version = uuid.uuid4().hex
+def _next_scheduled_change():
+    """The deadline of a new version: the next scheduled appearance or withdrawal, as a timestamp, or None when
+    nothing is scheduled. If the schedule cannot be read, a minute from now (the version then expires and the next
+    request reads it)."""
+    now = timezone.now()
+    try:
+        moments = [moment for next_change in _schedules if (moment := next_change(now)) is not None]
+    except DatabaseError:
+        logger.warning("Calendrier des publications illisible : version des contenus valable une minute")
+        return now.timestamp() + UNKNOWN_SCHEDULE_SECONDS
+    return min(moments).timestamp() if moments else None
+
+
+def _new_version(read_schedule=True):
+    """A new random version: two servers bumping at once cannot collide. It carries its deadline (« hex@time »):
+    the moment scheduled content appears or disappears, when any page built under it becomes wrong."""
+    if read_schedule:
+        deadline = _next_scheduled_change()
+    else:
+        deadline = timezone.now().timestamp() + UNKNOWN_SCHEDULE_SECONDS
+    version = uuid.uuid4().hex + ("" if deadline is None else f"@{deadline:.3f}")
     _remember(version)
     try:
         cache.set(VERSION_KEY, version, None)
@@ -267,15 +298,27 @@ def _remember(version):
     return version
 
 
+def _expired(version):
+    """Whether scheduled content appeared or disappeared since ``version`` was made (its deadline passed)."""
+    _, _, deadline = version.partition("@")
+    return bool(deadline) and timezone.now().timestamp() >= float(deadline)
+
+
 def _current_version():
     version = getattr(_seen, "version", None)
-    if version is not None and time.monotonic() - _seen.at < SEEN_FOR:
+    if version is not None and time.monotonic() - _seen.at < SEEN_FOR and not _expired(version):
         return version
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = uuid.uuid4().hex
+        # A cache started empty: the schedule is not read on a page request (its queries are counted), so this
+        # version lives a minute, and the one after it carries the schedule's deadline.
+        version = f"{uuid.uuid4().hex}@{timezone.now().timestamp() + UNKNOWN_SCHEDULE_SECONDS:.3f}"
         if not cache.add(VERSION_KEY, version, None):  # another server set one first: use theirs
             version = cache.get(VERSION_KEY, version)
+    if _expired(version):
+        # Servers that see it at the same time each make one: a few extra misses, never a stale page.
+        _new_version()
+        return _seen.version
     return _remember(version)
 
 

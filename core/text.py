@@ -4,6 +4,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from django.utils import timezone
+from django.utils.formats import date_format
+
 # Apostrophes and dashes separate words, like spaces: « l’équipe » holds the word « equipe ».
 _SEPARATORS = {"’": " ", "'": " ", "‘": " ", "-": " ", "–": " ", "—": " "}
 _FOLDED = {}
@@ -72,3 +75,10 @@ def guillemets(text):
 # « [ » (« [[[slug]]](…) »): it would render as a broken link. Here, free of any dependency, for the Markdown
 # renderer and for the check of the shipped files (which runs before the project is installed).
 MISPLACED_FICHE_LINK_RE = re.compile(r"\]\(\s*\[\[|<[^>\s]*\[\[|\[\[\[")
+
+
+def moment_label(moment):
+    """« 1er mars 2027 à 9 h 05 »: an aware datetime in the site's time zone (Paris), as French writes it."""
+    local = timezone.localtime(moment)
+    day = "1er" if local.day == 1 else local.day
+    return f"{day} {date_format(local, 'F Y')} à {local.hour}\u202fh\u202f{local.minute:02d}"

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import TooManyFieldsSent
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -70,7 +72,7 @@ class Followed:
         return "Recherche" if self.query.startswith(reverse("hub:search")) else "Fiches"
 
 
-def followed_search(raw):
+def followed_search(raw, at=None):
     """The search that ``raw`` (« /fiches/?famille=action », « /recherche/?q=… ») names, or Unfollowable."""
     raw = (raw or "").strip()
     if not raw:
@@ -93,7 +95,8 @@ def followed_search(raw):
         params = catalogue_params(given)
         for name in ("tri", "page"):  # they change the order of a list, not its fiches
             params.pop(name, None)
-    filterset, ignored = catalogue_filterset(params, Fiche.objects.published())
+    fiches = Fiche.objects.published() if at is None else Fiche.objects.visible_at(at)
+    filterset, ignored = catalogue_filterset(params, fiches)
     if ignored:
         details = "\u00a0; ".join(f"{guillemets(name[:40])}\u00a0: {message[:200]}" for name, message in ignored)
         raise Unfollowable(f"Une partie de cette recherche n’a pas été comprise\u00a0: {details}")
@@ -210,9 +213,12 @@ def _due(now):
 
 
 def _news(followed, since, until):
-    """The newest fiches of the search changed in (since, until], NEWS_FETCHED + 1 at most (newest first)."""
-    changed = followed.filterset.qs.filter(updated_at__gt=since, updated_at__lte=until)
-    return list(changed.order_by("-updated_at", "-pk").only(*NEWS_FIELDS)[: NEWS_FETCHED + 1])
+    """The newest fiches of the search changed in (since, until], NEWS_FETCHED + 1 at most (newest first). A fiche
+    scheduled ahead changes when it appears (its publication date), even if it was last saved long before."""
+    changed = followed.filterset.qs.filter(Q(updated_at__gt=since, updated_at__lte=until)
+                                           | Q(published_at__gt=since, published_at__lte=until))
+    changed = changed.annotate(changed_at=Greatest("updated_at", Coalesce("published_at", "updated_at")))
+    return list(changed.order_by("-changed_at", "-pk").only(*NEWS_FIELDS)[: NEWS_FETCHED + 1])
 
 
 def _send_batch(alerts, followed, fetched, until, now, mails):
@@ -220,7 +226,7 @@ def _send_batch(alerts, followed, fetched, until, now, mails):
     transaction: a crash leaves both undone. Only the alerts whose mark is still the one read are taken (another
     run took them, or they were stopped meanwhile). Returns how many e-mails were queued."""
     mark, frequency = alerts[0].checked_until, alerts[0].frequency
-    news = [fiche for fiche in fetched if fiche.updated_at > mark]
+    news = [fiche for fiche in fetched if fiche.changed_at > mark]
     more = len(news) > NEWS_FETCHED  # the fetch stopped before this mark
     news = news[:NEWS_FETCHED]
     period = period_start(now, frequency).date()
@@ -255,7 +261,7 @@ def alerts_due(now):
     for query, group in groupby(_due(now), key=lambda alert: alert.query):
         group = list(group)
         try:
-            followed = followed_search(query)
+            followed = followed_search(query, at=until)  # the fiches online at the end of the period
         except Unfollowable as refusal:
             # A vocabulary value was deleted, a tag has no published fiche left: the mark stays, news wait.
             logger.warning("Alertes sur %s non traitées : %s", query, refusal)

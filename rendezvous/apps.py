@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class RendezvousConfig(AppConfig):
     name = "rendezvous"
     verbose_name = "Rendez-vous et lettre"
+
+    def ready(self):
+        from core.content_cache import scheduled_content
+        from rendezvous.models.events import next_visibility_change
+
+        scheduled_content(next_visibility_change)  # events scheduled ahead, or withdrawn at a date

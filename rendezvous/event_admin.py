@@ -88,6 +88,7 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [RegistrationInline]
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "status", "is_example"]}),
+        ("Publication programmée", {"fields": ["published_at", "unpublish_at"]}),
         ("Date et lieu", {"fields": ["starts_at", "duration", "ends_at", "format", "online_url", "place", "capacity"]}),
         ("Contenu", {"fields": ["speakers", "description", "levers", "fiches"]}),
         ("Après le rendez-vous", {"fields": ["replay_url", "resources"]}),

@@ -72,8 +72,9 @@ def _fiche_item(fiche, moment):
 def _fiche_sections(period_start, period_end):
     start, end = _period_bounds(period_start, period_end)
     fields = ("pk", "title", "slug", "family", "chapeau", "published_at", "updated_at")
-    new = Fiche.objects.published().filter(published_at__gte=start, published_at__lt=end)
-    updated = Fiche.objects.published().filter(published_at__lt=start, updated_at__gte=start, updated_at__lt=end)
+    online = Fiche.objects.visible_at(end)  # as the period ends: a fiche scheduled within it counts, once online
+    new = online.filter(published_at__gte=start, published_at__lt=end)
+    updated = online.filter(published_at__lt=start, updated_at__gte=start, updated_at__lt=end)
     new_items = new.only(*fields).order_by("-published_at", "-pk")[:SECTION_LIMIT]
     updated_items = updated.only(*fields).order_by("-updated_at", "pk")[:SECTION_LIMIT]
     return {

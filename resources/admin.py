@@ -7,7 +7,9 @@ from django.utils import timezone
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from core.text import moment_label
 from resources import models as m
+from resources.models.fiche import visible_q
 from resources.fiche_links import fiche_links_refresh
 from resources.glossary import glossary_term_changed, glossary_term_deleted
 from resources.search import folded_text_condition, prepare_query, search_fiches
@@ -173,10 +175,40 @@ class ReferenceAdmin(admin.ModelAdmin):
         return reference.fiche_count
 
 
+def visibility_label(fiche, now):
+    """What a visitor sees of the fiche now, in the editors' words."""
+    state = fiche.visibility(now)
+    if state == "scheduled":
+        return f"Programmée pour le {moment_label(fiche.published_at)}"
+    if state == "withdrawn":
+        return f"Retirée depuis le {moment_label(fiche.unpublish_at)}"
+    if state == "online" and fiche.unpublish_at:
+        return f"En ligne jusqu’au {moment_label(fiche.unpublish_at)}"
+    return "En ligne" if state == "online" else "Brouillon"
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    title = "visibilité"
+    parameter_name = "visibilite"
+
+    def lookups(self, request, model_admin):
+        return [("en-ligne", "En ligne"), ("programmee", "Programmée"), ("retiree", "Retirée"),
+                ("brouillon", "Brouillon")]
+
+    def queryset(self, request, queryset):
+        now, published = timezone.now(), queryset.filter(status=m.Fiche.Status.PUBLISHED)
+        return {
+            "en-ligne": lambda: queryset.filter(visible_q(now)),
+            "programmee": lambda: published.filter(published_at__gt=now),
+            "retiree": lambda: published.filter(unpublish_at__lte=now),
+            "brouillon": lambda: queryset.filter(status=m.Fiche.Status.DRAFT),
+        }.get(self.value(), lambda: queryset)()
+
+
 @admin.register(m.Fiche)
 class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
-    list_display = ["title", "family", "status", "published_at", "updated_at", "last_reviewed"]
-    list_filter = ["status", "family", "levers", "objectives", "actor_kinds", "entry_doors"]
+    list_display = ["title", "family", "visibility", "published_at", "updated_at", "last_reviewed"]
+    list_filter = [VisibilityFilter, "family", "levers", "objectives", "actor_kinds", "entry_doors"]
     # Shows the search box and allows the autocomplete; the search itself is get_search_results'.
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -188,10 +220,15 @@ class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
     autocomplete_fields = [kind.field for kind in VOCABULARIES] + ["related"]
     fieldsets = [
         (None, {"fields": ["family", "title", "slug", "chapeau", "body", "tags"]}),
-        ("Publication", {"fields": ["status", "published_at", "last_reviewed", "created_at", "updated_at"]}),
+        ("Publication", {"fields": ["status", "published_at", "unpublish_at", "last_reviewed", "created_at",
+                                    "updated_at"]}),
         ("Classement", {"fields": [kind.field for kind in VOCABULARIES]}),
         ("Fiches liées", {"fields": ["related"]}),
     ]
+
+    @admin.display(description="visibilité", ordering="status")
+    def visibility(self, fiche):
+        return visibility_label(fiche, timezone.now())
 
     def get_search_results(self, request, queryset, search_term):
         """The public search's matching, drafts included (the queryset is the admin's): « mecenat » finds what

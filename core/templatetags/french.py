@@ -1,8 +1,8 @@
-"""French plural (« 0 fiche », « 1 fiche », « 2 fiches ») and durations. A template builtin."""
+"""French plural (« 0 fiche », « 1 fiche », « 2 fiches »), durations and moments. A template builtin."""
 
 from django import template
 
-from core.text import duration_label
+from core.text import duration_label, moment_label
 
 register = template.Library()
 
@@ -22,3 +22,9 @@ def duree(minutes):
         return duration_label(int(minutes))
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def moment(value):
+    """« 1er mars 2027 à 9 h 05 », in Paris time; nothing for no date."""
+    return moment_label(value) if value else ""

@@ -16,8 +16,9 @@ from datetime import UTC, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.content_cache import ContentQuerySet
 from core.text import title_slug
@@ -52,10 +53,30 @@ class EventStatus(models.TextChoices):
     PUBLISHED = "publie", "Publié"
 
 
+def visible_q(now):
+    """The events a visitor may see at ``now``: published, from their publication date if one is set (a date
+    ahead schedules it) and until their withdrawal date if any; decided by the query, the caches follow through
+    ``next_visibility_change``."""
+    return (
+        Q(status=EventStatus.PUBLISHED)
+        & (Q(published_at__isnull=True) | Q(published_at__lte=now))
+        & (Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+    )
+
+
+def next_visibility_change(now):
+    """The next moment after ``now`` an event appears or disappears (one query), or None."""
+    moments = Event.objects.filter(status=EventStatus.PUBLISHED).aggregate(
+        appears=Min("published_at", filter=Q(published_at__gt=now)),
+        disappears=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+    )
+    return min((moment for moment in moments.values() if moment is not None), default=None)
+
+
 class EventQuerySet(ContentQuerySet):
     def published(self):
-        """Events every visitor may see (a draft is a 404)."""
-        return self.filter(status=EventStatus.PUBLISHED)
+        """Events every visitor may see now (a draft, or one outside its dates, is a 404)."""
+        return self.filter(visible_q(timezone.now()))
 
     def upcoming(self, now):
         """Published events not ended at ``now``, the soonest first (one that has started is still listed)."""
@@ -115,6 +136,15 @@ class Event(models.Model):
                                  help_text="En Markdown. Affichées une fois le rendez-vous passé (supports, liens…).")
     resources_html = models.TextField("ressources (HTML)", editable=False, default="")
     status = models.CharField("état", max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    published_at = models.DateTimeField(
+        "visible à partir du", null=True, blank=True,
+        help_text="Facultatif\u00a0: une date à venir programme la publication (heure de Paris). Vide\u00a0: "
+                  "visible dès qu’il est publié.",
+    )
+    unpublish_at = models.DateTimeField(
+        "retiré le", null=True, blank=True,
+        help_text="Facultatif\u00a0: à partir de cette date, le rendez-vous n’est plus visible.",
+    )
     is_example = models.BooleanField(
         "exemple", default=False,
         help_text="Un rendez-vous fictif livré pour montrer l’agenda\u00a0: marqué «\u00a0Exemple\u00a0» partout.",
@@ -146,6 +176,8 @@ class Event(models.Model):
             errors["online_url"] = "Un rendez-vous en ligne a besoin de son lien de connexion."
         if self.format == EventFormat.ON_SITE and not self.place.strip():
             errors["place"] = "Un rendez-vous sur place a besoin de son adresse."
+        if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
+            errors["unpublish_at"] = "La date de retrait doit suivre la date de publication."
         if errors:
             raise ValidationError(errors)
 
@@ -174,7 +206,10 @@ class Event(models.Model):
 
     @property
     def is_published(self):
-        return self.status == EventStatus.PUBLISHED
+        """Whether a visitor can see it now (published, and within its dates)."""
+        now = timezone.now()
+        return (self.status == EventStatus.PUBLISHED and (self.published_at is None or self.published_at <= now)
+                and (self.unpublish_at is None or self.unpublish_at > now))
 
     @property
     def is_online(self):

@@ -3,6 +3,7 @@ import html
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -32,13 +33,38 @@ from resources.models.vocabulary import (
 )
 
 
-CARD_FIELDS = ("pk", "family", "title", "slug", "chapeau", "status", "published_at")
+CARD_FIELDS = ("pk", "family", "title", "slug", "chapeau", "status", "published_at", "unpublish_at")
+
+
+def visible_q(now, prefix=""):
+    """The fiches a visitor may read at ``now``: published, from their publication date (a date ahead schedules the
+    publication) and until their withdrawal date if any. Decided by the query, so a scheduled fiche appears on time
+    without a job; ``prefix`` reaches fiches through a relation (« fiches__ »). The caches follow through
+    ``next_visibility_change``."""
+    return (
+        Q(**{f"{prefix}status": Fiche.Status.PUBLISHED})
+        & (Q(**{f"{prefix}published_at__isnull": True}) | Q(**{f"{prefix}published_at__lte": now}))
+        & (Q(**{f"{prefix}unpublish_at__isnull": True}) | Q(**{f"{prefix}unpublish_at__gt": now}))
+    )
+
+
+def next_visibility_change(now):
+    """The next moment after ``now`` a fiche appears or disappears (one query), or None."""
+    moments = Fiche.objects.filter(status=Fiche.Status.PUBLISHED).aggregate(
+        appears=Min("published_at", filter=Q(published_at__gt=now)),
+        disappears=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+    )
+    return min((moment for moment in moments.values() if moment is not None), default=None)
 
 
 class FicheQuerySet(ContentQuerySet):
     def published(self):
-        """Fiches every visitor may read."""
-        return self.filter(status=Fiche.Status.PUBLISHED)
+        """Fiches every visitor may read now (``visible_q``)."""
+        return self.visible_at(timezone.now())
+
+    def visible_at(self, moment):
+        """Fiches a visitor could read at ``moment`` (a job looking at a period: the alerts, the letter)."""
+        return self.filter(visible_q(moment))
 
     def visible_to(self, user):
         """Published fiches, plus drafts for staff (who preview them at their public address)."""
@@ -123,7 +149,16 @@ class Fiche(models.Model):
     tags = TaggableManager("mots-clés", blank=True, help_text="Séparés par des virgules.")
 
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    published_at = models.DateTimeField(
+        "publiée le", null=True, blank=True,
+        help_text="Vide\u00a0: la date de la publication. Une date à venir programme la publication\u00a0: la fiche "
+                  "reste invisible jusque-là (heure de Paris).",
+    )
+    unpublish_at = models.DateTimeField(
+        "retirée le", null=True, blank=True,
+        help_text="Facultatif\u00a0: à partir de cette date, la fiche n’est plus visible (elle reste dans "
+                  "l’administration).",
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
     last_reviewed = models.DateField("dernière relecture", null=True, blank=True)
@@ -137,11 +172,14 @@ class Fiche(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="fiche_status_published_idx"),
             # Covering: the catalogue version (resources.facet_index) is read from the index alone.
-            models.Index(fields=["status"], include=["id", "updated_at"], name="fiche_status_covering_idx"),
+            models.Index(fields=["status"], include=["id", "updated_at", "published_at", "unpublish_at"],
+                         name="fiche_status_covering_idx"),
             models.Index(fields=["status", "family"], include=["id"], name="fiche_status_family_idx"),
             models.Index(fields=["status", "sort_title"], name="fiche_status_sort_title_idx"),
             # Newest changes first (feeds) and changes since a date (alerts): resources.feeds, rendezvous.alerts.
             models.Index(fields=["status", "-updated_at"], name="fiche_status_updated_idx"),
+            # The next scheduled withdrawal (content cache deadline).
+            models.Index(fields=["status", "unpublish_at"], name="fiche_status_unpublish_idx"),
         ]
 
     def __str__(self):
@@ -159,6 +197,8 @@ class Fiche(models.Model):
         ]
         if any(errors):
             raise ValidationError({"body": [error for error in errors if error]})
+        if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
+            raise ValidationError({"unpublish_at": "La date de retrait doit suivre la date de publication."})
 
     def save(self, *args, **kwargs):
         self.derive_fields()
@@ -182,7 +222,22 @@ class Fiche(models.Model):
 
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED
+        """Whether a visitor can read it now (published, and within its dates)."""
+        return self.visibility(timezone.now()) == "online"
+
+    @property
+    def visibility_now(self):
+        return self.visibility(timezone.now())
+
+    def visibility(self, now):
+        """« draft », « scheduled » (published, its date ahead), « withdrawn » (past its withdrawal) or « online »."""
+        if self.status != self.Status.PUBLISHED:
+            return "draft"
+        if self.published_at is not None and self.published_at > now:
+            return "scheduled"
+        if self.unpublish_at is not None and self.unpublish_at <= now:
+            return "withdrawn"
+        return "online"
 
 
 class Synonym(models.Model):

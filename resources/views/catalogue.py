@@ -56,24 +56,26 @@ def _listing(params):
                    catalogue.filters_query, catalogue.summary)
 
 
-FICHE_RELATIONS = (
-    "objectives",
-    "levers",
-    Prefetch("components", queryset=Component.objects.select_related("lever")),
-    "actor_profiles",
-    "actor_kinds",
-    "regions",
-    "domains",
-    "entry_doors",
-    "impacts",
-    "referentiel_parts",
-    "economies",
-    "tools",
-    Prefetch("sources", queryset=FicheSource.objects.select_related("reference")),
-    "tags",
-    Prefetch("related", queryset=Fiche.objects.published().for_cards()),
-    Prefetch("worksheets", queryset=Worksheet.objects.for_list()),
-)
+def fiche_relations():
+    """What a fiche page shows beside its text; a function: the related fiches are those visible now."""
+    return (
+        "objectives",
+        "levers",
+        Prefetch("components", queryset=Component.objects.select_related("lever")),
+        "actor_profiles",
+        "actor_kinds",
+        "regions",
+        "domains",
+        "entry_doors",
+        "impacts",
+        "referentiel_parts",
+        "economies",
+        "tools",
+        Prefetch("sources", queryset=FicheSource.objects.select_related("reference")),
+        "tags",
+        Prefetch("related", queryset=Fiche.objects.published().for_cards()),
+        Prefetch("worksheets", queryset=Worksheet.objects.for_list()),
+    )
 
 
 def _fiche_and_content(fiches, slug):
@@ -84,7 +86,7 @@ def _fiche_and_content(fiches, slug):
         return None
     # The relations go on a copy, rendered then dropped: the cache keeps the fiche and its HTML, not its relations.
     shown = detached_copy(fiche)
-    prefetch_related_objects([shown], *FICHE_RELATIONS)
+    prefetch_related_objects([shown], *fiche_relations())
     ctx = {"fiche": shown, "sources": source_list(shown.sources.all())}
     return fiche, render_to_string("resources/_fiche_content.html", ctx)
 

@@ -1,11 +1,13 @@
 """Pages of the levers, their components and every other vocabulary value."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from core.content_cache import shared_page
-from resources.models import Component, Fiche, Lever
+from resources.models import Component, Lever
+from resources.models.fiche import visible_q
 from resources.pagination import paginate
 from resources.vocabularies import BY_PREFIX
 
@@ -19,7 +21,7 @@ def _published_fiches_of(value):
 @shared_page
 def lever_detail(request, slug):
     lever = get_object_or_404(Lever, slug=slug)
-    components = lever.components.annotate(n=Count("fiches", filter=Q(fiches__status=Fiche.Status.PUBLISHED)))
+    components = lever.components.annotate(n=Count("fiches", filter=visible_q(timezone.now(), prefix="fiches__")))
     page = paginate(request.GET, _published_fiches_of(lever), PER_PAGE)
     return render(request, "resources/lever_detail.html", {"lever": lever, "components": components, "page": page})
 
@@ -43,7 +45,7 @@ def _kind_or_404(prefix):
 @shared_page
 def vocabulary_index(request, kind):
     kind = _kind_or_404(kind)
-    values = list(kind.model.objects.annotate(n=Count("fiches", filter=Q(fiches__status=Fiche.Status.PUBLISHED))))
+    values = list(kind.model.objects.annotate(n=Count("fiches", filter=visible_q(timezone.now(), prefix="fiches__"))))
     # A badge on a tile only tells something when the list mixes statuses; the end of the page counts them anyway.
     mixed_statuses = len({value.provenance for value in values}) > 1
     ctx = {"kind": kind, "values": values, "mixed_statuses": mixed_statuses}

@@ -239,3 +239,15 @@ def test_the_command_run_twice_sends_one_email(visitor):
     first, second = out.getvalue().splitlines()
     assert "1 alerte." in first and "Envoyés : 1," in first
     assert "0 alerte." in second and "Envoyés : 0," in second and "0 alerte jamais confirmée" in second
+
+
+def test_a_fiche_scheduled_ahead_is_news_when_it_appears_not_when_it_was_saved(visitor):
+    alert = alert_since(at(-1, 10), frequency="daily")
+    scheduled = make_fiche(title="Programmée pour hier après-midi")
+    changed(scheduled, at(-5, 9), published=at(-1, 15))  # written days ago, online yesterday at 15:00
+    later = make_fiche(title="Programmée pour demain")
+    changed(later, at(-5, 9), published=at(1, 9))
+    assert alerts.alerts_due(at(0, 8)) == 1
+    [news] = mails()
+    assert "Programmée pour hier après-midi" in news.text and "Programmée pour demain" not in news.text
+    assert news.key == f"alert:{alert.pk}:2027-01-14"
