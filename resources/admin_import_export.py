@@ -60,6 +60,13 @@ class ContentImportExportMixin(ImportExportMixin):
             return self._import_page()
         return super().process_result(result, request)
 
+    def add_success_message(self, result, request):
+        """import-export's own message, « 1 nouveaux, 0 modifiés… sautés », does not agree: ours does."""
+        totals = result.totals
+        self.message_user(request, f"Import terminé ({self.model._meta.verbose_name_plural})\u00a0: "
+                          f"{totals['new']} ajout(s), {totals['update']} modification(s), "
+                          f"{totals['skip']} ligne(s) sans changement.", messages.SUCCESS)
+
     def _import_page(self):
         meta = self.model._meta
         return HttpResponseRedirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_import"))

@@ -187,3 +187,32 @@ def test_csv_is_read_with_commas_or_semicolons_and_formats_are_csv_and_xlsx_only
         dataset = SpreadsheetCSV().create_dataset(text)
         assert dataset.headers == ["a", "b"] and list(dataset) == [("1", "« x, y »")]
     assert set(RESOURCES) >= {m.Fiche, m.GlossaryTerm, m.Lever, m.Component, m.Tool, m.EntryDoor, m.Region}
+
+
+def test_a_glossary_term_imported_links_the_fiches_that_use_it(staff_client, catalogue):
+    fiche = make_fiche(slug="tiers-lieu", body="Un tiers-lieu ouvert à tous.")
+    rows = read_csv(export_csv(staff_client, "/admin/resources/glossaryterm/export/"))
+    rows.append([{"identifiant d’adresse": "tiers-lieu", "terme": "tiers-lieu", "provenance": "inferred",
+                  "définition (Markdown)": "Un lieu partagé par plusieurs structures."}.get(name, "")
+                 for name in rows[0]])
+
+    response = dry_run(staff_client, "glossaryterm", write_csv(rows))
+    follow = staff_client.post("/admin/resources/glossaryterm/process_import/", {
+        name: response.context["confirm_form"].initial.get(name, "")
+        for name in ("import_file_name", "original_file_name", "format", "resource")}, follow=True)
+
+    assert "Import terminé (termes du glossaire)\u00a0: 1 ajout(s), 0 modification(s)" in follow.content.decode()
+    fiche.refresh_from_db()
+    assert 'href="/glossaire/tiers-lieu/"' in fiche.body_html
+
+
+def test_import_and_export_buttons_stay_beside_reversion_s_whatever_the_order_of_the_bases():
+    from django.contrib import admin
+    from reversion.admin import VersionAdmin
+
+    from resources.admin import FicheAdmin
+
+    for bases in [(VersionAdmin, FicheAdmin), (FicheAdmin, VersionAdmin)]:
+        combined = type("CombinedAdmin", bases, {})(m.Fiche, admin.site)
+        assert combined.change_list_template == "admin/import_export/change_list_import_export.html"
+        assert combined.ie_base_change_list_template == "reversion/change_list.html"
