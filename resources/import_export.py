@@ -30,6 +30,7 @@ from django.utils.encoding import force_str
 from django.utils.html import format_html_join
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
+from import_export.instance_loaders import CachedInstanceLoader
 
 from resources import models as m
 from resources.glossary import glossary_term_changed
@@ -72,21 +73,28 @@ class SlugListWidget(widgets.ManyToManyWidget):
 
     def __init__(self, model):
         super().__init__(model, separator=LIST_JOIN, field="slug")
+        self.forget()
+
+    def forget(self):
+        """Called before each import (ContentResource.before_import): the table is read again."""
+        self.known = None
 
     def clean(self, value, row=None, **kwargs):
+        """A list of the rows named (the table read once per import; a slug not seen yet, such as a fiche created
+        by an earlier row of the file, is looked up)."""
         slugs = list(dict.fromkeys(part.strip() for part in LIST_SEPARATORS.split(force_str(value or "")) if part.strip()))
-        if not slugs:
-            return self.model.objects.none()
-        found = self.model.objects.filter(slug__in=slugs)
-        missing = sorted(set(slugs) - set(found.values_list("slug", flat=True)))
-        if missing:
+        if self.known is None:
+            self.known = {row.slug: row for row in self.model.objects.only("pk", "slug")}
+        if unseen := [slug for slug in slugs if slug not in self.known]:
+            self.known.update((row.slug, row) for row in self.model.objects.filter(slug__in=unseen).only("pk", "slug"))
+        if missing := sorted(slug for slug in slugs if slug not in self.known):
             raise ValueError(_unknown(self.model, missing))
-        return found
+        return [self.known[slug] for slug in slugs]
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return LIST_JOIN.join(sorted(value.values_list("slug", flat=True)))
+        return LIST_JOIN.join(sorted(row.slug for row in value.all()))  # .all(): the prefetched rows
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -186,7 +194,7 @@ class TagsField(fields.Field):
     def export(self, instance, **kwargs):
         if instance is None or instance.pk is None:
             return ""
-        return ", ".join(sorted(instance.tags.values_list("name", flat=True), key=str.casefold))
+        return ", ".join(sorted((tag.name for tag in instance.tags.all()), key=str.casefold))
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         pass  # see ContentResource.save_m2m
@@ -228,6 +236,22 @@ class ContentResource(resources.ModelResource):
 
     def get_diff_class(self):
         return PlainDiff
+
+    def related_lookups(self):
+        """Every many-to-many column and the tags: prefetched, one query each for the whole file or export."""
+        return [field.attribute for field in self.get_import_fields()
+                if isinstance(field.widget, widgets.ManyToManyWidget) or isinstance(field, TagsField)]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(*self.related_lookups())
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).prefetch_related(*self.related_lookups())
+
+    def before_import(self, dataset, **kwargs):
+        for field in self.get_import_fields():
+            if isinstance(field.widget, SlugListWidget):
+                field.widget.forget()
 
     def get_tags_field(self):
         return next((field for field in self.get_import_fields() if isinstance(field, TagsField)), None)
@@ -275,6 +299,7 @@ class ContentResource(resources.ModelResource):
 
     class Meta:
         import_id_fields = ["slug"]
+        instance_loader_class = CachedInstanceLoader  # the file's rows read in one query
         skip_unchanged = True
         report_skipped = False
         clean_model_instances = True
