@@ -220,6 +220,11 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 
+# Import and export of content in the admin (resources.import_export): importing changes content, so it needs the
+# « change » permission of the model; exporting only reads it, so « view » is enough.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 # Reverse proxies in front of the app (each appends to X-Forwarded-For): the log-in throttle and the cache's budget
 # per visitor read the visitor's address from there; 0 when gunicorn faces the network itself.
 HUB_PROXY_COUNT = env_int("HUB_PROXY_COUNT", 0)

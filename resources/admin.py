@@ -10,6 +10,7 @@ from taggit.models import Tag
 from core.text import moment_label
 from resources import models as m
 from resources.models.fiche import visible_q
+from resources.admin_import_export import ContentImportExportMixin
 from resources.fiche_links import fiche_links_refresh
 from resources.glossary import glossary_term_changed, glossary_term_deleted
 from resources.search import folded_text_condition, prepare_query, search_fiches
@@ -20,7 +21,7 @@ from resources.vocabularies import VOCABULARIES
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(ContentImportExportMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["label", "slug", "order", "provenance"]
     list_editable = ["order"]
@@ -206,7 +207,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(m.Fiche)
-class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
+class FicheAdmin(ContentImportExportMixin, FicheTitlesMixin, admin.ModelAdmin):
     list_display = ["title", "family", "visibility", "published_at", "updated_at", "last_reviewed"]
     list_filter = [VisibilityFilter, "family", "levers", "objectives", "actor_kinds", "entry_doors"]
     # Shows the search box and allows the autocomplete; the search itself is get_search_results'.
@@ -254,7 +255,7 @@ class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
 
 
 @admin.register(m.GlossaryTerm)
-class GlossaryTermAdmin(FicheTitlesMixin, admin.ModelAdmin):
+class GlossaryTermAdmin(ContentImportExportMixin, FicheTitlesMixin, admin.ModelAdmin):
     """Each save or deletion renders again the bodies of fiches and steps that show the term (resources.glossary):
     called here, not from a signal, as a service of the admin's own write."""
 
