@@ -13,11 +13,16 @@ from django.utils.html import format_html
 
 # Its own module registers the rules of « Par où commencer ? »: Django's autodiscovery imports only this one.
 from parcours import admin_usage  # noqa: F401
+from core.history_admin import HistoryAdmin
+from parcours.history import history_register_parcours
 from parcours.models import BoardQuestion, Parcours, Step, StepSource
 from parcours.stats import parcours_stats
 from resources.admin import HTTPS_URLS, CitationInline, FicheTitlesMixin, ReferenceAdmin, WorksheetAdmin, search_results
 from resources.models import PROVENANCE_HELP, Fiche, Reference, Worksheet
 from resources.search import folded_text_condition
+
+# Before the admins are built: reversion's VersionAdmin would register the models itself, following every inline.
+history_register_parcours()
 
 INFERRED_TITLES = (
     "Les intitulés d’étapes livrés sont déduits par la rédaction du hub (la source ne les publie pas) : "
@@ -129,7 +134,7 @@ class ReferenceWithStepsAdmin(ReferenceAdmin):
 
 
 @admin.register(Step)
-class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
+class StepAdmin(HistoryAdmin, FicheTitlesMixin, admin.ModelAdmin):
     # Parcours after parcours, each in its own order: the list reads as the parcours do.
     list_display = ["parcours_title", "order", "title", "depth", "minutes", "provenance"]
     list_display_links = ["title"]

@@ -7,18 +7,23 @@ from django.utils import timezone
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from core.history_admin import HistoryAdmin
 from resources import models as m
 from resources.fiche_links import fiche_links_refresh
 from resources.glossary import glossary_term_changed, glossary_term_deleted
+from resources.history import history_register_resources
 from resources.search import folded_text_condition, prepare_query, search_fiches
 from resources.vocabularies import VOCABULARIES
+
+# Before the admins are built: reversion's VersionAdmin would register the models itself, following every inline.
+history_register_resources()
 
 
 # Addresses typed without a scheme are read as https (Django 6 default, set now to silence the deprecation).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(HistoryAdmin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["label", "slug", "order", "provenance"]
     list_editable = ["order"]
@@ -174,7 +179,7 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Fiche)
-class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
+class FicheAdmin(HistoryAdmin, FicheTitlesMixin, admin.ModelAdmin):
     list_display = ["title", "family", "status", "published_at", "updated_at", "last_reviewed"]
     list_filter = ["status", "family", "levers", "objectives", "actor_kinds", "entry_doors"]
     # Shows the search box and allows the autocomplete; the search itself is get_search_results'.
@@ -217,7 +222,7 @@ class FicheAdmin(FicheTitlesMixin, admin.ModelAdmin):
 
 
 @admin.register(m.GlossaryTerm)
-class GlossaryTermAdmin(FicheTitlesMixin, admin.ModelAdmin):
+class GlossaryTermAdmin(HistoryAdmin, FicheTitlesMixin, admin.ModelAdmin):
     """Each save or deletion renders again the bodies of fiches and steps that show the term (resources.glossary):
     called here, not from a signal, as a service of the admin's own write."""
 

@@ -10,7 +10,9 @@ class ResourcesConfig(AppConfig):
 
         from core.content_cache import declare_content
         from resources import fiche_links, fiche_tags
+        from resources.history import history_register_resources
 
         fiche_links.connect_receivers()  # bodies that link a fiche follow its title, slug, status and deletion
         fiche_tags.connect_receivers()  # the search copies follow a fiche's tags, however they change
         declare_content(Tag, TaggedItem)  # the fiches' tags are content, under taggit's own managers
+        history_register_resources()  # already done if the admin was loaded first
