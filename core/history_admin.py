@@ -60,6 +60,10 @@ class HistoryAdmin(VersionAdmin):
     def create_revision(self, request):
         # Manual: the object enters the revision once, as finally saved (save_related). Reversion's automatic mode
         # serialises a fiche again on every many-to-many change of its form: 13 fields, each read again each time.
+        # A GET writes nothing: no revision, and none of its transaction's queries on the change page.
+        if request.method != "POST":
+            yield
+            return
         with reversion.create_revision(manage_manually=True):
             reversion.set_user(request.user)
             yield

@@ -7,7 +7,7 @@ from reversion.models import Version
 from core.content_cache import content_version
 from core.text import fold_words
 from resources import models as m
-from tests.factories import make_fiche, make_lever, make_reference
+from tests.factories import make_fiche, make_lever, make_reference, make_vocabulary
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,24 @@ def test_only_staff_with_permission_see_or_revert_the_history(client, learner, d
     assert client.get(f"{base}/compare/").status_code == 403
     assert client.post(f"{base}/{first.pk}/revert/").status_code == 403
     assert m.Fiche.objects.get(pk=fiche.pk).title == "Après"
+
+
+def test_a_vocabulary_value_edited_in_the_admin_compares_and_a_glossary_term_reverts(staff_client):
+    region = make_vocabulary(m.Region, label="Bretagne")
+    data = {"slug": region.slug, "label": "Bretagne (péninsule)", "order": "0", "description": "",
+            "provenance": "confirmed", "source_url": ""}
+    assert staff_client.post(f"/admin/resources/region/{region.pk}/change/", data).status_code == 302
+    compare = staff_client.get(f"/admin/resources/region/{region.pk}/history/compare/").content.decode()
+    assert "Bretagne" in compare and "Bretagne (péninsule)" in compare and "Intitulé" in compare
+
+    term = m.GlossaryTerm.objects.create(slug="mecenat", term="mécénat", definition="Un don **ancien**.")
+    fiche = make_fiche(body="Le mécénat aide.")
+    first = saved_version(term, "un")
+    term.definition = "Un don **nouveau**."
+    saved_version(term, "deux")
+    response = staff_client.post(f"/admin/resources/glossaryterm/{term.pk}/history/{first.pk}/revert/")
+    assert response.status_code == 302
+    term.refresh_from_db()
+    assert "<strong>ancien</strong>" in term.definition_html
+    fiche.refresh_from_db()
+    assert "/glossaire/mecenat/" in fiche.body_html  # the hook rendered the bodies that show the term
