@@ -83,6 +83,18 @@ def version_first_edit_record(obj):
     return True
 
 
+def history_record(objs, *, user, comment):
+    """One revision holding ``objs`` as saved: for rows written by another model's form (a parcours' steps)."""
+    objs = [obj for obj in objs if obj.pk is not None]
+    if not objs:
+        return
+    with reversion.create_revision(manage_manually=True):
+        for obj in objs:
+            reversion.add_to_revision(obj)
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+
+
 # Comparison ---------------------------------------------------------------------------------------------------
 
 
@@ -124,7 +136,8 @@ def text_lines(old, new):
         if line.startswith(("---", "+++")):
             continue
         if line.startswith("@@"):
-            rows.append(("gap", "…"))
+            if rows or not line.startswith(("@@ -1,", "@@ -1 ", "@@ -0,")):  # lines skipped before this part
+                rows.append(("gap", "…"))
         else:
             rows.append(({"-": "del", "+": "ins"}.get(line[:1], "same"), line[1:]))
     return rows

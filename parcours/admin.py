@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 # Its own module registers the rules of « Par où commencer ? »: Django's autodiscovery imports only this one.
 from parcours import admin_usage  # noqa: F401
+from core.history import history_record, version_first_edit_record
 from core.history_admin import HistoryAdmin
 from parcours.history import history_register_parcours
 from parcours.models import BoardQuestion, Parcours, Step, StepSource
@@ -57,6 +58,17 @@ class ParcoursAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "kind", "order", "summary", "audience", "source_url"],
                 "description": INFERRED_TITLES}),
     ]
+
+    def save_formset(self, request, form, formset, change):
+        """Steps edited on this page enter their history too (core.history), as on their own page."""
+        if formset.model is not Step:
+            return super().save_formset(request, form, formset, change)
+        edited = [inline.instance.pk for inline in formset.initial_forms if inline.has_changed()]
+        for step in Step.objects.filter(pk__in=edited):  # as they were before this edit, if never kept
+            version_first_edit_record(step)
+        super().save_formset(request, form, formset, change)
+        saved = [step for step, _fields in formset.changed_objects] + list(formset.new_objects)
+        history_record(saved, user=request.user, comment=f"Modifiée depuis la page du parcours «\u00a0{form.instance}\u00a0»")
 
     @admin.display(description="Statistiques")
     def stats_link(self, obj):

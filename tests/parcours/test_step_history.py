@@ -35,3 +35,23 @@ def test_a_step_reverted_gets_back_its_text_and_sources_and_loses_the_added_one(
     assert step.title == "Intitulé d’origine" and "<strong>ancien</strong>" in step.body_html
     assert [source.reference.title for source in step.sources.all()] == ["Source gardée"]
     assert Version.objects.get_for_object(step).first().revision.comment.startswith("Retour à la version du ")
+
+
+def test_a_step_edited_on_its_parcours_page_enters_its_history(staff_client):
+    parcours = make_parcours()
+    step = make_step(parcours, title="Avant")
+    fields = {"parcours": parcours.pk, "order": step.order, "title": "Après", "provenance": step.provenance,
+              "slug": step.slug, "depth": "", "minutes": step.minutes, "objective": step.objective,
+              "questions": step.questions, "body": step.body}
+    data = {
+        "title": parcours.title, "slug": parcours.slug, "kind": parcours.kind, "order": parcours.order,
+        "summary": parcours.summary, "audience": "", "source_url": "",
+        "steps-TOTAL_FORMS": "1", "steps-INITIAL_FORMS": "1", "steps-0-id": step.pk,
+        **{f"steps-0-{key}": value for key, value in fields.items()},
+    }
+    assert staff_client.post(f"/admin/parcours/parcours/{parcours.pk}/change/", data).status_code == 302
+    comments = [v.revision.comment for v in Version.objects.get_for_object(step).select_related("revision")]
+    assert comments == [f"Modifiée depuis la page du parcours «\u00a0{parcours.title}\u00a0»",
+                        "État avant la première modification"]
+    compare = staff_client.get(f"/admin/parcours/step/{step.pk}/history/compare/").content.decode()
+    assert "Avant" in compare and "Après" in compare

@@ -5,6 +5,7 @@ import reversion
 from reversion.models import Version
 
 from core.content_cache import content_version
+from core.history import text_lines
 from core.text import fold_words
 from resources import models as m
 from tests.factories import make_fiche, make_lever, make_reference, make_vocabulary
@@ -126,3 +127,10 @@ def test_a_vocabulary_value_edited_in_the_admin_compares_and_a_glossary_term_rev
     assert "<strong>ancien</strong>" in term.definition_html
     fiche.refresh_from_db()
     assert "/glossaire/mecenat/" in fiche.body_html  # the hook rendered the bodies that show the term
+
+
+def test_long_texts_are_compared_line_by_line_with_the_skipped_lines_marked():
+    old = "\n".join(f"Ligne {n}." for n in range(1, 10))
+    assert text_lines(old, old.replace("Ligne 8.", "Ligne huit.")) == [
+        ("gap", "…"), ("same", "Ligne 7."), ("del", "Ligne 8."), ("ins", "Ligne huit."), ("same", "Ligne 9.")]
+    assert text_lines("Un.\nDeux.", "Un.\nTrois.") == [("same", "Un."), ("del", "Deux."), ("ins", "Trois.")]
