@@ -31,7 +31,7 @@ def _moment(version):
 
 def _version_id(value):
     """A version id from the query string, or 404: a forged value is an unknown version."""
-    if value is None:
+    if not value:
         return None
     if not value.isdigit() or len(value) > 18:
         raise Http404("Version inconnue.")

@@ -134,3 +134,17 @@ def test_long_texts_are_compared_line_by_line_with_the_skipped_lines_marked():
     assert text_lines(old, old.replace("Ligne 8.", "Ligne huit.")) == [
         ("gap", "…"), ("same", "Ligne 7."), ("del", "Ligne 8."), ("ins", "Ligne huit."), ("same", "Ligne 9.")]
     assert text_lines("Un.\nDeux.", "Un.\nTrois.") == [("same", "Un."), ("del", "Deux."), ("ins", "Trois.")]
+
+
+def test_a_revert_that_cannot_be_written_any_more_says_why_and_changes_nothing(staff_client):
+    fiche = make_fiche(slug="adresse-d-origine", title="Avant")
+    first = saved_version(fiche, "un")
+    fiche.slug, fiche.title = "nouvelle-adresse", "Après"
+    saved_version(fiche, "deux")
+    make_fiche(slug="adresse-d-origine")  # the old address is now another fiche's
+    url = f"/admin/resources/fiche/{fiche.pk}/history/{first.pk}/revert/"
+    response = staff_client.post(url, follow=True)
+    assert response.status_code == 200 and "Impossible de revenir à cette version" in response.content.decode()
+    fiche.refresh_from_db()
+    assert (fiche.slug, fiche.title) == ("nouvelle-adresse", "Après")
+    assert Version.objects.get_for_object(fiche).count() == 2
