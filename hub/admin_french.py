@@ -101,6 +101,9 @@ GENDERS = {
     "rendezvous.letter": FEMININE,  # lettre
     "rendezvous.lettersubscriber": MASCULINE,  # abonnement à la lettre
     "rendezvous.searchalert": FEMININE,  # alerte sur une recherche
+    # django-reversion (core.history)
+    "reversion.revision": FEMININE,
+    "reversion.version": FEMININE,
 }
 
 # « l’étape », « l’outil »; an aspirated h would need its own list (no model name starts with an h).

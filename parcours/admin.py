@@ -13,11 +13,17 @@ from django.utils.html import format_html
 
 # Its own module registers the rules of « Par où commencer ? »: Django's autodiscovery imports only this one.
 from parcours import admin_usage  # noqa: F401
+from core.history import history_record, version_first_edit_record
+from core.history_admin import HistoryAdmin
+from parcours.history import history_register_parcours
 from parcours.models import BoardQuestion, Parcours, Step, StepSource
 from parcours.stats import parcours_stats
 from resources.admin import HTTPS_URLS, CitationInline, FicheTitlesMixin, ReferenceAdmin, WorksheetAdmin, search_results
 from resources.models import PROVENANCE_HELP, Fiche, Reference, Worksheet
 from resources.search import folded_text_condition
+
+# Before the admins are built: reversion's VersionAdmin would register the models itself, following every inline.
+history_register_parcours()
 
 INFERRED_TITLES = (
     "Les intitulés d’étapes livrés sont déduits par la rédaction du hub (la source ne les publie pas) : "
@@ -52,6 +58,17 @@ class ParcoursAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "kind", "order", "summary", "audience", "source_url"],
                 "description": INFERRED_TITLES}),
     ]
+
+    def save_formset(self, request, form, formset, change):
+        """Steps edited on this page enter their history too (core.history), as on their own page."""
+        if formset.model is not Step:
+            return super().save_formset(request, form, formset, change)
+        edited = [inline.instance.pk for inline in formset.initial_forms if inline.has_changed()]
+        for step in Step.objects.filter(pk__in=edited):  # as they were before this edit, if never kept
+            version_first_edit_record(step)
+        super().save_formset(request, form, formset, change)
+        saved = [step for step, _fields in formset.changed_objects] + list(formset.new_objects)
+        history_record(saved, user=request.user, comment=f"Modifiée depuis la page du parcours «\u00a0{form.instance}\u00a0»")
 
     @admin.display(description="Statistiques")
     def stats_link(self, obj):
@@ -129,7 +146,7 @@ class ReferenceWithStepsAdmin(ReferenceAdmin):
 
 
 @admin.register(Step)
-class StepAdmin(FicheTitlesMixin, admin.ModelAdmin):
+class StepAdmin(HistoryAdmin, FicheTitlesMixin, admin.ModelAdmin):
     # Parcours after parcours, each in its own order: the list reads as the parcours do.
     list_display = ["parcours_title", "order", "title", "depth", "minutes", "provenance"]
     list_display_links = ["title"]

@@ -20,11 +20,16 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.history_admin import HistoryAdmin
 from core.text import title_slug
 from rendezvous.forms.events import EventMessageForm
+from rendezvous.history import history_register_rendezvous
 from rendezvous.models import Event, Registration, RegistrationStatus
 from rendezvous.registrations import event_message_queue, event_places_fill
 from resources.admin import HTTPS_URLS
+
+# Before the admin is built: reversion's VersionAdmin would register the model itself.
+history_register_rendezvous()
 
 CSV_HEADERS = ["Nom", "Adresse e-mail", "Organisation", "Statut", "Rang", "Inscription le", "Place obtenue le"]
 # A cell starting with one of these is a formula for a spreadsheet: written as text (a leading apostrophe).
@@ -75,7 +80,7 @@ class EventAdminForm(forms.ModelForm):
         return slug
 
 
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(HistoryAdmin, admin.ModelAdmin):
     form = EventAdminForm
     formfield_overrides = HTTPS_URLS
     # Seven columns beside the filters overflowed 1,280 px: the two counts share one column.

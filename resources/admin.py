@@ -8,20 +8,25 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from core.text import moment_label
+from core.history_admin import HistoryAdmin
 from resources import models as m
 from resources.models.fiche import visible_q
 from resources.admin_import_export import ContentImportExportMixin
 from resources.fiche_links import fiche_links_refresh
 from resources.glossary import glossary_term_changed, glossary_term_deleted
+from resources.history import history_register_resources
 from resources.search import folded_text_condition, prepare_query, search_fiches
 from resources.vocabularies import VOCABULARIES
+
+# Before the admins are built: reversion's VersionAdmin would register the models itself, following every inline.
+history_register_resources()
 
 
 # Addresses typed without a scheme are read as https (Django 6 default, set now to silence the deprecation).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class VocabularyAdmin(ContentImportExportMixin, admin.ModelAdmin):
+class VocabularyAdmin(ContentImportExportMixin, HistoryAdmin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["label", "slug", "order", "provenance"]
     list_editable = ["order"]
@@ -207,7 +212,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(m.Fiche)
-class FicheAdmin(ContentImportExportMixin, FicheTitlesMixin, admin.ModelAdmin):
+class FicheAdmin(ContentImportExportMixin, HistoryAdmin, FicheTitlesMixin, admin.ModelAdmin):
     list_display = ["title", "family", "visibility", "published_at", "updated_at", "last_reviewed"]
     list_filter = [VisibilityFilter, "family", "levers", "objectives", "actor_kinds", "entry_doors"]
     # Shows the search box and allows the autocomplete; the search itself is get_search_results'.
@@ -255,7 +260,7 @@ class FicheAdmin(ContentImportExportMixin, FicheTitlesMixin, admin.ModelAdmin):
 
 
 @admin.register(m.GlossaryTerm)
-class GlossaryTermAdmin(ContentImportExportMixin, FicheTitlesMixin, admin.ModelAdmin):
+class GlossaryTermAdmin(ContentImportExportMixin, HistoryAdmin, FicheTitlesMixin, admin.ModelAdmin):
     """Each save or deletion renders again the bodies of fiches and steps that show the term (resources.glossary):
     called here, not from a signal, as a service of the admin's own write."""
 

@@ -5,10 +5,10 @@ model, offers CSV and XLSX only, shows the import's dry run and errors through o
 style or script: the site's CSP forbids them) and keeps the uploaded file between the dry run and the
 confirmation in the shared cache, so the confirmation may reach another app server.
 
-Change list template: import-export's buttons come from its own change list template, which extends whatever
-template the admin had (``change_list_template``, read when the admin is built). With reversion's VersionAdmin
-among the bases, that is reversion's template, so the page has both sets of buttons whatever the order of the
-bases.
+It goes first among the bases, before any ModelAdmin subclass (core.history_admin.HistoryAdmin): ModelAdmin's
+``get_urls`` does not call ``super()``, so a mixin placed after one loses its import and export addresses.
+Import-export's buttons come from its own change list template, which extends the one the admin had
+(``change_list_template``, None for HistoryAdmin: Django's own).
 """
 
 from django.contrib import messages
