@@ -1,5 +1,6 @@
 from resources.models.fiche import Fiche, FicheSource, Synonym
 from resources.models.glossary import GlossaryTerm
+from resources.models.link_check import LinkCheck
 from resources.models.reference import CitedSource, Reference
 from resources.models.worksheet import Worksheet
 from resources.models.vocabulary import (
@@ -34,6 +35,7 @@ __all__ = [
     "GlossaryTerm",
     "Impact",
     "Lever",
+    "LinkCheck",
     "PROVENANCE_HELP",
     "Provenance",
     "Reference",
