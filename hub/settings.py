@@ -258,3 +258,13 @@ HUB_CONTACT_EMAIL = os.environ.get("HUB_CONTACT_EMAIL", "contact@hub.example.org
 
 # Facet counts may lag a content change by this many seconds (resources.facet_index): one query saved a page.
 FACET_INDEX_VERSION_TTL = env_int("HUB_FACET_INDEX_TTL", 2)
+
+# check_links (hub/link_checker.py), polite to the sites the content cites: seconds before a silent server counts
+# as unreachable, requests per second overall, and seconds between two requests to the same site.
+HUB_LINK_CHECK_TIMEOUT = env_int("HUB_LINK_CHECK_TIMEOUT", 10)
+HUB_LINK_CHECK_RATE = env_int("HUB_LINK_CHECK_RATE", 2)
+HUB_LINK_CHECK_HOST_DELAY = env_int("HUB_LINK_CHECK_HOST_DELAY", 2)
+if HUB_LINK_CHECK_TIMEOUT < 1 or HUB_LINK_CHECK_RATE < 1 or HUB_LINK_CHECK_HOST_DELAY < 0:
+    raise ImproperlyConfigured(
+        "HUB_LINK_CHECK_TIMEOUT et HUB_LINK_CHECK_RATE valent au moins 1, HUB_LINK_CHECK_HOST_DELAY au moins 0."
+    )
