@@ -65,6 +65,7 @@ GENDERS = {
     "resources.glossaryterm": MASCULINE,  # terme du glossaire
     "resources.reference": FEMININE,  # référence bibliographique
     "resources.worksheet": FEMININE,  # feuille de travail
+    "resources.linkcheck": MASCULINE,  # lien externe
     # parcours
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape

@@ -9,6 +9,8 @@ from taggit.models import Tag
 
 from core.text import moment_label
 from core.history_admin import HistoryAdmin
+# Its own module registers « Liens cassés »: Django's autodiscovery imports only this one.
+from resources import admin_links  # noqa: F401
 from resources import models as m
 from resources.models.fiche import visible_q
 from resources.admin_import_export import ContentImportExportMixin

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from diagnostic.models import ActivationDescriptor, ValuationRates
 from rendezvous.models import Letter, LetterSubscriber, OutgoingMail
@@ -194,10 +195,12 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
     Letter.objects.create(number=1, title="Janvier", period_start=date(2027, 1, 1), period_end=date(2027, 1, 31))
     LetterSubscriber.objects.create(email="abonne@example.org")
     make_alert(query="/fiches/?famille=action")
+    check = m.LinkCheck.objects.create(url="https://example.org/", status="broken", code=404, checked_at=timezone.now())
     urls = _admin_urls(staff_client)
     refused = {"/admin/diagnostic/valuationrates/add/", "/admin/rendezvous/outgoingmail/add/",
                "/admin/rendezvous/lettersubscriber/add/", "/admin/rendezvous/searchalert/add/",
-               f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/delete/"}
+               f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/delete/",
+               "/admin/resources/linkcheck/add/", f"/admin/resources/linkcheck/{check.pk}/delete/"}
     for url in urls:
         response = staff_client.get(url)
         assert response.status_code == (403 if url in refused else 200), url
