@@ -73,7 +73,7 @@ def external_url(raw):
         return None
     if parts.netloc.lower() == urlsplit(settings.HUB_SITE_URL).netloc:
         return None  # the hub's own pages: the test suite checks them, not this job
-    url = urlunsplit((parts.scheme.lower(), parts.netloc, parts.path, parts.query, ""))
+    url = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
     return url if len(url) <= MAX_URL_LENGTH else None
 
 

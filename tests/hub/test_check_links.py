@@ -24,8 +24,8 @@ TIMEOUT = 0.2
 
 
 class Handler(BaseHTTPRequestHandler):
-    """/ok 200, /missing 404, /error 500, /moved → /ok, /head-refused (405 to HEAD, 200 to GET), /slow (no answer
-    before the client's timeout)."""
+    """/ok 200, /missing 404, /error 500, /moved → /ok, /loop → /loop, /head-refused (405 to HEAD, 200 to GET),
+    /slow (no answer before the client's timeout)."""
 
     def do_HEAD(self):
         self.server.requests.append(("HEAD", self.path))
@@ -44,6 +44,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200)
         if path == "/moved":
             return self.answer(302, Location="/ok")
+        if path == "/loop":
+            return self.answer(301, Location="/loop")
         codes = {"/ok": 200, "/head-refused": 200, "/missing": 404, "/error": 500}
         self.answer(codes.get(path, 404))
 
@@ -134,6 +136,7 @@ def content(site):
     )
     FicheSource.objects.create(fiche=fiche, kind=FicheSource.Kind.INFERENCE, label="Déduit", url=f"{site}/error")
     reference = make_reference(url=f"{site}/moved")
+    make_reference(url=f"{site}/loop")
     region = make_vocabulary(Region, label="Bretagne", source_url=f"{site}/head-refused")
     event = make_event(title="Jeudi de l’ODD 17", online_url=closed, replay_url=f"{site}/slow")
     parcours = make_parcours(source_url=f"{site}/ok")
@@ -155,11 +158,14 @@ def test_every_address_of_the_content_is_checked_once_and_stored_with_where_it_i
         f"{site}/moved": ("ok", 200),
         f"{site}/head-refused": ("ok", 200),
         f"{site}/slow": ("unreachable", None),
+        f"{site}/loop": ("unreachable", None),
         objects["closed"]: ("unreachable", None),
     }
     assert found[f"{site}/missing"].reason == "page introuvable"
     assert found[f"{site}/slow"].reason == "aucune réponse en 0,2\u00a0s"
     assert found[objects["closed"]].reason == "connexion refusée"
+    assert found[f"{site}/loop"].reason == "plus de 5\u00a0redirections"
+    assert web.requests.count(("HEAD", "/loop")) == 6
     assert found[f"{site}/missing"].failures == 1 and found[f"{site}/missing"].first_failed_at is not None
     assert found[f"{site}/ok"].first_failed_at is None
     # HEAD first, GET only when HEAD is refused; the redirect followed; /ok asked once for two places.
@@ -178,7 +184,7 @@ def test_every_address_of_the_content_is_checked_once_and_stored_with_where_it_i
         "field": "source\u00a0: adresse",
     }
     assert [place["model"] for place in found[f"{site}/slow"].used_in] == ["rendezvous.event"]
-    assert out.strip() == ("7 adresses vérifiées (3 valides, 2 cassées, 2 injoignables), 0 déjà vérifiée récemment, "
+    assert out.strip() == ("8 adresses vérifiées (3 valides, 2 cassées, 3 injoignables), 0 déjà vérifiée récemment, "
                            "0 retirée des contenus.")
 
 
@@ -200,7 +206,7 @@ def test_a_rerun_changes_nothing_but_the_count_of_failures_and_addresses_gone_di
     objects["event"].delete()
     out = run("--only-stale")
 
-    assert set(checks()) == {f"{site}/ok", f"{site}/missing", f"{site}/error", f"{site}/head-refused"}
+    assert set(checks()) == {f"{site}/ok", f"{site}/missing", f"{site}/error", f"{site}/head-refused", f"{site}/loop"}
     assert out.strip().endswith("3 retirées des contenus.")
 
 
