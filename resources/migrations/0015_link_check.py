@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0013_fiche_updated_index'),
+        ('resources', '0014_scheduled_publication'),
     ]
 
     operations = [
