@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils import timezone
 from taggit.admin import TagAdmin
@@ -17,6 +19,7 @@ from resources.admin_import_export import ContentImportExportMixin
 from resources.fiche_links import fiche_links_refresh
 from resources.glossary import glossary_term_changed, glossary_term_deleted
 from resources.history import history_register_resources
+from resources.review_dates import fiches_mark_reviewed, notice_limit, one_year_after, review_dates_fill
 from resources.search import folded_text_condition, prepare_query, search_fiches
 from resources.vocabularies import VOCABULARIES
 
@@ -213,23 +216,45 @@ class VisibilityFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """Published fiches by review date (resources.review_dates): past, within NOTICE_DAYS days, or later."""
+
+    title = "relecture"
+    parameter_name = "relecture"
+
+    def lookups(self, request, model_admin):
+        return [("en-retard", "En retard"), ("sous-30-jours", "Dans les 30 jours"), ("a-jour", "À jour")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        conditions = {
+            "en-retard": Q(review_by__lt=today),
+            "sous-30-jours": Q(review_by__gte=today, review_by__lte=notice_limit(today)),
+            "a-jour": Q(review_by__gt=notice_limit(today)),
+        }
+        if self.value() not in conditions:  # no choice, or one made up in the address: the whole list
+            return queryset
+        return queryset.filter(conditions[self.value()], status=m.Fiche.Status.PUBLISHED)
+
+
 @admin.register(m.Fiche)
 class FicheAdmin(ContentImportExportMixin, HistoryAdmin, FicheTitlesMixin, admin.ModelAdmin):
-    list_display = ["title", "family", "visibility", "published_at", "updated_at", "last_reviewed"]
-    list_filter = [VisibilityFilter, "family", "levers", "objectives", "actor_kinds", "entry_doors"]
+    list_display = ["title", "family", "visibility", "published_at", "updated_at", "last_reviewed",
+                    "review_by"]
+    list_filter = [VisibilityFilter, ReviewFilter, "family", "levers", "objectives", "actor_kinds", "entry_doors"]
     # Shows the search box and allows the autocomplete; the search itself is get_search_results'.
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     inlines = [FicheSourceInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "mark_reviewed"]
     readonly_fields = ["created_at", "updated_at"]
     # Autocomplete scales to vocabularies of 16+ values and to hundreds of related fiches.
     autocomplete_fields = [kind.field for kind in VOCABULARIES] + ["related"]
     fieldsets = [
         (None, {"fields": ["family", "title", "slug", "chapeau", "body", "tags"]}),
-        ("Publication", {"fields": ["status", "published_at", "unpublish_at", "last_reviewed", "created_at",
-                                    "updated_at"]}),
+        ("Publication", {"fields": ["status", "published_at", "unpublish_at", "last_reviewed", "review_by",
+                                    "created_at", "updated_at"]}),
         ("Classement", {"fields": [kind.field for kind in VOCABULARIES]}),
         ("Fiches liées", {"fields": ["related"]}),
     ]
@@ -250,6 +275,7 @@ class FicheAdmin(ContentImportExportMixin, HistoryAdmin, FicheTitlesMixin, admin
         now = timezone.now()
         count = queryset.filter(published_at__isnull=True).update(published_at=now)
         updated = queryset.update(status=m.Fiche.Status.PUBLISHED, updated_at=now)
+        review_dates_fill(queryset)  # update() skips derive_fields: the first publication's default review date
         fiche_links_refresh(slugs=list(queryset.values_list("slug", flat=True)))  # drafts named as text become links
         self.message_user(request, f"{updated} fiche(s) publiée(s), dont {count} pour la première fois.",
                           messages.SUCCESS)
@@ -259,6 +285,32 @@ class FicheAdmin(ContentImportExportMixin, HistoryAdmin, FicheTitlesMixin, admin
         updated = queryset.update(status=m.Fiche.Status.DRAFT, updated_at=timezone.now())
         fiche_links_refresh(slugs=list(queryset.values_list("slug", flat=True)))  # no link to a page now hidden
         self.message_user(request, f"{updated} fiche(s) repassée(s) en brouillon.", messages.SUCCESS)
+
+    @admin.action(description="Marquer comme relues les fiches sélectionnées")
+    def mark_reviewed(self, request, queryset):
+        today = timezone.localdate()
+        count = fiches_mark_reviewed(fiches=queryset, today=today)
+        drafts = queryset.count() - count
+        skipped = f" ({drafts} brouillon(s) laissé(s) de côté)" if drafts else ""
+        self.message_user(request, f"{count} fiche(s) marquée(s) comme relue(s) aujourd’hui, à relire avant le "
+                          f"{date_format(one_year_after(today), 'j F Y')}{skipped}.", messages.SUCCESS)
+
+    # « Marquer comme relue » is a button of the change form (templates/admin/resources/fiche/change_form.html): it
+    # saves what was typed along with the review (CONVENTIONS 20), then stays on the form.
+    MARK_REVIEWED = "_mark_reviewed"
+
+    def save_model(self, request, obj, form, change):
+        if change and self.MARK_REVIEWED in request.POST and obj.status == m.Fiche.Status.PUBLISHED:
+            obj.last_reviewed = timezone.localdate()
+            obj.review_by = one_year_after(obj.last_reviewed)
+        super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        if self.MARK_REVIEWED in request.POST and obj.status == m.Fiche.Status.PUBLISHED:
+            self.message_user(request, f"La fiche «\u00a0{obj}\u00a0» est enregistrée et marquée comme relue "
+                              f"aujourd’hui\u00a0; à relire avant le {date_format(obj.review_by, 'j F Y')}.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
 
 @admin.register(m.GlossaryTerm)

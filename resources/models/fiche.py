@@ -15,6 +15,7 @@ from resources.fiche_links import fiche_links_error, render_body
 from resources.glossary import glossary_links_error
 from resources.markdown import BODY_HELP, unclosed_html_error
 from resources.models.reference import CitedSource, Reference
+from resources.review_dates import notice_limit, review_date_default
 from resources.search_vector import FicheSearchVector
 from core.text import fold_words, sort_key
 from resources.models.vocabulary import (
@@ -82,6 +83,11 @@ class FicheQuerySet(ContentQuerySet):
         relation = self.model._meta.get_field(field)
         links = relation.remote_field.through.objects.filter(**{relation.m2m_reverse_field_name(): value_id})
         return self.filter(pk__in=links.values(relation.m2m_field_name()))
+
+    def to_reread(self, today):
+        """Published fiches whose review date is past or within NOTICE_DAYS days of ``today``, most overdue
+        first (resources.review_dates)."""
+        return self.published().filter(review_by__lte=notice_limit(today)).order_by("review_by", "sort_title", "pk")
 
     def latest_preferring(self, preferred, limit):
         """The ``limit`` most recently published, those of each queryset of ``preferred`` first (in order).
@@ -162,6 +168,11 @@ class Fiche(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
     last_reviewed = models.DateField("dernière relecture", null=True, blank=True)
+    review_by = models.DateField(
+        "à relire avant le", null=True, blank=True,
+        help_text="Par défaut, un an après la publication ou la dernière relecture. Vide pour un brouillon jamais "
+        "publié.",
+    )
 
     objects = FicheQuerySet.as_manager()
 
@@ -180,6 +191,8 @@ class Fiche(models.Model):
             models.Index(fields=["status", "-updated_at"], name="fiche_status_updated_idx"),
             # The next scheduled withdrawal (content cache deadline).
             models.Index(fields=["status", "unpublish_at"], name="fiche_status_unpublish_idx"),
+            # The « À relire » list and the editors' weekly e-mail: resources.review_dates.
+            models.Index(fields=["status", "review_by"], name="fiche_status_review_by_idx"),
         ]
 
     def __str__(self):
@@ -216,6 +229,8 @@ class Fiche(models.Model):
         self.search_text = " " + fold_words(f"{self.title} {self.chapeau} {self.tags_text} {self.body_text}")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.status == self.Status.PUBLISHED and self.review_by is None:  # a default, editable in the admin
+            self.review_by = review_date_default(self.published_at, self.last_reviewed)
 
     def get_absolute_url(self):
         return reverse("resources:fiche_detail", kwargs={"slug": self.slug})
