@@ -341,10 +341,14 @@ class HubAdminSite(admin.AdminSite):
         return super().app_index(request, app_label, {"title": title, **(extra_context or {})})
 
     def get_urls(self):
-        from hub.admin_review import review_view  # it reads the content apps' models: imported once they are ready
+        # They read the content apps' models: imported once they are ready.
+        from hub.admin_reread import reread_view
+        from hub.admin_review import review_view
 
         review = self.admin_view(lambda request: review_view(request, self))
-        return [path("a-verifier/", review, name="review"), *super().get_urls()]
+        reread = self.admin_view(lambda request: reread_view(request, self))
+        return [path("a-verifier/", review, name="review"), path("a-relire/", reread, name="reread"),
+                *super().get_urls()]
 
     # The catalogue only changes with Django's version (a deployment): browsers keep it for a day instead of asking
     # for it on every admin page.
