@@ -36,13 +36,13 @@ def test_a_scheduled_letter_waits_for_its_date_then_goes_once_to_each_confirmed_
     subscribers = [make_subscriber() for _ in range(3)]
     make_subscriber(confirmed=False)
     letter = make_letter(title="Les nouvelles de janvier", published_at=timezone.now() + timedelta(hours=2))
-    assert "Préparés : 0 e-mail de la lettre, 0 alerte." in send_due()
+    assert "Préparés : 0 e-mail de la lettre, 0 alerte, 0 résumé « À relire »." in send_due()
     assert letters_sent(letter.number) == [] and Client().get("/lettre/1/").status_code == 404
     assert "Les nouvelles de janvier" not in Client().get("/lettre/").content.decode()
 
     Letter.objects.filter(pk=letter.pk).update(published_at=timezone.now() - timedelta(minutes=1))
-    assert "Préparés : 3 e-mails de la lettre, 0 alerte. Envoyés : 3, refusés : 0." in send_due()
-    assert "Préparés : 0 e-mail de la lettre, 0 alerte. Envoyés : 0, refusés : 0." in send_due()
+    assert "Préparés : 3 e-mails de la lettre, 0 alerte, 0 résumé « À relire ». Envoyés : 3, refusés : 0." in send_due()
+    assert "Préparés : 0 e-mail de la lettre, 0 alerte, 0 résumé « À relire ». Envoyés : 0, refusés : 0." in send_due()
     sent = letters_sent(letter.number)
     assert sorted(message.to[0] for message in sent) == sorted(subscriber.email for subscriber in subscribers)
     assert sent[0].subject == "La lettre du hub n°\u00a01 — Les nouvelles de janvier"

@@ -91,8 +91,9 @@ def test_a_key_queued_twice_is_one_row_and_one_email():
 def test_send_due_run_twice_sends_each_email_once():
     queue(3)
     first = send_due()
-    assert first.startswith("Préparés : 0 e-mail de la lettre, 0 alerte. Envoyés : 3, refusés : 0. Supprimés : ")
-    assert send_due().startswith("Préparés : 0 e-mail de la lettre, 0 alerte. Envoyés : 0, refusés : 0.")
+    assert first.startswith("Préparés : 0 e-mail de la lettre, 0 alerte, 0 résumé « À relire ». Envoyés : 3, "
+                            "refusés : 0. Supprimés : ")
+    assert send_due().startswith("Préparés : 0 e-mail de la lettre, 0 alerte, 0 résumé « À relire ». Envoyés : 0, refusés : 0.")
     assert len(mail.outbox) == 3
     assert set(statuses().values()) == {MailStatus.SENT}
     assert OutgoingMail.objects.filter(attempts=1, sent_at__isnull=False).count() == 3

@@ -9,7 +9,8 @@ from rendezvous.outbox import MailServerAway, outbox_interrupted, outbox_prune, 
 
 class Command(BaseCommand):
     help = ("Supprime ce qui n’est plus à garder (e-mails envoyés depuis 30 jours, abonnements jamais confirmés), "
-            "met en file les e-mails dus (alertes, lettre, listes d’attente) puis envoie ceux qui attendent ; "
+            "met en file les e-mails dus (alertes, lettre, listes d’attente, résumé « À relire » du lundi aux "
+            "éditeurs) puis envoie ceux qui attendent ; "
             "relancée, elle n’envoie rien deux fois. À lancer toutes les 5 minutes (cron ou minuterie systemd).")
 
     def add_arguments(self, parser):
