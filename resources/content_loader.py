@@ -77,6 +77,9 @@ def _load_fiche(fiche_file, update):
         "status": m.Fiche.Status.PUBLISHED,
         "published_at": _as_datetime(meta.get("published")),
         "last_reviewed": meta.get("last_reviewed"),
+        # Derived again from the two dates above by save() (resources.review_dates): a file whose last_reviewed
+        # moves on moves the review date with it.
+        "review_by": None,
     }
     fiche, created = upsert(m.Fiche, {"slug": fiche_file.slug}, defaults, update)
     if created or update:

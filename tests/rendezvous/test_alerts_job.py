@@ -237,8 +237,8 @@ def test_the_command_run_twice_sends_one_email(visitor):
     assert len(mail.outbox) == 1 and mail.outbox[0].subject.startswith("1 fiche nouvelle ou mise à jour")
     assert mail.outbox[0].alternatives[0][1] == "text/html"
     first, second = out.getvalue().splitlines()
-    assert "1 alerte." in first and "Envoyés : 1," in first
-    assert "0 alerte." in second and "Envoyés : 0," in second and "0 alerte jamais confirmée" in second
+    assert "1 alerte," in first and "Envoyés : 1," in first
+    assert "0 alerte," in second and "Envoyés : 0," in second and "0 alerte jamais confirmée" in second
 
 
 def test_a_fiche_scheduled_ahead_is_news_when_it_appears_not_when_it_was_saved(visitor):

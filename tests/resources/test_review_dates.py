@@ -8,6 +8,8 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from resources import content_loader
+from resources.content_files import FicheFile
 from resources.models import Fiche
 from resources.review_dates import delay_label, one_year_after, review_date_default, review_dates_fill
 from tests.factories import make_fiche
@@ -128,3 +130,14 @@ def test_the_delay_reads_in_days_in_french():
     assert delay_label(today, today) == "à relire aujourd’hui"
     assert delay_label(date(2027, 1, 11), today) == "à relire dans 1\u00a0jour"
     assert delay_label(date(2027, 2, 9), today) == "à relire dans 30\u00a0jours"
+
+
+
+def test_load_content_derives_the_review_date_from_the_file_and_moves_it_with_a_new_review():
+    def load(last_reviewed, update):
+        meta = {"title": "Une fiche", "family": "action", "chapeau": "Un chapeau.", "published": date(2025, 3, 1),
+                "last_reviewed": last_reviewed}
+        return content_loader._load_fiche(FicheFile("une-fiche", meta, "Du texte."), update)[0]
+
+    assert load(date(2025, 6, 2), update=False).review_by == date(2026, 6, 2)
+    assert load(date(2026, 1, 15), update=True).review_by == date(2027, 1, 15)
