@@ -345,7 +345,7 @@ EXTRA_VOCABULARY_COLUMNS = {
     m.EntryDoor: ["tool"],
 }
 FICHE_COLUMNS = ["slug", "family", "title", "chapeau", "body", "status", "published_at", "unpublish_at", "last_reviewed",
-                 *(kind.field for kind in VOCABULARIES), "related"]
+                 "review_by", *(kind.field for kind in VOCABULARIES), "related"]
 GLOSSARY_COLUMNS = ["slug", "term", "variants", "definition", "provenance", "references", "related_fiches", "see_also"]
 
 

@@ -30,9 +30,17 @@ def one_year_after(day):
 def review_date_default(published_at, last_reviewed):
     """A year after the publication (its day in Paris) or the last review, whichever is more recent; None for a
     fiche with neither."""
-    days = [value for value in (published_at, last_reviewed) if value is not None]
-    days = [timezone.localdate(value) if isinstance(value, datetime) else value for value in days]
+    days = [_day(value) for value in (published_at, last_reviewed) if value not in (None, "")]
     return one_year_after(max(days)) if days else None
+
+
+def _day(value):
+    """The day of a date, of a datetime (in Paris when aware) or of their ISO text (a value given to create())."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
 
 
 def review_dates_fill(fiches):

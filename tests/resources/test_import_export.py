@@ -169,7 +169,7 @@ def test_only_staff_with_the_permissions_import_and_export(client, learner, djan
 
 def test_an_unknown_slug_is_an_error_of_its_row_and_the_whole_file_is_rolled_back(catalogue):
     dataset = FicheResource().export()
-    dataset.append(["nouvelle", "action", "Nouvelle", "Chapeau", "", "", "draft", "", "", *[""] * 12, "", ""][
+    dataset.append(["nouvelle", "action", "Nouvelle", "Chapeau", "", "", "draft", "", "", *[""] * 13, "", ""][
         :len(dataset.headers)])
     dataset[0] = tuple(value if header != "composantes" else "inconnue" for header, value in
                        zip(dataset.headers, dataset[0], strict=True))

@@ -39,6 +39,7 @@ def test_the_default_counts_from_the_last_review_when_more_recent_and_in_paris_t
     assert review_date_default(datetime(2025, 3, 1, 9, tzinfo=UTC), date(2024, 6, 2)) == date(2026, 3, 1)
     assert one_year_after(date(2028, 2, 29)) == date(2029, 2, 28)
     assert review_date_default(None, None) is None
+    assert review_date_default("2025-03-01 09:00", "2025-06-02") == date(2026, 6, 2)  # as create() may be given
 
 
 def test_the_data_migration_fills_published_fiches_only_and_keeps_dates_already_set():
