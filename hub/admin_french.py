@@ -65,6 +65,8 @@ GENDERS = {
     "resources.glossaryterm": MASCULINE,  # terme du glossaire
     "resources.reference": FEMININE,  # référence bibliographique
     "resources.worksheet": FEMININE,  # feuille de travail
+    "resources.correction": FEMININE,  # correction proposée
+    "resources.reviewnote": FEMININE,  # remarque de relecture
     # parcours
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape

@@ -1,3 +1,4 @@
+from resources.models.correction import Correction, ReviewNote
 from resources.models.fiche import Fiche, FicheSource, Synonym
 from resources.models.glossary import GlossaryTerm
 from resources.models.reference import CitedSource, Reference
@@ -26,6 +27,7 @@ __all__ = [
     "ActorProfile",
     "CitedSource",
     "Component",
+    "Correction",
     "Domain",
     "Economy",
     "EntryDoor",
@@ -38,6 +40,7 @@ __all__ = [
     "Provenance",
     "Reference",
     "ReferentielPart",
+    "ReviewNote",
     "Region",
     "Synonym",
     "Tool",
