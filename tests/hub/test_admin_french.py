@@ -194,8 +194,10 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
     Letter.objects.create(number=1, title="Janvier", period_start=date(2027, 1, 1), period_end=date(2027, 1, 31))
     LetterSubscriber.objects.create(email="abonne@example.org")
     make_alert(query="/fiches/?famille=action")
+    m.Correction.objects.create(fiche=fiche, message="Une erreur.")
+    m.ReviewNote.objects.create(fiche=fiche, text="À relire.")
     urls = _admin_urls(staff_client)
-    refused = {"/admin/diagnostic/valuationrates/add/", "/admin/rendezvous/outgoingmail/add/",
+    refused = {"/admin/diagnostic/valuationrates/add/", "/admin/resources/correction/add/", "/admin/rendezvous/outgoingmail/add/",
                "/admin/rendezvous/lettersubscriber/add/", "/admin/rendezvous/searchalert/add/",
                f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/delete/"}
     for url in urls:
