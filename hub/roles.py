@@ -1,7 +1,7 @@
 """The editorial roles, as Django groups: « Éditeur » and « Relecteur », defined here and nowhere else.
 
-``roles_sync`` (post_migrate, connected in hub.apps) gives each group exactly the permissions below, app by app,
-as Django creates permissions: a fresh database has both groups, a new content model joins them at the next
+``roles_sync`` (post_migrate, connected in hub.apps) gives each group exactly the permissions below once Django
+has created every app's permissions: a fresh database has both groups, a new content model joins them at the next
 ``migrate``, and running it again changes nothing. The groups are the code's: a permission added to them by hand
 in the admin is taken away at the next ``migrate`` (give it to the person instead).
 
@@ -18,13 +18,13 @@ Staff status is still what opens the admin: a role alone gives nothing (README �
 
 from django.apps import apps as global_apps
 from django.contrib.auth import get_permission_codename
-from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS, router
 
 from core.content_cache import is_content_model
 
 EDITOR = "Éditeur"
 REVIEWER = "Relecteur"
+ROLES = (EDITOR, REVIEWER)
 ALL = ("add", "change", "delete", "view")
 
 # Edited by the editorial team but never part of a cached page, so not content for the cache.
@@ -49,35 +49,42 @@ def role_actions(role, model):
 
 
 def roles_sync(sender, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
-    """post_migrate: each role gets exactly its permissions on the models of the migrated app (see the module)."""
-    if not getattr(sender, "models_module", None):
-        return
-    # Django creates the app's permissions on this same signal, maybe after this receiver: created here first.
-    create_permissions(sender, verbosity=0, interactive=False, using=using, apps=apps)
+    """post_migrate: once per migrate (or flush), at the signal of the last app, when Django has created every
+    app's permissions: each role gets exactly its permissions (see the module). A few queries, whatever the number
+    of apps: flushes between transactional tests send this signal too."""
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module is not None]
+    if with_models and sender.label == with_models[-1].label:
+        roles_sync_all(using=using, apps=apps)
+
+
+def roles_sync_all(using=DEFAULT_DB_ALIAS, apps=global_apps):
+    """Give each role exactly its permissions now (post_migrate, a restored backup); idempotent."""
     try:
         Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
     except LookupError:
         return
     if not router.allow_migrate_model(using, Permission):
         return
-    app_permissions = Permission.objects.using(using).filter(content_type__app_label=sender.label)
-    by_key = {(p.content_type.model, p.codename): p.pk for p in app_permissions.select_related("content_type")}
-    for role in (EDITOR, REVIEWER):
-        group, _ = Group.objects.using(using).get_or_create(name=role)
-        wanted = {
-            by_key[key]
-            for model in sender.get_models()  # the real models: is_content_model reads their managers
-            for action in role_actions(role, model)
-            if (key := (model._meta.model_name, get_permission_codename(action, model._meta))) in by_key
-        }
-        held = set(group.permissions.filter(pk__in=app_permissions.values("pk")).values_list("pk", flat=True))
-        if held - wanted:
-            group.permissions.remove(*(held - wanted))
-        if wanted - held:
-            group.permissions.add(*(wanted - held))
-
-
-def roles_sync_all(using=DEFAULT_DB_ALIAS):
-    """Every app's share of the roles at once (a restored backup that brought no groups, the tests)."""
-    for config in global_apps.get_app_configs():
-        roles_sync(config, using=using)
+    by_key = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename")
+    }
+    groups = {group.name: group for group in Group.objects.using(using).filter(name__in=ROLES)}
+    for name in ROLES:
+        if name not in groups:
+            groups[name] = Group.objects.using(using).create(name=name)
+    Link = Group.permissions.through
+    held = set(Link.objects.using(using).filter(group__in=groups.values()).values_list("group_id", "permission_id"))
+    wanted = {
+        (groups[role].pk, by_key[key])
+        for role in ROLES
+        for model in global_apps.get_models()  # the real models: is_content_model reads their managers
+        for action in role_actions(role, model)
+        if (key := (model._meta.app_label, get_permission_codename(action, model._meta))) in by_key
+    }
+    for group_id, permission_id in held - wanted:
+        Link.objects.using(using).filter(group_id=group_id, permission_id=permission_id).delete()
+    Link.objects.using(using).bulk_create(
+        [Link(group_id=group_id, permission_id=permission_id) for group_id, permission_id in wanted - held]
+    )
