@@ -7,6 +7,7 @@ the fiche in the admin, change the fiche if they agree, and mark it handled.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 MESSAGE_MAX = 3000
 PROPOSED_TEXT_MAX = 10000
@@ -40,7 +41,7 @@ class Correction(models.Model):
         indexes = [models.Index(fields=["status", "-created_at"], name="correction_status_created_idx")]
 
     def __str__(self):
-        return f"Correction de «\u00a0{self.fiche.title}\u00a0» du {self.created_at:%d/%m/%Y}"
+        return f"Correction de «\u00a0{self.fiche.title}\u00a0» du {timezone.localtime(self.created_at):%d/%m/%Y}"
 
 
 class ReviewNote(models.Model):
