@@ -15,6 +15,7 @@ failures behind them get one check, not six.
   address, whether or not an account exists (the limits tell nothing about it).
 - E-mails asked for by the rendez-vous' forms (registration, alert, letter): 6 an hour to one address, 30 an hour
   from one network address (an IPv6 /64), counted apart.
+- Corrections proposed by readers on a fiche (no e-mail is sent): 10 an hour from one network address.
 
 Django-axes was considered (README « Sécurité »): it applies one failure limit to all its parameter sets, has no
 progressive wait and no exemption for the owner's browser.
@@ -62,6 +63,8 @@ MAIL_FROM = Rule("mail-from", limit=10, window=60 * MINUTE)
 # their own counts, apart from the account e-mails'.
 RDV_TO = Rule("rdv-to", limit=6, window=60 * MINUTE)
 RDV_FROM = Rule("rdv-from", limit=30, window=60 * MINUTE)
+# Readers' corrections: enough for someone who reads closely, too few to flood the editors' list.
+CORRECTION_FROM = Rule("correction-from", limit=10, window=60 * MINUTE)
 
 
 def _now():
@@ -181,6 +184,14 @@ def begin_rendezvous_request(request, email):
     entries = [(_hash("rdv-to", (email or "").strip().lower()), "", RDV_TO),
                (_hash("rdv-from", client_group(request)), "", RDV_FROM)]
     return _reserve(entries)
+
+
+def begin_correction(request):
+    """Before storing a reader's correction: seconds to wait, or 0 (counted), per network address."""
+    return _reserve([(_hash("correction-from", client_group(request)), "", CORRECTION_FROM)])
+
+
+TOO_MANY_CORRECTIONS = "corrections envoyées depuis votre connexion"
 
 
 def purge():

@@ -66,6 +66,8 @@ GENDERS = {
     "resources.reference": FEMININE,  # référence bibliographique
     "resources.worksheet": FEMININE,  # feuille de travail
     "resources.linkcheck": MASCULINE,  # lien externe
+    "resources.correction": FEMININE,  # correction proposée
+    "resources.reviewnote": FEMININE,  # remarque de relecture
     # parcours
     "parcours.parcours": MASCULINE,
     "parcours.step": FEMININE,  # étape

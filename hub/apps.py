@@ -20,8 +20,10 @@ class HubConfig(AppConfig):
 
     def ready(self):
         from hub.receivers import merge_visitor_work
+        from hub.roles import roles_sync
 
         user_logged_in.connect(merge_visitor_work, dispatch_uid="hub-merge-visitor-work")
+        post_migrate.connect(roles_sync, dispatch_uid="hub-roles-sync")
 
 
 class HubAdminConfig(AdminConfig):

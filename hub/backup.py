@@ -31,12 +31,13 @@ from django.core.management.commands import loaddata
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from core.content_cache import bump_content_version
+from hub.roles import roles_sync_all
 
 SUFFIX = ".json.gz"
 EXCLUDED = ("contenttypes", "auth.permission", "sessions")
-# Rows that migrations create in every new database (diagnostic/migrations/0002_default_rates.py): they are
-# not « data » for the emptiness check, and the backup's own row replaces them.
-SEEDED_BY_MIGRATIONS = ("diagnostic.valuationrates",)
+# Rows that migrations create in every new database (diagnostic/migrations/0002_default_rates.py; the editorial
+# roles, hub/roles.py): they are not « data » for the emptiness check, and the backup's own rows replace them.
+SEEDED_BY_MIGRATIONS = ("diagnostic.valuationrates", "auth.group")
 # Models that changed app since older backups were written: their rows and the natural keys that name them
 # (content types, permissions) are read under the new name.
 MOVED_MODELS = {("parcours", "profile"): ("accounts", "profile")}
@@ -109,9 +110,12 @@ def backup_restore(path, *, replace=False, using=DEFAULT_DB_ALIAS):
             ContentType.objects.clear_cache()
             with _current_labels(path) as current:
                 call_command(loader, str(current), database=using, verbosity=0)
-            for model in seeded:
-                if not model._base_manager.using(using).exists():
-                    model._base_manager.using(using).create()
+            # What the backup did not bring back is seeded again, as migrate would have: the default rates, and
+            # the roles (their permissions as the code defines them, whatever the backup's groups held).
+            rates = apps.get_model("diagnostic.valuationrates")._base_manager.using(using)
+            if not rates.exists():
+                rates.create()
+            roles_sync_all(using=using)
     finally:
         # A flush rolled back would leave ids of content types that no longer exist in the cache.
         ContentType.objects.clear_cache()

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from hub.sitemaps import SITEMAPS
 from accounts.throttle import throttled_admin_login
-from hub.views import pages, search, space, usage
+from hub.views import corrections, pages, search, space, usage
 
 admin.site.site_header = "Administration du hub"
 admin.site.site_title = "Administration du hub"
@@ -27,6 +27,9 @@ hub_patterns = ([
     path("mentions-legales/", pages.legal, name="legal"),
     path("plan-du-site/", pages.site_map, name="site_map"),
     path("bibliographie/", pages.bibliography, name="bibliography"),
+    # Before resources' patterns, which own /fiches/<slug>/: these two only extend a fiche's address.
+    path("fiches/<slug:slug>/corriger/", corrections.fiche_correction, name="fiche_correction"),
+    path("fiches/<slug:slug>/corriger/merci/", corrections.fiche_correction_sent, name="fiche_correction_sent"),
 ], "hub")
 
 urlpatterns = [

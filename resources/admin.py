@@ -270,7 +270,7 @@ class FicheAdmin(ContentImportExportMixin, HistoryAdmin, FicheTitlesMixin, admin
         as_typed = request.resolver_match and request.resolver_match.url_name == "autocomplete"
         return search_results(queryset, search_term, matching_fiches_as_typed if as_typed else matching_fiches)
 
-    @admin.action(description="Publier les fiches sélectionnées")
+    @admin.action(description="Publier les fiches sélectionnées", permissions=["change"])
     def publish(self, request, queryset):
         now = timezone.now()
         count = queryset.filter(published_at__isnull=True).update(published_at=now)
@@ -280,7 +280,7 @@ class FicheAdmin(ContentImportExportMixin, HistoryAdmin, FicheTitlesMixin, admin
         self.message_user(request, f"{updated} fiche(s) publiée(s), dont {count} pour la première fois.",
                           messages.SUCCESS)
 
-    @admin.action(description="Dépublier les fiches sélectionnées (repasser en brouillon)")
+    @admin.action(description="Dépublier les fiches sélectionnées (repasser en brouillon)", permissions=["change"])
     def unpublish(self, request, queryset):
         updated = queryset.update(status=m.Fiche.Status.DRAFT, updated_at=timezone.now())
         fiche_links_refresh(slugs=list(queryset.values_list("slug", flat=True)))  # no link to a page now hidden
@@ -367,7 +367,7 @@ class KeywordAdmin(TagAdmin):
         kwargs.setdefault("labels", {}).update(name="mot-clé", slug="identifiant d’adresse")
         return super().get_form(request, obj, **kwargs)
 
-    @admin.action(description="Fusionner les mots-clés sélectionnés")
+    @admin.action(description="Fusionner les mots-clés sélectionnés", permissions=["change"])
     def render_tag_form(self, request, queryset):
         return super().render_tag_form(request, queryset)
 
@@ -387,3 +387,5 @@ class WorksheetAdmin(admin.ModelAdmin):
     autocomplete_fields = ["fiches"]
     readonly_fields = ["has_table", "updated_at"]
     fields = ["title", "slug", "summary", ("minutes", "order"), "body", "has_table", "fiches", "updated_at"]
+
+from resources import admin_corrections  # noqa: E402,F401  (registers the corrections' admin; its own module)

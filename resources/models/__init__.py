@@ -1,3 +1,4 @@
+from resources.models.correction import Correction, ReviewNote
 from resources.models.fiche import Fiche, FicheSource, Synonym
 from resources.models.glossary import GlossaryTerm
 from resources.models.link_check import LinkCheck
@@ -27,6 +28,7 @@ __all__ = [
     "ActorProfile",
     "CitedSource",
     "Component",
+    "Correction",
     "Domain",
     "Economy",
     "EntryDoor",
@@ -40,6 +42,7 @@ __all__ = [
     "Provenance",
     "Reference",
     "ReferentielPart",
+    "ReviewNote",
     "Region",
     "Synonym",
     "Tool",

@@ -438,6 +438,17 @@ GET_ONLY.update({key: "page without a form (read only)" for key in (
     "rendezvous:letter_subscribe_confirmed")})
 GET_ONLY.update({key: "an Atom feed (read only): its filters are the query strings fuzzed like every page's"
                  for key in ("resources:fiche_feed", "hub:search_feed")})
+
+# Readers' corrections on a fiche (hub.views.corrections): a published fiche, a draft (404), an unknown one.
+def _correction_fiches(w, who):
+    return [{"slug": SLUGS["fiche"]}, {"slug": SLUGS["draft"]}, {"slug": "fiche-inconnue"}]
+
+
+PATH_ARGUMENTS.update({"hub:fiche_correction": _correction_fiches, "hub:fiche_correction_sent": _correction_fiches})
+FORMS["hub:fiche_correction"] = lambda w: {"message": "Le chiffre de 2019 a changé.", "proposed_text": "En 2024…",
+                                           "email": "lectrice@example.org", "site_web": ""}
+FORM_FIELDS = sorted({*FORM_FIELDS, "message", "proposed_text", "site_web"})
+GET_ONLY["hub:fiche_correction_sent"] = "page without a form (read only)"
 GET_ONLY["rendezvous:alert_sent"] = "page without a form (read only)"
 
 

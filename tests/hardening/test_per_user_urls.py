@@ -482,6 +482,11 @@ PUBLIC.update({
     "rendezvous:letter_unsubscribe": lambda w: "/lettre/desabonnement/pas-un-jeton/",
     "rendezvous:letter_unsubscribe_one_click": lambda w: "/lettre/desabonnement/pas-un-jeton/un-clic/",
 })
+# Readers' corrections: a form and its thank-you page, the same for everyone (nothing of the sender is shown back).
+PUBLIC.update({
+    "hub:fiche_correction": lambda w: "/fiches/fiche-public/corriger/",
+    "hub:fiche_correction_sent": lambda w: "/fiches/fiche-public/corriger/merci/",
+})
 # A public page whose address is a credential: a made-up one is refused.
 PUBLIC_STATUS = {"diagnostic:invitation_accept": (404,), "rendezvous:registration": (404,),
                  "rendezvous:registration_cancel": (404,)}
@@ -614,6 +619,7 @@ def public_world(world):
     make_component(lever, slug="composante-public")
     make_vocabulary(m.Region, slug="region-public")
     make_worksheet(slug="feuille-public")
+    make_fiche(slug="fiche-public")
     m.GlossaryTerm.objects.create(slug="terme-public", term="terme public", definition="Une définition.",
                                   provenance="confirmed")
     make_registration(make_event(slug="rendez-vous-public"), name=SECRETS["alice"]["name"], email="alice@example.org")

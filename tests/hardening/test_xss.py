@@ -714,3 +714,43 @@ def test_a_followed_search_is_never_executed_on_the_pages_and_in_the_emails(payl
     assert_safe(managed, payload, "management page", shows=MARKER)
     stopped = client.post(managed.redirect_chain[-1][0], {"action": "arreter"}, follow=True)
     assert_safe(stopped, payload, "message after stopping the alert", shows="Alerte arrêtée")
+
+
+# Readers' corrections (anyone) and reviewers' remarks, shown to the editorial team ----------------------------------
+
+
+def test_corrections_and_review_notes_are_never_executed_on_the_form_or_in_the_admin(staff, staff_client):
+    """The whole corpus in one correction (the change page shows it all), one correction per payload for the list
+    (its excerpts), and the public form that gives back what it refuses: a few pages, every payload."""
+    fiche = make_fiche(slug="fiche-xss-correction")
+    everything = "\n".join(CORPUS)
+    whole = m.Correction.objects.create(fiche=fiche, message=f"{MARKER}\n{everything}", proposed_text=everything)
+    m.Correction.objects.bulk_create(m.Correction(fiche=fiche, message=payload) for payload in CORPUS)
+    m.ReviewNote.objects.create(fiche=fiche, author=staff, text=f"{MARKER}\n{everything}")
+    refused = Client().post("/fiches/fiche-xss-correction/corriger/",
+                            {"message": f"{MARKER}\n{everything}"[:3000], "proposed_text": everything,
+                             "email": "<svg onload=alert(1)>"})
+    assert refused.status_code == 400
+    pages = {"form": refused, "list": staff_client.get("/admin/resources/correction/"),
+             "change": staff_client.get(f"/admin/resources/correction/{whole.pk}/change/"),
+             "notes": staff_client.get("/admin/resources/reviewnote/")}
+    policy = refused.headers.get("Content-Security-Policy", "")
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    for where, response in pages.items():
+        html = response.content.decode()
+        # The page is parsed once (what it would run), then searched for each payload given back verbatim.
+        assert [problem for problem in problems_in(html) if not _admin_own(problem)] == [], where
+        for payload in CORPUS:
+            assert not _reflected(html, payload), (where, payload)
+    assert MARKER in pages["change"].content.decode() and MARKER in refused.content.decode()
+
+
+def _reflected(html, payload):
+    return any(MARKUP.search(variant) and variant in html
+               for variant in {payload, payload.strip(), " ".join(payload.split())}) or (
+        "{{7*7}}" in payload and "zq49zq" in html)
+
+
+def _admin_own(problem):
+    """What Django's admin writes itself: its translations script and the icons of its static folder."""
+    return problem == "<script {'src': '/admin/jsi18n/'}>" or problem.startswith("<img {'src': '/static/admin/img/")

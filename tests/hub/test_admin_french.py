@@ -196,8 +196,10 @@ def test_no_english_and_no_missing_elision_on_any_admin_page(staff_client):
     LetterSubscriber.objects.create(email="abonne@example.org")
     make_alert(query="/fiches/?famille=action")
     check = m.LinkCheck.objects.create(url="https://example.org/", status="broken", code=404, checked_at=timezone.now())
+    m.Correction.objects.create(fiche=fiche, message="Une erreur.")
+    m.ReviewNote.objects.create(fiche=fiche, text="À relire.")
     urls = _admin_urls(staff_client)
-    refused = {"/admin/diagnostic/valuationrates/add/", "/admin/rendezvous/outgoingmail/add/",
+    refused = {"/admin/diagnostic/valuationrates/add/", "/admin/resources/correction/add/", "/admin/rendezvous/outgoingmail/add/",
                "/admin/rendezvous/lettersubscriber/add/", "/admin/rendezvous/searchalert/add/",
                f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/delete/",
                "/admin/resources/linkcheck/add/", f"/admin/resources/linkcheck/{check.pk}/delete/"}
