@@ -286,7 +286,7 @@ class FicheAdmin(ContentImportExportMixin, HistoryAdmin, FicheTitlesMixin, admin
         fiche_links_refresh(slugs=list(queryset.values_list("slug", flat=True)))  # no link to a page now hidden
         self.message_user(request, f"{updated} fiche(s) repassée(s) en brouillon.", messages.SUCCESS)
 
-    @admin.action(description="Marquer comme relues les fiches sélectionnées")
+    @admin.action(description="Marquer comme relues les fiches sélectionnées", permissions=["change"])
     def mark_reviewed(self, request, queryset):
         today = timezone.localdate()
         count = fiches_mark_reviewed(fiches=queryset, today=today)
