@@ -12,6 +12,7 @@ in the admin is taken away at the next ``migrate`` (give it to the person instea
   spaces…), the outgoing e-mails, nor the personal data of registrations, subscribers and alerts.
 - Relecteur: view on the same content; view and change on corrections (to mark them handled); add and view on
   review notes.
+- Both: view on the « Liens cassés » list.
 
 Staff status is still what opens the admin: a role alone gives nothing (README « Rôles »).
 """
@@ -30,6 +31,7 @@ ALL = ("add", "change", "delete", "view")
 # Edited by the editorial team but never part of a cached page, so not content for the cache.
 EDITORIAL_MODELS = {"rendezvous.letter", "diagnostic.activationdescriptor", "diagnostic.recommendationrule"}
 CORRECTION, REVIEW_NOTE = "resources.correction", "resources.reviewnote"
+LINK_CHECK = "resources.linkcheck"  # the « Liens cassés » list: read-only for everyone, written by check_links
 
 
 def _is_editorial(model):
@@ -39,6 +41,8 @@ def _is_editorial(model):
 def role_actions(role, model):
     """The actions (add, change, delete, view) a role has on a model (a real model, not a migration's)."""
     label = model._meta.label_lower
+    if label == LINK_CHECK:
+        return ("view",)
     if role == EDITOR:
         return ALL if label in (CORRECTION, REVIEW_NOTE) or _is_editorial(model) else ()
     if label == CORRECTION:

@@ -92,6 +92,10 @@ def test_an_editor_saves_a_fiche_and_publishes_it_but_gets_403_on_users_and_rate
                 f"/admin/diagnostic/valuationrates/{ValuationRates.current().pk}/change/",
                 "/admin/rendezvous/outgoingmail/"):
         assert editor_client.get(url).status_code == 403, url
+    # The editorial tools of the admin: history, import, « À relire », « Liens cassés », corrections.
+    for url in (f"/admin/resources/fiche/{fiche.pk}/history/", "/admin/resources/fiche/import/",
+                "/admin/a-relire/", "/admin/resources/linkcheck/", "/admin/resources/correction/"):
+        assert editor_client.get(url).status_code == 200, url
 
 
 def test_a_reviewer_reads_fiches_but_gets_403_when_saving_one_and_cannot_publish(reviewer, client):
@@ -104,6 +108,9 @@ def test_a_reviewer_reads_fiches_but_gets_403_when_saving_one_and_cannot_publish
     client.post("/admin/resources/fiche/", {"action": "publish", "_selected_action": [fiche.pk]})
     fiche.refresh_from_db()
     assert fiche.title == "Avant" and fiche.status == m.Fiche.Status.DRAFT
+    for url in (f"/admin/resources/fiche/{fiche.pk}/history/", "/admin/resources/linkcheck/", "/admin/a-relire/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/resources/fiche/import/").status_code == 403
 
 
 def test_a_reviewer_marks_a_correction_handled_and_adds_a_review_note(reviewer, client):
