@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 MIGRATION_SCRIPT = """
@@ -46,6 +48,9 @@ print(json.dumps({
 """
 
 
+# Data migrated back and forth on a database of its own, checked on the production database; SQLite runs
+# every migration forward when it creates each test database.
+@pytest.mark.postgres_only(reason="Migration of data: checked on PostgreSQL.")
 def test_profiles_written_before_the_move_are_kept_with_their_permissions(scratch_database_url):
     """In a process of its own on a fresh database: migrating back and forth inside the test database would
     disturb the other tests."""

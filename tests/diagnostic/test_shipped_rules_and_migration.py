@@ -149,6 +149,9 @@ FIGURES = {"salaried_fte": "2.50", "volunteer_hours": "1200.00", "subsidies_loca
            "revenue_sales": "30000.00", "partnerships_means": "2", "in_kind_premises": "6000.00"}
 
 
+# Data migrated back and forth on a database of its own, checked on the production database; SQLite runs
+# every migration forward when it creates each test database.
+@pytest.mark.postgres_only(reason="Migration of data: checked on PostgreSQL.")
 def test_the_migration_keeps_every_figure_and_leaves_the_questionnaire_empty(scratch_database_url):
     """Run in a process of its own on a fresh database: migrating back and forth inside the test database
     would disturb the other tests."""
