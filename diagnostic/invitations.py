@@ -33,9 +33,11 @@ class InvitationRefused(Exception):
 
     FORGED, EXPIRED, SUPERSEDED, GONE = "forged", "expired", "superseded", "gone"
 
-    def __init__(self, reason, message):
+    def __init__(self, reason, message, organisation_id=None):
         super().__init__(message)
         self.reason, self.message = reason, message
+        # The space a used-up link led to, when the link says it: a member who opens it again is shown the way in.
+        self.organisation_id = organisation_id
 
     @property
     def status(self):
@@ -44,7 +46,7 @@ class InvitationRefused(Exception):
 
 
 def invitation_token(invitation):
-    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=TOKEN_SALT)
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce, "o": invitation.organisation_id}, salt=TOKEN_SALT)
 
 
 def role_allows(role):
@@ -101,7 +103,8 @@ def invitation_from_token(token):
         Invitation.objects.select_related("organisation", "invited_by__profile").filter(pk=pk).first()
     )
     if invitation is None:
-        raise InvitationRefused(InvitationRefused.GONE, GONE_MESSAGE)
+        space = payload.get("o")  # links sent before it was written there do not say
+        raise InvitationRefused(InvitationRefused.GONE, GONE_MESSAGE, space if type(space) is int else None)
     if not secrets.compare_digest(invitation.nonce, nonce):
         raise InvitationRefused(InvitationRefused.SUPERSEDED, SUPERSEDED_MESSAGE)
     if invitation.expires_at <= timezone.now():

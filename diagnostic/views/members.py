@@ -174,13 +174,27 @@ def _refused(request, refusal):
     return render(request, "diagnostic/invitation_refused.html", {"refusal": refusal}, status=refusal.status)
 
 
+def _membership_of_used_link(request, refusal):
+    """The person's membership of the space a used-up link led to, or None."""
+    if refusal.reason != InvitationRefused.GONE or refusal.organisation_id is None or not request.user.is_authenticated:
+        return None
+    return Membership.objects.select_related("organisation").filter(
+        organisation_id=refusal.organisation_id, user=request.user).first()
+
+
 @never_cache
 def accept(request, token):
     """GET shows the invitation and changes nothing (mail scanners open links); POST, logged in, joins the space."""
     try:
         invitation = invitation_from_token(token)
     except InvitationRefused as refusal:
-        return _refused(request, refusal)
+        membership = _membership_of_used_link(request, refusal)
+        if membership is None:
+            return _refused(request, refusal)
+        # The person joined with this link (another tab, a second click, a later visit): into the space.
+        space, role = membership.organisation.name, Role(membership.role).label.lower()
+        messages.info(request, f"Vous êtes membre de l’espace «\u00a0{space}\u00a0» ({role})\u00a0: ce lien a déjà servi.")
+        return redirect(membership.organisation)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
