@@ -93,13 +93,14 @@ class HistoryAdmin(VersionAdmin):
         if obj is not None:
             versions = list(object_versions(obj))
             compare = reverse(f"admin:{self._urlname('history_compare')}", args=[quote(obj.pk)])
+            may_revert = self.has_change_permission(request, obj)  # a reviewer only reads: no link to a 403
             for index, version in enumerate(versions):
                 previous = versions[index - 1] if index else None
                 rows.append({
                     "version": version,
                     "compare_url": f"{compare}?from={previous.pk}&to={version.pk}" if previous else "",
                     "revert_url": reverse(f"admin:{self._urlname('history_revert')}", args=[quote(obj.pk), version.pk])
-                    if version is not versions[-1] else "",
+                    if may_revert and version is not versions[-1] else "",
                 })
             rows.reverse()
         context = {"history_rows": rows, **(extra_context or {})}

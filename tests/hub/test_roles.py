@@ -2,6 +2,7 @@
 in the admin."""
 
 import pytest
+import reversion
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -52,7 +53,8 @@ def test_both_roles_exist_after_migrate_and_a_second_sync_restores_them_and_chan
     before = {EDITOR: _codenames(editor), REVIEWER: _codenames(reviewer)}
     assert {("resources", "change_fiche"), ("taggit", "add_tag"), ("parcours", "delete_step"),
             ("rendezvous", "change_event"), ("rendezvous", "change_letter"), ("resources", "change_correction"),
-            ("resources", "add_reviewnote")} <= before[EDITOR]
+            ("resources", "add_reviewnote"), ("resources", "view_linkcheck")} <= before[EDITOR]
+    assert ("resources", "change_linkcheck") not in before[EDITOR]
     assert before[REVIEWER] == {("resources", "change_correction"), ("resources", "add_reviewnote")} | {
         (app, codename) for app, codename in before[EDITOR] if codename.startswith("view_")
     }
@@ -77,6 +79,7 @@ def test_neither_role_reaches_people_their_rights_rates_mails_or_subscribers_dat
         assert role_actions(EDITOR, model) == role_actions(REVIEWER, model) == (), model
     assert role_actions(EDITOR, Letter) == ("add", "change", "delete", "view")
     assert role_actions(REVIEWER, m.Correction) == ("change", "view")
+    assert role_actions(EDITOR, m.LinkCheck) == role_actions(REVIEWER, m.LinkCheck) == ("view",)
 
 
 def test_an_editor_saves_a_fiche_and_publishes_it_but_gets_403_on_users_and_rates(editor_client):
@@ -102,6 +105,12 @@ def test_a_reviewer_reads_fiches_but_gets_403_when_saving_one_and_cannot_publish
     fiche = make_fiche(status=m.Fiche.Status.DRAFT, published_at=None, title="Avant")
     fields = _change_form(client, f"/admin/resources/fiche/{fiche.pk}/change/")
     assert "title" not in dict(fields)  # a read-only page
+    assert client.get("/admin/resources/linkcheck/").status_code == 200  # the broken links, to report them
+    for _ in range(2):
+        with reversion.create_revision():
+            fiche.save()
+    history = client.get(f"/admin/resources/fiche/{fiche.pk}/history/").content.decode()
+    assert "Comparer avec la précédente" in history and "Revenir à cette version" not in history  # it would be 403
     data = {"family": "action", "title": "Après", "slug": fiche.slug, "chapeau": "x", "status": "draft",
             "sources-TOTAL_FORMS": "0", "sources-INITIAL_FORMS": "0"}
     assert client.post(f"/admin/resources/fiche/{fiche.pk}/change/", data).status_code == 403
