@@ -152,6 +152,10 @@ def _field_change(model_field, old, new):
         names = _names(model_field.related_model, old_set | new_set)
         return Change(label, removed=sorted(names[pk] for pk in old_set - new_set),
                       added=sorted(names[pk] for pk in new_set - old_set))
+    if isinstance(old, str) and isinstance(new, str):
+        # Versions saved from a browser before the admin read line endings as LF (core.history_admin) differ from
+        # the others by their CRLF only: not a change anybody made.
+        old, new = (text.replace("\r\n", "\n") for text in (old, new))
     if old == new:
         return None
     if model_field.is_relation:

@@ -5,9 +5,11 @@ revert, with its confirmation page. Mixed into the content admins before ModelAd
 from contextlib import contextmanager
 
 import reversion
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,6 +25,14 @@ from core.history import (
     version_first_edit_record,
     version_revert,
 )
+
+
+class LineEndingsCharField(forms.CharField):
+    """A text field that reads CRLF and CR line endings as LF, the endings of the content's files."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 def _moment(version):
@@ -43,6 +53,13 @@ class HistoryAdmin(VersionAdmin):
     # The app's own change lists (templates/admin/<app>/<model>/) stay theirs: reversion's would replace them.
     change_list_template = None
     history_latest_first = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A browser sends a textarea's lines ended by CRLF: kept as typed, every save of a fiche changed its body
+        # (« Modification de … Corps » in the history, a comparison listing the field with no line changed).
+        if isinstance(db_field, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", LineEndingsCharField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _urlname(self, action):
         return f"{self.opts.app_label}_{self.opts.model_name}_{action}"

@@ -129,6 +129,20 @@ def test_a_vocabulary_value_edited_in_the_admin_compares_and_a_glossary_term_rev
     assert "/glossaire/mecenat/" in fiche.body_html  # the hook rendered the bodies that show the term
 
 
+def test_a_body_sent_by_a_browser_with_crlf_is_saved_with_lf_and_line_endings_alone_are_no_change(staff_client):
+    fiche = make_fiche(title="Avant", body="Un paragraphe.\n\nUn autre.")
+    edit = fiche_form(fiche, title="Après", body="Un paragraphe.\r\n\r\nUn autre.")
+    assert staff_client.post(f"/admin/resources/fiche/{fiche.pk}/change/", edit).status_code == 302
+    fiche.refresh_from_db()
+    assert fiche.body == "Un paragraphe.\n\nUn autre."
+    comment = Version.objects.get_for_object(fiche).first().revision.comment
+    assert "Titre" in comment and "Corps" not in comment
+    fiche.body = "Un paragraphe.\r\n\r\nUn autre."  # as versions saved before the admin read them as LF
+    saved_version(fiche, "fins de ligne")
+    compare = staff_client.get(f"/admin/resources/fiche/{fiche.pk}/history/compare/").content.decode()
+    assert "Aucune différence" in compare and "Corps" not in compare
+
+
 def test_long_texts_are_compared_line_by_line_with_the_skipped_lines_marked():
     old = "\n".join(f"Ligne {n}." for n in range(1, 10))
     assert text_lines(old, old.replace("Ligne 8.", "Ligne huit.")) == [
