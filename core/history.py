@@ -152,11 +152,11 @@ def _field_change(model_field, old, new):
         names = _names(model_field.related_model, old_set | new_set)
         return Change(label, removed=sorted(names[pk] for pk in old_set - new_set),
                       added=sorted(names[pk] for pk in new_set - old_set))
-    if isinstance(old, str) and isinstance(new, str):
-        # Versions saved from a browser before the admin read line endings as LF (core.history_admin) differ from
-        # the others by their CRLF only: not a change anybody made.
-        old, new = (text.replace("\r\n", "\n") for text in (old, new))
     if old == new:
+        return None
+    if isinstance(old, str) and isinstance(new, str) and old.rstrip().splitlines() == new.rstrip().splitlines():
+        # The same lines but for their endings (CRLF in versions saved from a browser before the admin read them as
+        # LF, core.history_admin) or a last newline (the form strips a body loaded from a file): nothing to show.
         return None
     if model_field.is_relation:
         names = _names(model_field.related_model, [pk for pk in (old, new) if pk is not None])

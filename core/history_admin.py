@@ -28,11 +28,18 @@ from core.history import (
 
 
 class LineEndingsCharField(forms.CharField):
-    """A text field that reads CRLF and CR line endings as LF, the endings of the content's files."""
+    """A text field that reads CRLF and CR line endings as LF, the endings of the content's files. The initial
+    value is read the same way to tell a change: a body loaded from a file ends with a newline, which the form's
+    stripping removes, and that alone is not a change anybody made."""
 
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+    def has_changed(self, initial, data):
+        if isinstance(initial, str):
+            initial = self.to_python(initial)
+        return super().has_changed(initial, data)
 
 
 def _moment(version):

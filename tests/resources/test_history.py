@@ -129,8 +129,8 @@ def test_a_vocabulary_value_edited_in_the_admin_compares_and_a_glossary_term_rev
     assert "/glossaire/mecenat/" in fiche.body_html  # the hook rendered the bodies that show the term
 
 
-def test_a_body_sent_by_a_browser_with_crlf_is_saved_with_lf_and_line_endings_alone_are_no_change(staff_client):
-    fiche = make_fiche(title="Avant", body="Un paragraphe.\n\nUn autre.")
+def test_a_body_sent_by_a_browser_with_crlf_is_saved_with_lf_and_line_endings_alone_are_no_change_in_history(staff_client):
+    fiche = make_fiche(title="Avant", body="Un paragraphe.\n\nUn autre.\n")  # as loaded from a file
     edit = fiche_form(fiche, title="Après", body="Un paragraphe.\r\n\r\nUn autre.")
     assert staff_client.post(f"/admin/resources/fiche/{fiche.pk}/change/", edit).status_code == 302
     fiche.refresh_from_db()
