@@ -45,6 +45,7 @@ def test_staff_see_dead_links_first_with_why_since_when_and_where_to_correct_the
     assert f'<a href="/admin/resources/fiche/{fiche.pk}/change/">Fiche «\u00a0Le mécénat\u00a0», corps (Markdown)</a>' in html
     assert f'href="/admin/resources/fiche/{fiche.pk}/change/#sources-group"' in html
     assert "Ancien, adresse" in html  # a place whose admin page is gone stays, unlinked
+    assert "3 adresses vérifiées" in html  # the valid one counted as an address, not as a dead link
 
     broken_only = staff_client.get(URL, {"status": "broken"}).content.decode()
     assert "c.example.org" in broken_only and "b.example.org" not in broken_only
