@@ -67,6 +67,16 @@ def _unknown(model, slugs):
     return ", ".join(f"{noun} inconnu{ending} «\u00a0{slug}\u00a0»" for slug in slugs)
 
 
+def _row_messages(instance, key, error):
+    """The messages of a model's ValidationError, a code that names no choice said with the codes it may take:
+    Django's « La valeur « 'xyz' » n’est pas un choix valide. » shows Python's quotes and not what to write."""
+    if error.code == "invalid_choice" and key != NON_FIELD_ERRORS:
+        codes = ", ".join(f"«\u00a0{value}\u00a0»" for value, _ in instance._meta.get_field(key).flatchoices
+                          if value not in ("", None))
+        return [f"code inconnu «\u00a0{error.params['value']}\u00a0»\u00a0; codes possibles\u00a0: {codes}"]
+    return error.messages
+
+
 class SlugListWidget(widgets.ManyToManyWidget):
     """A many-to-many as slugs: written « a|b », read with « | » or « , » between them; an unknown slug is a
     ValueError naming it (import-export then reports it on its row)."""
@@ -287,8 +297,9 @@ class ContentResource(resources.ModelResource):
         except ValidationError as error:
             columns = {field.attribute: field.column_name for field in self.get_import_fields()}
             raise ValidationError({
-                key if key == NON_FIELD_ERRORS else columns.get(key, key): messages
-                for key, messages in error.message_dict.items()
+                key if key == NON_FIELD_ERRORS else columns.get(key, key): [
+                    message for item in items for message in _row_messages(instance, key, item)]
+                for key, items in error.error_dict.items()
             }) from None
 
     def save_m2m(self, instance, row, **kwargs):

@@ -101,7 +101,7 @@ def test_dry_run_shows_the_difference_of_a_changed_row_and_writes_nothing_until_
     page = response.content.decode()
     assert "<ins> revue</ins>" in page and "<del>financement</del>" in page
     assert " style=" not in page and "<script>" not in page and "onchange" not in page  # the CSP refuses them
-    assert "1 modifiée(s), 1 sans changement" in re.sub(r"\s+", " ", page)
+    assert "0 ligne nouvelle, 1 modifiée, 1 sans changement (ignorée)" in re.sub(r"\s+", " ", page)
     assert snapshot(m.Fiche) == before
 
     assert confirm(staff_client, "fiche", response).status_code == 302
@@ -120,6 +120,8 @@ def test_a_file_with_one_bad_row_shows_french_errors_per_line_and_writes_nothing
     rows.append([{"identifiant d’adresse": "troisieme", "famille": "action", "titre": "Troisième",
                   "chapeau": "Un chapeau.", "statut": "draft", "corps (Markdown)": "Voir [[absente]]."}.get(name, "")
                  for name in header])
+    rows.append([{"identifiant d’adresse": "quatrieme", "famille": "recette", "titre": "Quatrième",
+                  "chapeau": "Un chapeau.", "statut": "draft"}.get(name, "") for name in header])
     before = snapshot(m.Fiche)
 
     response = dry_run(staff_client, "fiche", write_csv(rows))
@@ -128,6 +130,7 @@ def test_a_file_with_one_bad_row_shows_french_errors_per_line_and_writes_nothing
     assert "rien n’a été importé" in page
     assert f"Ligne {line + 1} (leviers) : levier inconnu « xyz »" in page
     assert re.search(r"Ligne 4 \(corps \(Markdown\)\) : [^<]*absente", page)
+    assert "Ligne 5 (famille) : code inconnu « recette » ; codes possibles : « action »," in page
     assert "process_import" not in page  # no confirmation offered
     assert snapshot(m.Fiche) == before and not m.Fiche.objects.filter(slug="troisieme").exists()
 
