@@ -37,6 +37,7 @@ from resources.glossary import glossary_term_changed
 from resources.vocabularies import VOCABULARIES
 
 LIST_SEPARATORS = re.compile(r"[|,]")
+KEPT_TEXT_MAX, KEPT_CONTEXT = 160, 60  # the dry run's unchanged text: shown whole up to this length, else its ends
 LIST_JOIN = "|"
 
 # How the error of an unknown slug names what is missing, with its agreement (« levier inconnu », « composante
@@ -236,8 +237,20 @@ class PlainDiff:
             engine.diff_cleanupSemantic(diff)
             tags = {engine.DIFF_INSERT: "ins", engine.DIFF_DELETE: "del", engine.DIFF_EQUAL: "span"}
             # format_html_join escapes each text; its line breaks show through the cell's CSS (pre-wrap).
-            cells.append(format_html_join("", "<{}>{}</{}>", ((tags[op], text, tags[op]) for op, text in diff)))
+            cells.append(format_html_join("", "<{}>{}</{}>", (
+                (tags[op], text if op != engine.DIFF_EQUAL else _kept_text(text), tags[op]) for op, text in diff)))
         return cells
+
+
+def _kept_text(text):
+    """Unchanged text around a change, shortened: a whole fiche body in every changed row hid the few words that
+    change (a title edited, and the page was 4 000 px of unchanged Markdown)."""
+    if len(text) <= KEPT_TEXT_MAX:
+        return text
+    head, tail = text[:KEPT_CONTEXT], text[-KEPT_CONTEXT:]
+    # Cut between words: the end of the head and the start of the tail, unless one word fills them.
+    head, tail = head.rsplit(None, 1)[0] if " " in head.strip() else head, tail.split(None, 1)[-1]
+    return f"{head} […] {tail}"
 
 
 class ContentResource(resources.ModelResource):

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from resources import models as m
-from resources.import_export import FORMATS, RESOURCES, FicheResource, SpreadsheetCSV
+from resources.import_export import FORMATS, RESOURCES, FicheResource, PlainDiff, SpreadsheetCSV
 from tests.factories import make_component, make_fiche, make_lever, make_reference, make_vocabulary
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +133,15 @@ def test_a_file_with_one_bad_row_shows_french_errors_per_line_and_writes_nothing
     assert "Ligne 5 (famille) : code inconnu « recette » ; codes possibles : « action »," in page
     assert "process_import" not in page  # no confirmation offered
     assert snapshot(m.Fiche) == before and not m.Fiche.objects.filter(slug="troisieme").exists()
+
+
+def test_the_dry_run_shortens_the_unchanged_text_of_a_long_cell_to_its_ends():
+    diff = PlainDiff.__new__(PlainDiff)
+    diff.new, diff.left, diff.right = False, ["Début. " + "Texte inchangé. " * 40 + "Fin.", "court"], [
+        "Début. " + "Texte inchangé. " * 40 + "Fin. Ajout.", "court"]
+    body, short = diff.as_html()
+    assert body.startswith("<span>Début. Texte inchangé.") and " […] " in body and body.endswith("<ins> Ajout.</ins>")
+    assert len(body) < 250 and short == "<span>court</span>"
 
 
 def test_an_xlsx_file_adds_and_changes_rows(staff_client, catalogue):
