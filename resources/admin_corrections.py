@@ -106,3 +106,14 @@ class ReviewNoteAdmin(admin.ModelAdmin):
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Added from a correction's page (its link carries ?correction=<pk>): back to that page, where the note
+        # now shows, rather than to the list of every note.
+        back = request.GET.get("correction", "")
+        if "_save" in request.POST and back.isdigit() and len(back) < 19 and Correction.objects.filter(
+                pk=back, fiche_id=obj.fiche_id).exists():
+            self.message_user(request, "La remarque de relecture est ajoutée\u00a0; la voici sous la correction.",
+                              messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:resources_correction_change", args=[back]))
+        return super().response_add(request, obj, post_url_continue)

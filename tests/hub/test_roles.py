@@ -134,10 +134,10 @@ def test_a_reviewer_marks_a_correction_handled_and_adds_a_review_note(reviewer, 
         m.Correction.Status.HANDLED, reviewer, "Vérifié, fiche corrigée.")
     assert correction.handled_at is not None
 
-    page = client.get(f"/admin/resources/reviewnote/add/?fiche={fiche.pk}")
-    assert page.status_code == 200
-    response = client.post("/admin/resources/reviewnote/add/", {"fiche": fiche.pk, "text": "Source de 2019 à revoir."})
-    assert response.status_code == 302
+    add = f"/admin/resources/reviewnote/add/?fiche={fiche.pk}&correction={correction.pk}"
+    assert f'href="{add.replace("&", "&amp;")}"' in client.get(url).content.decode()  # the correction's link
+    response = client.post(add, {"fiche": fiche.pk, "text": "Source de 2019 à revoir.", "_save": "1"})
+    assert response.status_code == 302 and response["Location"] == url  # back to the correction
     note = m.ReviewNote.objects.get()
     assert (note.fiche, note.author, note.text) == (fiche, reviewer, "Source de 2019 à revoir.")
     assert "Source de 2019 à revoir." in client.get(url).content.decode()  # shown on the correction's page
