@@ -25,15 +25,21 @@ def own_fields(model):
     return [field.name for field in model._meta.concrete_fields]
 
 
+def staff_name(user):
+    """A member of staff as plain text: a read-only user field is a link to the user's page, which Éditeur and
+    Relecteur may not open (a 403)."""
+    return user.get_username() if user else "—"
+
+
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "fiche_title", "created_at", "status"]
     list_filter = ["status"]
     search_fields = ["message", "fiche__title"]
     actions = ["mark_handled"]
-    fields = ["fiche_link", "created_at", "message", "proposed_text", "email", "status", "handled_by", "handled_at",
-              "staff_note"]
-    readonly_fields = ["fiche_link", "created_at", "message", "proposed_text", "email", "status", "handled_by",
+    fields = ["fiche_link", "created_at", "message", "proposed_text", "email", "status", "handled_by_name",
+              "handled_at", "staff_note"]
+    readonly_fields = ["fiche_link", "created_at", "message", "proposed_text", "email", "status", "handled_by_name",
                        "handled_at"]
     change_form_template = "admin/resources/correction/change_form.html"
 
@@ -53,6 +59,10 @@ class CorrectionAdmin(admin.ModelAdmin):
     @admin.display(description="fiche", ordering="fiche__title")
     def fiche_title(self, correction):
         return correction.fiche.title
+
+    @admin.display(description="traitée par")
+    def handled_by_name(self, correction):
+        return staff_name(correction.handled_by)
 
     @admin.display(description="fiche")
     def fiche_link(self, correction):
@@ -92,11 +102,15 @@ class ReviewNoteAdmin(admin.ModelAdmin):
     list_select_related = ["fiche", "author"]
     search_fields = ["text", "fiche__title"]
     autocomplete_fields = ["fiche"]
-    fields = ["fiche", "text", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["fiche", "text", "author_name", "created_at"]
+    readonly_fields = ["author_name", "created_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).only(*own_fields(ReviewNote), *FICHE_NAME, "author__username")
+
+    @admin.display(description="auteur ou autrice")
+    def author_name(self, note):
+        return staff_name(note.author)
 
     @admin.display(description="remarque")
     def excerpt(self, note):

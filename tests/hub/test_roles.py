@@ -140,7 +140,10 @@ def test_a_reviewer_marks_a_correction_handled_and_adds_a_review_note(reviewer, 
     assert response.status_code == 302 and response["Location"] == url  # back to the correction
     note = m.ReviewNote.objects.get()
     assert (note.fiche, note.author, note.text) == (fiche, reviewer, "Source de 2019 à revoir.")
-    assert "Source de 2019 à revoir." in client.get(url).content.decode()  # shown on the correction's page
+    page = client.get(url).content.decode()
+    assert "Source de 2019 à revoir." in page  # shown on the correction's page
+    assert "remi" in page and "/admin/auth/user/" not in page  # who handled it, not a link to a 403
+    assert "/admin/auth/user/" not in client.get(f"/admin/resources/reviewnote/{note.pk}/change/").content.decode()
     assert client.post(f"/admin/resources/reviewnote/{note.pk}/change/", {"fiche": fiche.pk, "text": "Autre"}
                        ).status_code == 403
 
