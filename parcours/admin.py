@@ -208,6 +208,19 @@ class WorksheetWithStepsAdmin(WorksheetAdmin):
     form = WorksheetStepsForm
     fields = [*WorksheetAdmin.fields, "steps"]
 
+    def get_fields(self, request, obj=None):
+        # A read-only page (view permission only, a Relecteur's) shows every field as text: « steps » is no model
+        # field (the reverse of Step.worksheets) and Django's display of it failed (a 500); a list of names instead.
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return ["steps_names" if field == "steps" else field for field in fields]
+
+    @admin.display(description="étapes qui l’utilisent")
+    def steps_names(self, worksheet):
+        steps = worksheet.steps.select_related("parcours").order_by("parcours__order", "parcours__pk", "order", "pk")
+        return ", ".join(f"{step.parcours.title} – {step.title}" for step in steps) or "—"
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.steps.set(form.cleaned_data["steps"])

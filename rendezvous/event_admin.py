@@ -68,10 +68,11 @@ class EventAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        slug = self.fields["slug"]
-        slug.required = False
-        slug.help_text = ("La fin de l’adresse de la page\u00a0: /agenda/identifiant/. Laissé vide, il est tiré du "
-                          "titre («\u00a0Atelier d’essai\u00a0» donne atelier-d-essai).")
+        slug = self.fields.get("slug")  # absent from a read-only page (a Relecteur's): every field is shown as text
+        if slug is not None:
+            slug.required = False
+            slug.help_text = ("La fin de l’adresse de la page\u00a0: /agenda/identifiant/. Laissé vide, il est tiré "
+                              "du titre («\u00a0Atelier d’essai\u00a0» donne atelier-d-essai).")
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"] or title_slug(self.cleaned_data.get("title") or "")

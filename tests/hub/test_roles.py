@@ -11,7 +11,7 @@ from diagnostic.models import ValuationRates
 from hub.roles import EDITOR, REVIEWER, role_actions, roles_sync
 from rendezvous.models import Letter, LetterSubscriber, OutgoingMail, Registration, SearchAlert
 from resources import models as m
-from tests.factories import make_fiche
+from tests.factories import make_event, make_fiche, make_worksheet
 from tests.html_forms import forms_in
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,10 @@ def test_a_reviewer_reads_fiches_but_gets_403_when_saving_one_and_cannot_publish
     fields = _change_form(client, f"/admin/resources/fiche/{fiche.pk}/change/")
     assert "title" not in dict(fields)  # a read-only page
     assert client.get("/admin/resources/linkcheck/").status_code == 200  # the broken links, to report them
+    sheet, event = make_worksheet(title="Feuille lue"), make_event(title="Rendez-vous lu")
+    for url in (f"/admin/resources/worksheet/{sheet.pk}/change/", f"/admin/rendezvous/event/{event.pk}/change/"):
+        response = client.get(url)  # read-only pages, every field as text: no 500
+        assert response.status_code == 200 and "Fermer" in response.content.decode(), url
     for _ in range(2):
         with reversion.create_revision():
             fiche.save()
