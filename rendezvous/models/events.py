@@ -16,11 +16,12 @@ from datetime import UTC, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from core.content_cache import ContentQuerySet
+from core.schedule import WITHIN, date_state, next_date_change, within_dates_q
 from core.text import title_slug
 from resources.markdown import render_markdown
 from resources.models import Fiche, Lever
@@ -54,23 +55,13 @@ class EventStatus(models.TextChoices):
 
 
 def visible_q(now):
-    """The events a visitor may see at ``now``: published, from their publication date if one is set (a date
-    ahead schedules it) and until their withdrawal date if any; decided by the query, the caches follow through
-    ``next_visibility_change``."""
-    return (
-        Q(status=EventStatus.PUBLISHED)
-        & (Q(published_at__isnull=True) | Q(published_at__lte=now))
-        & (Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
-    )
+    """The events a visitor may see at ``now``: published, and within their dates if they have any (core.schedule)."""
+    return Q(status=EventStatus.PUBLISHED) & within_dates_q(now)
 
 
 def next_visibility_change(now):
     """The next moment after ``now`` an event appears or disappears (one query), or None."""
-    moments = Event.objects.filter(status=EventStatus.PUBLISHED).aggregate(
-        appears=Min("published_at", filter=Q(published_at__gt=now)),
-        disappears=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
-    )
-    return min((moment for moment in moments.values() if moment is not None), default=None)
+    return next_date_change(Event.objects.filter(status=EventStatus.PUBLISHED), now)
 
 
 class EventQuerySet(ContentQuerySet):
@@ -207,9 +198,7 @@ class Event(models.Model):
     @property
     def is_published(self):
         """Whether a visitor can see it now (published, and within its dates)."""
-        now = timezone.now()
-        return (self.status == EventStatus.PUBLISHED and (self.published_at is None or self.published_at <= now)
-                and (self.unpublish_at is None or self.unpublish_at > now))
+        return self.status == EventStatus.PUBLISHED and date_state(self, timezone.now()) == WITHIN
 
     @property
     def is_online(self):

@@ -3,7 +3,7 @@ import html
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from core.content_cache import ContentQuerySet
+from core.schedule import WITHIN, date_state, next_date_change, within_dates_q
 from resources.fiche_links import fiche_links_error, render_body
 from resources.glossary import glossary_links_error
 from resources.markdown import BODY_HELP, unclosed_html_error
@@ -38,24 +39,14 @@ CARD_FIELDS = ("pk", "family", "title", "slug", "chapeau", "status", "published_
 
 
 def visible_q(now, prefix=""):
-    """The fiches a visitor may read at ``now``: published, from their publication date (a date ahead schedules the
-    publication) and until their withdrawal date if any. Decided by the query, so a scheduled fiche appears on time
-    without a job; ``prefix`` reaches fiches through a relation (« fiches__ »). The caches follow through
-    ``next_visibility_change``."""
-    return (
-        Q(**{f"{prefix}status": Fiche.Status.PUBLISHED})
-        & (Q(**{f"{prefix}published_at__isnull": True}) | Q(**{f"{prefix}published_at__lte": now}))
-        & (Q(**{f"{prefix}unpublish_at__isnull": True}) | Q(**{f"{prefix}unpublish_at__gt": now}))
-    )
+    """The fiches a visitor may read at ``now``: published, and within their dates (core.schedule: a publication
+    date ahead schedules it, a withdrawal date ends it); ``prefix`` reaches fiches through a relation."""
+    return Q(**{f"{prefix}status": Fiche.Status.PUBLISHED}) & within_dates_q(now, prefix)
 
 
 def next_visibility_change(now):
     """The next moment after ``now`` a fiche appears or disappears (one query), or None."""
-    moments = Fiche.objects.filter(status=Fiche.Status.PUBLISHED).aggregate(
-        appears=Min("published_at", filter=Q(published_at__gt=now)),
-        disappears=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
-    )
-    return min((moment for moment in moments.values() if moment is not None), default=None)
+    return next_date_change(Fiche.objects.filter(status=Fiche.Status.PUBLISHED), now)
 
 
 class FicheQuerySet(ContentQuerySet):
@@ -248,11 +239,8 @@ class Fiche(models.Model):
         """« draft », « scheduled » (published, its date ahead), « withdrawn » (past its withdrawal) or « online »."""
         if self.status != self.Status.PUBLISHED:
             return "draft"
-        if self.published_at is not None and self.published_at > now:
-            return "scheduled"
-        if self.unpublish_at is not None and self.unpublish_at <= now:
-            return "withdrawn"
-        return "online"
+        state = date_state(self, now)
+        return "online" if state == WITHIN else state
 
 
 class Synonym(models.Model):
