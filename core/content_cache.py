@@ -163,8 +163,22 @@ def bump_content_version(**_signal_kwargs):
     committed: a page rendered elsewhere while the change's transaction was still open shows the old content,
     and must not outlive it. Outside a transaction the second bump runs at once. The first bump does not read the
     schedule (the open transaction may still change it): its version lives at most a minute; the second reads it."""
+    _read_schedule.deadline = _UNREAD  # changed content: the schedule is read again after the commit
     _new_version(read_schedule=False)
-    transaction.on_commit(_new_version)
+    transaction.on_commit(_committed_version)
+
+
+# The schedule read after a commit, kept until this thread changes content again: a commit of many rows (a
+# content load, a restore) runs one callback per row, all reading the same committed schedule.
+_read_schedule = threading.local()
+_UNREAD = object()
+
+
+def _committed_version():
+    deadline = getattr(_read_schedule, "deadline", _UNREAD)
+    if deadline is _UNREAD:
+        deadline = _read_schedule.deadline = _next_scheduled_change()
+    _new_version(deadline=deadline)
 
 
 def _next_scheduled_change():
@@ -180,13 +194,13 @@ def _next_scheduled_change():
     return min(moments).timestamp() if moments else None
 
 
-def _new_version(read_schedule=True):
+def _new_version(read_schedule=True, deadline=_UNREAD):
     """A new random version: two servers bumping at once cannot collide. It carries its deadline (« hex@time »):
-    the moment scheduled content appears or disappears, when any page built under it becomes wrong."""
-    if read_schedule:
-        deadline = _next_scheduled_change()
-    else:
-        deadline = timezone.now().timestamp() + UNKNOWN_SCHEDULE_SECONDS
+    the moment scheduled content appears or disappears, when any page built under it becomes wrong (read now, or
+    given as ``deadline``)."""
+    if deadline is _UNREAD:
+        deadline = (_next_scheduled_change() if read_schedule
+                    else timezone.now().timestamp() + UNKNOWN_SCHEDULE_SECONDS)
     version = uuid.uuid4().hex + ("" if deadline is None else f"@{deadline:.3f}")
     _remember(version)
     try:

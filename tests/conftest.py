@@ -70,6 +70,23 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: "scratch_database_url" not in getattr(item, "fixturenames", ()))
 
 
+def pytest_itemcollected(item):
+    """Marked as collected, before ``-m`` selects: ``no_db`` for a test that reaches no database."""
+    if not _uses_the_database(item):
+        item.add_marker(pytest.mark.no_db)
+
+
+DATABASE_FIXTURES = ("db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server", "shipped_rows", "scratch_database_url")
+
+
+def _uses_the_database(item):
+    """Whether the test reaches a database: ``no_db`` marks the others, the same whichever database is configured,
+    which CI runs once (in its PostgreSQL pass: .ci/run)."""
+    names = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or any(name in names for name in DATABASE_FIXTURES)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache and no per-process copy of content (facet index, search lexicon, recent

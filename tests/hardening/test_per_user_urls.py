@@ -55,7 +55,9 @@ from tests.factories import (
 from tests.factories import make_event, make_registration
 from tests.rendezvous.letter_helpers import make_letter
 
-pytestmark = pytest.mark.django_db
+# Who may see whose rows is decided by the views' queries, the same on both databases: checked once, on PostgreSQL
+# (the production database), for CI's fifteen minutes.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only(reason="Ownership: checked on PostgreSQL.")]
 
 ALICE_PASSWORD = "pw-alice-123"
 STRONG = "Un-mot-de-passe-solide-2025"

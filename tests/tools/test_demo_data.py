@@ -24,7 +24,8 @@ from parcours.outline import depth_includes
 from resources.models import Fiche
 from tests.factories import make_organisation
 
-pytestmark = pytest.mark.django_db
+# The demo data is written for the benchmarks, on PostgreSQL: checked there, for CI's fifteen minutes.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only(reason="Demo data: checked on PostgreSQL.")]
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
 
