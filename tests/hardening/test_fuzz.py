@@ -72,7 +72,7 @@ USAGE_ANSWERS = {"profil": "association", "objectif": "diversifier", "maturite":
 # production database, where most of what SQLite accepts is refused (a NUL byte in a text, an integer out of range);
 # a few on SQLite, the embedded default (the same first ones: in CI the examples are drawn the same on every run,
 # tests/conftest.py). Counts set by CI's fifteen minutes on two cores.
-GET_EXAMPLES, POST_EXAMPLES = (8, 20) if connection.vendor == "postgresql" else (2, 5)
+GET_EXAMPLES, POST_EXAMPLES = (6, 15) if connection.vendor == "postgresql" else (2, 5)
 GET_ONLY_POST_EXAMPLES = 3
 FUZZ_SETTINGS = dict(
     deadline=None,
