@@ -5,12 +5,9 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models.functions import Lower
 
+from core.text import normalise_email
 from accounts.models import Profile
 from resources.form_fields import actor_profile_field, region_field
-
-
-def _normalise_email(value):
-    return (value or "").strip().lower()
 
 
 class SignupForm(forms.Form):
@@ -40,7 +37,7 @@ class SignupForm(forms.Form):
 
     def clean_email(self):
         # Whether the address has an account is none of the form's business: the answer would tell (accounts.services).
-        return _normalise_email(self.cleaned_data["email"])
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

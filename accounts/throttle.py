@@ -33,6 +33,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core.text import normalise_email
 from accounts.forms import login_username
 from accounts.models import AttemptCount
 from core.clients import client_address, client_group
@@ -173,7 +174,7 @@ def lift(username):
 
 def begin_email_request(request, email):
     """Before queuing an e-mail someone asked for (reset, sign-up): seconds to wait, or 0 (counted)."""
-    entries = [(_hash("mail-to", (email or "").strip().lower()), "", MAIL_TO),
+    entries = [(_hash("mail-to", normalise_email(email)), "", MAIL_TO),
                (_hash("mail-from", client_address(request)), "", MAIL_FROM)]
     return _reserve(entries)
 
@@ -181,7 +182,7 @@ def begin_email_request(request, email):
 def begin_rendezvous_request(request, email):
     """Before queuing an e-mail a rendez-vous form asked for (registration, alert, letter): seconds to wait, or 0
     (counted). Counted whether the address is known or not: the limit tells nothing about it."""
-    entries = [(_hash("rdv-to", (email or "").strip().lower()), "", RDV_TO),
+    entries = [(_hash("rdv-to", normalise_email(email)), "", RDV_TO),
                (_hash("rdv-from", client_group(request)), "", RDV_FROM)]
     return _reserve(entries)
 

@@ -82,3 +82,8 @@ def moment_label(moment):
     local = timezone.localtime(moment)
     day = "1er" if local.day == 1 else local.day
     return f"{day} {date_format(local, 'F Y')} à {local.hour}\u202fh\u202f{local.minute:02d}"
+
+
+def normalise_email(value):
+    """An e-mail address as the hub keeps and compares it: without surrounding spaces, in lower case."""
+    return (value or "").strip().lower()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core.text import normalise_email
 from diagnostic.access import ALLOWED, Action
 from diagnostic.models import Invitation, Membership, Role
 from diagnostic.numbers import format_day
@@ -125,7 +126,7 @@ def _fresh(invitation, *, role=None, invited_by=None):
 def invitation_create(*, organisation, email, role, invited_by):
     """Invite ``email`` to ``organisation`` with ``role``; an invitation already waiting for that address is renewed
     (new link, role and expiry). Raises ValidationError (French) for a member's address or a full list."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     space_lock(organisation.pk)
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": "Cette adresse est déjà celle d’un membre de l’espace."})

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.text import normalise_email
 from resources.models.correction import MESSAGE_MAX, PROPOSED_TEXT_MAX
 
 
@@ -36,7 +37,7 @@ class CorrectionForm(forms.Form):
     site_web = forms.CharField(label="Ne remplissez pas ce champ", required=False, max_length=200)
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
 
     @property
     def is_robot(self):

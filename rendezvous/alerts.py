@@ -34,7 +34,7 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from core.text import guillemets
+from core.text import guillemets, normalise_email
 from rendezvous.alert_mail import NewsMails, confirmation_mail, known_mail
 from rendezvous.models import AlertFrequency, SearchAlert
 from rendezvous.outbox import mail_queue, mails_queue
@@ -158,7 +158,7 @@ def _new_alert(email, query, frequency, now):
 def alert_request(*, email, followed, frequency, now):
     """Someone asked to follow ``followed`` at ``email``: the e-mail row to send (the caller answers the same page
     whatever happened here). Unconfirmed, the request starts again (new choice, CONFIRM_DAYS days more)."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     alert, created = _new_alert(email, followed.query, frequency, now)
     if alert.is_confirmed:
         return mail_queue(**known_mail(alert, followed.summary, alert_token(MANAGE, alert)))

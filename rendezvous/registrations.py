@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.db.models import F
 
+from core.text import normalise_email
 from rendezvous import event_dates
 from rendezvous.event_mail import confirmation_queue, message_queue, promotion_queue
 from rendezvous.models import Event, Registration, RegistrationStatus
@@ -28,10 +29,6 @@ KEPT_AFTER_EVENT = timedelta(days=30)
 
 class RegistrationClosed(Exception):
     """The event has started (or is no longer published): nobody registers any more."""
-
-
-def normalise_email(value):
-    return (value or "").strip().lower()
 
 
 def event_lock(event_id):

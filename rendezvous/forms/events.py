@@ -9,6 +9,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.text import normalise_email
 from rendezvous.forms.fields import CONSENT_SHORT_LABEL, EMAIL_ERRORS
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -43,7 +44,7 @@ class RegistrationForm(forms.Form):
         "required": "Cochez cette case pour vous inscrire\u00a0: sans votre accord, nous ne pouvons rien garder."})
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

@@ -3,6 +3,7 @@ the same whether the address is subscribed or not)."""
 
 from django import forms
 
+from core.text import normalise_email
 from rendezvous.forms.fields import CONSENT_SHORT_LABEL, EMAIL_ERRORS
 
 CONSENT = ("J’accepte que le hub garde mon adresse e-mail pour m’envoyer la lettre, jusqu’à mon désabonnement "
@@ -22,4 +23,4 @@ class LetterSubscribeForm(forms.Form):
     )
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
