@@ -1,6 +1,9 @@
 """What the hub keeps about a person besides their work: an optional profile."""
 
+from importlib import import_module
+
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 from resources.models import ActorProfile, Region
@@ -37,3 +40,24 @@ class AttemptCount(models.Model):
     class Meta:
         verbose_name = "compteur d’échecs de connexion"
         verbose_name_plural = "compteurs d’échecs de connexion"
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, plus the account it is logged in to, so that one query reads both
+    (accounts.sessions). The account is only a shortcut: the session's data stays what says who is logged in, and
+    Django's checks (the backend, the password hash) still run on every request."""
+
+    # No database constraint: a session saved at the end of a request whose account was deleted during it must not
+    # fail; the ORM still deletes an account's sessions with it (CASCADE), and a stale id reads as no account.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, db_constraint=False,
+        related_name="+", verbose_name="compte",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+
+    @classmethod
+    def get_session_store_class(cls):
+        return import_module(settings.SESSION_ENGINE).SessionStore  # accounts.sessions, which imports this module

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import services, throttle
 from accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupConfirmForm, SignupForm
 from accounts.models import Profile
+from accounts.sessions import BACKEND
 from core.after_response import after_response
 from core.redirects import posted, safe_next_url
 from diagnostic.spaces import spaces_alone, spaces_blocking_account_deletion, spaces_delete_alone
@@ -86,7 +87,7 @@ def signup_confirm(request, uidb64, token):
             if not same_browser:
                 throttle.succeeded(request, username)
             services.signup_activate(user=user)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=BACKEND)
             request.session.pop(SIGNUP_SESSION_KEY, None)
             messages.success(request, "Bienvenue\u00a0! Votre compte est activé et vous êtes connecté·e.")
             response = HttpResponseRedirect(ctx["next"])

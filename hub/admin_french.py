@@ -43,6 +43,7 @@ GENDERS = {
     "auth.user": MASCULINE,
     "contenttypes.contenttype": MASCULINE,
     "sessions.session": FEMININE,
+    "accounts.session": FEMININE,
     # taggit, named in hub.apps.TaggitConfig
     "taggit.tag": MASCULINE,  # mot-clé
     "taggit.taggeditem": FEMININE,  # attribution de mot-clé

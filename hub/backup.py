@@ -34,7 +34,7 @@ from core.content_cache import bump_content_version
 from hub.roles import roles_sync_all
 
 SUFFIX = ".json.gz"
-EXCLUDED = ("contenttypes", "auth.permission", "sessions")
+EXCLUDED = ("contenttypes", "auth.permission", "sessions", "accounts.session")
 # Rows that migrations create in every new database (diagnostic/migrations/0002_default_rates.py; the editorial
 # roles, hub/roles.py): they are not « data » for the emptiness check, and the backup's own rows replace them.
 SEEDED_BY_MIGRATIONS = ("diagnostic.valuationrates", "auth.group")

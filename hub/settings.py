@@ -72,7 +72,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the account the session was read with (accounts/sessions.py).
+    "accounts.sessions.SessionAccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost: sees the views' own 405 (hub/middleware.py), with the request's user and messages.
@@ -130,8 +131,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hub"}}
 # Sessions live in the database only, with or without Redis: a log-out, a password change or a deleted account
 # ends the session for good even while Redis is away (a copy in Redis could outlive a deletion that failed to
-# reach it). One primary-key read per request that carries a session cookie.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# reach it). One primary-key read per request that carries a session cookie, joined to the session's account
+# (accounts/sessions.py), which is then not read again.
+SESSION_ENGINE = "accounts.sessions"
+AUTHENTICATION_BACKENDS = ["accounts.sessions.AccountBackend"]
 
 # Anonymous content pages, and the parts of other pages that are the same for everyone, are kept this many seconds
 # in the cache and dropped at once when staff change content (core/content_cache.py). Off by default without Redis:

@@ -33,7 +33,7 @@ FACET_INDEX_VERSION_TTL = 0
 # Whatever the shell exports, the suite keeps its cache in memory (cache.clear() before each test must never empty
 # a shared Redis) and its sessions in the test database; tests/hub/test_instances.py runs real servers on Redis.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hub-tests"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "accounts.sessions"
 # The suite runs with the page cache on, as a one-process server would: every test that changes content and
 # reads a page again checks that the change reaches it.
 HUB_PAGE_CACHE_SECONDS = 600

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.sessions.models import Session
+from accounts.models import Session
 from django.db.models import Q
 from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse

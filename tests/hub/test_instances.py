@@ -397,7 +397,7 @@ def test_progress_made_on_one_instance_shows_on_the_other(hub_with_content, djan
 
 
 def test_logging_out_on_one_instance_ends_the_session_on_the_other(hub, django_user_model):
-    from django.contrib.sessions.models import Session
+    from accounts.models import Session
 
     user, browser = logged_in(django_user_model, hub.a, "alice")
     account_url = reverse("accounts:account")

@@ -3,7 +3,7 @@ so that neither a shared cache nor the back button shows one person's page to an
 session reads stay cacheable."""
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from accounts.sessions import SessionStore
 from django.http import HttpResponse
 from django.test import RequestFactory
 

@@ -70,7 +70,7 @@ def test_both_roles_exist_after_migrate_and_a_second_sync_restores_them_and_chan
 
 def test_neither_role_reaches_people_their_rights_rates_mails_or_subscribers_data():
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.models import Session
+    from accounts.models import Session
 
     from accounts.models import AttemptCount, Profile
 

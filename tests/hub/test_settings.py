@@ -190,14 +190,14 @@ def _cache_settings(**env):
 def test_with_redis_every_app_server_shares_cache_sessions_and_pages():
     backend, location, prefix, sessions, seconds = _cache_settings(REDIS_URL="redis://cache:6379/0", HUB_CACHE_PREFIX="hub-prod")
     assert (backend, location, prefix) == ("core.redis_cache.HubRedisCache", "redis://cache:6379/0", "hub-prod")
-    assert sessions == "django.contrib.sessions.backends.db"  # a log-out is final even while Redis is away
+    assert sessions == "accounts.sessions"  # a log-out is final even while Redis is away
     assert seconds == "600"
 
 
 def test_without_redis_the_cache_is_the_process_own_and_pages_are_not_cached():
     backend, _, _, sessions, seconds = _cache_settings()
     assert backend == "django.core.cache.backends.locmem.LocMemCache"
-    assert sessions == "django.contrib.sessions.backends.db"  # shared through the database all the same
+    assert sessions == "accounts.sessions"  # shared through the database all the same
     assert seconds == "0"
 
 

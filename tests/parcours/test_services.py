@@ -4,7 +4,7 @@ The two trackers (database for an account, session for a visitor) must answer th
 """
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from accounts.sessions import SessionStore
 
 from parcours import services
 from parcours.models import Enrolment, SavedFiche, Status, StepProgress
