@@ -85,22 +85,26 @@ bench-search: $(VENV)/.installed
 # docs/benchmarks.md and docs/benchmarks.json. Not part of `make test`.
 BENCH_PEOPLE ?= 5000
 BENCH_DIAGNOSTICS ?= 1000
+# Seconds of load per scenario and per run (2 s of warm-up before each, on the first run only); the runs are
+# interleaved and the table gives their median and spread: about 15 minutes for 3 runs of ~35 scenarios.
 BENCH_SECONDS ?= 8
+BENCH_RUNS ?= 3
 BENCH_REDIS ?= redis://127.0.0.1:6379/1
+BENCH_CACHE_PREFIX ?= hub-bench
 BENCH_SERVE_ENV := DJANGO_SETTINGS_MODULE=tools.settings DATABASE_URL=$(BENCH_URL) DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver \
 	DJANGO_SECRET_KEY=bench-only-7c1e5a9b3d2f4e6a8c0b1d3f5e7a9c2b4d6f8e0a1c3e5b7d9f \
-	REDIS_URL=$(BENCH_REDIS) HUB_CACHE_PREFIX=hub-bench DJANGO_STATIC_ROOT=$(CURDIR)/staticfiles HUB_PROXY_COUNT=1
+	REDIS_URL=$(BENCH_REDIS) HUB_CACHE_PREFIX=$(BENCH_CACHE_PREFIX) DJANGO_STATIC_ROOT=$(CURDIR)/staticfiles HUB_PROXY_COUNT=1
 
 .PHONY: bench
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || apt-get install -y wrk
 	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $(BENCH_DB)" -c "CREATE DATABASE $(BENCH_DB)"
 	@# The previous run's keys (pages, sessions, version), and only those.
-	redis-cli -u $(BENCH_REDIS) --scan --pattern 'hub-bench:*' | xargs -r redis-cli -u $(BENCH_REDIS) del >/dev/null
+	redis-cli -u $(BENCH_REDIS) --scan --pattern '$(BENCH_CACHE_PREFIX):*' | xargs -r redis-cli -u $(BENCH_REDIS) del >/dev/null
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BENCH_SERVE_ENV) $(BIN)/python manage.py bench --fiches $(BENCH_FICHES) --people $(BENCH_PEOPLE) \
-		--diagnostics $(BENCH_DIAGNOSTICS) --seconds $(BENCH_SECONDS)
+		--diagnostics $(BENCH_DIAGNOSTICS) --seconds $(BENCH_SECONDS) --runs $(BENCH_RUNS)
 
 # The job's time for one issue of « La lettre » to BENCH_SUBSCRIBERS confirmed subscribers (queuing, then sending
 # with the locmem backend) on a fresh PostgreSQL database; writes its own section of docs/benchmarks.md, which

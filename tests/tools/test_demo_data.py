@@ -22,7 +22,11 @@ from accounts.models import Profile
 from parcours.models import Enrolment, Parcours, SavedFiche, Status, Step, StepProgress
 from parcours.outline import depth_includes
 from resources.models import Fiche
+from diagnostic.models import Membership, Role
+from rendezvous.models import Event
 from tests.factories import make_organisation
+from tools.demo.agenda import SLUG_PATTERN as EVENT_PATTERN
+from tools.demo.spaces import NAME_PATTERN as SPACE_PATTERN, bench_owner
 
 # The demo data is written for the benchmarks, on PostgreSQL: checked there, for CI's fifteen minutes.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only(reason="Demo data: checked on PostgreSQL.")]
@@ -38,9 +42,9 @@ def demo_organisations():
     return Organisation.objects.filter(name__regex=NAME_PATTERN)
 
 
-def seed(people=30, diagnostics=10):
+def seed(people=30, diagnostics=10, **more):
     out = StringIO()
-    call_command("seed_demo", fiches=0, people=people, diagnostics=diagnostics, stdout=out)
+    call_command("seed_demo", fiches=0, people=people, diagnostics=diagnostics, stdout=out, **more)
     return out.getvalue()
 
 
@@ -69,7 +73,7 @@ def fingerprint():
 # This test starts from an empty database, as `make bench-search` does: the command loads the shipped content
 # first. The others start from that content put back in bulk (tests/shipped.py); the loaders then find it there.
 def test_seed_demo_creates_the_requested_people_and_diagnostics_who_log_in_with_the_shared_password():
-    output = seed(people=30, diagnostics=10)
+    output = seed(people=30, diagnostics=10, spaces=3, events=4)
     assert "0 fiche de démonstration créée." in output
     assert f"30 personnes de démonstration créées (mot de passe commun : « {PASSWORD} »)." in output
     assert "10 diagnostics de démonstration créés." in output
@@ -89,6 +93,13 @@ def test_seed_demo_creates_the_requested_people_and_diagnostics_who_log_in_with_
     assert len(set(users.values_list("password", flat=True))) == 1  # hashed once, for speed
     assert login_username("Demo-Personne-00002@exemple.org ") == "demo-personne-00002"  # what the log-in form does
     assert authenticate(username="demo-personne-00002", password=PASSWORD) is not None
+    # The shared spaces and the agenda of the benchmark: the first space's responsable is the bench person.
+    assert "3 espaces partagés de démonstration créés." in output and "4 rendez-vous de démonstration créés." in output
+    spaces = Organisation.objects.filter(name__regex=SPACE_PATTERN, is_space=True, user__isnull=True)
+    assert spaces.count() == 3 and Membership.objects.filter(organisation__in=spaces).count() >= 6
+    assert spaces.filter(memberships__user=bench_owner(), memberships__role=Role.RESPONSABLE).exists()
+    assert Snapshot.objects.filter(organisation__in=spaces).exists()
+    assert Event.objects.filter(slug__regex=EVENT_PATTERN).published().count() == 4
 
 
 def test_demo_progress_respects_the_constraints_of_a_real_progression(shipped_content):

@@ -150,6 +150,26 @@ def _valued(figures):
     return figures
 
 
+def demo_years(rng, created, now):
+    """One to four years of figures up to LAST_YEAR, a target a third of the time, each updated between ``created``
+    and ``now``: (unsaved snapshots, the moment of the last update)."""
+    span = rng.randint(1, MAX_YEARS)
+    figures = _valued(_base_figures(rng))
+    answers = _answers(rng)
+    rows = []
+    for year in range(LAST_YEAR - span + 1, LAST_YEAR + 1):
+        rows.append(Snapshot(year=year, is_target=False, **figures, **answers))
+        figures = _valued(_next_year(rng, figures))
+    if rng.random() < 0.35:
+        target = _valued(_target(rng, rows[-1].figures()))
+        rows.append(Snapshot(year=LAST_YEAR + rng.randint(1, 3), is_target=True, **target))
+    moment = created
+    for snapshot in rows:
+        moment = between(rng, moment, now, skew=3.0)
+        snapshot.updated_at = moment
+    return rows, moment
+
+
 @transaction.atomic
 def demo_diagnostics(count, *, seed=2019, now=None):
     """Replace the demo organisations by ``count`` new ones; the same seed (and demo people, and ``now``) gives
@@ -181,21 +201,7 @@ def demo_diagnostics(count, *, seed=2019, now=None):
             region=rng.choice(regions) if regions and rng.random() < 0.8 else None,
             created_at=created,
         )
-        span = rng.randint(1, MAX_YEARS)
-        figures = _valued(_base_figures(rng))
-        answers = _answers(rng)
-        rows = []
-        for year in range(LAST_YEAR - span + 1, LAST_YEAR + 1):
-            rows.append(Snapshot(year=year, is_target=False, **figures, **answers))
-            figures = _valued(_next_year(rng, figures))
-        if rng.random() < 0.35:
-            target = _valued(_target(rng, rows[-1].figures()))
-            rows.append(Snapshot(year=LAST_YEAR + rng.randint(1, 3), is_target=True, **target))
-        moment = created
-        for snapshot in rows:
-            moment = between(rng, moment, now, skew=3.0)
-            snapshot.updated_at = moment
-        organisation.updated_at = moment
+        rows, organisation.updated_at = demo_years(rng, created, now)
         organisations.append(organisation)
         years.append(rows)
     with stamped_by_hand(Organisation, Snapshot):
