@@ -415,6 +415,31 @@ def cached(kind, *values, build, keep=None, client=None):
     return value
 
 
+# Fragments of personal pages, kept by this process only (see ``remembered``).
+fragments = _RecentEntries(size=1024)
+process_cache(fragments.clear)
+
+
+def remembered(kind, *values, build):
+    """What ``build()`` returns (an HTML fragment of a personal page), built from content and ``values`` alone,
+    kept by this process under the content version, never in the shared cache: the values are a person's state
+    (the statuses of a parcours' steps), too many combinations to share, yet the same for most people at a time.
+    Its values must say everything the fragment shows that is not content."""
+    if settings.HUB_PAGE_CACHE_SECONDS <= 0:
+        return build()
+    try:
+        version = _current_version()
+    except Exception as error:
+        _failed(error, "Cache des contenus indisponible")
+        return build()
+    key = cache_key(kind, *values)
+    entry = fragments.get(key, version)
+    if entry is None:
+        entry = (version, build())
+        fragments.put(key, entry)
+    return entry[1]
+
+
 def shared_page(view):
     """Serve this view's anonymous responses from the shared cache (see the module's docstring): a whole page
     is one more value of ``cached``, kept only when nothing personal went into it."""

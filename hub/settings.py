@@ -96,7 +96,7 @@ TEMPLATES = [
                 "hub.context_processors.site",
             ],
             # « 0 fiche » in every template: Django's pluralize would say « 0 fiches ».
-            "builtins": ["core.templatetags.french"],
+            "builtins": ["core.templatetags.french", "core.templatetags.remembered_urls"],
         },
     },
 ]

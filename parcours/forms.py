@@ -3,6 +3,7 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
 
+from core.widgets import Textarea
 from parcours.models import ActorType, Aim, Maturity, Status, TimeBudget
 from parcours.models.progress import NOTE_MAX_LENGTH
 from parcours.usage_paths import Answers
@@ -21,7 +22,7 @@ class NoteForm(forms.Form):
         required=False,
         max_length=NOTE_MAX_LENGTH,
         strip=True,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=Textarea(attrs={"rows": 10}),
         help_text=f"Visibles par vous seul·e, en texte simple ({NOTE_MAX_LENGTH:,} caractères au plus).".replace(",", "\u202f"),
         error_messages={
             "max_length": "Vos notes dépassent %(limit_value)d caractères (%(show_value)d saisis) : "

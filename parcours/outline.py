@@ -62,6 +62,14 @@ class Outline:
         self.chosen = False  # whether the person picked a level (set by selectors.outlines_for)
 
     @property
+    def state_key(self):
+        """Everything of this person's that the outline shows: the level, and each step's status, whether it is in
+        the level and whether it has a note (a started parcours says how long is left). With the content version,
+        the key of the rendered progress bar and stepper ({% remembered %})."""
+        return (self.parcours.pk, self.depth,
+                tuple((item.step.pk, item.status, item.in_depth, bool(item.state.note)) for item in self.steps))
+
+    @property
     def levels(self):
         return available_depths([item.step for item in self.steps])
 

@@ -6,6 +6,7 @@ into the account at sign-up or log-in (``parcours.services.progress_merge_sessio
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 
 from parcours import services
@@ -49,6 +50,29 @@ class UserTracker:
         """{step id: StepState} for these steps, in one query; missing steps are « à faire »."""
         rows = StepProgress.objects.filter(user=self.user, step__in=[step.pk for step in steps])
         return {step_id: StepState(status, note) for step_id, status, note in rows.values_list("step", "status", "note")}
+
+    def depth_and_states(self, parcours, steps):
+        """(the level chosen for ``parcours`` or None, {step id: StepState} for ``steps``) in one query: what a
+        step page and a parcours page need of the person, on every request. In SQL written once rather than through
+        the ORM: building the two querysets and their union cost six times the query itself (0.8 ms against 0.13)."""
+        ids = [step.pk for step in steps]
+        marks = ", ".join(["%s"] * len(ids)) or "NULL"
+        progress, enrolment = StepProgress._meta.db_table, Enrolment._meta.db_table
+        # Table names from the models, every value a parameter.
+        sql = (
+            f"SELECT step_id, status, note FROM {progress} WHERE user_id = %s AND step_id IN ({marks}) "  # nosec B608
+            f"UNION ALL SELECT NULL, depth, '' FROM {enrolment} WHERE user_id = %s AND parcours_id = %s"  # nosec B608
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.user.pk, *ids, self.user.pk, parcours.pk])
+            rows = cursor.fetchall()
+        depth, states = None, {}
+        for step_id, status, note in rows:
+            if step_id is None:  # the enrolment's row: its level comes in the status's column
+                depth = status
+            else:
+                states[step_id] = StepState(status, note)
+        return depth, states
 
     def all_states(self):
         """Every step this person touched: {step id: StepState}."""
@@ -111,6 +135,9 @@ class SessionTracker:
 
     def depths(self):
         return {int(key): value for key, value in self._data()["depths"].items()}
+
+    def depth_and_states(self, parcours, steps):
+        return self.depth(parcours), self.states(steps)
 
     def depth(self, parcours):
         return self._data()["depths"].get(str(parcours.pk))

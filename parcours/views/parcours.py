@@ -22,12 +22,11 @@ AUTOSAVE_HEADER = "X-Hub-Autosave"
 
 
 def _outline(request, parcours, steps, requested=None):
-    tracker = tracker_for(request)
-    chosen = tracker.depth(parcours)
+    chosen, states = tracker_for(request).depth_and_states(parcours, steps)
     depth = resolve_depth(steps, requested, chosen)
     if depth is None:
         raise BadRequest("Niveau inconnu pour ce parcours.")
-    outline = build_outline(parcours, steps, tracker.states(steps), depth)
+    outline = build_outline(parcours, steps, states, depth)
     outline.chosen = chosen == depth  # « Commencer » was clicked for this level: the page then says « Reprendre »
     return outline
 
