@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 
+from core.content_cache import cached
 from diagnostic import computation, rules
 from diagnostic.chart import (
     BARS_WIDTH,
@@ -17,7 +19,7 @@ from diagnostic.chart import (
     stacked_bars,
     stacks_height,
 )
-from diagnostic.models import ActivationDescriptor, RecommendationRule
+from diagnostic.models import ActivationDescriptor, RecommendationRule, Snapshot
 from diagnostic.numbers import format_percent, format_points
 from parcours.models import Step
 from resources.models import Fiche
@@ -217,3 +219,21 @@ def build_report(organisation, snapshots, rates):
         "lever_labels": computation.LEVER_LABELS,
         "contribution_labels": computation.CONTRIBUTION_LABELS,
     }
+
+
+def report_fragments(organisation, snapshots, rates, *, printing=False):
+    """{"results": …, "recommendations": …}: the two parts of the result page computed from the figures (every
+    chart, table and recommendation), rendered once and kept in the content cache. Ask only after the access check
+    (diagnostic.access): the key holds this organisation's id and everything the fragments show, so a figure, an
+    answer, the name, a rate or the person's right to edit the figures changed is another entry, and the content
+    version (the rules, the level descriptions, the fiches and steps they point to) drops them all."""
+
+    def build():
+        ctx = {"organisation": organisation, "rates": rates, "printing": printing, **build_report(organisation, snapshots, rates)}
+        results = render_to_string("diagnostic/_results.html", ctx) if ctx["actual"] or ctx["target"] else ""
+        return {"results": results, "recommendations": render_to_string("diagnostic/_recommendations.html", ctx)}
+
+    fields = [field.attname for field in Snapshot._meta.concrete_fields]
+    figures = tuple(tuple(getattr(snapshot, name) for name in fields) for snapshot in snapshots)
+    return cached("diagnostic-report", organisation.pk, organisation.name, bool(organisation.can["edit_figures"]),
+                  printing, rates.volunteer_hour, rates.skills_day, figures, build=build)

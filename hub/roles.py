@@ -6,10 +6,10 @@ has created every app's permissions: a fresh database has both groups, a new con
 in the admin is taken away at the next ``migrate`` (give it to the person instead).
 
 - Éditeur: every permission on content (``core.content_cache.is_content_model``, so a new content model follows,
-  plus the editorial models that no cached page shows: the letter's issues, the diagnostic's level descriptions
-  and recommendation rules) and on readers' corrections and review notes. Not: people and their rights (users,
-  groups, permissions, accounts' models, sessions), the diagnostic's rates and what people typed (organisations,
-  spaces…), the outgoing e-mails, nor the personal data of registrations, subscribers and alerts.
+  plus the editorial models that no cached page shows: the letter's issues) and on readers' corrections and
+  review notes. Not: people and their rights (users, groups, permissions, accounts' models, sessions), the
+  diagnostic's rates and what people typed (organisations, spaces…), the outgoing e-mails, nor the personal data
+  of registrations, subscribers and alerts.
 - Relecteur: view on the same content; view and change on corrections (to mark them handled); add and view on
   review notes.
 - Both: view on the « Liens cassés » list.
@@ -29,7 +29,7 @@ ROLES = (EDITOR, REVIEWER)
 ALL = ("add", "change", "delete", "view")
 
 # Edited by the editorial team but never part of a cached page, so not content for the cache.
-EDITORIAL_MODELS = {"rendezvous.letter", "diagnostic.activationdescriptor", "diagnostic.recommendationrule"}
+EDITORIAL_MODELS = {"rendezvous.letter"}
 CORRECTION, REVIEW_NOTE = "resources.correction", "resources.reviewnote"
 LINK_CHECK = "resources.linkcheck"  # the « Liens cassés » list: read-only for everyone, written by check_links
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.content_cache import ContentQuerySet
 from diagnostic import computation
 from diagnostic.rules import COMPARISON_CHOICES, Indicator, RuleSpec, condition_text, reason_problems
 from parcours.models import Step
@@ -256,6 +257,9 @@ class ActivationDescriptor(models.Model):
     text = models.CharField("description", max_length=240,
                             help_text="Une ligne, concrète, propre à cette composante et à ce niveau.")
 
+    # Content: shown in the result page's fragments, kept under the content version (diagnostic.report).
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "description d’un niveau d’activation"
         verbose_name_plural = "descriptions des niveaux d’activation"
@@ -289,6 +293,10 @@ class RecommendationRule(models.Model):
     fiches = models.ManyToManyField(Fiche, blank=True, related_name="+", verbose_name="fiches")
     steps = models.ManyToManyField(Step, blank=True, related_name="+", verbose_name="étapes de parcours")
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+
+    # Content: its recommendations are kept in the result page's fragments under the content version
+    # (diagnostic.report); a save, a deletion or a change of its fiches and steps drops them.
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "règle de recommandation"

@@ -13,7 +13,7 @@ from diagnostic.method import year_comments
 from diagnostic.models import ValuationRates
 from diagnostic.access import Action, get_organisation_for, organisations_with_roles
 from diagnostic.ownership import SESSION_KEY, session_ids, visitor_key
-from diagnostic.report import build_report
+from diagnostic.report import report_fragments
 from diagnostic.services import VISITOR_LIMIT, organisation_update, VisitorClaimed, VisitorLimitReached, diagnostic_create
 
 # Why a valid form created nothing: (HTTP status, message added to the form).
@@ -75,7 +75,8 @@ def index(request):
     return response
 
 
-def _report_context(request, pk, action=Action.READ):
+def _report_context(request, pk, action=Action.READ, printing=False):
+    """The page around the figures' fragments (diagnostic.report.report_fragments, cached): the years, the rates."""
     organisation = get_organisation_for(request, pk, action)
     snapshots = list(organisation.snapshots.all())
     rates = ValuationRates.current()
@@ -83,7 +84,10 @@ def _report_context(request, pk, action=Action.READ):
         "organisation": organisation,
         "snapshots": snapshots,
         "rates": rates,
-        **build_report(organisation, snapshots, rates),
+        "actual": any(not s.is_target for s in snapshots),
+        "target": any(s.is_target for s in snapshots),
+        "target_snapshot": next((s for s in snapshots if s.is_target), None),
+        "report": report_fragments(organisation, snapshots, rates, printing=printing),
     }
 
 
@@ -101,7 +105,8 @@ def detail(request, pk):
 @never_cache
 def report(request, pk):
     """The same figures laid out for printing (A4, no forms)."""
-    return render(request, "diagnostic/report.html", {**_report_context(request, pk, Action.PRINT), "printing": True})
+    ctx = _report_context(request, pk, Action.PRINT, printing=True)
+    return render(request, "diagnostic/report.html", {**ctx, "printing": True})
 
 
 def edit(request, pk):

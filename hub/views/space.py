@@ -1,10 +1,15 @@
 """« Mon espace »: what a person has going on the hub, gathered from every app: parcours in progress and finished,
 notes, saved fiches, suggestions for their kind of organisation, their diagnostics."""
 
+from dataclasses import dataclass
+
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from accounts.models import Profile
+from core.clients import client_group
+from core.content_cache import cached
 from hub.views.usage import kept_summaries
 from diagnostic.access import organisations_with_roles
 from parcours import selectors
@@ -12,6 +17,15 @@ from parcours.tracking import tracker_for
 from resources.models import Fiche
 
 SUGGESTIONS = 6
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    """A saved fiche as « Mon espace » lists it: its card, rendered, and its slug for the « Retirer » button."""
+
+    pk: int
+    slug: str
+    card: str
 
 
 def _suggestions(user, excluded):
@@ -31,18 +45,32 @@ def _suggestions(user, excluded):
     return profile, either.latest_preferring([both], SUGGESTIONS)
 
 
+def _saved_cards(request, saved_ids):
+    """The published fiches among ``saved_ids``, in that order, as SavedCard rows (the card rendered): from the
+    content cache, keyed on the ids alone (content only: anyone who saved the same fiches gets the same list). A
+    person can vary the ids at will: new entries count against their budget (core.clients)."""
+    if not saved_ids:
+        return []
+
+    def build():
+        found = {fiche.pk: fiche for fiche in Fiche.objects.published().for_cards().filter(pk__in=saved_ids)}
+        return [SavedCard(pk, found[pk].slug, render_to_string("resources/_fiche_card.html", {"fiche": found[pk]}))
+                for pk in saved_ids if pk in found]
+
+    return cached("saved-cards", *saved_ids, build=build, client=client_group(request))
+
+
 @never_cache
 def dashboard(request):
     tracker = tracker_for(request)
     outlines = selectors.started_outlines(tracker)
     saved_ids = tracker.saved_fiche_ids()
-    saved = {f.pk: f for f in Fiche.objects.published().for_cards().filter(pk__in=saved_ids)}
     profile, suggestions = _suggestions(request.user, saved_ids)
     ctx = {
         "in_progress": [outline for outline in outlines if not outline.is_finished],
         "finished": [outline for outline in outlines if outline.is_finished],
         "notes": [(outline, item) for outline in outlines for item in outline.steps if item.state.note],
-        "saved": [saved[pk] for pk in saved_ids if pk in saved],
+        "saved": _saved_cards(request, saved_ids),
         "profile": profile,
         "suggestions": suggestions,
         "anonymous": tracker.is_anonymous,

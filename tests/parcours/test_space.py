@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.content_cache import bump_content_version
 from parcours import services
 from accounts.models import Profile
 from parcours.models import SavedFiche, StepProgress
@@ -341,8 +342,19 @@ def test_visitor_saved_fiches_are_listed_most_recent_first(visitor):
 def test_a_saved_fiche_that_became_a_draft_is_not_listed(learner_client, learner):
     fiche = make_fiche(title="Fiche dépubliée")
     services.fiche_set_saved(user=learner, fiche=fiche, saved=True)
+    assert "Fiche dépubliée" in _html(learner_client)  # its card is now in the content cache
     Fiche.objects.filter(pk=fiche.pk).update(status=Fiche.Status.DRAFT)
     assert "Fiche dépubliée" not in _html(learner_client)
+
+
+def test_a_saved_fiche_renamed_shows_its_new_title_at_the_next_request(learner_client, learner):
+    fiche = make_fiche(title="Ancien titre")
+    services.fiche_set_saved(user=learner, fiche=fiche, saved=True)
+    assert "Ancien titre" in _html(learner_client)
+    fiche.title = "Nouveau titre"
+    fiche.save()
+    page = _html(learner_client)
+    assert "Nouveau titre" in page and "Ancien titre" not in page
 
 
 def test_fiche_page_offers_the_save_button(learner_client):
@@ -437,6 +449,12 @@ def _queries(client, url="/mon-espace/"):
     return len(ctx)
 
 
+def _built_and_cached(client, url="/mon-espace/"):
+    """(queries when the saved fiches' cards are built, then when they come from the content cache)."""
+    bump_content_version()
+    return _queries(client, url), _queries(client, url)
+
+
 _people = count(1)
 
 
@@ -497,11 +515,10 @@ GROWTHS = {
 @pytest.mark.parametrize("growth", GROWTHS)
 def test_mon_espace_query_count_does_not_grow(learner_client, learner, growth):
     world = World(learner)
-    _queries(learner_client)
-    few = _queries(learner_client)
+    few = _built_and_cached(learner_client)
     method, n = GROWTHS[growth]
     getattr(world, method)(n)
-    assert _queries(learner_client) == few
+    assert _built_and_cached(learner_client) == few
 
 
 def test_mon_espace_query_count_is_pinned(learner_client, learner, django_assert_max_num_queries):
@@ -511,10 +528,14 @@ def test_mon_espace_query_count_is_pinned(learner_client, learner, django_assert
     world.add_saved(8)
     world.add_others(5)
     learner_client.get("/mon-espace/")
+    bump_content_version()
     # Suggestions: fiches for both profile and region, then for either, then their levers (3 queries); the kept
     # parcours d'usage (1 query; tests/hub/test_usage_views.py shows it does not grow with them).
     with django_assert_max_num_queries(15):
         response = learner_client.get("/mon-espace/")
+    with django_assert_max_num_queries(13):  # the saved fiches and their levers: from the content cache
+        again = learner_client.get("/mon-espace/")
+    assert [card.slug for card in again.context["saved"]] == [card.slug for card in response.context["saved"]]
     assert len(response.context["notes"]) == 21  # 30 steps, 1 + 20 with a note
     assert len(response.context["saved"]) == 9
     assert len(response.context["suggestions"]) == 6
@@ -531,13 +552,16 @@ def test_visitor_mon_espace_query_count_does_not_grow(visitor, django_assert_max
             visitor.post(f"/mon-espace/fiches/{make_fiche(levers=[make_vocabulary(Lever, theme='rh')]).slug}/")
 
     progress(1, 2, 1)
-    _queries(visitor)
-    few = _queries(visitor)
+    few = _built_and_cached(visitor)
     progress(2, 10, 6)
-    many = _queries(visitor)
+    many = _built_and_cached(visitor)
     assert few == many
-    # The session, the parcours, their steps, the saved fiches and their levers, the browser's diagnostics.
+    # The session, the parcours, their steps, the saved fiches and their levers, the browser's diagnostics; the
+    # saved fiches' cards then come from the content cache.
+    bump_content_version()
     with django_assert_max_num_queries(6):
+        visitor.get("/mon-espace/")
+    with django_assert_max_num_queries(4):
         visitor.get("/mon-espace/")
 
 
