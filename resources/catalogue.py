@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from taggit.models import Tag
 
-from resources.facet_index import facet_counts
+from resources.facet_index import current_index, facet_counts_and_total
 from resources.filters import SINGLE_VALUE_PARAMS, SORT_LABELS, FicheFilter
 from resources.models import Fiche
 from resources.pagination import PAGE_PARAM, paginate
@@ -106,6 +106,14 @@ def _facets(filterset, counts):
         options = _options(name, counts[name], selected, values.get(name, []))
         facets.append(Facet(name, legend, options, is_open=name in OPEN_BY_DEFAULT or bool(selected)))
     return facets
+
+
+def published_counts(name):
+    """{value key: number of published fiches carrying it} for one facet of the catalogue (« famille »: the family;
+    a vocabulary: the value's pk), read from the facet index (bit counts, no SQL scan): the numbers the home page
+    and the vocabulary pages show, the same as the catalogue's facets give without any filter."""
+    index = current_index(FicheFilter.base_filters)
+    return {key: bits.bit_count() for key, bits in index.postings.get(name, {}).items()}
 
 
 def vocabulary_options(names):
@@ -226,9 +234,10 @@ def build_catalogue(params):
     """The catalogue for these query parameters (a QueryDict): nothing personal goes in."""
     filterset, ignored = catalogue_filterset(params, Fiche.objects.published().for_cards())
     results = filterset.qs
-    counts = facet_counts(filterset, FACETS)
-    # The list is counted in SQL: the facet index may lag a change by a moment, the results never do.
-    page = paginate(params, results, PER_PAGE)
+    # The list is counted from the facet index too (no COUNT over thousands of matching rows): the index follows
+    # the content version, so an edit shows in both the count and the results at the next request.
+    counts, total = facet_counts_and_total(filterset, FACETS)
+    page = paginate(params, results, PER_PAGE, count=total)
     page.object_list = list(page.object_list)
     parsed = getattr(filterset, "parsed_query", None)
     found = excerpts(page.object_list, parsed) if parsed else {}

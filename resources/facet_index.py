@@ -119,8 +119,9 @@ def _selected_bits(index, name, values):
     return bits
 
 
-def facet_counts(filterset, names):
-    """{facet name: {value key: count}}: each option counted with every *other* active filter applied."""
+def facet_counts_and_total(filterset, names):
+    """({facet name: {value key: count}}, total): each option counted with every *other* active filter applied,
+    and the number of fiches with all of them applied (the list's count, without a COUNT over the matches)."""
     cleaned = getattr(filterset.form, "cleaned_data", {})
     index = current_index(filterset.filters)
     base = index.everything
@@ -141,4 +142,7 @@ def facet_counts(filterset, names):
         counts[name] = {key: n for key, n in facet.items() if n or name != "tag"}
         if name == "tag":
             counts[name] = dict(sorted(counts[name].items(), key=lambda item: -item[1])[:TAG_LIMIT])
-    return counts
+    everything = base
+    for bits in active.values():
+        everything &= bits
+    return counts, everything.bit_count()

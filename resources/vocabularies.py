@@ -93,3 +93,57 @@ def vocabulary_rows():
         cursor.execute(sql, params)
         rows = [VocabularyRow(*row) for row in cursor.fetchall()]
     return sorted(rows, key=lambda row: (row.field, row.position, row.label))
+
+
+@dataclass(frozen=True)
+class ClassementValue:
+    """A vocabulary value as a fiche's « Classement » shows it: a chip linking to the list filtered on it."""
+
+    slug: str
+    label: str
+    chip_class: str  # the chip's colour: a lever's theme, a component's lever's theme, or "" for the others
+
+
+@lru_cache(maxsize=1)
+def _classement_sql():
+    """Every vocabulary value linked to one fiche, in one UNION ALL over the link tables (not one query per
+    vocabulary): written once from the models' metadata. Columns: vocabulary index in VOCABULARIES, slug, label,
+    theme, then the sort keys of the models' ``ordering`` (a component's lever's order first)."""
+    quote = connection.ops.quote_name
+    parts = []
+    for position, kind in enumerate(VOCABULARIES):
+        relation = m.Fiche._meta.get_field(kind.field)
+        link = quote(relation.remote_field.through._meta.db_table)
+        table = quote(kind.model._meta.db_table)
+        own, target = quote(relation.m2m_column_name()), quote(relation.m2m_reverse_name())
+        join, theme, major = "", "''", "0"
+        if kind.model is m.Lever:
+            theme = f"v.{quote('theme')}"
+        elif kind.model is m.Component:
+            join = f" INNER JOIN {quote(m.Lever._meta.db_table)} l ON l.{quote('id')} = v.{quote('lever_id')}"
+            theme, major = f"l.{quote('theme')}", f"l.{quote('order')}"
+        parts.append(
+            # Only names from the models' metadata, quoted; the fiche's pk is a parameter.
+            f"SELECT {position:d}, v.{quote('slug')}, v.{quote('label')}, {theme}, {major}, v.{quote('order')} "  # nosec B608
+            f"FROM {link} t INNER JOIN {table} v ON v.{quote('id')} = t.{target}{join} WHERE t.{own} = %s"
+        )
+    return " UNION ALL ".join(parts), len(parts)
+
+
+def fiche_classement(fiche_pk):
+    """{Fiche many-to-many name: [ClassementValue]} of one fiche, each list in its model's display order (order,
+    label; a component's lever first), in one query whatever the number of vocabularies."""
+    sql, count = _classement_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [fiche_pk] * count)
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: (row[0], row[4], row[5], row[2]))
+    found = {}
+    for position, slug, label, theme, _major, _order in rows:
+        kind = VOCABULARIES[position]
+        if kind.model is m.Component:
+            chip_class = f" hub-chip--{theme}"  # as the template wrote it: a component always has a lever
+        else:
+            chip_class = f" hub-chip--{theme}" if theme else ""
+        found.setdefault(kind.field, []).append(ClassementValue(slug, label, chip_class))
+    return found

@@ -1,6 +1,5 @@
 """The site's own pages: home, accessibility statement, legal notice, site map, bibliography."""
 
-from django.db.models import Count
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -10,6 +9,7 @@ from hub.bibliography import build_bibliography
 from parcours.models import Parcours
 from rendezvous import event_dates
 from rendezvous.agenda import upcoming_events
+from resources.catalogue import published_counts
 from resources.models import Fiche, Worksheet
 from resources.views.referentiel import levers_with_components
 from resources.vocabularies import VOCABULARIES
@@ -17,9 +17,7 @@ from resources.vocabularies import VOCABULARIES
 
 @shared_page
 def home(request):
-    family_counts = dict(
-        Fiche.objects.published().values_list("family").annotate(n=Count("id")).values_list("family", "n")
-    )
+    family_counts = published_counts("famille")  # the facet index's bit counts: no COUNT over every fiche
     ctx = {
         "levers": levers_with_components(),
         "families": [(value, label, family_counts.get(value, 0)) for value, label in Fiche.Family.choices],

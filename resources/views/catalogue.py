@@ -14,8 +14,9 @@ from core.clients import client_group
 from core.content_cache import PARTIAL_HEADER, cached, canonical_query, detached_copy, shared_page, wants_partial
 from resources.catalogue import build_catalogue, catalogue_params
 from resources.filters import oversized_facets
-from resources.models import Component, Fiche, FicheSource, Worksheet
+from resources.models import Fiche, FicheSource, Worksheet
 from resources.references import source_list
+from resources.vocabularies import fiche_classement
 
 
 @shared_page
@@ -56,21 +57,33 @@ def _listing(params):
                    catalogue.filters_query, catalogue.summary)
 
 
+# The « Classement » of a fiche page, in this order: (Fiche many-to-many, heading, catalogue parameter).
+CLASSEMENT = (
+    ("levers", "Leviers", "levier"),
+    ("components", "Composantes", "composante"),
+    ("objectives", "Objectifs", "objectif"),
+    ("actor_kinds", "Types d’acteurs", "acteur"),
+    ("actor_profiles", "Profils d’acteurs", "profil"),
+    ("domains", "Domaines", "domaine"),
+    ("regions", "Régions", "region"),
+    ("entry_doors", "Portes d’entrée", "porte"),
+    ("impacts", "Impacts", "impact"),
+    ("referentiel_parts", "Parties du référentiel", "partie"),
+    ("economies", "Économies", "economie"),
+    ("tools", "Outils cités", "outil"),
+)
+
+
+def classement_groups(fiche_pk):
+    """[(heading, parameter, [ClassementValue])] of the vocabularies that classify this fiche, in one query."""
+    found = fiche_classement(fiche_pk)
+    return [(title, param, found[field]) for field, title, param in CLASSEMENT if field in found]
+
+
 def fiche_relations():
-    """What a fiche page shows beside its text; a function: the related fiches are those visible now."""
+    """What a fiche page shows beside its text and its classement (classement_groups); a function: the related
+    fiches are those visible now."""
     return (
-        "objectives",
-        "levers",
-        Prefetch("components", queryset=Component.objects.select_related("lever")),
-        "actor_profiles",
-        "actor_kinds",
-        "regions",
-        "domains",
-        "entry_doors",
-        "impacts",
-        "referentiel_parts",
-        "economies",
-        "tools",
         Prefetch("sources", queryset=FicheSource.objects.select_related("reference")),
         "tags",
         Prefetch("related", queryset=Fiche.objects.published().for_cards()),
@@ -79,7 +92,7 @@ def fiche_relations():
 
 
 def _fiche_and_content(fiches, slug):
-    """(fiche, its classification, sources and related fiches and worksheets as HTML), or None; 17
+    """(fiche, its classification, sources and related fiches and worksheets as HTML), or None; 7
     queries."""
     fiche = fiches.filter(slug=slug).first()
     if fiche is None:
@@ -87,7 +100,7 @@ def _fiche_and_content(fiches, slug):
     # The relations go on a copy, rendered then dropped: the cache keeps the fiche and its HTML, not its relations.
     shown = detached_copy(fiche)
     prefetch_related_objects([shown], *fiche_relations())
-    ctx = {"fiche": shown, "sources": source_list(shown.sources.all())}
+    ctx = {"fiche": shown, "sources": source_list(shown.sources.all()), "classement": classement_groups(fiche.pk)}
     return fiche, render_to_string("resources/_fiche_content.html", ctx)
 
 

@@ -16,10 +16,12 @@ def test_home_presents_the_three_levers_and_the_ways_in(visitor):
     lever = make_lever(label="Richesses humaines", theme="rh")
     make_component(lever=lever, label="Bénévoles")
     make_fiche(family=Fiche.Family.REPERE)
+    make_fiche(family=Fiche.Family.REPERE, status=Fiche.Status.DRAFT)
     response = visitor.get("/")
     html = response.content.decode()
     assert response.status_code == 200
     assert h1_count(response) == 1
+    assert re.search(r"Par les données</a>.*?1 fiche</p>", html, re.S)  # the draft is not counted
     assert "Richesses humaines" in html and "Bénévoles" in html
     for way in ("Par objectif", "Par type d’acteur", "Par les données", "Par méthode", "Par un parcours"):
         assert way in html
@@ -38,10 +40,11 @@ def test_referentiel_shows_parts_impacts_and_the_systemic_view(visitor):
 
 def test_lever_page_lists_its_components_and_published_fiches(visitor):
     lever = make_lever(slug="financement", label="Financement", question="Quels leviers de financement activer ?")
-    make_component(lever=lever, label="Subventionnement", examples="Mécénat")
-    make_fiche(title="Fiche financement publiée", levers=[lever])
-    make_fiche(title="Brouillon financement", levers=[lever], status=Fiche.Status.DRAFT)
+    component = make_component(lever=lever, label="Subventionnement", examples="Mécénat")
+    make_fiche(title="Fiche financement publiée", levers=[lever]).components.add(component)
+    make_fiche(title="Brouillon financement", levers=[lever], status=Fiche.Status.DRAFT).components.add(component)
     html = visitor.get("/leviers/financement/").content.decode()
+    assert '<p class="hub-tile__count">1 fiche</p>' in html  # the draft is not counted
     assert "Quels leviers de financement activer ?" in html
     assert "Subventionnement" in html and "Mécénat" in html
     assert "Fiche financement publiée" in html
