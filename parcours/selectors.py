@@ -61,9 +61,12 @@ def step_content(step):
 
 
 def all_parcours_with_steps():
-    """Every parcours with its outline steps, in two queries."""
-    steps = Step.objects.only(*OUTLINE_FIELDS)
-    return list(Parcours.objects.prefetch_related(Prefetch("steps", queryset=steps)))
+    """Every parcours with its outline steps, in two queries, or none from the content cache."""
+    def build():
+        steps = Step.objects.only(*OUTLINE_FIELDS)
+        return list(Parcours.objects.prefetch_related(Prefetch("steps", queryset=steps)))
+
+    return cached("all-parcours", build=build)
 
 
 def outlines_for(tracker):

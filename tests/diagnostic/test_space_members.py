@@ -102,7 +102,7 @@ def test_members_page_query_count_does_not_grow_with_members(members, learner_cl
         make_member(django_user_model, f"membre{index}", space=space, role="contributeur")
         Invitation.objects.create(organisation=space, email=f"invite{index}@example.org", role="lecteur",
                                   nonce="n", expires_at="2099-01-01T00:00:00Z", invited_by=space.memberships.first().user)
-    with django_assert_num_queries(5):  # session, user, the space with the reader’s role, members, invitations
+    with django_assert_num_queries(4):  # the session with its account, the space with the reader’s role, members, invitations
         response = learner_client.get(f"/mon-modele/{space.pk}/membres/")
     assert response.content.decode().count('class="hub-member"') == 2 * members - 1
 

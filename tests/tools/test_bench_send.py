@@ -41,7 +41,7 @@ def test_the_send_benchmark_sends_one_email_per_subscriber_and_writes_its_sectio
          "delivered": 9, "stored": 9, "message_bytes": 2048}, 9, "07/12/2026 à 10 h 00", "Test CPU"))
     benchmark.write_report(report, tmp_path / "b.json", [_item("floor", 1000)], CONTEXT)
     text = report.read_text(encoding="utf-8")
-    assert "Un tableau." not in text and "Plancher : 1 000 requêtes par seconde." in text
+    assert "Un tableau." not in text and "Plancher : 1 000 requêtes par seconde" in text
     assert text.count("<!-- make bench-send : début -->") == 1 and "à 9 abonnés confirmés" in text
     assert "à 25 abonnés" not in text and text.endswith("<!-- make bench-send : fin -->\n")
     assert LetterSubscriber.objects.count() == 25
