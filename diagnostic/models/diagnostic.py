@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
+from core.addresses import remembered_reverse
 from core.content_cache import ContentQuerySet
 from diagnostic import computation
 from diagnostic.rules import COMPARISON_CHOICES, Indicator, RuleSpec, condition_text, reason_problems
@@ -143,7 +143,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("diagnostic:detail", kwargs={"pk": self.pk})
+        return remembered_reverse("diagnostic:detail", kwargs={"pk": self.pk})
 
 
 class Snapshot(models.Model):

@@ -4,15 +4,15 @@ import html
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.html import strip_tags
 
+from core.addresses import remembered_reverse
 from core.content_cache import ContentQuerySet
+from core.text import fold_words
 from resources.fiche_links import fiche_links_error, render_body
 from resources.glossary import glossary_links_error
 from resources.markdown import BODY_HELP, unclosed_html_error
 from resources.models import PROVENANCE_HELP, CitedSource, Fiche, Provenance, Reference, Worksheet
-from core.text import fold_words
 
 MIN_QUESTIONS, MAX_QUESTIONS = 2, 4
 # Addresses under a parcours that a step slug would shadow (see parcours/urls.py).
@@ -60,7 +60,7 @@ class Parcours(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("parcours:detail", kwargs={"slug": self.slug})
+        return remembered_reverse("parcours:detail", kwargs={"slug": self.slug})
 
 
 class Step(models.Model):
@@ -116,7 +116,7 @@ class Step(models.Model):
 
     def get_absolute_url(self):
         """Reads self.parcours: select_related it."""
-        return reverse("parcours:step", kwargs={"slug": self.parcours.slug, "step_slug": self.slug})
+        return remembered_reverse("parcours:step", kwargs={"slug": self.parcours.slug, "step_slug": self.slug})
 
     @property
     def question_list(self):

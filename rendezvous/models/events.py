@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
+from core.addresses import remembered_reverse
 from core.content_cache import ContentQuerySet
 from core.schedule import WITHIN, date_state, next_date_change, within_dates_q
 from core.text import title_slug
@@ -187,7 +187,7 @@ class Event(models.Model):
         self.resources_html = render_markdown(self.resources) if self.resources.strip() else ""
 
     def get_absolute_url(self):
-        return reverse("rendezvous:event_detail", kwargs={"slug": self.slug})
+        return remembered_reverse("rendezvous:event_detail", kwargs={"slug": self.slug})
 
     def has_started(self, now):
         return self.starts_at <= now

@@ -14,9 +14,9 @@ same thing forever, whatever happens to the fiches afterwards. rendezvous/letter
 import secrets
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
+from core.addresses import remembered_reverse
 from resources.markdown import render_markdown
 
 
@@ -103,4 +103,4 @@ class Letter(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("rendezvous:letter_detail", kwargs={"number": self.number})
+        return remembered_reverse("rendezvous:letter_detail", kwargs={"number": self.number})

@@ -4,7 +4,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -18,6 +17,7 @@ from resources.markdown import BODY_HELP, unclosed_html_error
 from resources.models.reference import CitedSource, Reference
 from resources.review_dates import notice_limit, review_date_default
 from resources.search_vector import FicheSearchVector
+from core.addresses import remembered_reverse
 from core.text import fold_words, sort_key
 from resources.models.vocabulary import (
     ActionObjective,
@@ -224,7 +224,7 @@ class Fiche(models.Model):
             self.review_by = review_date_default(self.published_at, self.last_reviewed)
 
     def get_absolute_url(self):
-        return reverse("resources:fiche_detail", kwargs={"slug": self.slug})
+        return remembered_reverse("resources:fiche_detail", kwargs={"slug": self.slug})
 
     @property
     def is_published(self):

@@ -5,9 +5,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.html import strip_tags
 
+from core.addresses import remembered_reverse
 from core.content_cache import ContentQuerySet
 from core.text import fold_words, sort_key
 from resources.glossary_text import folded_form
@@ -63,7 +63,7 @@ class GlossaryTerm(models.Model):
         return self.term
 
     def get_absolute_url(self):
-        return reverse("resources:glossary_detail", kwargs={"slug": self.slug})
+        return remembered_reverse("resources:glossary_detail", kwargs={"slug": self.slug})
 
     @property
     def variant_list(self):

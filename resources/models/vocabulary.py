@@ -1,8 +1,8 @@
 """Controlled vocabularies of the référentiel: one small table each, same shape, editable by staff."""
 
 from django.db import models
-from django.urls import reverse
 
+from core.addresses import remembered_reverse
 from core.content_cache import ContentQuerySet
 
 
@@ -58,7 +58,7 @@ class Vocabulary(models.Model):
         return self.provenance == Provenance.CONFIRMED
 
     def get_absolute_url(self):
-        return reverse("resources:vocabulary_detail", kwargs={"kind": self.url_prefix, "slug": self.slug})
+        return remembered_reverse("resources:vocabulary_detail", kwargs={"kind": self.url_prefix, "slug": self.slug})
 
 
 class Lever(Vocabulary):
@@ -75,7 +75,7 @@ class Lever(Vocabulary):
         verbose_name_plural = "leviers"
 
     def get_absolute_url(self):
-        return reverse("resources:lever_detail", kwargs={"slug": self.slug})
+        return remembered_reverse("resources:lever_detail", kwargs={"slug": self.slug})
 
 
 class Component(Vocabulary):
@@ -93,7 +93,7 @@ class Component(Vocabulary):
 
     def get_absolute_url(self):
         """Reads self.lever: select_related it in lists."""
-        return reverse("resources:component_detail", kwargs={"lever_slug": self.lever.slug, "slug": self.slug})
+        return remembered_reverse("resources:component_detail", kwargs={"lever_slug": self.lever.slug, "slug": self.slug})
 
 
 class ActionObjective(Vocabulary):

@@ -3,8 +3,8 @@ as DOCX and, when it has a table, as ODS (resources.worksheet_files)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
+from core.addresses import remembered_reverse
 from core.content_cache import ContentQuerySet
 from resources.fiche_links import fiche_links_error, render_body
 from resources.markdown import BODY_HELP, unclosed_html_error
@@ -63,12 +63,12 @@ class Worksheet(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("resources:worksheet_detail", kwargs={"slug": self.slug})
+        return remembered_reverse("resources:worksheet_detail", kwargs={"slug": self.slug})
 
     @property
     def docx_url(self):
-        return reverse("resources:worksheet_docx", kwargs={"slug": self.slug})
+        return remembered_reverse("resources:worksheet_docx", kwargs={"slug": self.slug})
 
     @property
     def ods_url(self):
-        return reverse("resources:worksheet_ods", kwargs={"slug": self.slug}) if self.has_table else ""
+        return remembered_reverse("resources:worksheet_ods", kwargs={"slug": self.slug}) if self.has_table else ""

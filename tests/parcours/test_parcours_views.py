@@ -162,6 +162,9 @@ def test_a_person_only_ever_sees_their_own_status_and_notes(client, learner, oth
     step = qualifier.steps.first()
     progress_set_status(user=learner, step=step, status=Status.DONE)
     progress_set_note(user=learner, step=step, note="Note privée d’Alice")
+    client.force_login(learner)  # Alice's pages first: their stepper and progress bar are remembered ({% remembered %})
+    assert "1 sur 2 étapes" in client.get("/parcours/qualifier/etape-1/").content.decode()
+    assert "1 sur 2 étapes" in client.get("/parcours/qualifier/").content.decode()
     client.force_login(other_learner)
     html = client.get("/parcours/qualifier/etape-1/").content.decode()
     assert "Note privée d’Alice" not in html
@@ -225,6 +228,21 @@ def test_query_count_does_not_grow_with_steps_or_people(
     small = measured()
     _grow(qualifier, learner, other_learner, 12)
     assert measured() == small
+
+
+def test_a_logged_in_step_page_costs_two_queries_and_follows_edits_and_statuses(
+    learner_client, learner, qualifier, django_assert_num_queries
+):
+    learner_client.get("/parcours/qualifier/etape-1/")
+    with django_assert_num_queries(2):  # the session with its account; the level with the statuses
+        assert "Étape 2 du parcours" in learner_client.get("/parcours/qualifier/etape-1/").content.decode()
+    step = qualifier.steps.get(slug="etape-2")
+    step.title = "Étape deux, renommée"
+    step.save()  # content: the remembered stepper and neighbours are rendered again
+    html = learner_client.get("/parcours/qualifier/etape-1/").content.decode()
+    assert html.count("Étape deux, renommée") == 2 and "Étape 2 du parcours" not in html  # stepper and « suivante »
+    progress_set_status(user=learner, step=step, status=Status.DONE)  # a status: another state, another fragment
+    assert "1 sur 2 étapes" in learner_client.get("/parcours/qualifier/etape-1/").content.decode()
 
 
 def test_visitor_step_page_costs_a_fixed_number_of_queries(visitor, qualifier, django_assert_max_num_queries):
