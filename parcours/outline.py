@@ -6,8 +6,7 @@ costs the same whatever the number of steps.
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
-
+from core.addresses import remembered_reverse
 from parcours.models import Depth
 from parcours.tracking import NOT_STARTED
 
@@ -108,7 +107,7 @@ class Outline:
     @property
     def attestation_url(self):
         name, args = ("parcours:attestation_depth", [self.depth]) if self.depth else ("parcours:attestation", [])
-        return reverse(name, args=[self.parcours.slug, *args])
+        return remembered_reverse(name, args=[self.parcours.slug, *args])
 
     @property
     def resume(self):
