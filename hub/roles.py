@@ -30,12 +30,16 @@ ALL = ("add", "change", "delete", "view")
 
 # Edited by the editorial team but never part of a cached page, so not content for the cache.
 EDITORIAL_MODELS = {"rendezvous.letter"}
+# Content for the cache (the same for everyone, cached by the result page) but reserved to administrators: the
+# diagnostic's rates change every organisation's figures.
+ADMIN_ONLY_CONTENT = {"diagnostic.valuationrates"}
 CORRECTION, REVIEW_NOTE = "resources.correction", "resources.reviewnote"
 LINK_CHECK = "resources.linkcheck"  # the « Liens cassés » list: read-only for everyone, written by check_links
 
 
 def _is_editorial(model):
-    return model._meta.label_lower in EDITORIAL_MODELS or is_content_model(model)
+    label = model._meta.label_lower
+    return label in EDITORIAL_MODELS or (is_content_model(model) and label not in ADMIN_ONLY_CONTENT)
 
 
 def role_actions(role, model):

@@ -69,9 +69,11 @@ def all_parcours_with_steps():
     return cached("all-parcours", build=build)
 
 
-def outlines_for(tracker):
-    """Every parcours as this person sees it (their states, their chosen level), from four queries."""
-    states, depths = tracker.all_states(), tracker.depths()
+def outlines_for(tracker, everything=None):
+    """Every parcours as this person sees it (their states, their chosen level), from one query (the person's
+    progress, ``tracker.everything()``, or ``everything`` when the caller has read it) and the content cache."""
+    everything = tracker.everything() if everything is None else everything
+    states, depths = everything.states, everything.depths
     outlines = []
     for parcours in all_parcours_with_steps():
         steps = list(parcours.steps.all())
@@ -81,6 +83,6 @@ def outlines_for(tracker):
     return outlines
 
 
-def started_outlines(tracker):
+def started_outlines(tracker, everything=None):
     """The outlines of every parcours this person started or chose a level of."""
-    return [outline for outline in outlines_for(tracker) if outline.is_started or outline.chosen]
+    return [outline for outline in outlines_for(tracker, everything) if outline.is_started or outline.chosen]

@@ -46,7 +46,8 @@ def level(label):
 
 
 class ValuationRates(models.Model):
-    """The rates that value voluntary contributions; one row, edited by staff."""
+    """The rates that value voluntary contributions; one row, edited by staff. Content (the same for everyone, like
+    the rules): an edit bumps the content version, so the result page reads the row from the content cache."""
 
     volunteer_hour = models.DecimalField(
         "valeur d’une heure de bénévolat (€)",
@@ -69,6 +70,8 @@ class ValuationRates(models.Model):
         "volontaires, à remplacer par celles de votre annexe comptable si vous en avez.",
     )
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "barème de valorisation"

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from core.content_cache import cached
 from core.db import DatabaseBusy, busy_when_locked
 from core.redirects import posted
 from diagnostic.forms import OrganisationForm
@@ -79,7 +80,7 @@ def _report_context(request, pk, action=Action.READ, printing=False):
     """The page around the figures' fragments (diagnostic.report.report_fragments, cached): the years, the rates."""
     organisation = get_organisation_for(request, pk, action)
     snapshots = list(organisation.snapshots.all())
-    rates = ValuationRates.current()
+    rates = cached("valuation-rates", build=ValuationRates.current)  # content: a staff edit drops it
     return {
         "organisation": organisation,
         "snapshots": snapshots,

@@ -63,8 +63,9 @@ def _saved_cards(request, saved_ids):
 @never_cache
 def dashboard(request):
     tracker = tracker_for(request)
-    outlines = selectors.started_outlines(tracker)
-    saved_ids = tracker.saved_fiche_ids()
+    everything = tracker.everything()  # progress, levels and saved fiches: one query
+    outlines = selectors.started_outlines(tracker, everything)
+    saved_ids = everything.saved_ids
     profile, suggestions = _suggestions(request.user, saved_ids)
     ctx = {
         "in_progress": [outline for outline in outlines if not outline.is_finished],

@@ -137,7 +137,7 @@ PAGES = {
 # figures' fragments are computed, and when they come from the content cache (session, user, organisation, years,
 # rates).
 MAX_QUERIES = {"result": 12, "report": 12, "export": 5, "list": 6}
-MAX_CACHED_QUERIES = {"result": 5, "report": 5}
+MAX_CACHED_QUERIES = {"result": 4, "report": 4}
 ANSWERS = {name: 1 for name in ACTIVATION_FIELDS} | {"level_alliances_means": 0}
 
 

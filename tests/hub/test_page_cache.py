@@ -617,14 +617,14 @@ def test_a_zero_lifetime_switches_the_page_cache_off(site, settings, visitor):
 @pytest.mark.parametrize("model", [
     m.Fiche, m.Lever, m.Component, m.Region, m.FicheSource, Tag, TaggedItem, Parcours, Step,
     m.Fiche.components.through, m.Fiche.related.through, Step.fiches.through,
-    RecommendationRule, RecommendationRule.fiches.through, ActivationDescriptor,
+    RecommendationRule, RecommendationRule.fiches.through, ActivationDescriptor, ValuationRates,
 ], ids=lambda model: model._meta.label)
 def test_content_models_are_the_referentiel_the_fiches_their_tags_and_the_parcours(model):
     assert is_content_model(model)
 
 
 @pytest.mark.parametrize("model", [
-    StepProgress, Enrolment, SavedFiche, Profile, Organisation, Snapshot, ValuationRates, Session, get_user_model(),
+    StepProgress, Enrolment, SavedFiche, Profile, Organisation, Snapshot, Session, get_user_model(),
     get_user_model().groups.through,
 ], ids=lambda model: model._meta.label)
 def test_what_people_do_and_own_is_not_content(model):

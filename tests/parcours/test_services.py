@@ -8,7 +8,7 @@ from accounts.sessions import SessionStore
 
 from parcours import services
 from parcours.models import Enrolment, SavedFiche, Status, StepProgress
-from parcours.tracking import SESSION_KEY, SessionTracker, StepState, UserTracker, tracker_for
+from parcours.tracking import SESSION_KEY, Everything, SessionTracker, StepState, UserTracker, tracker_for
 from tests.factories import make_fiche, make_parcours, make_step
 
 pytestmark = pytest.mark.django_db
@@ -331,6 +331,24 @@ def test_a_tracker_keeps_saved_fiches_newest_first_and_once(tracker):
     tracker.save_fiche(older, False)
     assert tracker.saved_fiche_ids() == [newer.pk]
     assert not tracker.is_saved(older)
+
+
+def test_everything_is_a_trackers_three_reads_at_once_and_nobody_elses(tracker, two_steps, other_learner):
+    parcours, first, second = two_steps
+    assert tracker.everything() == Everything({}, {}, [])
+    others = UserTracker(other_learner)
+    others.set_note(first, "Pas la vôtre")
+    others.save_fiche(make_fiche(), True)
+    older, newer = make_fiche(), make_fiche()
+    tracker.set_status(second, "en_cours")
+    tracker.set_note(first, "Une note")
+    tracker.save_fiche(older, True)
+    tracker.save_fiche(newer, True)
+    everything = tracker.everything()
+    assert everything == Everything(tracker.all_states(), tracker.depths(), tracker.saved_fiche_ids())
+    assert everything.states == {first.pk: StepState("a_faire", "Une note"), second.pk: StepState("en_cours", "")}
+    assert everything.depths == {parcours.pk: "fondamentaux"}
+    assert everything.saved_ids == [newer.pk, older.pk]
 
 
 def test_a_session_tracker_marks_the_session_modified(two_steps):
