@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from taggit.models import Tag
 
+from resources.facet_index import RECENT_ORDER
 from resources.models import Fiche
 from resources.pagination import PAGE_PARAM
 from resources.search import prepare_query, search_fiches
@@ -16,7 +17,7 @@ from resources.vocabularies import VOCABULARIES
 MAX_VALUES_PER_FACET = 30
 SORTS = {
     "pertinence": ("-rank", "-published_at", "pk"),
-    "recent": ("-published_at", "pk"),
+    "recent": RECENT_ORDER,
     "titre": ("sort_title", "pk"),
 }
 SORT_LABELS = {"pertinence": "Pertinence", "recent": "Plus récentes", "titre": "Titre (A → Z)"}
