@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from taggit.models import Tag
 
-from resources.facet_index import current_index, facet_counts_and_total
+from resources.facet_index import current_index, facet_counts_and_matches
 from resources.filters import SINGLE_VALUE_PARAMS, SORT_LABELS, FicheFilter
 from resources.models import Fiche
 from resources.pagination import PAGE_PARAM, paginate
@@ -236,9 +236,15 @@ def build_catalogue(params):
     results = filterset.qs
     # The list is counted from the facet index too (no COUNT over thousands of matching rows): the index follows
     # the content version, so an edit shows in both the count and the results at the next request.
-    counts, total = facet_counts_and_total(filterset, FACETS)
-    page = paginate(params, results, PER_PAGE, count=total)
-    page.object_list = list(page.object_list)
+    counts, matched, index = facet_counts_and_matches(filterset, FACETS)
+    page = paginate(params, results, PER_PAGE, count=matched.bit_count())
+    if filterset.sort_key() == "recent":
+        # The index's bits are in this sort's order: the page's fiches are read from them, and the database only
+        # checks those few (every filter still applied) rather than sorting all the matches for one page.
+        pks = index.ranked(matched, page.start_index() - 1, page.end_index())
+        page.object_list = list(results.filter(pk__in=pks)) if pks else []
+    else:
+        page.object_list = list(page.object_list)
     parsed = getattr(filterset, "parsed_query", None)
     found = excerpts(page.object_list, parsed) if parsed else {}
     for fiche in page.object_list:

@@ -19,18 +19,34 @@ from resources.models import Fiche
 from resources.tags import fiche_tagged_items
 
 TAG_LIMIT = 200
+# The index's bit order: the catalogue's « recent » sort (resources.filters), so that the most recent fiches under
+# any combination of filters are the lowest bits set, and a page of that sort is read from the bits.
+RECENT_ORDER = ("-published_at", "pk")
 
 
 @dataclass
 class FacetIndex:
     version: tuple
-    positions: dict = field(default_factory=dict)  # fiche pk -> bit position
+    positions: dict = field(default_factory=dict)  # fiche pk -> bit position (RECENT_ORDER)
+    order: list = field(default_factory=list)  # bit position -> fiche pk
     everything: int = 0
     postings: dict = field(default_factory=dict)  # facet name -> {value key -> bitmap}
 
     def bits_of(self, pks):
         positions = self.positions
         return _bitmap([positions[pk] for pk in pks if pk in positions])
+
+    def ranked(self, bits, start, stop):
+        """The pks of the bits set in ``bits`` ranked ``start`` to ``stop - 1`` in the index's order (RECENT_ORDER):
+        a page of the « recent » sort under the filters that gave ``bits``."""
+        digits = bin(bits)[:1:-1]  # digits[i] is bit i
+        found, rank, position = [], 0, digits.find("1")
+        while position >= 0 and rank < stop:
+            if rank >= start:
+                found.append(self.order[position])
+            rank += 1
+            position = digits.find("1", position + 1)
+        return found
 
 
 _lock = threading.Lock()
@@ -68,8 +84,9 @@ def _bitmap(positions_list):
 
 def _build(version, filters):
     published = Fiche.objects.published()
-    rows = list(published.order_by("pk").values_list("pk", "family"))
-    index = FacetIndex(version=version, positions={pk: i for i, (pk, _) in enumerate(rows)})
+    rows = list(published.order_by(*RECENT_ORDER).values_list("pk", "family"))
+    index = FacetIndex(version=version, positions={pk: i for i, (pk, _) in enumerate(rows)},
+                       order=[pk for pk, _ in rows])
     index.everything = (1 << len(rows)) - 1
     by_value = {}
     for position, (_, family) in enumerate(rows):
@@ -119,9 +136,10 @@ def _selected_bits(index, name, values):
     return bits
 
 
-def facet_counts_and_total(filterset, names):
-    """({facet name: {value key: count}}, total): each option counted with every *other* active filter applied,
-    and the number of fiches with all of them applied (the list's count, without a COUNT over the matches)."""
+def facet_counts_and_matches(filterset, names):
+    """({facet name: {value key: count}}, matched, index): each option counted with every *other* active filter
+    applied, and the bits of the fiches with all of them applied (``matched.bit_count()`` is the list's count,
+    without a COUNT over the matches; ``index.ranked(matched, …)`` a page of the « recent » sort)."""
     cleaned = getattr(filterset.form, "cleaned_data", {})
     index = current_index(filterset.filters)
     base = index.everything
@@ -145,4 +163,4 @@ def facet_counts_and_total(filterset, names):
     everything = base
     for bits in active.values():
         everything &= bits
-    return counts, everything.bit_count()
+    return counts, everything, index

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from taggit.models import Tag
 
+from resources.facet_index import RECENT_ORDER
 from resources.models import Fiche
 from resources.pagination import PAGE_PARAM
 from resources.search import prepare_query, search_fiches
@@ -16,7 +17,7 @@ from resources.vocabularies import VOCABULARIES
 MAX_VALUES_PER_FACET = 30
 SORTS = {
     "pertinence": ("-rank", "-published_at", "pk"),
-    "recent": ("-published_at", "pk"),
+    "recent": RECENT_ORDER,
     "titre": ("sort_title", "pk"),
 }
 SORT_LABELS = {"pertinence": "Pertinence", "recent": "Plus récentes", "titre": "Titre (A → Z)"}
@@ -52,9 +53,12 @@ class TagFilter(django_filters.ModelMultipleChoiceFilter):
 class FicheFilterForm(forms.Form):
     def clean(self):
         # Chosen values as plain lists without repeats: testing an empty queryset for truth runs the ORM
-        # each time, and « famille=action&famille=action » must give one chip.
+        # each time, and « famille=action&famille=action » must give one chip. A facet left empty is an empty
+        # list at once: its field cleans to ``queryset.none()``, which the ORM would compile only to find
+        # nothing (a dozen facets: a dozen compilations per page).
         return {
-            name: list(dict.fromkeys(value)) if isinstance(value, (QuerySet, list)) else value
+            name: (list(dict.fromkeys(value)) if self[name].data else []) if isinstance(value, (QuerySet, list))
+            else value
             for name, value in super().clean().items()
         }
 
@@ -107,11 +111,17 @@ class BaseFicheFilter(django_filters.FilterSet):
         return self._sorted_qs
 
 
+def _all_of(model):
+    return lambda _request: model.objects.all()
+
+
 FicheFilter = type(
     "FicheFilter",
     (BaseFicheFilter,),
     {
-        kind.param: VocabularyFilter(relation=kind.field, queryset=kind.model.objects.all(), label=kind.singular)
+        # A function giving the queryset (django-filter calls it with the request) rather than a queryset: every
+        # FilterSet deep-copies its filters, and a queryset deep-copies its whole query.
+        kind.param: VocabularyFilter(relation=kind.field, queryset=_all_of(kind.model), label=kind.singular)
         for kind in VOCABULARIES
     }
     | {"__module__": __name__},

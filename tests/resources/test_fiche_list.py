@@ -147,6 +147,25 @@ def test_default_sort_is_most_recent_first(visitor):
     assert titles(visitor.get("/fiches/")) == ["Récente", "Ancienne"]
 
 
+def test_recent_pages_under_filters_follow_the_date_then_the_id_on_every_page(visitor, settings):
+    """The « recent » sort's pages are read from the facet index's bits: the same fiches, in the same order, as the
+    database's sort (ties on the date broken by id), past the first page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.FACET_INDEX_VERSION_TTL = 0
+    bretagne = make_vocabulary(Region, slug="bretagne", label="Bretagne")
+    now = timezone.now()
+    for number in range(30):
+        fiche = make_fiche(title=f"Fiche {number:02d}", published_at=now - timedelta(days=number % 7))
+        if number % 3:
+            fiche.regions.add(bretagne)
+    expected = [f.title for f in Fiche.objects.published().filter(regions=bretagne).order_by("-published_at", "pk")]
+    pages = [titles(visitor.get(f"/fiches/?region=bretagne&page={page}")) for page in (1, 2)]
+    assert pages[0] + pages[1] == expected and len(pages[0]) == 12
+
+
 def test_relevance_is_the_default_with_a_query_and_puts_title_matches_first(visitor):
     make_fiche(title="Un autre sujet", body="On parle ici de bénévoles en passant.")
     make_fiche(title="Mobiliser des bénévoles", body="Tout sur le sujet.")
