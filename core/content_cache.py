@@ -420,7 +420,12 @@ fragments = _RecentEntries(size=1024)
 process_cache(fragments.clear)
 
 
-def remembered(kind, *values, build):
+# Whole personal pages with the person's own values left as slots (core/personal_pages.py): fewer, and larger.
+page_skeletons = _RecentEntries(size=256)
+process_cache(page_skeletons.clear)
+
+
+def remembered(kind, *values, build, store=fragments):
     """What ``build()`` returns (an HTML fragment of a personal page), built from content and ``values`` alone,
     kept by this process under the content version, never in the shared cache: the values are a person's state
     (the statuses of a parcours' steps), too many combinations to share, yet the same for most people at a time.
@@ -433,10 +438,10 @@ def remembered(kind, *values, build):
         _failed(error, "Cache des contenus indisponible")
         return build()
     key = cache_key(kind, *values)
-    entry = fragments.get(key, version)
+    entry = store.get(key, version)
     if entry is None:
         entry = (version, build())
-        fragments.put(key, entry)
+        store.put(key, entry)
     return entry[1]
 
 

@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from parcours.forms import NoteForm, StatusForm
 from parcours.models import Depth, Status
 from parcours.outline import build_outline, depth_durations, resolve_depth
 from parcours.tracking import tracker_for
+from core.personal_pages import CSRF, personal_page
 from core.text import guillemets
 
 # Sent by static/js/notes.js when it saves a note as it is typed: the answer is then JSON, not a page.
@@ -36,15 +38,23 @@ def parcours_list(request):
 
 
 def parcours_detail(request, slug):
+    """Rendered once per parcours and state (core.personal_pages): the CSRF token is written in at each request."""
     parcours, steps = selectors.parcours_with_steps(slug)
     outline = _outline(request, parcours, steps, request.GET.get("niveau"))
-    ctx = {
-        "outline": outline,
-        "depths": depth_durations(steps),
-        "parcours": parcours,
-        "step_provenances": [step.provenance for step in steps],
-    }
-    return render(request, "parcours/parcours_detail.html", ctx)
+
+    def rendered(slots):
+        ctx = {
+            "outline": outline,
+            "depths": depth_durations(steps),
+            "parcours": parcours,
+            "step_provenances": [step.provenance for step in steps],
+        }
+        if slots is not None:
+            ctx["csrf_token"] = slots[CSRF]
+        return render(request, "parcours/parcours_detail.html", ctx)
+
+    return personal_page(request, "parcours-page", (parcours.pk, outline.chosen, *_page_key(request, outline)),
+                         rendered, {})
 
 
 @require_POST
@@ -63,11 +73,10 @@ def parcours_start(request, slug):
     return redirect("parcours:step", slug=parcours.slug, step_slug=target.step.slug)
 
 
-def _step_page(request, parcours, steps, step, note_form=None, status=200):
-    outline = _outline(request, parcours, steps)
+def _step_context(request, parcours, outline, step, note_form):
     current = next(item for item in outline.steps if item.step.pk == step.pk)
     previous, following = outline.neighbours(step)
-    ctx = {
+    return {
         "parcours": parcours,
         "outline": outline,
         "current": current,
@@ -78,13 +87,40 @@ def _step_page(request, parcours, steps, step, note_form=None, status=200):
         "statuses": Status,
         "anonymous": tracker_for(request).is_anonymous,
     }
+
+
+def _step_page(request, parcours, steps, step, note_form=None, status=200):
+    """The page with a form as posted (its errors): rendered in full."""
+    ctx = _step_context(request, parcours, _outline(request, parcours, steps), step, note_form)
     return render(request, "parcours/step_detail.html", ctx, status=status)
+
+
+def _page_key(request, outline):
+    """What the header and the step or parcours page show of the person besides their outline: whether they are
+    logged in, and for a visitor, the address their log-in links come back to."""
+    if request.user.is_authenticated:
+        return (outline.state_key, True)
+    return (outline.state_key, False, request.get_full_path())
 
 
 @never_cache
 def step_detail(request, slug, step_slug):
+    """Rendered once per step and state of the parcours (core.personal_pages): the note and the CSRF token are
+    written in at each request."""
     parcours, steps = selectors.parcours_with_steps(slug)
-    return _step_page(request, parcours, steps, selectors.step_in(steps, step_slug))
+    step = selectors.step_in(steps, step_slug)
+    outline = _outline(request, parcours, steps)
+    note = next(item.state.note for item in outline.steps if item.step.pk == step.pk)
+
+    def rendered(slots):
+        if slots is None:
+            return render(request, "parcours/step_detail.html", _step_context(request, parcours, outline, step, None))
+        ctx = _step_context(request, parcours, outline, step, NoteForm(initial={"note": slots["note"]}))
+        ctx["csrf_token"] = slots[CSRF]
+        return render(request, "parcours/step_detail.html", ctx)
+
+    return personal_page(request, "step-page", (step.pk, *_page_key(request, outline)), rendered,
+                         {"note": escape(note)})
 
 
 @require_POST
