@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Session
+from accounts.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,18 @@ def test_a_logged_in_page_reads_the_session_and_its_account_in_one_query(learner
     assert "accounts_session" in sql and "auth_user" in sql
     row = Session.objects.get(session_key=learner_client.cookies["sessionid"].value)
     assert row.user_id == learner.pk
+
+
+def test_the_account_read_with_the_session_is_the_one_the_orm_reads(learner_client, learner):
+    learner.first_name, learner.last_login, learner.is_staff = "Alice Émilie", timezone.now(), True
+    learner.save()
+    store = SessionStore(session_key=learner_client.cookies["sessionid"].value)
+    store.load()
+    read, expected = store.account, type(learner).objects.get(pk=learner.pk)
+    assert type(read) is type(expected) and not read._state.adding and read._state.db == expected._state.db
+    for field in expected._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
+    assert isinstance(read.last_login, type(expected.last_login)) and read.last_login.tzinfo is not None
 
 
 def test_the_session_of_a_deleted_account_is_deleted_with_it(learner_client, learner):
