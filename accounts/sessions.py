@@ -77,7 +77,7 @@ def _account(model, fields, values):
     if values[fields.index(model._meta.pk)] is None:
         return None
     converted = []
-    for field, value in zip(fields, values):
+    for field, value in zip(fields, values, strict=True):
         column = field.get_col(model._meta.db_table)
         for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
             value = convert(value, column, connection)
