@@ -9,6 +9,8 @@ from parcours.models.progress import NOTE_MAX_LENGTH
 from parcours.usage_paths import Answers
 from resources.models import Domain, Region
 
+NNBSP = "\u202f"  # the thousands separator of French numbers
+
 
 class StatusForm(forms.Form):
     statut = forms.ChoiceField(choices=Status.choices)
@@ -23,7 +25,7 @@ class NoteForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         strip=True,
         widget=Textarea(attrs={"rows": 10}),
-        help_text=f"Visibles par vous seul·e, en texte simple ({NOTE_MAX_LENGTH:,} caractères au plus).".replace(",", "\u202f"),
+        help_text=f"Visibles par vous seul·e, en texte simple ({f'{NOTE_MAX_LENGTH:,}'.replace(',', NNBSP)} caractères au plus).",
         error_messages={
             "max_length": "Vos notes dépassent %(limit_value)d caractères (%(show_value)d saisis) : "
             "raccourcissez-les ou répartissez-les entre les étapes."

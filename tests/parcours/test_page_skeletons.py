@@ -127,3 +127,14 @@ def test_a_content_edit_and_a_new_status_show_at_once(learner_client, learner, q
 def test_a_slot_name_is_letters_only():
     with pytest.raises(ValueError):
         personal_pages.slot("note-1")
+
+
+def test_the_note_field_says_who_sees_it_and_its_limit_in_french(learner_client, qualifier):
+    html = learner_client.get("/parcours/qualifier/etape-1/").content.decode()
+    assert "Visibles par vous seul·e, en texte simple (5\u202f000 caractères au plus)." in html
+
+
+def test_the_parcours_list_speaks_to_a_logged_in_person_as_one(learner_client, visitor, qualifier):
+    assert "si vous en créez un" not in learner_client.get("/parcours/").content.decode()
+    assert "gardées dans votre compte" in learner_client.get("/parcours/").content.decode()
+    assert "si vous en créez un" in visitor.get("/parcours/").content.decode()
