@@ -94,6 +94,13 @@ def _account_organisation(user, pk):
     region (select_related), in SQL written once: building that query through the ORM cost about half of the result
     page's Python. Its rules are organisations_for's (tests/diagnostic/test_access_query.py compares them). The
     related rows are built with ``from_db`` from columns that need no conversion (text and integers)."""
+    low, high = connection.ops.integer_field_range(Organisation._meta.pk.get_internal_type())
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not low <= pk <= high:  # no such row (the ORM says so too; SQLite would fail on the parameter)
+        return None
     row = next(iter(Organisation.objects.raw(_account_organisation_sql(), [user.pk, pk, user.pk, user.pk])), None)
     if row is None:
         return None

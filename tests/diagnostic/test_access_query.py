@@ -87,3 +87,21 @@ def test_the_result_page_reads_three_times_for_an_account(learner_client, learne
     with django_assert_max_num_queries(3):  # the session and account, the organisation, its years
         response = learner_client.get(f"/mon-modele/{organisation.pk}/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("pk", [2**31, 2**63 - 1, 2**63, 10**30])
+def test_an_id_beyond_any_row_is_a_404_not_an_error(learner_client, learner, pk):
+    make_organisation(user=learner)
+    assert learner_client.get(f"/mon-modele/{pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("pk", ["abc", None, ""])
+def test_an_id_that_is_no_number_finds_nothing(learner, pk):
+    make_organisation(user=learner)
+    with pytest.raises(Http404):
+        get_organisation_for(SimpleNamespace(user=learner), pk)
+
+
+def test_an_id_given_as_text_finds_the_row(learner):
+    organisation = make_organisation(user=learner)
+    assert get_organisation_for(SimpleNamespace(user=learner), str(organisation.pk)).pk == organisation.pk
