@@ -33,7 +33,7 @@ ORGANISATION, KEPT, PROFILE = 1, 2, 3
 
 @dataclass(frozen=True)
 class SpaceReads:
-    profile: Profile | None
+    profile: Profile | None  # its kind of organisation and region carry their id and label only
     kept_paths: list  # as AccountPaths.all(): dicts of key, query, entries, done, kept_at
     organisations: list  # unsaved Organisation rows (pk, name, is_space, updated_at) with member_role
 
@@ -83,9 +83,9 @@ def space_reads(user):
         cursor.execute(_sql(), [user.pk] * 5)
         rows = cursor.fetchall()
     profile, kept_paths, organisations = None, [], []
-    for kind, _name, kept_at, _id, first, second, text1, text2, text3, text4, moment in rows:
+    for kind, name, kept_at, sort_id, first, second, text1, text2, text3, text4, moment in rows:
         if kind == ORGANISATION:
-            row = Organisation(pk=_id, name=_name, is_space=bool(first), updated_at=_moment(moment))
+            row = Organisation(pk=sort_id, name=name, is_space=bool(first), updated_at=_moment(moment))
             row.member_role = text1
             organisations.append(row)
         elif kind == KEPT:
