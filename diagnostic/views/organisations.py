@@ -14,7 +14,7 @@ from diagnostic.method import year_comments
 from diagnostic.models import ValuationRates
 from diagnostic.access import Action, get_organisation_for, organisations_with_roles
 from diagnostic.ownership import SESSION_KEY, session_ids, visitor_key
-from diagnostic.report import report_fragments
+from diagnostic.report import report_fragments, snapshots_of
 from diagnostic.services import VISITOR_LIMIT, organisation_update, VisitorClaimed, VisitorLimitReached, diagnostic_create
 
 # Why a valid form created nothing: (HTTP status, message added to the form).
@@ -79,7 +79,7 @@ def index(request):
 def _report_context(request, pk, action=Action.READ, printing=False):
     """The page around the figures' fragments (diagnostic.report.report_fragments, cached): the years, the rates."""
     organisation = get_organisation_for(request, pk, action)
-    snapshots = list(organisation.snapshots.all())
+    snapshots = snapshots_of(organisation)
     rates = cached("valuation-rates", build=ValuationRates.current)  # content: a staff edit drops it
     return {
         "organisation": organisation,

@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from accounts.models import Profile
 from core.clients import client_group
 from core.content_cache import cached
+from hub.space_reads import space_reads
 from hub.views.usage import kept_summaries
 from diagnostic.access import organisations_with_roles
 from parcours import selectors
@@ -28,21 +28,18 @@ class SavedCard:
     card: str
 
 
-def _suggestions(user, excluded):
-    """Published fiches for the person's kind of organisation or region, best matches first."""
-    if not user.is_authenticated:
-        return None, []
-    profile = Profile.objects.filter(user=user).select_related("actor_profile", "region").first()
+def _suggestions(profile, excluded):
+    """Published fiches for the person's kind of organisation or region (``profile``, or None), best matches first."""
     if profile is None or not (profile.actor_profile_id or profile.region_id):
-        return profile, []
+        return []
     published = Fiche.objects.published().exclude(pk__in=excluded)
     matches = [published.with_value(field, value) for field, value in
                (("actor_profiles", profile.actor_profile_id), ("regions", profile.region_id)) if value]
     if len(matches) == 1:
-        return profile, matches[0].latest_preferring([], SUGGESTIONS)
+        return matches[0].latest_preferring([], SUGGESTIONS)
     # Fiches for both the kind of organisation and the region first, then for either; newest first in each.
     both, either = matches[0] & matches[1], matches[0] | matches[1]
-    return profile, either.latest_preferring([both], SUGGESTIONS)
+    return either.latest_preferring([both], SUGGESTIONS)
 
 
 def _saved_cards(request, saved_ids):
@@ -66,16 +63,22 @@ def dashboard(request):
     everything = tracker.everything()  # progress, levels and saved fiches: one query
     outlines = selectors.started_outlines(tracker, everything)
     saved_ids = everything.saved_ids
-    profile, suggestions = _suggestions(request.user, saved_ids)
+    if tracker.is_anonymous:
+        profile, kept_paths, organisations = None, kept_summaries(request), list(
+            organisations_with_roles(request).only("pk", "name", "updated_at", "is_space"))
+    else:  # profile, kept paths and diagnostics: one query
+        reads = space_reads(request.user)
+        profile, organisations = reads.profile, reads.organisations
+        kept_paths = kept_summaries(request, reads.kept_paths)
     ctx = {
         "in_progress": [outline for outline in outlines if not outline.is_finished],
         "finished": [outline for outline in outlines if outline.is_finished],
         "notes": [(outline, item) for outline in outlines for item in outline.steps if item.state.note],
         "saved": _saved_cards(request, saved_ids),
         "profile": profile,
-        "suggestions": suggestions,
+        "suggestions": _suggestions(profile, saved_ids),
         "anonymous": tracker.is_anonymous,
-        "kept_paths": kept_summaries(request),
-        "organisations": list(organisations_with_roles(request).only("pk", "name", "updated_at", "is_space")),
+        "kept_paths": kept_paths,
+        "organisations": organisations,
     }
     return render(request, "hub/dashboard.html", ctx)

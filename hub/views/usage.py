@@ -139,11 +139,13 @@ def kept_remove(request, key):
     return HttpResponseRedirect(reverse("hub:dashboard"))
 
 
-def kept_summaries(request):
+def kept_summaries(request, rows=None):
     """Mon espace's list: each kept path with its title and how many of its items are done. Items whose target left
     the hub are not counted, as on the kept path's page, so that both say the same « n sur m ». A fixed number of
-    queries: one per kind of item, whatever the number of paths."""
-    rows = kept_paths_for(request).all()
+    queries: one per kind of item, whatever the number of paths. ``rows``: the kept paths if already read."""
+    rows = kept_paths_for(request).all() if rows is None else rows
+    if not rows:
+        return []
     keys = {entry["key"] for row in rows for entry in row["entries"]
             if isinstance(entry, dict) and isinstance(entry.get("key"), str)}
     present = resolve_items(keys).keys()

@@ -529,11 +529,11 @@ def test_mon_espace_query_count_is_pinned(learner_client, learner, django_assert
     world.add_others(5)
     learner_client.get("/mon-espace/")
     bump_content_version()
-    # Suggestions: fiches for both profile and region, then for either, then their levers (3 queries); the kept
-    # parcours d'usage (1 query; tests/hub/test_usage_views.py shows it does not grow with them).
-    with django_assert_max_num_queries(13):
+    # Suggestions: fiches for both profile and region, then for either, then their levers (3 queries); the profile,
+    # the kept parcours d'usage and the diagnostics in one (hub/space_reads.py).
+    with django_assert_max_num_queries(11):
         response = learner_client.get("/mon-espace/")
-    with django_assert_max_num_queries(11):  # the saved fiches and their levers: from the content cache
+    with django_assert_max_num_queries(9):  # the saved fiches and their levers: from the content cache
         again = learner_client.get("/mon-espace/")
     assert [card.slug for card in again.context["saved"]] == [card.slug for card in response.context["saved"]]
     assert len(response.context["notes"]) == 21  # 30 steps, 1 + 20 with a note
