@@ -104,7 +104,7 @@ def test_public_procurement_counts_as_activity_revenue_and_is_shown_apart(learne
                                         "revenue_sales": "20 000"})
     rows = _table(_page(learner_client, alices), "Hybridation des ressources, par année")
     assert rows["2025"][0] == "50 % 50 000 €"
-    assert rows["2025"][2] == "50 % dont commande publique 30 % 50 000 €"
+    assert rows["2025"][2] == "50 % 50 000 € dont commande publique 30 %"  # the amount is the family's
 
 
 def test_other_resources_are_in_the_budget_but_outside_the_triangle(learner_client, alices):
