@@ -2,7 +2,7 @@ import html
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -67,7 +67,11 @@ class FicheQuerySet(ContentQuerySet):
     def for_cards(self):
         """What a fiche card shows, and only that (the long texts stay in the database); levers in one
         extra query."""
-        return self.only(*CARD_FIELDS).prefetch_related("levers")
+        return self.card_fields().prefetch_related("levers")
+
+    def card_fields(self):
+        """The columns of a fiche card without its levers: give the fiches to ``with_card_levers`` once read."""
+        return self.only(*CARD_FIELDS)
 
     def with_value(self, field, value_id):
         """Fiches linked to one vocabulary value, as a semi-join (IN): no duplicate rows, no DISTINCT."""
@@ -282,3 +286,28 @@ class FicheSource(CitedSource):
     class Meta(CitedSource.Meta):
         verbose_name = "source"
         verbose_name_plural = "sources"
+
+
+def with_card_levers(fiches):
+    """``fiches`` as a list, each with ``card_levers``: the (theme, label) of its levers in their order, what its card
+    shows, read in one query written once. ``prefetch_related("levers")`` cost ~1 ms of Python for a page of twenty
+    fiches (a queryset compiled, a Lever built per link, the prefetch bookkeeping); this costs ~0.1 ms."""
+    fiches = list(fiches)
+    if not fiches:
+        return fiches
+    links, levers = Fiche.levers.through._meta.db_table, Lever._meta.db_table
+    marks = ", ".join(["%s"] * len(fiches))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT t."fiche_id", l."theme", l."label" FROM "{links}" t '  # nosec B608
+            f'INNER JOIN "{levers}" l ON l."id" = t."lever_id" '  # nosec B608
+            f'WHERE t."fiche_id" IN ({marks}) ORDER BY l."order", l."label"',  # nosec B608
+            [fiche.pk for fiche in fiches],
+        )
+        rows = cursor.fetchall()
+    found = {}
+    for fiche_pk, theme, label in rows:
+        found.setdefault(fiche_pk, []).append((theme, label))
+    for fiche in fiches:
+        fiche.card_levers = found.get(fiche.pk, [])
+    return fiches

@@ -39,7 +39,8 @@ def test_best_matches_are_the_first_of_the_full_ranking_with_their_number():
     assert total == len(expected) == 17
     assert [f.slug for f in fiches] == [f.slug for f in expected[:10]]
     assert fiches[0].slug == "titre"
-    assert [lever.slug for lever in fiches[0].levers.all()] == ["benevolat"]
+    assert [label for _theme, label in fiches[0].card_levers] == ["Bénévolat"]
+    assert fiches[1].card_levers == []
 
 
 def test_best_matches_of_a_query_that_finds_nothing_or_nothing_to_search():
@@ -57,9 +58,9 @@ def test_best_matches_with_groups_and_exclusions_match_the_orm():
     assert [f.slug for f in fiches] == [f.slug for f in expected[:5]]
 
 
-def test_best_matches_cost_one_query_and_one_for_the_levers(django_assert_num_queries):
+def test_best_matches_cost_one_query_and_one_for_the_levers_of_their_cards(django_assert_num_queries):
     _catalogue()
     parsed = prepare_query("bénévoles")
     with django_assert_num_queries(2):
         fiches, _ = best_matches(Fiche.objects.published(), parsed, 10)
-        [list(f.levers.all()) for f in fiches]
+    assert len(fiches) == 10 and all(hasattr(fiche, "card_levers") for fiche in fiches)
