@@ -8,7 +8,7 @@ from core.content_cache import shared_page
 from hub.bibliography import build_bibliography
 from parcours.models import Parcours
 from rendezvous import event_dates
-from rendezvous.agenda import upcoming_events
+from rendezvous.agenda import upcoming_cards
 from resources.catalogue import published_counts
 from resources.models import Fiche, Worksheet
 from resources.models.fiche import with_card_levers
@@ -26,7 +26,7 @@ def home(request):
         # Kept with the page under the content version: an event that ends leaves the list at the next edit, or
         # when the page expires (HUB_PAGE_CACHE_SECONDS); places left change with every registration, so the
         # cards here do not say them.
-        "next_events": upcoming_events(after=event_dates.now(), limit=2),
+        "next_events": upcoming_cards(after=event_dates.now(), limit=2),
     }
     return render(request, "hub/home.html", ctx)
 

@@ -1,6 +1,8 @@
 """What the cold pages (computed from scratch) read, and that they show the same thing: the cards' levers read in one
 plain query (with_card_levers), a fiche's empty relations never queried, the catalogue's form class built once."""
 
+import re
+
 import pytest
 from django.http import QueryDict
 from django.template import Context, Template
@@ -127,3 +129,23 @@ def test_the_catalogue_form_class_is_built_once_and_each_form_has_its_own_tags()
     assert first.form.fields["tag"] is not second.form.fields["tag"]
     assert first.is_valid() and [tag.slug for tag in first.form.cleaned_data["tag"]] == ["public"]
     assert not second.is_valid() and "tag" in second.form.errors
+
+
+def test_the_home_page_event_cards_show_the_same_lever_chips_as_the_agenda(visitor, django_assert_max_num_queries):
+    from tests.factories import make_event
+
+    fin, rh, alliances = _levers()
+    make_event(title="Avec leviers", levers=[fin, rh])
+    make_event(title="Sans levier")
+
+    def chips(html, title):
+        card = html[html.index(title):]
+        return re.findall(r'<li class="hub-chip hub-chip--(\w+)">([^<]+)</li>', card[:card.index("</article>")])
+
+    home = visitor.get("/").content.decode()
+    agenda = visitor.get("/agenda/").content.decode()
+    assert chips(home, "Avec leviers") == chips(agenda, "Avec leviers") == [("rh", "Richesses &lt;humaines&gt;"),
+                                                                          ("fin", "Financement")]
+    assert chips(home, "Sans levier") == chips(agenda, "Sans levier") == []
+    with django_assert_max_num_queries(8):
+        visitor.get("/")
