@@ -149,3 +149,13 @@ def test_the_home_page_event_cards_show_the_same_lever_chips_as_the_agenda(visit
     assert chips(home, "Sans levier") == chips(agenda, "Sans levier") == []
     with django_assert_max_num_queries(8):
         visitor.get("/")
+
+
+def test_tags_are_still_checked_against_published_fiches_when_asked_for(visitor):
+    draft = make_fiche(status=Fiche.Status.DRAFT)
+    draft.tags.add("secret")
+    make_fiche(title="Fiche publique").tags.add("public")
+    assert visitor.get("/fiches/?tag=public").status_code == 200
+    assert visitor.get("/fiches/?tag=secret").status_code == 400
+    assert visitor.get("/fiches/?tag=public&tag=secret").status_code == 400
+    assert "Fiche publique" in visitor.get("/fiches/?famille=action").content.decode()
