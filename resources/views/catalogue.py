@@ -91,7 +91,8 @@ def _relation_flags():
     relations = {
         "has_sources": (FicheSource._meta.db_table, FicheSource._meta.get_field("fiche").column),
         "has_related": (related._meta.db_table, related._meta.get_field("from_fiche").column),
-        "has_worksheets": (Worksheet.fiches.through._meta.db_table, "fiche_id"),
+        "has_worksheets": (Worksheet.fiches.through._meta.db_table,
+                           Worksheet.fiches.through._meta.get_field("fiche").column),
     }
     return {
         name: RawSQL(f'EXISTS (SELECT 1 FROM "{links}" r WHERE r."{column}" = "{table}"."id")', [],  # nosec B608 B611
@@ -111,8 +112,8 @@ def fiche_relations(fiche):
 
 
 def _fiche_and_content(fiches, slug):
-    """(fiche, its classification, sources and related fiches and worksheets as HTML), or None; 3 to 6
-    queries."""
+    """(fiche, its classification, sources and related fiches and worksheets as HTML), or None; 3 queries (the fiche
+    with its flags, its tags, its classement), and one more for each relation it has (two for related fiches)."""
     fiche = fiches.annotate(**_relation_flags()).filter(slug=slug).first()
     if fiche is None:
         return None
