@@ -15,6 +15,7 @@ from taggit.models import Tag
 from resources.facet_index import current_index, facet_counts_and_matches
 from resources.filters import SINGLE_VALUE_PARAMS, SORT_LABELS, FicheFilter
 from resources.models import Fiche
+from resources.models.fiche import with_card_levers
 from resources.pagination import PAGE_PARAM, paginate
 from resources.search import excerpts
 from resources.vocabularies import vocabulary_rows
@@ -232,7 +233,7 @@ def _grouped(pairs):
 
 def build_catalogue(params):
     """The catalogue for these query parameters (a QueryDict): nothing personal goes in."""
-    filterset, ignored = catalogue_filterset(params, Fiche.objects.published().for_cards())
+    filterset, ignored = catalogue_filterset(params, Fiche.objects.published().card_fields())
     results = filterset.qs
     # The list is counted from the facet index too (no COUNT over thousands of matching rows): the index follows
     # the content version, so an edit shows in both the count and the results at the next request.
@@ -242,9 +243,9 @@ def build_catalogue(params):
         # The index's bits are in this sort's order: the page's fiches are read from them, and the database only
         # checks those few (every filter still applied) rather than sorting all the matches for one page.
         pks = index.ranked(matched, page.start_index() - 1, page.end_index())
-        page.object_list = list(results.filter(pk__in=pks)) if pks else []
+        page.object_list = with_card_levers(results.filter(pk__in=pks)) if pks else []
     else:
-        page.object_list = list(page.object_list)
+        page.object_list = with_card_levers(page.object_list)
     parsed = getattr(filterset, "parsed_query", None)
     found = excerpts(page.object_list, parsed) if parsed else {}
     for fiche in page.object_list:

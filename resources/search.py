@@ -15,13 +15,14 @@ from functools import reduce
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.urls import reverse
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Subquery, Value, When
 from django.utils.html import format_html, format_html_join
 from taggit.models import Tag
 
 from core.content_cache import content_version, process_cache
 from resources.facet_index import catalogue_version
 from resources.models import Component, Fiche, GlossaryTerm, Lever, Synonym
+from resources.models.fiche import CARD_FIELDS, with_card_levers
 from resources.query import expand_synonyms, parse_query
 from resources.search_vector import SEARCH_CONFIG
 from resources.tags import fiche_tagged_items
@@ -104,6 +105,41 @@ def search_fiches(queryset, parsed):
         query = _postgres_query(parsed)
         return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
     return _sqlite_filter(queryset, parsed)
+
+
+class _CountOf(Subquery):
+    """The number of rows of a queryset, as a scalar subquery (run once)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) matched)"
+    output_field = IntegerField()
+
+
+def best_matches(queryset, parsed, limit):
+    """(the ``limit`` best fiches of ``queryset`` for the parsed query, their number): ranked by ``rank`` (higher
+    first), then the most recent, then pk; fiches with their card fields, ``card_levers`` and ``rank``.
+
+    PostgreSQL: one pass over the matches. The ranking needs every match's search vector and a count needs every
+    match too: a count as a second subquery visited the same ~2,000 rows twice (8.7 → 6.6 ms of SQL for a word
+    found in 2,000 fiches). The matches (pk, date, rank: a few bytes each, never their vector) are kept once in a
+    materialised CTE, counted and sorted there; only the ten best are read whole."""
+    if not parsed:
+        return [], 0
+    matches = search_fiches(queryset, parsed)
+    if not is_postgres():  # the count as a scalar subquery of the same query
+        ranked = matches.card_fields().annotate(total=_CountOf(matches.order_by().values("pk")))
+        found = with_card_levers(ranked.order_by("-rank", "-published_at", "pk")[:limit])
+        return found, (found[0].total if found else 0)
+    sql, params = matches.order_by().values_list("pk", "published_at", "rank").query.sql_with_params()
+    table = Fiche._meta.db_table
+    columns = ", ".join(f'f."{Fiche._meta.get_field(name).column}"' for name in CARD_FIELDS if name != "pk")
+    found = with_card_levers(Fiche.objects.raw(
+        f"WITH matched (pk, published_at, rank) AS MATERIALIZED ({sql}) "  # nosec B608
+        f'SELECT f."id", {columns}, top.rank AS rank, (SELECT COUNT(*) FROM matched) AS total '  # nosec B608
+        f"FROM (SELECT * FROM matched ORDER BY rank DESC, published_at DESC, pk LIMIT %s) top "
+        f'JOIN "{table}" f ON f."id" = top.pk ORDER BY top.rank DESC, top.published_at DESC, top.pk',  # nosec B608
+        [*params, limit],
+    ))
+    return found, (found[0].total if found else 0)
 
 
 def _python_excerpt(text, words):
@@ -265,6 +301,6 @@ def search_glossary(parsed, limit=8):
 
 
 __all__ = [
-    "excerpts", "folded_text_condition", "prepare_query", "search_fiches", "search_glossary", "search_pages",
+    "best_matches", "excerpts", "folded_text_condition", "prepare_query", "search_fiches", "search_glossary", "search_pages",
     "similarity", "suggest",
 ]

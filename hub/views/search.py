@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import IntegerField, Subquery
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,19 +14,11 @@ from parcours.search import search_steps
 from resources.feeds import feed_response, search_params
 from resources.models import Fiche
 from resources.query import MAX_QUERY_LENGTH, parse_query
-from resources.search import excerpts, prepare_query, search_fiches, search_glossary, search_pages, suggest
+from resources.search import (
+    best_matches, excerpts, prepare_query, search_glossary, search_pages, suggest,
+)
 
 FICHE_RESULTS = 10
-
-
-class _CountOf(Subquery):
-    """The number of rows of a queryset, as a scalar subquery: PostgreSQL runs it once (an InitPlan), over the
-    matches' ids alone. A ``COUNT(*) OVER ()`` in the ranking query would instead keep every match whole (its
-    search vector included, spilled to disk past a few hundred) until the top ten are sorted: 14 → 9 ms of SQL
-    for a word found in 2,000 fiches."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) matched)"
-    output_field = IntegerField()
 
 
 @dataclass
@@ -90,15 +81,7 @@ def _found(text, truncated, repeated):
     parsed = prepare_query(text)  # already cut: ``truncated`` says whether it was
     fiches, total, sections, suggestion = [], 0, [], None
     if parsed:
-        published = Fiche.objects.published()  # one moment for both: the count is the number of results
-        counted = search_fiches(published, parsed).order_by().values("pk")
-        matches = (
-            search_fiches(published.for_cards(), parsed)
-            .annotate(total=_CountOf(counted))  # the count in the same query, computed once
-            .order_by("-rank", "-published_at", "pk")
-        )
-        fiches = list(matches[:FICHE_RESULTS])
-        total = fiches[0].total if fiches else 0
+        fiches, total = best_matches(Fiche.objects.published(), parsed, FICHE_RESULTS)
         found = excerpts(fiches, parsed)
         for fiche in fiches:
             fiche.excerpt = found.get(fiche.pk)

@@ -26,6 +26,14 @@ def iso_paris(moment):
     return timezone.localtime(moment).isoformat(timespec="minutes")
 
 
+@register.simple_tag
+def card_levers(event):
+    """[(theme, label)] of the event's levers: ``card_levers`` when read by with_card_levers, else from its
+    prefetched levers."""
+    found = getattr(event, "card_levers", None)
+    return found if found is not None else [(lever.theme, lever.label) for lever in event.levers.all()]
+
+
 @register.filter
 def places(event):
     """« 3 places restantes », « 1 place restante », « Complet : inscription en liste d’attente », or "" without a

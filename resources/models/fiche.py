@@ -2,7 +2,7 @@ import html
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -67,7 +67,11 @@ class FicheQuerySet(ContentQuerySet):
     def for_cards(self):
         """What a fiche card shows, and only that (the long texts stay in the database); levers in one
         extra query."""
-        return self.only(*CARD_FIELDS).prefetch_related("levers")
+        return self.card_fields().prefetch_related("levers")
+
+    def card_fields(self):
+        """The columns of a fiche card without its levers: give the fiches to ``with_card_levers`` once read."""
+        return self.only(*CARD_FIELDS)
 
     def with_value(self, field, value_id):
         """Fiches linked to one vocabulary value, as a semi-join (IN): no duplicate rows, no DISTINCT."""
@@ -282,3 +286,31 @@ class FicheSource(CitedSource):
     class Meta(CitedSource.Meta):
         verbose_name = "source"
         verbose_name_plural = "sources"
+
+
+def with_card_levers(items):
+    """``items`` (fiches, or any model with a ``levers`` many-to-many: events) as a list, each with ``card_levers``:
+    the (theme, label) of its levers in their order, what its card shows, read in one query written once.
+    ``prefetch_related("levers")`` cost ~1 ms of Python for a page of twenty fiches (a queryset compiled, a Lever
+    built per link, the prefetch bookkeeping); this costs ~0.1 ms."""
+    items = list(items)
+    if not items:
+        return items
+    relation = type(items[0])._meta.get_field("levers")
+    links, levers = relation.remote_field.through._meta.db_table, Lever._meta.db_table
+    own, target = relation.m2m_column_name(), relation.m2m_reverse_name()
+    marks = ", ".join(["%s"] * len(items))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT t."{own}", l."theme", l."label" FROM "{links}" t '  # nosec B608
+            f'INNER JOIN "{levers}" l ON l."id" = t."{target}" '  # nosec B608
+            f'WHERE t."{own}" IN ({marks}) ORDER BY l."order", l."label"',  # nosec B608
+            [item.pk for item in items],
+        )
+        rows = cursor.fetchall()
+    found = {}
+    for item_pk, theme, label in rows:
+        found.setdefault(item_pk, []).append((theme, label))
+    for item in items:
+        item.card_levers = found.get(item.pk, [])
+    return items

@@ -16,15 +16,17 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def fiche_card(context, fiche):
-    """``fiche`` with its levers prefetched (Fiche.objects.for_cards()); ``heading`` in the context sets the title's
-    level (h3 by default), ``fiche.excerpt`` (safe HTML) is shown when set."""
+    """``fiche`` with its levers prefetched (Fiche.objects.for_cards()) or read (with_card_levers); ``heading`` in
+    the context sets the title's level (h3 by default), ``fiche.excerpt`` (safe HTML) is shown when set."""
     level = escape(str(context.get("heading") or "h3"))
     excerpt = getattr(fiche, "excerpt", None)
-    levers = fiche.levers.all()
+    levers = getattr(fiche, "card_levers", None)  # resources.models.fiche.with_card_levers
+    if levers is None:
+        levers = [(lever.theme, lever.label) for lever in fiche.levers.all()]
     chips = ""
     if levers:
-        items = "".join(f'<li class="hub-chip hub-chip--{escape(str(lever.theme))}">{escape(str(lever.label))}</li>'
-                        for lever in levers)
+        items = "".join(f'<li class="hub-chip hub-chip--{escape(str(theme))}">{escape(str(label))}</li>'
+                        for theme, label in levers)
         chips = f'\n  <ul class="hub-chips" aria-label="Leviers">\n    {items}\n  </ul>\n  '
     published = ""
     if fiche.published_at:

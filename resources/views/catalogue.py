@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import BooleanField, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from core.content_cache import PARTIAL_HEADER, cached, canonical_query, detached
 from resources.catalogue import build_catalogue, catalogue_params
 from resources.filters import oversized_facets
 from resources.models import Fiche, FicheSource, Worksheet
+from resources.models.fiche import with_card_levers
 from resources.references import source_list
 from resources.vocabularies import fiche_classement
 
@@ -80,27 +82,47 @@ def classement_groups(fiche_pk):
     return [(title, param, found[field]) for field, title, param in CLASSEMENT if field in found]
 
 
-def fiche_relations():
-    """What a fiche page shows beside its text and its classement (classement_groups); a function: the related
-    fiches are those visible now."""
-    return (
-        Prefetch("sources", queryset=FicheSource.objects.select_related("reference")),
-        "tags",
-        Prefetch("related", queryset=Fiche.objects.published().for_cards()),
-        Prefetch("worksheets", queryset=Worksheet.objects.for_list()),
-    )
+def _relation_flags():
+    """{name: whether the fiche has any source, related fiche or worksheet}, read with the fiche: most fiches have
+    none of some, and a prefetch of an empty relation still cost a compiled query (~0.5 ms). Written as SQL (an
+    EXISTS each): three ``Exists()`` compiled as much ORM as the queries they spared."""
+    table = Fiche._meta.db_table
+    related = Fiche.related.through
+    relations = {
+        "has_sources": (FicheSource._meta.db_table, FicheSource._meta.get_field("fiche").column),
+        "has_related": (related._meta.db_table, related._meta.get_field("from_fiche").column),
+        "has_worksheets": (Worksheet.fiches.through._meta.db_table,
+                           Worksheet.fiches.through._meta.get_field("fiche").column),
+    }
+    return {
+        name: RawSQL(f'EXISTS (SELECT 1 FROM "{links}" r WHERE r."{column}" = "{table}"."id")', [],  # nosec B608 B611
+                     output_field=BooleanField())
+        for name, (links, column) in relations.items()
+    }
+
+
+def fiche_relations(fiche):
+    """(sources, related fiches, worksheets) a fiche page shows beside its text, its tags and its classement; the
+    related fiches are those visible now. ``fiche`` carries ``_relation_flags``: only the relations it has are read."""
+    sources = FicheSource.objects.select_related("reference").filter(fiche=fiche.pk) if fiche.has_sources else []
+    links = Fiche.related.through.objects.filter(from_fiche_id=fiche.pk).values("to_fiche_id")  # as fiche.related
+    related = Fiche.objects.published().card_fields().filter(pk__in=links) if fiche.has_related else []
+    worksheets = Worksheet.objects.for_list().filter(fiches=fiche.pk) if fiche.has_worksheets else []
+    return source_list(sources), with_card_levers(related), list(worksheets)
 
 
 def _fiche_and_content(fiches, slug):
-    """(fiche, its classification, sources and related fiches and worksheets as HTML), or None; 7
-    queries."""
-    fiche = fiches.filter(slug=slug).first()
+    """(fiche, its classification, sources and related fiches and worksheets as HTML), or None; 3 queries (the fiche
+    with its flags, its tags, its classement), and one more for each relation it has (two for related fiches)."""
+    fiche = fiches.annotate(**_relation_flags()).filter(slug=slug).first()
     if fiche is None:
         return None
-    # The relations go on a copy, rendered then dropped: the cache keeps the fiche and its HTML, not its relations.
+    # The tags go on a copy, rendered then dropped: the cache keeps the fiche and its HTML, not its relations.
     shown = detached_copy(fiche)
-    prefetch_related_objects([shown], *fiche_relations())
-    ctx = {"fiche": shown, "sources": source_list(shown.sources.all()), "classement": classement_groups(fiche.pk)}
+    prefetch_related_objects([shown], "tags")
+    sources, related, worksheets = fiche_relations(fiche)
+    ctx = {"fiche": shown, "sources": sources, "related": related, "worksheets": worksheets,
+           "classement": classement_groups(fiche.pk)}
     return fiche, render_to_string("resources/_fiche_content.html", ctx)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.content_cache import shared_page
 from resources.catalogue import published_counts
 from resources.models import Component, Lever
-from resources.models.fiche import visible_q
+from resources.models.fiche import visible_q, with_card_levers
 from resources.pagination import paginate
 from resources.vocabularies import BY_PREFIX
 
@@ -16,7 +16,14 @@ PER_PAGE = 12
 
 
 def _published_fiches_of(value):
-    return value.fiches.published().for_cards()
+    return value.fiches.published().card_fields()
+
+
+def _page_of(params, fiches, count=None):
+    """The requested page of ``fiches`` (card fields), with their levers (with_card_levers)."""
+    page = paginate(params, fiches, PER_PAGE, count=count)
+    page.object_list = with_card_levers(page.object_list)
+    return page
 
 
 @shared_page
@@ -28,7 +35,7 @@ def lever_detail(request, slug):
     for component in components:
         component.n = per_component.get(component.pk, 0)
     count = published_counts("levier").get(lever.pk, 0)
-    page = paginate(request.GET, _published_fiches_of(lever), PER_PAGE, count=count)
+    page = _page_of(request.GET, _published_fiches_of(lever), count=count)
     return render(request, "resources/lever_detail.html", {"lever": lever, "components": components, "page": page})
 
 
@@ -36,7 +43,7 @@ def lever_detail(request, slug):
 def component_detail(request, lever_slug, slug):
     component = get_object_or_404(Component.objects.select_related("lever"), slug=slug, lever__slug=lever_slug)
     siblings = component.lever.components.exclude(pk=component.pk)
-    page = paginate(request.GET, _published_fiches_of(component), PER_PAGE)
+    page = _page_of(request.GET, _published_fiches_of(component))
     ctx = {"component": component, "lever": component.lever, "siblings": siblings, "page": page}
     return render(request, "resources/component_detail.html", ctx)
 
@@ -62,5 +69,5 @@ def vocabulary_index(request, kind):
 def vocabulary_detail(request, kind, slug):
     kind = _kind_or_404(kind)
     value = get_object_or_404(kind.model, slug=slug)
-    page = paginate(request.GET, _published_fiches_of(value), PER_PAGE)
+    page = _page_of(request.GET, _published_fiches_of(value))
     return render(request, "resources/vocabulary_detail.html", {"kind": kind, "value": value, "page": page})
