@@ -18,7 +18,19 @@ register = template.Library()
 def fiche_card(context, fiche):
     """``fiche`` with its levers prefetched (Fiche.objects.for_cards()) or read (with_card_levers); ``heading`` in
     the context sets the title's level (h3 by default), ``fiche.excerpt`` (safe HTML) is shown when set."""
-    level = escape(str(context.get("heading") or "h3"))
+    return _card(fiche, context.get("heading"))
+
+
+@register.simple_tag(takes_context=True)
+def fiche_items(context, fiches, heading=None):
+    """The cards of ``fiches``, each in its ``<li>``: what ``{% for fiche in fiches %}<li>{% include
+    "resources/_fiche_card.html" %}</li>{% endfor %}`` wrote, without an include per card (about 0.05 ms each)."""
+    level = heading or context.get("heading")
+    return mark_safe("".join(f"<li>{_card(fiche, level)}</li>" for fiche in fiches))  # nosec B308 B703: cards
+
+
+def _card(fiche, heading):
+    level = escape(str(heading or "h3"))
     excerpt = getattr(fiche, "excerpt", None)
     levers = getattr(fiche, "card_levers", None)  # resources.models.fiche.with_card_levers
     if levers is None:

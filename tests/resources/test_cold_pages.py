@@ -159,3 +159,23 @@ def test_tags_are_still_checked_against_published_fiches_when_asked_for(visitor)
     assert visitor.get("/fiches/?tag=secret").status_code == 400
     assert visitor.get("/fiches/?tag=public&tag=secret").status_code == 400
     assert "Fiche publique" in visitor.get("/fiches/?famille=action").content.decode()
+
+
+LOOP = Template('{% for fiche in fiches %}<li>{% include "resources/_fiche_card.html" %}</li>{% endfor %}')
+LOOP_H4 = Template('{% for fiche in fiches %}<li>{% include "resources/_fiche_card.html" with heading="h4" %}</li>'
+                   '{% endfor %}')
+
+
+@pytest.mark.parametrize("heading", [None, "h2"])
+def test_fiche_items_write_what_the_loop_of_included_cards_wrote(heading):
+    fin, rh, _ = _levers()
+    make_fiche(slug="une", title="Une <fiche> « hostile » & 'citée'", levers=[fin, rh])
+    make_fiche(slug="deux", levers=[])
+    fiches = list(with_card_levers(Fiche.objects.card_fields().order_by("slug")))
+    context = {"fiches": fiches, **({"heading": heading} if heading else {})}
+    items = Template("{% load cards %}{% fiche_items fiches %}").render(Context(context))
+    assert items == LOOP.render(Context(context)) and items.count("<li><article") == 2
+    assert "Une &lt;fiche&gt;" in items
+    h4 = Template('{% load cards %}{% fiche_items fiches heading="h4" %}').render(Context(context))
+    assert h4 == LOOP_H4.render(Context(context)) and "<h4 " in h4
+    assert Template("{% load cards %}{% fiche_items fiches %}").render(Context({"fiches": []})) == ""
