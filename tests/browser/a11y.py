@@ -31,5 +31,8 @@ _RUN = """async (tags) => {
 
 def axe_violations(page):
     """The list of violations (id, impact, help, first nodes); empty when the page passes."""
+    # After a click on a link, the next page may be committed but not yet parsed (no <head> to add the script to),
+    # and its style sheets not applied (axe reads the colours): audit it once it has loaded.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE_PATH))
     return page.evaluate(_RUN, WCAG_TAGS)
