@@ -255,16 +255,32 @@ def suggest(parsed):
     return " ".join(corrected) if changed else None
 
 
+_vocabulary = {"version": None, "rows": []}
+process_cache(lambda: _vocabulary.update(version=None, rows=[]))
+
+
+def _folded_vocabulary_rows():
+    """[(folded label, folded label and description, row)] of every vocabulary value: the few hundred rows every
+    search matches its words against, read and folded once per content version by each process (a staff edit of a
+    vocabulary changes the version). Read again at each search when the version cannot be read."""
+    version = content_version()
+    if version is not None and _vocabulary["version"] == version:
+        return _vocabulary["rows"]
+    rows = [(fold_words(row.label), fold_words(f"{row.label} {row.description}"), row) for row in vocabulary_rows()]
+    if version is not None:
+        _vocabulary.update(version=version, rows=rows)
+    return rows
+
+
 def search_pages(parsed, limit=8):
     """[(kind, label, url, description)] of levers, components and vocabulary values whose label or
-    description match: one UNION query over the small vocabulary tables, matched in Python so that
-    accents fold the same on both databases."""
+    description match: the small vocabulary tables (one UNION query, kept by the process for the content version),
+    matched in Python so that accents fold the same on both databases."""
     if not parsed:
         return []
     words = [_stem(w) for w in parsed.positive_words()]
     scored = []
-    for row in vocabulary_rows():
-        title, text = fold_words(row.label), fold_words(f"{row.label} {row.description}")
+    for title, text, row in _folded_vocabulary_rows():
         if all(word in text for word in words):
             scored.append((-sum(word in title for word in words), row.label, row.field, row.slug,
                            row.description, row.lever_slug))

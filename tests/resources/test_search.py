@@ -89,6 +89,18 @@ def test_search_page_shows_highlighted_fiches_and_referentiel_pages(catalogue, v
     assert "Bénévoles en brouillon" not in html
 
 
+def test_a_renamed_component_is_found_by_its_new_name_at_the_next_search(visitor, settings):
+    settings.HUB_PAGE_CACHE_SECONDS = 0  # the page itself computed each time: only the vocabulary rows are kept
+    component = make_component(lever=make_lever(label="Financement"), label="Subventions", description="Publiques.")
+    assert "Subventions" in visitor.get("/recherche/", {"q": "subventions"}).content.decode()
+    assert "Composante" not in visitor.get("/recherche/", {"q": "cotisations"}).content.decode()
+    component.label, component.description = "Cotisations", "Des membres."
+    component.save()
+    html = visitor.get("/recherche/", {"q": "cotisations"}).content.decode()
+    assert "Composante" in html and "Cotisations" in html
+    assert "Composante" not in visitor.get("/recherche/", {"q": "subventions"}).content.decode()
+
+
 def test_excerpts_escape_the_document_text(visitor):
     make_fiche(title="Comparer", body="Si a &lt; b alors les bénévoles <script>x</script> partent.")
     html = visitor.get("/recherche/", {"q": "bénévoles"}).content.decode()
