@@ -38,9 +38,28 @@ def is_postgres():
     return connection.vendor == "postgresql"
 
 
+def _kept_for_content_version(kept, build):
+    """``build()``, kept by this process until the content version changes (staff saved some content): for the
+    small tables every search reads whatever its words. Built again at each call when the version cannot be
+    read."""
+    version = content_version()
+    if version is not None and kept.get("version") == version:
+        return kept["value"]
+    value = build()
+    if version is not None:
+        kept.update(version=version, value=value)
+    return value
+
+
+_synonyms = {}
+process_cache(_synonyms.clear)
+
+
 def synonym_groups():
-    """Folded groups of equivalent expressions, from the Synonym table (one query)."""
-    return [group for group in (s.folded_terms for s in Synonym.objects.all()) if len(group) > 1]
+    """Folded groups of equivalent expressions, from the Synonym table (one query per content version)."""
+    return _kept_for_content_version(_synonyms, lambda: [
+        group for group in (s.folded_terms for s in Synonym.objects.all()) if len(group) > 1
+    ])
 
 
 def prepare_query(raw):
@@ -255,21 +274,16 @@ def suggest(parsed):
     return " ".join(corrected) if changed else None
 
 
-_vocabulary = {"version": None, "rows": []}
-process_cache(lambda: _vocabulary.update(version=None, rows=[]))
+_vocabulary = {}
+process_cache(_vocabulary.clear)
 
 
 def _folded_vocabulary_rows():
     """[(folded label, folded label and description, row)] of every vocabulary value: the few hundred rows every
-    search matches its words against, read and folded once per content version by each process (a staff edit of a
-    vocabulary changes the version). Read again at each search when the version cannot be read."""
-    version = content_version()
-    if version is not None and _vocabulary["version"] == version:
-        return _vocabulary["rows"]
-    rows = [(fold_words(row.label), fold_words(f"{row.label} {row.description}"), row) for row in vocabulary_rows()]
-    if version is not None:
-        _vocabulary.update(version=version, rows=rows)
-    return rows
+    search matches its words against, read and folded once per content version by each process."""
+    return _kept_for_content_version(_vocabulary, lambda: [
+        (fold_words(row.label), fold_words(f"{row.label} {row.description}"), row) for row in vocabulary_rows()
+    ])
 
 
 def search_pages(parsed, limit=8):
