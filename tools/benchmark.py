@@ -378,8 +378,8 @@ def write_report(markdown_path, json_path, items, context):
         f"({_fmt(context['data']['10x']['publiees'])} publiées), {_fmt(context['data']['10x']['personnes'])} personnes "
         f"avec leur progression, leurs notes et leurs fiches sauvegardées, {_fmt(context['data']['10x']['diagnostics'])} "
         f"diagnostics. **1x** : le dixième ({_fmt(context['data']['1x']['fiches'])} fiches, "
-        f"{_fmt(context['data']['1x']['personnes'])} personnes, {_fmt(context['data']['1x']['diagnostics'])} diagnostics). Chaque "
-        "chargement est suivi de `VACUUM ANALYZE`, comme autovacuum le fait de lui-même sur une base en service.",
+        f"{_fmt(context['data']['1x']['personnes'])} personnes, {_fmt(context['data']['1x']['diagnostics'])} diagnostics). "
+        "Chaque chargement est suivi de `VACUUM ANALYZE`, comme autovacuum le fait de lui-même sur une base en service.",
         f"- **Serveur** : gunicorn, {context['workers']} workers synchrones, réglages de production (DEBUG désactivé, "
         "en-têtes de sécurité, sessions et cache dans Redis, connexions PostgreSQL réutilisées). Les lignes « caches "
         "coupés » viennent d’un second serveur lancé avec `HUB_PAGE_CACHE_SECONDS=0` : chaque requête y est calculée "
