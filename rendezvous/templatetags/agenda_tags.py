@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from rendezvous.event_dates import start_label, when_label
+from resources.models.fiche import card_levers_of
 
 register = template.Library()
 
@@ -30,8 +31,7 @@ def iso_paris(moment):
 def card_levers(event):
     """[(theme, label)] of the event's levers: ``card_levers`` when read by with_card_levers, else from its
     prefetched levers."""
-    found = getattr(event, "card_levers", None)
-    return found if found is not None else [(lever.theme, lever.label) for lever in event.levers.all()]
+    return card_levers_of(event)
 
 
 @register.filter

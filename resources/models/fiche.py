@@ -314,3 +314,10 @@ def with_card_levers(items):
     for item in items:
         item.card_levers = found.get(item.pk, [])
     return items
+
+
+def card_levers_of(item):
+    """[(theme, label)] of ``item``'s levers, as its card shows them: read by ``with_card_levers``, else from its
+    prefetched ``levers``."""
+    found = getattr(item, "card_levers", None)
+    return found if found is not None else [(lever.theme, lever.label) for lever in item.levers.all()]

@@ -11,6 +11,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
+from resources.models.fiche import card_levers_of
+
 register = template.Library()
 
 
@@ -32,9 +34,7 @@ def fiche_items(context, fiches, heading=None):
 def _card(fiche, heading):
     level = escape(str(heading or "h3"))
     excerpt = getattr(fiche, "excerpt", None)
-    levers = getattr(fiche, "card_levers", None)  # resources.models.fiche.with_card_levers
-    if levers is None:
-        levers = [(lever.theme, lever.label) for lever in fiche.levers.all()]
+    levers = card_levers_of(fiche)
     chips = ""
     if levers:
         items = "".join(f'<li class="hub-chip hub-chip--{escape(str(theme))}">{escape(str(label))}</li>'
