@@ -144,6 +144,26 @@ def process_cache(reset):
     return reset
 
 
+def kept_per_content_version(build):
+    """``build`` made into a function that keeps its result in this process until the content version changes (staff
+    saved some content): for the small tables a page reads whatever its parameters. Built again at each call when
+    the version cannot be read."""
+    kept = {}
+    process_cache(kept.clear)
+
+    @functools.wraps(build)
+    def current():
+        version = content_version()
+        if version is not None and kept.get("version") == version:
+            return kept["value"]
+        value = build()
+        if version is not None:
+            kept.update(version=version, value=value)
+        return value
+
+    return current
+
+
 def reset_process_caches():
     """Forget every per-process copy at once (tests; a process that must start afresh)."""
     for reset in _process_resets:

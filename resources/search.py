@@ -7,6 +7,7 @@ the ``hub_french`` configuration: unaccent then French stemming), a GIN index, `
 branch of each step is in this module.
 """
 
+import datetime
 import operator
 import re
 import time
@@ -16,14 +17,15 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.urls import reverse
 from django.db.models import Case, F, IntegerField, Q, Subquery, Value, When
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from taggit.models import Tag
 
-from core.content_cache import content_version, process_cache
+from core.content_cache import content_version, kept_per_content_version, process_cache
 from resources.facet_index import catalogue_version
 from resources.models import Component, Fiche, GlossaryTerm, Lever, Synonym
 from resources.models.fiche import CARD_FIELDS, with_card_levers
-from resources.query import expand_synonyms, parse_query
+from resources.query import ParsedQuery, Term, expand_synonyms, parse_query
 from resources.search_vector import SEARCH_CONFIG
 from resources.tags import fiche_tagged_items
 from core.text import fold, fold_words
@@ -38,28 +40,10 @@ def is_postgres():
     return connection.vendor == "postgresql"
 
 
-def _kept_for_content_version(kept, build):
-    """``build()``, kept by this process until the content version changes (staff saved some content): for the
-    small tables every search reads whatever its words. Built again at each call when the version cannot be
-    read."""
-    version = content_version()
-    if version is not None and kept.get("version") == version:
-        return kept["value"]
-    value = build()
-    if version is not None:
-        kept.update(version=version, value=value)
-    return value
-
-
-_synonyms = {}
-process_cache(_synonyms.clear)
-
-
+@kept_per_content_version
 def synonym_groups():
     """Folded groups of equivalent expressions, from the Synonym table (one query per content version)."""
-    return _kept_for_content_version(_synonyms, lambda: [
-        group for group in (s.folded_terms for s in Synonym.objects.all()) if len(group) > 1
-    ])
+    return [group for group in (s.folded_terms for s in Synonym.objects.all()) if len(group) > 1]
 
 
 def prepare_query(raw):
@@ -72,9 +56,13 @@ def _stem(word):
     return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
 
 
+def _needle(term):
+    """What a term looks for in a folded ``search_text``: its words from the start of a word, like a stemmer."""
+    return f" {term.text if term.is_phrase else _stem(term.text)}"
+
+
 def _sqlite_term_q(term):
-    text = term.text if term.is_phrase else _stem(term.text)
-    condition = Q(search_text__contains=f" {text}")  # from the start of a word, like a stemmer
+    condition = Q(search_text__contains=_needle(term))
     return ~condition if term.negated else condition
 
 
@@ -95,6 +83,17 @@ def folded_text_condition(parsed):
     return condition
 
 
+def folded_text_matches(parsed, search_text):
+    """``folded_text_condition`` in Python, for the rows of a small table kept in memory (glossary, steps)."""
+    for group in parsed.groups:
+        if any(_needle(term) in search_text for term in group if term.negated):
+            return False
+        positives = [term for term in group if not term.negated]
+        if positives and not any(_needle(term) in search_text for term in positives):
+            return False
+    return True
+
+
 def _sqlite_filter(queryset, parsed):
     condition = folded_text_condition(parsed)
     first_words = [_stem(w) for w in parsed.positive_words()]
@@ -106,12 +105,15 @@ def _sqlite_filter(queryset, parsed):
     return queryset.filter(condition).annotate(rank=title_hits)
 
 
+def _group_text(group):
+    return " OR ".join(term.websearch() for term in group)
+
+
 def _postgres_query(parsed):
     """One websearch query per OR-group, AND-ed: « a OR b c » means (a OR b) AND c, as on SQLite
     (a single websearch_to_tsquery would read it a OR (b AND c))."""
     queries = [
-        SearchQuery(" OR ".join(term.websearch() for term in group), search_type="websearch", config=SEARCH_CONFIG)
-        for group in parsed.groups
+        SearchQuery(_group_text(group), search_type="websearch", config=SEARCH_CONFIG) for group in parsed.groups
     ]
     return reduce(operator.and_, queries)
 
@@ -133,9 +135,36 @@ class _CountOf(Subquery):
     output_field = IntegerField()
 
 
-def best_matches(queryset, parsed, limit):
-    """(the ``limit`` best fiches of ``queryset`` for the parsed query, their number): ranked by ``rank`` (higher
-    first), then the most recent, then pk; fiches with their card fields, ``card_levers`` and ``rank``.
+def _matches_orm(parsed, now):
+    """The published matches at ``now`` as (pk, published_at, rank) rows: the ORM's (sql, params)."""
+    matches = search_fiches(Fiche.objects.visible_at(now), parsed).order_by().values_list("pk", "published_at", "rank")
+    return matches.query.sql_with_params()
+
+
+# Stand-ins compiled in place of the moment and of each group's words: no typed query holds a NUL (parse_query drops
+# them), and no request happens at this microsecond of 1970.
+_MOMENT = datetime.datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=datetime.timezone.utc)
+_compiled_matches = {}
+
+
+def _matches_sql(parsed, now):
+    """``_matches_orm(parsed, now)``, PostgreSQL: the ORM compiles the SQL once per number of OR-groups (1.5 ms of
+    Python a search, a tenth of the page), with stand-ins; each search puts its moment and its words in their
+    places."""
+    shape = len(parsed.groups)
+    if shape not in _compiled_matches:
+        stand_in = ParsedQuery(raw="", groups=[[Term(f"\x00{number}")] for number in range(shape)])
+        _compiled_matches[shape] = _matches_orm(stand_in, _MOMENT)
+    sql, params = _compiled_matches[shape]
+    words = {f"\x00{number}": _group_text(group) for number, group in enumerate(parsed.groups)}
+    return sql, tuple(now if param == _MOMENT else words.get(param, param) if isinstance(param, str) else param
+                      for param in params)
+
+
+def best_matches(parsed, limit, now=None):
+    """(the ``limit`` best fiches published at ``now`` (by default now) for the parsed query, their number): ranked
+    by ``rank`` (higher first), then the most recent, then pk; fiches with their card fields, their ``body_text``
+    (for ``excerpts``), ``card_levers`` and ``rank``.
 
     PostgreSQL: one pass over the matches. The ranking needs every match's search vector and a count needs every
     match too: a count as a second subquery visited the same ~2,000 rows twice (8.7 → 6.6 ms of SQL for a word
@@ -143,14 +172,16 @@ def best_matches(queryset, parsed, limit):
     materialised CTE, counted and sorted there; only the ten best are read whole."""
     if not parsed:
         return [], 0
-    matches = search_fiches(queryset, parsed)
+    now = now or timezone.now()
     if not is_postgres():  # the count as a scalar subquery of the same query
-        ranked = matches.card_fields().annotate(total=_CountOf(matches.order_by().values("pk")))
+        matches = search_fiches(Fiche.objects.visible_at(now), parsed)
+        ranked = matches.only(*CARD_FIELDS, "body_text").annotate(total=_CountOf(matches.order_by().values("pk")))
         found = with_card_levers(ranked.order_by("-rank", "-published_at", "pk")[:limit])
         return found, (found[0].total if found else 0)
-    sql, params = matches.order_by().values_list("pk", "published_at", "rank").query.sql_with_params()
+    sql, params = _matches_sql(parsed, now)
     table = Fiche._meta.db_table
-    columns = ", ".join(f'f."{Fiche._meta.get_field(name).column}"' for name in CARD_FIELDS if name != "pk")
+    columns = ", ".join(f'f."{Fiche._meta.get_field(name).column}"' for name in (*CARD_FIELDS, "body_text")
+                        if name != "pk")
     found = with_card_levers(Fiche.objects.raw(
         f"WITH matched (pk, published_at, rank) AS MATERIALIZED ({sql}) "  # nosec B608
         f'SELECT f."id", {columns}, top.rank AS rank, (SELECT COUNT(*) FROM matched) AS total '  # nosec B608
@@ -161,15 +192,29 @@ def best_matches(queryset, parsed, limit):
     return found, (found[0].total if found else 0)
 
 
+def _first_position(text, words):
+    """Where the first of ``words`` begins in ``fold(text)``, or None. The text is folded from its start in growing
+    pieces (folding is per character, so a piece folds as the whole text would), most often one: folding ten whole
+    bodies cost a fifth of the search's Python."""
+    longest = max(len(word) for word in words)
+    size = 600
+    while True:
+        folded = fold(text[:size])
+        found = [position for position in (folded.find(word) for word in words) if position >= 0]
+        # Past this point a word not found yet may still begin, cut by the end of the piece.
+        if (found and min(found) <= size - longest) or size >= len(text):
+            return min(found) if found else None
+        size *= 4
+
+
 def _python_excerpt(text, words):
-    folded = fold(text)
-    positions = [folded.find(w) for w in words if w and folded.find(w) >= 0]
-    start = max(min(positions) - 60, 0) if positions else 0
+    first = _first_position(text, words) if words else None
+    start = max(first - 60, 0) if first is not None else 0
     if start:  # begin on a whole word
         space = text.find(" ", start)
-        start = space + 1 if 0 <= space < min(positions) else start
+        start = space + 1 if 0 <= space < first else start
     excerpt = text[start:start + EXCERPT_LENGTH]
-    folded_excerpt = folded[start:start + EXCERPT_LENGTH]
+    folded_excerpt = fold(excerpt)
     spans = []
     for word in words:
         # From the start of a word to its end: « benevole » marks the whole « bénévoles ».
@@ -189,18 +234,26 @@ def _python_excerpt(text, words):
     return format_html_join("", "{}", ((piece,) for piece in [prefix, *out, suffix]))
 
 
+def _body_texts(fiches):
+    """{pk: body_text}: as read with the fiches (``best_matches``), else in one query (cards defer the body)."""
+    texts = {fiche.pk: fiche.body_text for fiche in fiches if "body_text" not in fiche.get_deferred_fields()}
+    missing = [fiche.pk for fiche in fiches if fiche.pk not in texts]
+    if missing:
+        texts.update(Fiche.objects.filter(pk__in=missing).values_list("pk", "body_text"))
+    return texts
+
+
 def excerpts(fiches, parsed):
-    """{fiche pk: safe HTML excerpt with <mark>} for the fiches of one page (one query).
+    """{fiche pk: safe HTML excerpt with <mark>} for the fiches of one page: no query for those ``best_matches``
+    found (it reads their body with them), one for the others.
 
     Built in Python from the folded body on both databases: PostgreSQL's ts_headline re-parses every body
     and cost more than the whole rest of the search page.
     """
-    pks = [fiche.pk for fiche in fiches]
-    if not pks or not parsed:
+    if not fiches or not parsed:
         return {}
     words = [_stem(w) for w in parsed.positive_words() if len(w) > 2 and w not in STOP_WORDS]
-    texts = Fiche.objects.filter(pk__in=pks).values_list("pk", "body_text")  # cards defer the body
-    return {pk: _python_excerpt(text, words) for pk, text in texts}
+    return {pk: _python_excerpt(text, words) for pk, text in _body_texts(fiches).items()}
 
 
 def _trigrams(word):
@@ -274,16 +327,11 @@ def suggest(parsed):
     return " ".join(corrected) if changed else None
 
 
-_vocabulary = {}
-process_cache(_vocabulary.clear)
-
-
+@kept_per_content_version
 def _folded_vocabulary_rows():
     """[(folded label, folded label and description, row)] of every vocabulary value: the few hundred rows every
     search matches its words against, read and folded once per content version by each process."""
-    return _kept_for_content_version(_vocabulary, lambda: [
-        (fold_words(row.label), fold_words(f"{row.label} {row.description}"), row) for row in vocabulary_rows()
-    ])
+    return [(fold_words(row.label), fold_words(f"{row.label} {row.description}"), row) for row in vocabulary_rows()]
 
 
 def search_pages(parsed, limit=8):
@@ -313,24 +361,31 @@ def search_pages(parsed, limit=8):
     return results
 
 
+@kept_per_content_version
+def _glossary_rows():
+    """[(search text, folded names, term, url, extract)] of every glossary term, alphabetical: a few hundred rows
+    read once per content version by each process, where a query at each search cost more than the matching."""
+    terms = GlossaryTerm.objects.alphabetical().only("slug", "term", "variants", "extract", "search_text")
+    return [
+        (term.search_text, " " + fold_words(" ".join([term.term, *term.variant_list])), term.term,
+         term.get_absolute_url(), term.extract)
+        for term in terms
+    ]
+
+
 def search_glossary(parsed, limit=8):
     """[(term, url, extract)] of the glossary terms whose name, variants or definition match, those named by the
     words first. Matched on the folded copy (``GlossaryTerm.search_text``): a variant (« CPO ») finds its term,
-    the same way on both databases; one query."""
+    the same way on both databases."""
     if not parsed:
         return []
-    terms = GlossaryTerm.objects.filter(folded_text_condition(parsed)).only("slug", "term", "variants", "extract")
     words = [_stem(w) for w in parsed.positive_words()]
-
-    def named(term):
-        names = " " + fold_words(" ".join([term.term, *term.variant_list]))
-        return -sum(f" {word}" in names for word in words)
-
-    ranked = sorted(terms.order_by("sort_term", "pk")[:50], key=named)
-    return [(term.term, term.get_absolute_url(), term.extract) for term in ranked[:limit]]
+    matches = [row for row in _glossary_rows() if folded_text_matches(parsed, row[0])][:50]
+    ranked = sorted(matches, key=lambda row: -sum(f" {word}" in row[1] for word in words))
+    return [(term, url, extract) for _, _, term, url, extract in ranked[:limit]]
 
 
 __all__ = [
-    "best_matches", "excerpts", "folded_text_condition", "prepare_query", "search_fiches", "search_glossary", "search_pages",
-    "similarity", "suggest",
+    "best_matches", "excerpts", "folded_text_condition", "folded_text_matches", "prepare_query", "search_fiches",
+    "search_glossary", "search_pages", "similarity", "suggest",
 ]

@@ -12,7 +12,6 @@ from core.content_cache import cached
 
 from parcours.search import search_steps
 from resources.feeds import feed_response, search_params
-from resources.models import Fiche
 from resources.query import MAX_QUERY_LENGTH, parse_query
 from resources.search import (
     best_matches, excerpts, prepare_query, search_glossary, search_pages, suggest,
@@ -81,7 +80,7 @@ def _found(text, truncated, repeated):
     parsed = prepare_query(text)  # already cut: ``truncated`` says whether it was
     fiches, total, sections, suggestion = [], 0, [], None
     if parsed:
-        fiches, total = best_matches(Fiche.objects.published(), parsed, FICHE_RESULTS)
+        fiches, total = best_matches(parsed, FICHE_RESULTS)
         found = excerpts(fiches, parsed)
         for fiche in fiches:
             fiche.excerpt = found.get(fiche.pk)
