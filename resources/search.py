@@ -7,7 +7,6 @@ the ``hub_french`` configuration: unaccent then French stemming), a GIN index, `
 branch of each step is in this module.
 """
 
-import datetime
 import operator
 import re
 import time
@@ -22,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from taggit.models import Tag
 
 from core.content_cache import content_version, kept_per_content_version, process_cache
+from core.kept_sql import MOMENT, kept_sql, stand_in
 from resources.facet_index import catalogue_version
 from resources.models import Component, Fiche, GlossaryTerm, Lever, Synonym
 from resources.models.fiche import CARD_FIELDS, with_card_levers
@@ -141,24 +141,12 @@ def _matches_orm(parsed, now):
     return matches.query.sql_with_params()
 
 
-# Stand-ins compiled in place of the moment and of each group's words: no typed query holds a NUL (parse_query drops
-# them), and no request happens at this microsecond of 1970.
-_MOMENT = datetime.datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=datetime.timezone.utc)
-_compiled_matches = {}
-
-
 def _matches_sql(parsed, now):
-    """``_matches_orm(parsed, now)``, PostgreSQL: the ORM compiles the SQL once per number of OR-groups (1.5 ms of
-    Python a search, a tenth of the page), with stand-ins; each search puts its moment and its words in their
-    places."""
+    """``_matches_orm(parsed, now)``, PostgreSQL: compiled once per number of OR-groups (core.kept_sql)."""
     shape = len(parsed.groups)
-    if shape not in _compiled_matches:
-        stand_in = ParsedQuery(raw="", groups=[[Term(f"\x00{number}")] for number in range(shape)])
-        _compiled_matches[shape] = _matches_orm(stand_in, _MOMENT)
-    sql, params = _compiled_matches[shape]
-    words = {f"\x00{number}": _group_text(group) for number, group in enumerate(parsed.groups)}
-    return sql, tuple(now if param == _MOMENT else words.get(param, param) if isinstance(param, str) else param
-                      for param in params)
+    stand_ins = ParsedQuery(raw="", groups=[[Term(stand_in(f"group{number}"))] for number in range(shape)])
+    words = {f"group{number}": _group_text(group) for number, group in enumerate(parsed.groups)}
+    return kept_sql(("search matches", shape), lambda: _matches_orm(stand_ins, MOMENT), now, **words)
 
 
 def best_matches(parsed, limit, now=None):
