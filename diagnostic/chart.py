@@ -11,6 +11,7 @@ from decimal import Decimal
 from math import ceil, cos, floor, pi, sin, sqrt
 
 from diagnostic.computation import FAMILIES, FAMILY_LABELS, FINANCIAL_SOURCES, LEVERS, rounded_shares
+from diagnostic.numbers import format_percent
 
 WIDTH = 400
 SIDE = 250
@@ -384,7 +385,8 @@ def bars_height(bars):
 
 
 STACK_LABEL, STACK_WIDTH, STACK_ROW = 100, 290, 40
-STACK_MIN_TEXT = 16  # % under which a segment is too narrow for its figure (the table gives it)
+# % under which a segment is too narrow for its figure (the table gives it): « 16 % », and « 16,7 % » is wider.
+STACK_MIN_TEXT, STACK_MIN_DECIMAL_TEXT = 16, 20
 
 
 @dataclass
@@ -400,8 +402,13 @@ class Segment:
         return round(self.x + self.width / 2, 1)
 
     @property
+    def text(self):
+        """The share as the table under the chart writes it (« 33,3 % »), so that both say the same."""
+        return format_percent(self.share)
+
+    @property
     def shows_text(self):
-        return self.share >= STACK_MIN_TEXT
+        return self.share >= (STACK_MIN_DECIMAL_TEXT if "," in self.text else STACK_MIN_TEXT)
 
 
 @dataclass

@@ -471,3 +471,19 @@ def test_stacked_segment_widths_add_up_to_the_bar_width_within_rounding(figures)
 def test_the_legend_names_the_four_families_in_drawing_order():
     assert [family for family, _ in chart.LEGEND] == ["public", "private", "activity", "other"]
 
+
+
+# The figures written on the stacked bars
+
+
+@pytest.mark.parametrize("share, text, shown", [
+    (Decimal("33.3"), "33,3\u00a0%", True),  # as the table under the chart writes it, not « 33 % »
+    (Decimal("55"), "55\u00a0%", True),
+    (Decimal("16"), "16\u00a0%", True),
+    (Decimal("19.5"), "19,5\u00a0%", False),  # a decimal is wider: the table gives it
+    (Decimal("20.4"), "20,4\u00a0%", True),
+    (Decimal("15"), "15\u00a0%", False),
+])
+def test_a_segment_writes_its_share_as_the_table_does_when_it_fits(share, text, shown):
+    segment = chart.Segment("public", "Ressources publiques", share, 100.0, float(share) / 100 * chart.STACK_WIDTH)
+    assert (segment.text, segment.shows_text) == (text, shown)
